@@ -1,0 +1,32 @@
+//! The domain of HoSo Intake, as plain values.
+//!
+//! A [`Record`] ("hồ sơ") is what a citizen hands in at the counter for one
+//! administrative procedure. It is identified locally and at the city backend
+//! by a [`RecordId`] (a UUID) and, for people, by its [`RecordCode`] (Circular
+//! 01/2018/TT-VPCP art. 19, e.g. `000.00.01.H29-250801-0001`). A record holds
+//! [`Component`]s ("thành phần hồ sơ"), the slots of the procedure's checklist,
+//! and each component holds scanned [`Page`]s whose raw images are blobs named by
+//! their SHA-256 ([`BlobHash`]). Applicants are identified by a 12-digit
+//! [`PersonalId`] (số định danh cá nhân).
+//!
+//! This crate owns the rules that need no IO: parsing and validating codes and
+//! ids, the allowed state transitions of records and pages, the procedure
+//! catalogue's shape. It deliberately does not read files, clocks or
+//! databases: callers pass `now` and the values they loaded.
+
+#![forbid(unsafe_code)]
+
+mod hash;
+mod personal_id;
+mod procedure;
+mod record;
+mod record_code;
+
+pub use hash::{BlobHash, ParseHashError};
+pub use personal_id::{PersonalId, PersonalIdError, Sex};
+pub use procedure::{Catalogue, CatalogueError, ComponentSpec, Procedure};
+pub use record::{
+    Applicant, Channel, Component, Page, PageState, Record, RecordId, RecordState,
+    TransitionError,
+};
+pub use record_code::{MAX_DAILY_SEQUENCE, RecordCode, RecordCodeError, UnitCode, vn_offset};

@@ -1,0 +1,334 @@
+//! Records, their components and pages, and the record lifecycle.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{BlobHash, PersonalId, RecordCode};
+
+/// Identity of a record everywhere (local store, sync, city backend).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RecordId(pub Uuid);
+
+impl RecordId {
+    /// A fresh random id.
+    pub fn new_random() -> Self {
+        RecordId(Uuid::new_v4())
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for RecordId {
+    type Err = uuid::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(RecordId)
+    }
+}
+
+/// How the record was submitted (KenhThucHien in the national portal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 1: at the counter.
+    #[default]
+    InPerson,
+    /// 2: online.
+    Online,
+    /// 3: by post.
+    Post,
+}
+
+impl Channel {
+    /// The portal's number for the channel.
+    pub fn portal_code(self) -> u8 {
+        match self {
+            Channel::InPerson => 1,
+            Channel::Online => 2,
+            Channel::Post => 3,
+        }
+    }
+}
+
+/// Where a record is in its life. Each change is one guarded update in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordState {
+    /// Opened, nothing scanned yet.
+    Draft,
+    /// Pages are arriving from a scanner or an import.
+    Scanning,
+    /// Pages wait for quality checks and OCR.
+    Processing,
+    /// Every page is processed; staff check the record.
+    Review,
+    /// Waiting for a supervisor to certify copies.
+    Certification,
+    /// PDF/A built, hashes fixed; nothing in it changes any more.
+    Sealed,
+    /// Waiting in the outbox for the backend.
+    Queued,
+    /// The backend accepted it and its receipt is stored.
+    Synced,
+    /// The backend refused it; kept, visible and fixable.
+    Rejected,
+}
+
+impl RecordState {
+    /// All states, in lifecycle order.
+    pub const ALL: [RecordState; 9] = [
+        RecordState::Draft,
+        RecordState::Scanning,
+        RecordState::Processing,
+        RecordState::Review,
+        RecordState::Certification,
+        RecordState::Sealed,
+        RecordState::Queued,
+        RecordState::Synced,
+        RecordState::Rejected,
+    ];
+
+    /// Stable name used in the database and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordState::Draft => "draft",
+            RecordState::Scanning => "scanning",
+            RecordState::Processing => "processing",
+            RecordState::Review => "review",
+            RecordState::Certification => "certification",
+            RecordState::Sealed => "sealed",
+            RecordState::Queued => "queued",
+            RecordState::Synced => "synced",
+            RecordState::Rejected => "rejected",
+        }
+    }
+
+    /// Vietnamese label for people.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            RecordState::Draft => "mới tạo",
+            RecordState::Scanning => "đang quét",
+            RecordState::Processing => "đang xử lý",
+            RecordState::Review => "chờ kiểm tra",
+            RecordState::Certification => "chờ chứng thực",
+            RecordState::Sealed => "đã niêm phong",
+            RecordState::Queued => "chờ đồng bộ",
+            RecordState::Synced => "đã đồng bộ",
+            RecordState::Rejected => "bị từ chối",
+        }
+    }
+
+    /// Whether the lifecycle allows going from `self` to `next`.
+    pub fn can_go_to(self, next: RecordState) -> bool {
+        use RecordState::*;
+        matches!(
+            (self, next),
+            (Draft, Scanning)
+                | (Scanning, Processing)
+                | (Processing, Scanning)
+                | (Processing, Review)
+                | (Review, Scanning)
+                | (Review, Certification)
+                | (Review, Sealed)
+                | (Certification, Review)
+                | (Certification, Sealed)
+                | (Sealed, Queued)
+                | (Queued, Synced)
+                | (Queued, Rejected)
+                | (Rejected, Queued)
+        )
+    }
+
+    /// Whether pages may still be added (before sealing, not while certifying).
+    pub fn accepts_pages(self) -> bool {
+        matches!(
+            self,
+            RecordState::Draft | RecordState::Scanning | RecordState::Processing | RecordState::Review
+        )
+    }
+
+    /// Checks a transition.
+    pub fn transition(self, next: RecordState) -> Result<RecordState, TransitionError> {
+        if self.can_go_to(next) { Ok(next) } else { Err(TransitionError { from: self, to: next }) }
+    }
+}
+
+impl fmt::Display for RecordState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RecordState {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RecordState::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| format!("unknown record state {s:?}"))
+    }
+}
+
+/// A change of state the lifecycle does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a record cannot go from {from} ({}) to {to} ({})", from.label_vi(), to.label_vi())]
+pub struct TransitionError {
+    /// Current state.
+    pub from: RecordState,
+    /// Requested state.
+    pub to: RecordState,
+}
+
+/// The person or business the record is for (ChuHoSo).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Applicant {
+    /// Full name with diacritics, as on the card.
+    pub name: String,
+    /// 12-digit personal ID, when the applicant is a citizen.
+    pub personal_id: Option<PersonalId>,
+    /// Phone number as given.
+    pub phone: Option<String>,
+    /// Address as given.
+    pub address: Option<String>,
+}
+
+/// A record as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Identity.
+    pub id: RecordId,
+    /// Human-facing code.
+    pub code: RecordCode,
+    /// Procedure code from the catalogue (MaTTHC).
+    pub procedure: String,
+    /// Channel of submission.
+    pub channel: Channel,
+    /// Applicant.
+    pub applicant: Applicant,
+    /// Lifecycle state.
+    pub state: RecordState,
+    /// Reason shown to staff for the last failure or rejection, if any.
+    pub state_reason: Option<String>,
+    /// Time of receipt.
+    pub received_at: DateTime<FixedOffset>,
+    /// Time of the last change.
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A slot of the record's checklist (a "thành phần hồ sơ").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Component {
+    /// Position in the record, from 1 (DocOrdinal).
+    pub ordinal: u16,
+    /// Code of the slot in the procedure catalogue.
+    pub code: String,
+    /// Name of the document, in Vietnamese.
+    pub name: String,
+    /// Whether the procedure requires it.
+    pub required: bool,
+    /// Whether an electronic copy must be certified by a supervisor.
+    pub needs_certification: bool,
+}
+
+/// Where a page is in its own, shorter life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageState {
+    /// The raw image is durable; processing has not finished.
+    Stored,
+    /// Checked and measured (later: deskewed and OCR'd).
+    Processed,
+    /// Processing gave up; the reason is kept and the raw image stays.
+    Failed,
+    /// Set aside by staff (e.g. replaced by a rescan); kept, not exported.
+    Discarded,
+}
+
+impl PageState {
+    /// Stable name used in the database and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageState::Stored => "stored",
+            PageState::Processed => "processed",
+            PageState::Failed => "failed",
+            PageState::Discarded => "discarded",
+        }
+    }
+}
+
+impl FromStr for PageState {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [PageState::Stored, PageState::Processed, PageState::Failed, PageState::Discarded]
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| format!("unknown page state {s:?}"))
+    }
+}
+
+/// A scanned or imported page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    /// Local row id.
+    pub id: i64,
+    /// Owning record.
+    pub record: RecordId,
+    /// Ordinal of the owning component.
+    pub component: u16,
+    /// Position inside the component, from 1.
+    pub ordinal: u32,
+    /// Hash of the file the page came from, exactly as delivered.
+    pub source: BlobHash,
+    /// Frame inside that file (multi-page TIFF), from 0.
+    pub frame: u32,
+    /// Pixel width.
+    pub width: u32,
+    /// Pixel height.
+    pub height: u32,
+    /// Resolution the file declares, if any.
+    pub dpi: Option<f32>,
+    /// State.
+    pub state: PageState,
+    /// Why processing failed or what it flagged, for people.
+    pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle_allows_only_listed_moves() {
+        use RecordState::*;
+        let allowed: Vec<(RecordState, RecordState)> = RecordState::ALL
+            .into_iter()
+            .flat_map(|a| RecordState::ALL.into_iter().map(move |b| (a, b)))
+            .filter(|(a, b)| a.can_go_to(*b))
+            .collect();
+        assert_eq!(allowed.len(), 13);
+        assert!(Draft.transition(Sealed).is_err());
+        assert!(Synced.transition(Queued).is_err());
+        assert_eq!(Queued.transition(Rejected), Ok(Rejected));
+        let msg = Draft.transition(Synced).unwrap_err().to_string();
+        assert_eq!(msg, "a record cannot go from draft (mới tạo) to synced (đã đồng bộ)");
+    }
+
+    #[test]
+    fn state_names_round_trip() {
+        for st in RecordState::ALL {
+            assert_eq!(st.as_str().parse::<RecordState>(), Ok(st));
+            assert_eq!(serde_json::to_string(&st).unwrap(), format!("\"{}\"", st.as_str()));
+        }
+    }
+}
