@@ -1,0 +1,116 @@
+//! The local store: the only crate that writes SQL or blob files.
+//!
+//! A [`Store`] is a folder holding `hoso.db` (SQLite in WAL mode, foreign keys
+//! on, schema from `migrations/`) and `blobs/` (immutable files named by their
+//! SHA-256, see [`Blobs`]). It keeps:
+//!
+//! - records, their components and pages ([`Store::create_record`],
+//!   [`Store::add_pages`]), with record codes whose daily sequence is allocated
+//!   inside a write transaction, so concurrent processes never collide;
+//! - a job queue with attempts, leases and next-run times ([`jobs`]), so work
+//!   survives a crash and resumes at start-up;
+//! - an append-only, hash-chained audit log ([`audit`]) written in the same
+//!   transaction as the change it describes, with [`audit::verify`].
+//!
+//! Invariants: a blob row exists only after its file is durable; every state
+//! change is one guarded `UPDATE … WHERE id = ? AND state = ?` whose 0-row
+//! result is an error ([`StoreError::StaleState`]); nothing is deleted because
+//! it failed. Callers pass `now`; nothing here reads the clock.
+//!
+//! Not here: decoding images (hoso-imaging), deciding what a job does
+//! (hoso-core), anything about the network.
+
+#![forbid(unsafe_code)]
+
+pub mod audit;
+mod blobs;
+mod check;
+mod error;
+pub mod jobs;
+mod records;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use blobs::{Blobs, sha256};
+pub use check::CheckReport;
+pub use error::StoreError;
+pub use records::{AddedPages, NewRecord, PAGE_JOB, PageInput, PageResult, RecordSummary};
+
+/// Result type of this crate.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` counts how many ran.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+
+/// An open store folder.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    conn: Connection,
+    blobs: Blobs,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `root`, applies migrations and
+    /// removes temporary blob files a crash may have left.
+    pub fn open(root: &Path) -> Result<Store> {
+        std::fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
+        let blobs = Blobs::open(&root.join("blobs"))?;
+        let db_path = root.join("hoso.db");
+        let conn = Connection::open_with_flags(
+            &db_path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(|e| StoreError::Open { path: db_path.clone(), source: e })?;
+        // Another process (the desktop app beside a CLI command) may hold the write
+        // lock for a moment; wait rather than fail.
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a committed page survives a power cut, not only a crash.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut store = Store { root: root.to_owned(), conn, blobs };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let done: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let done = usize::try_from(done).unwrap_or(0);
+        if done > MIGRATIONS.len() {
+            return Err(StoreError::TooNew { found: done, known: MIGRATIONS.len() });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            log::info!("store migration {} applied", i + 1);
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The store folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The blob folder.
+    pub fn blobs(&self) -> &Blobs {
+        &self.blobs
+    }
+
+    /// The connection, for read-only queries and for tests that inspect rows.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// A write transaction taken at once (not upgraded later), so two writers
+    /// queue on the busy timeout instead of failing with SQLITE_BUSY.
+    fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+}

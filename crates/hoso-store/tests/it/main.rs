@@ -1,0 +1,255 @@
+//! Integration tests of the store against real SQLite files in temporary folders.
+
+use chrono::{DateTime, FixedOffset};
+use hoso_model::{Applicant, Channel, ComponentSpec, PageState, Procedure, RecordState, UnitCode};
+use hoso_store::{NewRecord, PageInput, PageResult, Store, StoreError, audit, jobs};
+use rusqlite::Connection;
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+fn procedure() -> Procedure {
+    Procedure {
+        code: "1.001193".into(),
+        name: "Đăng ký khai sinh".into(),
+        components: vec![
+            ComponentSpec { code: "TK".into(), name: "Tờ khai".into(), required: true, needs_certification: false },
+            ComponentSpec { code: "GCS".into(), name: "Giấy chứng sinh".into(), required: true, needs_certification: true },
+        ],
+    }
+}
+
+fn new_record(store: &mut Store, now: &str) -> hoso_model::Record {
+    let unit: UnitCode = "000.00.01.H29".parse().unwrap();
+    let p = procedure();
+    store
+        .create_record(&NewRecord {
+            unit: &unit,
+            procedure: &p,
+            channel: Channel::InPerson,
+            applicant: Applicant { name: "Ngô Thị Ngọc".into(), ..Default::default() },
+            actor: "test",
+            now: at(now),
+        })
+        .unwrap()
+}
+
+#[test]
+fn record_codes_follow_the_vietnam_calendar_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let a = new_record(&mut store, "2026-11-23T08:00:00+07:00");
+    let b = new_record(&mut store, "2026-11-23T16:59:59Z"); // 23:59:59 in Hanoi
+    let c = new_record(&mut store, "2026-11-23T17:00:00Z"); // 00:00 on the 24th
+    assert_eq!(a.code.to_string(), "000.00.01.H29-261123-0001");
+    assert_eq!(b.code.to_string(), "000.00.01.H29-261123-0002");
+    assert_eq!(c.code.to_string(), "000.00.01.H29-261124-0001");
+    assert_eq!(store.components(&a.id).unwrap().len(), 2);
+    assert_eq!(store.record(&a.code.to_string()).unwrap().id, a.id);
+    assert_eq!(store.record(&a.id.to_string()).unwrap().applicant.name, "Ngô Thị Ngọc");
+}
+
+#[test]
+fn the_daily_sequence_stops_at_9999() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store
+        .conn()
+        .execute("INSERT INTO record_counter VALUES ('000.00.01.H29', '2026-11-23', 9998)", [])
+        .unwrap();
+    let r = new_record(&mut store, "2026-11-23T09:00:00+07:00");
+    assert_eq!(r.code.sequence(), 9999);
+    let unit: UnitCode = "000.00.01.H29".parse().unwrap();
+    let p = procedure();
+    let err = store
+        .create_record(&NewRecord {
+            unit: &unit,
+            procedure: &p,
+            channel: Channel::InPerson,
+            applicant: Applicant::default(),
+            actor: "test",
+            now: at("2026-11-23T10:00:00+07:00"),
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::SequenceExhausted { .. }), "{err}");
+}
+
+#[test]
+fn pages_are_added_once_and_guarded_transitions_refuse_stale_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let r = new_record(&mut store, "2026-11-23T08:00:00+07:00");
+    let bytes = b"not really an image, the store does not care".to_vec();
+    let hash = store.blobs().put(&bytes).unwrap();
+    let frames = [
+        PageInput { frame: 0, width: 10, height: 20, dpi: Some(300.0) },
+        PageInput { frame: 1, width: 10, height: 20, dpi: None },
+    ];
+    let now = at("2026-11-23T08:01:00+07:00");
+    let first = store
+        .add_pages(&r.id, 1, &hash, bytes.len() as u64, "image/tiff", &frames, "a.tif", "test", now)
+        .unwrap();
+    assert!(matches!(first.pages[..], [PageResult::Added(_), PageResult::Added(_)]));
+    let again = store
+        .add_pages(&r.id, 1, &hash, bytes.len() as u64, "image/tiff", &frames, "a.tif", "test", now)
+        .unwrap();
+    assert!(matches!(again.pages[..], [PageResult::AlreadyThere(_), PageResult::AlreadyThere(_)]));
+    let pages = store.pages(&r.id).unwrap();
+    assert_eq!(pages.iter().map(|p| p.ordinal).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(store.record(&r.id.to_string()).unwrap().state, RecordState::Scanning);
+    assert_eq!(jobs::counts(store.conn(), Some(hoso_store::PAGE_JOB)).unwrap().ready, 2);
+
+    // A component that is not in the checklist.
+    let err = store
+        .add_pages(&r.id, 9, &hash, bytes.len() as u64, "image/tiff", &frames, "a.tif", "test", now)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+
+    // Guarded update: the record is Scanning, so a move that assumes Draft fails
+    // and changes nothing.
+    let err = store
+        .set_state(&r.id, RecordState::Draft, RecordState::Scanning, None, "test", now)
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::StaleState { actual: RecordState::Scanning, .. }),
+        "{err}"
+    );
+    let err = store.set_state(&r.id, RecordState::Scanning, RecordState::Synced, None, "test", now).unwrap_err();
+    assert!(matches!(err, StoreError::Transition(_)), "{err}");
+
+    store.finish_page(pages[0].id, PageState::Processed, None, None, None, "test", now).unwrap();
+    let err = store.finish_page(pages[0].id, PageState::Processed, None, None, None, "test", now).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+    assert!(store.check(true).unwrap().is_ok());
+}
+
+#[test]
+fn jobs_lease_retry_with_backoff_and_recover() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = store.conn();
+    assert!(jobs::enqueue(c, "k", "1", 2, 1_000).unwrap());
+    assert!(!jobs::enqueue(c, "k", "1", 2, 1_000).unwrap(), "same kind and subject is one job");
+    assert_eq!(jobs::lease(c, "w1", 999, 60_000).unwrap(), None, "not due yet");
+    let job = jobs::lease(c, "w1", 1_000, 60_000).unwrap().unwrap();
+    assert_eq!(jobs::lease(c, "w2", 1_001, 60_000).unwrap(), None, "leased jobs are not handed out twice");
+    assert_eq!(
+        jobs::fail(c, &job, "w1", "disk busy", jobs::Retry::Transient, 2_000).unwrap(),
+        jobs::AfterFailure::WillRetry
+    );
+    let due = 2_000 + jobs::backoff_ms(job.id, 1);
+    assert_eq!(jobs::lease(c, "w1", due - 1, 60_000).unwrap(), None, "backing off");
+    let job = jobs::lease(c, "w1", due, 60_000).unwrap().unwrap();
+    assert_eq!(job.attempts, 2);
+    assert_eq!(job.last_error.as_deref(), Some("disk busy"));
+    // The worker dies; its lease runs out and another takes the job.
+    let taken = jobs::lease(c, "w2", due + 60_001, 60_000).unwrap().unwrap();
+    assert_eq!(taken.id, job.id);
+    assert!(matches!(jobs::complete(c, job.id, "w1", due + 60_002), Err(StoreError::LeaseLost(_))));
+    assert_eq!(
+        jobs::fail(c, &taken, "w2", "still broken", jobs::Retry::Transient, due + 60_003).unwrap(),
+        jobs::AfterFailure::Failed,
+        "out of attempts"
+    );
+    jobs::retry_failed(c, taken.id, due + 70_000).unwrap();
+    let again = jobs::lease(c, "w3", due + 70_000, 60_000).unwrap().unwrap();
+    assert_eq!(jobs::recover(c, due + 70_001).unwrap(), 1);
+    let again2 = jobs::lease(c, "w4", due + 70_002, 60_000).unwrap().unwrap();
+    assert_eq!(again.id, again2.id);
+    jobs::complete(c, again2.id, "w4", due + 70_003).unwrap();
+    assert_eq!(jobs::counts(c, None).unwrap(), jobs::Counts { done: 1, ..Default::default() });
+    // Backoff doubles and is capped at ten minutes plus jitter.
+    assert!(jobs::backoff_ms(1, 1) < jobs::backoff_ms(1, 2));
+    assert!(jobs::backoff_ms(1, 40) <= 601_000);
+}
+
+/// Opens the database behind the store's back, as an intruder with file access would.
+fn raw(dir: &std::path::Path) -> Connection {
+    Connection::open(dir.join("hoso.db")).unwrap()
+}
+
+#[test]
+fn audit_tampering_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    for i in 0..5 {
+        new_record(&mut store, &format!("2026-11-23T08:0{i}:00+07:00"));
+    }
+    let ok = audit::verify(store.conn()).unwrap();
+    assert_eq!((ok.entries, ok.broken.clone()), (5, None));
+
+    // The triggers refuse edits made through SQL.
+    let err = store.conn().execute("UPDATE audit SET actor = 'x' WHERE seq = 2", []).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    assert!(store.conn().execute("DELETE FROM audit WHERE seq = 2", []).is_err());
+
+    // Around the triggers: an edited entry.
+    let c = raw(dir.path());
+    c.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;").unwrap();
+    c.execute("UPDATE audit SET detail = replace(detail, '0003', '0009') WHERE seq = 3", []).unwrap();
+    let v = audit::verify(store.conn()).unwrap();
+    assert_eq!(v.broken.as_ref().map(|b| b.seq), Some(3), "{v:?}");
+    assert!(!store.check(false).unwrap().is_ok());
+
+    // A removed entry.
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut store2 = Store::open(dir2.path()).unwrap();
+    for i in 0..4 {
+        new_record(&mut store2, &format!("2026-11-23T08:0{i}:00+07:00"));
+    }
+    let c2 = raw(dir2.path());
+    c2.execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;").unwrap();
+    let v = audit::verify(store2.conn()).unwrap();
+    assert_eq!(v.broken.map(|b| b.seq), Some(3));
+
+    // An entry rewritten with a freshly computed hash still breaks the link to the next one.
+    let dir3 = tempfile::tempdir().unwrap();
+    let mut store3 = Store::open(dir3.path()).unwrap();
+    for i in 0..3 {
+        new_record(&mut store3, &format!("2026-11-23T08:0{i}:00+07:00"));
+    }
+    let c3 = raw(dir3.path());
+    c3.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
+    let forged = {
+        let e = &audit::for_subject(store3.conn(), &audit_subject(store3.conn(), 1)).unwrap()[0];
+        let canonical = serde_json::to_string(&(e.seq, &e.at, "intruder", &e.action, &e.subject, &e.detail, &e.prev_hash)).unwrap();
+        hoso_store::sha256(canonical.as_bytes()).to_hex()
+    };
+    c3.execute("UPDATE audit SET actor = 'intruder', hash = ?1 WHERE seq = 1", [forged]).unwrap();
+    let v = audit::verify(store3.conn()).unwrap();
+    assert_eq!(v.broken.map(|b| b.seq), Some(2));
+}
+
+fn audit_subject(c: &Connection, seq: i64) -> String {
+    c.query_row("SELECT subject FROM audit WHERE seq = ?1", [seq], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_temp_blobs_are_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    std::fs::write(dir.path().join("blobs/tmp/leftover.part"), b"half a page").unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    assert!(!dir.path().join("blobs/tmp/leftover.part").exists());
+    raw(dir.path()).pragma_update(None, "user_version", 99).unwrap();
+    let err = Store::open(dir.path()).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+}
+
+#[test]
+fn damaged_blobs_are_found_by_the_deep_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let r = new_record(&mut store, "2026-11-23T08:00:00+07:00");
+    let hash = store.blobs().put(b"page bytes").unwrap();
+    let one = [PageInput { frame: 0, width: 1, height: 1, dpi: None }];
+    store.add_pages(&r.id, 1, &hash, 10, "image/png", &one, "p.png", "t", at("2026-11-23T08:00:00+07:00")).unwrap();
+    assert!(store.check(true).unwrap().is_ok());
+    std::fs::write(store.blobs().path(&hash), b"page bytez").unwrap();
+    let shallow = store.check(false).unwrap();
+    assert!(shallow.is_ok(), "same size: only the deep check reads the bytes");
+    let deep = store.check(true).unwrap();
+    assert_eq!(deep.bad_blobs, [hash.to_hex()]);
+    assert!(matches!(store.blobs().read(&hash), Err(StoreError::BlobDamaged { .. })));
+}
