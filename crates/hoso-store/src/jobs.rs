@@ -72,12 +72,12 @@ pub fn enqueue(conn: &Connection, kind: &str, subject: &str, max_attempts: i64, 
     Ok(n == 1)
 }
 
-/// Leases the next due job for `lease_ms` milliseconds.
-pub fn lease(conn: &Connection, owner: &str, now_ms: i64, lease_ms: i64) -> Result<Option<Job>> {
+/// Leases the next due job of `kind` for `lease_ms` milliseconds.
+pub fn lease(conn: &Connection, kind: &str, owner: &str, now_ms: i64, lease_ms: i64) -> Result<Option<Job>> {
     Ok(conn
         .query_row(
             include_str!("sql/job_lease.sql"),
-            named_params! { ":owner": owner, ":until": now_ms + lease_ms, ":now": now_ms },
+            named_params! { ":kind": kind, ":owner": owner, ":until": now_ms + lease_ms, ":now": now_ms },
             |r| {
                 Ok(Job {
                     id: r.get(0)?,

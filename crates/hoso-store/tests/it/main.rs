@@ -131,20 +131,20 @@ fn jobs_lease_retry_with_backoff_and_recover() {
     let c = store.conn();
     assert!(jobs::enqueue(c, "k", "1", 2, 1_000).unwrap());
     assert!(!jobs::enqueue(c, "k", "1", 2, 1_000).unwrap(), "same kind and subject is one job");
-    assert_eq!(jobs::lease(c, "w1", 999, 60_000).unwrap(), None, "not due yet");
-    let job = jobs::lease(c, "w1", 1_000, 60_000).unwrap().unwrap();
-    assert_eq!(jobs::lease(c, "w2", 1_001, 60_000).unwrap(), None, "leased jobs are not handed out twice");
+    assert_eq!(jobs::lease(c, "k", "w1", 999, 60_000).unwrap(), None, "not due yet");
+    let job = jobs::lease(c, "k", "w1", 1_000, 60_000).unwrap().unwrap();
+    assert_eq!(jobs::lease(c, "k", "w2", 1_001, 60_000).unwrap(), None, "leased jobs are not handed out twice");
     assert_eq!(
         jobs::fail(c, &job, "w1", "disk busy", jobs::Retry::Transient, 2_000).unwrap(),
         jobs::AfterFailure::WillRetry
     );
     let due = 2_000 + jobs::backoff_ms(job.id, 1);
-    assert_eq!(jobs::lease(c, "w1", due - 1, 60_000).unwrap(), None, "backing off");
-    let job = jobs::lease(c, "w1", due, 60_000).unwrap().unwrap();
+    assert_eq!(jobs::lease(c, "k", "w1", due - 1, 60_000).unwrap(), None, "backing off");
+    let job = jobs::lease(c, "k", "w1", due, 60_000).unwrap().unwrap();
     assert_eq!(job.attempts, 2);
     assert_eq!(job.last_error.as_deref(), Some("disk busy"));
     // The worker dies; its lease runs out and another takes the job.
-    let taken = jobs::lease(c, "w2", due + 60_001, 60_000).unwrap().unwrap();
+    let taken = jobs::lease(c, "k", "w2", due + 60_001, 60_000).unwrap().unwrap();
     assert_eq!(taken.id, job.id);
     assert!(matches!(jobs::complete(c, job.id, "w1", due + 60_002), Err(StoreError::LeaseLost(_))));
     assert_eq!(
@@ -153,9 +153,9 @@ fn jobs_lease_retry_with_backoff_and_recover() {
         "out of attempts"
     );
     jobs::retry_failed(c, taken.id, due + 70_000).unwrap();
-    let again = jobs::lease(c, "w3", due + 70_000, 60_000).unwrap().unwrap();
+    let again = jobs::lease(c, "k", "w3", due + 70_000, 60_000).unwrap().unwrap();
     assert_eq!(jobs::recover(c, due + 70_001).unwrap(), 1);
-    let again2 = jobs::lease(c, "w4", due + 70_002, 60_000).unwrap().unwrap();
+    let again2 = jobs::lease(c, "k", "w4", due + 70_002, 60_000).unwrap().unwrap();
     assert_eq!(again.id, again2.id);
     jobs::complete(c, again2.id, "w4", due + 70_003).unwrap();
     assert_eq!(jobs::counts(c, None).unwrap(), jobs::Counts { done: 1, ..Default::default() });

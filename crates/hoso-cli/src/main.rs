@@ -1,0 +1,249 @@
+//! `hoso`: the command line of HoSo Intake, for counter staff, IT and scripts.
+//!
+//! Each subcommand parses its arguments, calls one use case of hoso-core and
+//! prints the result: in Vietnamese by default (`--lang en` for English), or as
+//! JSON with `--json`. No business logic lives here.
+//!
+//! Exit codes: 0 done; 1 error; 2 wrong usage; 3 some input was refused (the
+//! rest was stored); 4 an integrity check found a problem.
+
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hoso_core::{App, config};
+use hoso_model::{Applicant, Channel, PersonalId, RecordState};
+
+mod print;
+
+use print::{Lang, Out};
+
+#[derive(Parser, Debug)]
+#[command(name = "hoso", version, about = "HoSo Intake: tiếp nhận và số hoá hồ sơ / record intake and digitisation")]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug)]
+struct Global {
+    /// Store folder (default: config, HOSO_DATA_DIR, ~/.local/share/hoso).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Config file read instead of the user's (also HOSO_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Receiving unit code, e.g. 000.00.01.H29 (also HOSO_UNIT).
+    #[arg(long, global = true)]
+    unit: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Language of messages.
+    #[arg(long, global = true, env = "HOSO_LANG", default_value = "vi")]
+    lang: Lang,
+    /// Name written in the audit log (default: the login name).
+    #[arg(long, global = true)]
+    actor: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Hồ sơ: tạo, liệt kê, xem / records: open, list, show.
+    #[command(subcommand)]
+    Record(RecordCmd),
+    /// Nhập tệp ảnh (PNG, JPEG, TIFF nhiều trang) vào hồ sơ / import image files into a record.
+    Import {
+        /// Record code or id.
+        record: String,
+        /// Files or folders (folders: every image inside, by name).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Component (checklist slot) number.
+        #[arg(long, default_value_t = 1)]
+        component: u16,
+    },
+    /// Xử lý các trang đang chờ / process waiting pages.
+    Process {
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        workers: Option<usize>,
+    },
+    /// Danh mục thủ tục / the procedure catalogue.
+    Procedures,
+    /// Nhật ký kiểm tra / audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Kho dữ liệu / the local store.
+    #[command(subcommand)]
+    Store(StoreCmd),
+    /// Demo: a record from sample pages, imported and processed.
+    Demo {
+        /// Folder of page images.
+        samples: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RecordCmd {
+    /// Mở hồ sơ mới / open a record.
+    New {
+        /// Procedure code (MaTTHC), see `hoso procedures`.
+        #[arg(long)]
+        procedure: String,
+        /// Applicant's full name.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Applicant's 12-digit personal ID.
+        #[arg(long)]
+        id: Option<String>,
+        /// Phone number.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Address.
+        #[arg(long)]
+        address: Option<String>,
+        /// Channel of submission.
+        #[arg(long, value_enum, default_value = "in-person")]
+        channel: ChannelArg,
+    },
+    /// Liệt kê hồ sơ / list records.
+    List {
+        /// Only records in this state (draft, scanning, processing, review, …).
+        #[arg(long)]
+        state: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Xem một hồ sơ / show one record.
+    Show {
+        /// Record code or id.
+        record: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCmd {
+    /// Kiểm tra chuỗi băm / verify the hash chain.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+enum StoreCmd {
+    /// Kiểm tra cơ sở dữ liệu và tệp / check database and files.
+    Check {
+        /// Also re-hash every blob.
+        #[arg(long)]
+        deep: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ChannelArg {
+    InPerson,
+    Online,
+    Post,
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let cli = Cli::parse();
+    let out = Out { lang: cli.global.lang, json: cli.global.json };
+    match run(cli, &out) {
+        Ok(code) => code,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open(g: &Global) -> anyhow::Result<App> {
+    let config = config::load(&config::Overrides {
+        config_file: g.config.clone(),
+        data_dir: g.data_dir.clone(),
+        unit: g.unit.clone(),
+    })?;
+    let actor = g
+        .actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "unknown".into());
+    App::open(config, &actor)
+}
+
+fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Record(RecordCmd::New { procedure, name, id, phone, address, channel }) => {
+            let personal_id = id.map(|s| s.parse::<PersonalId>()).transpose()?;
+            let applicant = Applicant { name, personal_id, phone, address };
+            let channel = match channel {
+                ChannelArg::InPerson => Channel::InPerson,
+                ChannelArg::Online => Channel::Online,
+                ChannelArg::Post => Channel::Post,
+            };
+            let record = open(g)?.new_record(&procedure, applicant, channel)?;
+            out.record_created(&record);
+        }
+        Command::Record(RecordCmd::List { state, limit }) => {
+            let state = state.map(|s| s.parse::<RecordState>()).transpose().map_err(anyhow::Error::msg)?;
+            let list = open(g)?.store().list_records(state, limit)?;
+            out.record_list(&list);
+        }
+        Command::Record(RecordCmd::Show { record }) => out.record_detail(&open(g)?.record_detail(&record)?),
+        Command::Import { record, files, component } => {
+            let report = open(g)?.import(&record, component, &files)?;
+            out.import(&report);
+            if report.failed() > 0 {
+                return Ok(ExitCode::from(3));
+            }
+        }
+        Command::Process { workers } => {
+            let workers = workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            out.process(&open(g)?.process(workers)?);
+        }
+        Command::Procedures => out.procedures(&open(g)?.config().catalogue),
+        Command::Audit(AuditCmd::Verify) => {
+            let v = open(g)?.verify_audit()?;
+            out.audit(&v);
+            if v.broken.is_some() {
+                return Ok(ExitCode::from(4));
+            }
+        }
+        Command::Store(StoreCmd::Check { deep }) => {
+            let report = open(g)?.check(deep)?;
+            out.check(&report);
+            if !report.is_ok() {
+                return Ok(ExitCode::from(4));
+            }
+        }
+        Command::Demo { samples } => {
+            let mut app = open(g)?;
+            let record = app.new_record(
+                "2.000815",
+                Applicant {
+                    name: "Ngô Thị Ngọc".into(),
+                    personal_id: Some("079187247726".parse()?),
+                    phone: Some("0772 242 777".into()),
+                    address: Some("31 Hai Bà Trưng, phường Sài Gòn, TP. Hồ Chí Minh".into()),
+                },
+                Channel::InPerson,
+            )?;
+            out.record_created(&record);
+            let report = app.import(&record.code.to_string(), 1, &[samples])?;
+            out.import(&report);
+            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+            out.process(&app.process(workers)?);
+            out.record_detail(&app.record_detail(&record.code.to_string())?);
+            out.demo_result(&app.config().data_dir, &record.code.to_string());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

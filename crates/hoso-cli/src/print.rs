@@ -1,0 +1,231 @@
+//! Printing results as Vietnamese or English text, or as JSON.
+
+use std::path::Path;
+
+use clap::ValueEnum;
+use hoso_core::{ImportReport, ProcessReport, RecordDetail};
+use hoso_model::{Catalogue, Record};
+use serde::Serialize;
+
+/// Language of text output.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// Tiếng Việt.
+    Vi,
+    /// English.
+    En,
+}
+
+/// Where and how results are printed.
+#[derive(Debug)]
+pub struct Out {
+    pub lang: Lang,
+    pub json: bool,
+}
+
+impl Out {
+    fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    /// Prints JSON and says whether it did.
+    fn json<T: Serialize>(&self, value: &T) -> bool {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value).expect("results serialise"));
+        }
+        self.json
+    }
+
+    pub fn error(&self, e: &anyhow::Error) {
+        if self.json {
+            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+            eprintln!("{}", serde_json::json!({ "error": chain }));
+            return;
+        }
+        eprintln!("{} {e}", self.t("Lỗi:", "Error:"));
+        for cause in e.chain().skip(1) {
+            eprintln!("  {} {cause}", self.t("do:", "caused by:"));
+        }
+    }
+
+    pub fn record_created(&self, r: &Record) {
+        if self.json(r) {
+            return;
+        }
+        println!("{} {} ({}, {})", self.t("Đã mở hồ sơ", "Opened record"), r.code, r.procedure, r.id);
+    }
+
+    pub fn record_list(&self, list: &[hoso_core::RecordSummaryView]) {
+        if self.json(&list) {
+            return;
+        }
+        if list.is_empty() {
+            println!("{}", self.t("Chưa có hồ sơ nào.", "No records yet."));
+        }
+        for s in list {
+            let state = match self.lang {
+                Lang::Vi => s.record.state.label_vi().to_owned(),
+                Lang::En => s.record.state.to_string(),
+            };
+            println!(
+                "{}  {:<10} {:<16} {:>3} {}  {}",
+                s.record.code,
+                s.record.procedure,
+                state,
+                s.pages,
+                self.t("trang", "pages"),
+                s.record.applicant.name
+            );
+        }
+    }
+
+    pub fn record_detail(&self, d: &RecordDetail) {
+        if self.json(d) {
+            return;
+        }
+        let r = &d.record;
+        println!("{} {}", self.t("Hồ sơ", "Record"), r.code);
+        println!("  id:            {}", r.id);
+        println!("  {}  {} {}", self.t("thủ tục:     ", "procedure:   "), r.procedure, d.procedure_name.as_deref().unwrap_or(""));
+        println!("  {}  {} ({})", self.t("trạng thái:  ", "state:       "), r.state.label_vi(), r.state);
+        println!("  {}  {}", self.t("tiếp nhận:   ", "received:    "), r.received_at.format("%Y-%m-%dT%H:%M:%S%:z"));
+        let id = r.applicant.personal_id.as_ref().map(|p| p.to_string()).unwrap_or_default();
+        println!("  {}  {} {}", self.t("người nộp:   ", "applicant:   "), r.applicant.name, id);
+        for c in &d.components {
+            let req = if c.component.required { self.t("bắt buộc", "required") } else { self.t("không bắt buộc", "optional") };
+            println!("  [{}] {} ({}, {}): {} {}", c.component.ordinal, c.component.name, c.component.code, req, c.pages.len(), self.t("trang", "pages"));
+            for p in &c.pages {
+                let dpi = p.dpi.map(|d| format!("{d:.0} dpi")).unwrap_or_else(|| "? dpi".into());
+                println!(
+                    "      {:>3}. {}×{} {dpi} {:<9} {}{}",
+                    p.ordinal,
+                    p.width,
+                    p.height,
+                    p.state.as_str(),
+                    &p.source.to_hex()[..12],
+                    p.note.as_deref().map(|n| format!("  ⚠ {n}")).unwrap_or_default()
+                );
+            }
+        }
+    }
+
+    pub fn import(&self, r: &ImportReport) {
+        if self.json(r) {
+            return;
+        }
+        for f in &r.files {
+            match (&f.error_vi, &f.error_en) {
+                (Some(vi), Some(en)) => eprintln!("  ✗ {}", self.t(vi, en)),
+                _ if !f.already.is_empty() && f.added.is_empty() => println!(
+                    "  = {} {}",
+                    f.path.display(),
+                    self.t("đã có trong hồ sơ, bỏ qua", "already in the record, skipped")
+                ),
+                _ => println!("  ✓ {} ({} {})", f.path.display(), f.added.len(), self.t("trang", "pages")),
+            }
+        }
+        println!(
+            "{} {} {} {}; {} {}",
+            self.t("Đã nhập", "Imported"),
+            r.pages_added(),
+            self.t("trang vào hồ sơ", "pages into record"),
+            r.record,
+            r.failed(),
+            self.t("tệp bị từ chối", "files refused")
+        );
+    }
+
+    pub fn process(&self, r: &ProcessReport) {
+        if self.json(r) {
+            return;
+        }
+        println!(
+            "{} {} {}: {} {}, {} {}, {} {}",
+            self.t("Đã xử lý", "Processed"),
+            r.processed,
+            self.t("trang", "pages"),
+            r.blank,
+            self.t("trang trắng cần kiểm tra", "blank pages to check"),
+            r.low_dpi,
+            self.t("dưới 200 dpi", "below 200 dpi"),
+            r.failed,
+            self.t("lỗi", "failed")
+        );
+        for code in &r.ready_for_review {
+            println!("  {} {code}", self.t("Chờ kiểm tra:", "Ready for review:"));
+        }
+    }
+
+    pub fn procedures(&self, c: &Catalogue) {
+        if self.json(c) {
+            return;
+        }
+        for p in &c.procedures {
+            println!("{}  {}", p.code, p.name);
+            for (i, comp) in p.components.iter().enumerate() {
+                let mut tags = Vec::new();
+                if !comp.required {
+                    tags.push(self.t("không bắt buộc", "optional"));
+                }
+                if comp.needs_certification {
+                    tags.push(self.t("cần chứng thực", "needs certification"));
+                }
+                let tags = if tags.is_empty() { String::new() } else { format!(" ({})", tags.join(", ")) };
+                println!("    {}. [{}] {}{tags}", i + 1, comp.code, comp.name);
+            }
+        }
+    }
+
+    pub fn audit(&self, v: &hoso_core::AuditVerification) {
+        if self.json(v) {
+            return;
+        }
+        match &v.broken {
+            None => println!(
+                "{} ({} {}, head {})",
+                self.t("Nhật ký nguyên vẹn", "Audit log intact"),
+                v.entries,
+                self.t("mục", "entries"),
+                &v.head[..16]
+            ),
+            Some(b) => println!(
+                "{} {}: {}",
+                self.t("NHẬT KÝ BỊ SỬA ĐỔI tại mục", "AUDIT LOG TAMPERED at entry"),
+                b.seq,
+                b.reason
+            ),
+        }
+    }
+
+    pub fn check(&self, r: &hoso_core::CheckReport) {
+        if self.json(r) {
+            return;
+        }
+        let ok = |b: bool| if b { "ok" } else { "LỖI/FAIL" };
+        println!("SQLite integrity_check: {}", r.integrity.join("; "));
+        println!("{}: {}", self.t("khoá ngoại", "foreign keys"), ok(r.foreign_key_violations.is_empty()));
+        for v in &r.foreign_key_violations {
+            println!("  {v}");
+        }
+        println!("blobs: {} {}, {} {}", r.blobs_checked, self.t("đã kiểm", "checked"), r.bad_blobs.len(), self.t("hỏng/thiếu", "bad or missing"));
+        for b in &r.bad_blobs {
+            println!("  {b}");
+        }
+        self.audit(&r.audit);
+        println!("{}", if r.is_ok() { self.t("Kho dữ liệu tốt.", "Store is healthy.") } else { self.t("Kho dữ liệu có lỗi.", "Store has problems.") });
+    }
+
+    pub fn demo_result(&self, data_dir: &Path, code: &str) {
+        if self.json {
+            return;
+        }
+        println!();
+        println!("{} {}", self.t("Kết quả nằm trong", "The result is in"), data_dir.display());
+        println!("  {}: {}", self.t("cơ sở dữ liệu", "database"), data_dir.join("hoso.db").display());
+        println!("  {}: {}", self.t("ảnh gốc và ảnh thu nhỏ", "raw pages and thumbnails"), data_dir.join("blobs").display());
+        println!("  {}: hoso --data-dir {} record show {code}", self.t("xem lại", "show again"), data_dir.display());
+    }
+}

@@ -1,0 +1,190 @@
+//! Configuration: one TOML file per machine, one per user, environment, flags.
+//!
+//! Precedence, lowest first: built-in defaults; the system file
+//! (`/etc/hoso/config.toml`, `%ProgramData%\HoSo\config.toml` on Windows) that IT
+//! rolls out; the user's file (`$XDG_CONFIG_HOME/hoso/config.toml`, or the file
+//! named by `--config` / `HOSO_CONFIG` instead); the environment (`HOSO_DATA_DIR`,
+//! `HOSO_UNIT`); command-line flags. A later source overrides a key, never the
+//! whole file. Unknown keys are errors, so a typo does not go unnoticed.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use hoso_model::{Catalogue, UnitCode};
+use serde::Deserialize;
+
+/// The catalogue shipped with the program.
+const BUILTIN_CATALOGUE: &str = include_str!("../../../assets/procedures.toml");
+
+/// Keys of a config file; every one optional.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Folder of the local store.
+    pub data_dir: Option<PathBuf>,
+    /// Code of the receiving unit, e.g. `000.00.01.H29`.
+    pub unit: Option<String>,
+    /// A procedure catalogue replacing the built-in one.
+    pub catalogue: Option<PathBuf>,
+}
+
+impl FileConfig {
+    fn merge(&mut self, other: FileConfig) {
+        self.data_dir = other.data_dir.or(self.data_dir.take());
+        self.unit = other.unit.or(self.unit.take());
+        self.catalogue = other.catalogue.or(self.catalogue.take());
+    }
+}
+
+/// What the command line or the desktop shell asks for on top of the files.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--config FILE`: read instead of the user's file.
+    pub config_file: Option<PathBuf>,
+    /// `--data-dir`.
+    pub data_dir: Option<PathBuf>,
+    /// `--unit`.
+    pub unit: Option<String>,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Folder of the local store.
+    pub data_dir: PathBuf,
+    /// Receiving unit, when configured.
+    pub unit: Option<UnitCode>,
+    /// Procedures and their checklists.
+    pub catalogue: Catalogue,
+    /// Files that were read, in order.
+    pub files: Vec<PathBuf>,
+}
+
+impl Config {
+    /// The receiving unit, or an error that says how to set it.
+    pub fn unit(&self) -> anyhow::Result<&UnitCode> {
+        self.unit.as_ref().context(
+            "chưa cấu hình mã đơn vị tiếp nhận / no receiving unit configured: \
+             set `unit = \"000.00.01.H29\"` in config.toml, HOSO_UNIT or --unit",
+        )
+    }
+}
+
+/// The machine-wide file IT manages.
+pub fn system_file() -> PathBuf {
+    if cfg!(windows) {
+        let base = std::env::var_os("ProgramData").unwrap_or_else(|| "C:\\ProgramData".into());
+        PathBuf::from(base).join("HoSo").join("config.toml")
+    } else {
+        PathBuf::from("/etc/hoso/config.toml")
+    }
+}
+
+fn user_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(fallback)))
+}
+
+/// Default store folder: `$XDG_DATA_HOME/hoso` (`~/.local/share/hoso`), or
+/// `%LOCALAPPDATA%\HoSo` on Windows.
+fn default_data_dir() -> PathBuf {
+    if cfg!(windows) {
+        return std::env::var_os("LOCALAPPDATA")
+            .map(|d| PathBuf::from(d).join("HoSo"))
+            .unwrap_or_else(|| PathBuf::from("HoSo"));
+    }
+    user_dir("XDG_DATA_HOME", ".local/share").unwrap_or_else(|| PathBuf::from(".")).join("hoso")
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("không đọc được tệp cấu hình / cannot read config file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("tệp cấu hình sai / config file {} is invalid", path.display()))
+}
+
+/// Reads the files and applies the environment and `over`.
+pub fn load(over: &Overrides) -> anyhow::Result<Config> {
+    let mut merged = FileConfig::default();
+    let mut files = Vec::new();
+    let system = system_file();
+    if system.is_file() {
+        merged.merge(read_file(&system)?);
+        files.push(system);
+    }
+    let user = over
+        .config_file
+        .clone()
+        .or_else(|| std::env::var_os("HOSO_CONFIG").map(PathBuf::from));
+    match user {
+        Some(path) => {
+            // Named explicitly: it must exist.
+            merged.merge(read_file(&path)?);
+            files.push(path);
+        }
+        None => {
+            if let Some(path) = user_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("hoso/config.toml"))
+                && path.is_file()
+            {
+                merged.merge(read_file(&path)?);
+                files.push(path);
+            }
+        }
+    }
+    merged.merge(FileConfig {
+        data_dir: std::env::var_os("HOSO_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
+        unit: std::env::var("HOSO_UNIT").ok().filter(|v| !v.is_empty()),
+        catalogue: None,
+    });
+    merged.merge(FileConfig { data_dir: over.data_dir.clone(), unit: over.unit.clone(), catalogue: None });
+
+    let unit = merged
+        .unit
+        .map(|u| u.parse::<UnitCode>())
+        .transpose()
+        .context("mã đơn vị sai / invalid receiving unit code")?;
+    let catalogue = match &merged.catalogue {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the procedure catalogue {}", path.display()))?;
+            parse_catalogue(&text).with_context(|| format!("catalogue {}", path.display()))?
+        }
+        None => parse_catalogue(BUILTIN_CATALOGUE).context("built-in catalogue")?,
+    };
+    Ok(Config { data_dir: merged.data_dir.unwrap_or_else(default_data_dir), unit, catalogue, files })
+}
+
+/// Parses and checks a catalogue in the format of assets/procedures.toml.
+pub fn parse_catalogue(text: &str) -> anyhow::Result<Catalogue> {
+    let catalogue: Catalogue = toml::from_str(text).context("danh mục thủ tục sai / invalid procedure catalogue")?;
+    catalogue.validate()?;
+    if catalogue.procedures.is_empty() {
+        bail!("the procedure catalogue lists no procedure");
+    }
+    Ok(catalogue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalogue_is_valid() {
+        let c = parse_catalogue(BUILTIN_CATALOGUE).unwrap();
+        let birth = c.get("1.001193").unwrap();
+        assert_eq!(birth.components[0].code, "TK");
+        assert!(!birth.components[2].required);
+        assert!(c.get("2.000815").unwrap().components[0].needs_certification);
+    }
+
+    #[test]
+    fn later_sources_override_single_keys() {
+        let mut a = FileConfig { data_dir: Some("/a".into()), unit: Some("000.00.01.H29".into()), catalogue: None };
+        a.merge(FileConfig { data_dir: Some("/b".into()), unit: None, catalogue: None });
+        assert_eq!(a.data_dir.as_deref(), Some(Path::new("/b")));
+        assert_eq!(a.unit.as_deref(), Some("000.00.01.H29"));
+        assert!(toml::from_str::<FileConfig>("data_dri = '/x'").is_err(), "typos are errors");
+    }
+}

@@ -1,0 +1,245 @@
+//! Importing page files (PNG, JPEG, TIFF with any number of pages) into a record.
+//!
+//! Each file is read, fully decoded within the limits of hoso-imaging, written as
+//! a blob and registered with its pages in one transaction, before the next file
+//! is touched. A bad file is reported and skipped; what was stored before it
+//! stays. Importing the same file into the same record again adds nothing, so an
+//! interrupted import is resumed by running it again.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use hoso_imaging::{Format, ImageError, Limits};
+use hoso_model::RecordState;
+use hoso_store::{PageInput, PageResult};
+use serde::Serialize;
+
+use crate::{App, now};
+
+/// Largest file accepted; a 100-page colour TIFF at 300 dpi stays well below.
+const MAX_FILE_BYTES: u64 = 512 << 20;
+
+/// Why one file could not be imported. Nothing already stored is affected.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The file cannot be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error("{path} is {mb} MB, more than the 512 MB a file may have; split it")]
+    TooBig {
+        /// The file.
+        path: PathBuf,
+        /// Its size in MB.
+        mb: u64,
+    },
+    /// Not a usable image.
+    #[error("{path}: {source}")]
+    Image {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        source: ImageError,
+    },
+}
+
+impl ImportError {
+    /// Stable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::Unreadable { source, .. } => match source.kind() {
+                std::io::ErrorKind::NotFound => "not_found",
+                std::io::ErrorKind::PermissionDenied => "permission_denied",
+                _ => "unreadable",
+            },
+            ImportError::TooBig { .. } => "too_large",
+            ImportError::Image { source, .. } => source.code(),
+        }
+    }
+
+    /// The message for Vietnamese-speaking staff: what happened and what to do.
+    pub fn message_vi(&self) -> String {
+        let name = |p: &Path| p.display().to_string();
+        match self {
+            ImportError::Unreadable { path, .. } => match self.code() {
+                "not_found" => format!("{}: không tìm thấy tệp; kiểm tra lại đường dẫn", name(path)),
+                "permission_denied" => format!("{}: không có quyền đọc tệp; nhờ IT cấp quyền", name(path)),
+                _ => format!("{}: không đọc được tệp (có thể là thư mục hoặc ổ đĩa lỗi)", name(path)),
+            },
+            ImportError::TooBig { path, mb } => {
+                format!("{}: tệp quá lớn ({mb} MB, tối đa 512 MB); hãy tách thành nhiều tệp", name(path))
+            }
+            ImportError::Image { path, source } => {
+                let what = match source {
+                    ImageError::Empty => "tệp rỗng (0 byte); hãy quét hoặc sao chép lại".to_owned(),
+                    ImageError::NotAnImage(_) => {
+                        "không phải ảnh PNG, JPEG hoặc TIFF; hãy lưu bản quét theo một trong các định dạng này".to_owned()
+                    }
+                    ImageError::TooLarge { width, height, .. } => format!(
+                        "ảnh quá lớn ({width}×{height} điểm ảnh), có thể là tệp độc hại; hãy quét lại ở 300 dpi"
+                    ),
+                    ImageError::TooManyFrames(n) => format!("tệp TIFF có hơn {n} trang; hãy tách nhỏ"),
+                    ImageError::Damaged(_) => "ảnh bị hỏng hoặc không đầy đủ; hãy quét hoặc sao chép lại".to_owned(),
+                    ImageError::Unsupported { .. } => {
+                        "kiểu ảnh này chưa được hỗ trợ; hãy lưu thành PNG hoặc JPEG 8-bit".to_owned()
+                    }
+                    ImageError::NoSuchFrame(n) => format!("không có trang {n}"),
+                    _ => source.to_string(),
+                };
+                format!("{}: {what}", name(path))
+            }
+        }
+    }
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileOutcome {
+    /// The file as given.
+    pub path: PathBuf,
+    /// Pages stored now.
+    pub added: Vec<i64>,
+    /// Pages the record already had from this file.
+    pub already: Vec<i64>,
+    /// Why it was skipped: stable code.
+    pub error_code: Option<&'static str>,
+    /// Why it was skipped, in Vietnamese.
+    pub error_vi: Option<String>,
+    /// Why it was skipped, in English.
+    pub error_en: Option<String>,
+}
+
+/// Outcome of [`App::import`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// Record code.
+    pub record: String,
+    /// Component the pages went to.
+    pub component: u16,
+    /// One entry per file, in order.
+    pub files: Vec<FileOutcome>,
+}
+
+impl ImportReport {
+    /// Pages stored by this run.
+    pub fn pages_added(&self) -> usize {
+        self.files.iter().map(|f| f.added.len()).sum()
+    }
+
+    /// Files skipped because of an error.
+    pub fn failed(&self) -> usize {
+        self.files.iter().filter(|f| f.error_code.is_some()).count()
+    }
+}
+
+/// Expands folders into the image files they hold, sorted by name; files stay as given.
+fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("không đọc được thư mục / cannot list folder {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file() && crate::is_image_path(f))
+                .collect();
+            inside.sort();
+            out.extend(inside);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn read_image(path: &Path) -> Result<(Vec<u8>, Format, Vec<PageInput>), ImportError> {
+    let unreadable = |source| ImportError::Unreadable { path: path.to_owned(), source };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if meta.is_dir() {
+        return Err(unreadable(std::io::Error::new(std::io::ErrorKind::IsADirectory, "a folder")));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooBig { path: path.to_owned(), mb: meta.len() >> 20 });
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let (format, frames) = hoso_imaging::inspect(&bytes, &Limits::default())
+        .map_err(|source| ImportError::Image { path: path.to_owned(), source })?;
+    let frames = frames
+        .iter()
+        .map(|f| PageInput { frame: f.index, width: f.width, height: f.height, dpi: f.dpi })
+        .collect();
+    Ok((bytes, format, frames))
+}
+
+impl App {
+    /// Imports files (folders are expanded to the images in them) as pages of
+    /// component `component` of the record `key` (UUID or code).
+    pub fn import(&mut self, key: &str, component: u16, paths: &[PathBuf]) -> anyhow::Result<ImportReport> {
+        let record = self.store.record(key)?;
+        if !record.state.accepts_pages() {
+            anyhow::bail!(
+                "hồ sơ {} đang ở trạng thái «{}», không thể thêm trang / record {} is {}, pages can no longer be added",
+                record.code,
+                record.state.label_vi(),
+                record.code,
+                record.state
+            );
+        }
+        let mut report = ImportReport { record: record.code.to_string(), component, files: Vec::new() };
+        for path in expand(paths)? {
+            let mut outcome = FileOutcome {
+                path: path.clone(),
+                added: Vec::new(),
+                already: Vec::new(),
+                error_code: None,
+                error_vi: None,
+                error_en: None,
+            };
+            match read_image(&path) {
+                Err(e) => {
+                    log::warn!("import skipped {}: {e}", path.display());
+                    outcome.error_code = Some(e.code());
+                    outcome.error_vi = Some(e.message_vi());
+                    outcome.error_en = Some(e.to_string());
+                }
+                Ok((bytes, format, frames)) => {
+                    let hash = self.store.blobs().put(&bytes)?;
+                    let media = match format {
+                        Format::Png => "image/png",
+                        Format::Jpeg => "image/jpeg",
+                        Format::Tiff => "image/tiff",
+                    };
+                    let origin = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let added = self.store.add_pages(
+                        &record.id,
+                        component,
+                        &hash,
+                        bytes.len() as u64,
+                        media,
+                        &frames,
+                        &origin,
+                        &self.actor,
+                        now(),
+                    )?;
+                    for r in added.pages {
+                        match r {
+                            PageResult::Added(p) => outcome.added.push(p),
+                            PageResult::AlreadyThere(p) => outcome.already.push(p),
+                        }
+                    }
+                }
+            }
+            report.files.push(outcome);
+        }
+        let state = self.store.record(key)?.state;
+        if state == RecordState::Scanning {
+            self.settle(&record)?;
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,158 @@
+//! The application layer of HoSo Intake, shared by the `hoso` CLI and the desktop shell.
+//!
+//! [`App`] owns the open [`hoso_store::Store`], the [`config::Config`] and the
+//! procedure catalogue, and offers the use cases: open a record
+//! ([`App::new_record`]), import page files into it ([`App::import`]), process
+//! stored pages with a pool of worker threads ([`App::process`]), check the
+//! store ([`App::check`]). It reads the clock ([`now`]) and the file system and
+//! passes values down; the store does the SQL, hoso-imaging the pixels.
+//!
+//! Front ends stay thin: a CLI subcommand or Tauri command parses its input,
+//! calls one method here and prints or returns the result.
+
+#![forbid(unsafe_code)]
+
+pub mod config;
+mod import;
+mod process;
+
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset};
+use hoso_model::{Applicant, Channel, Record, RecordState};
+use hoso_store::Store;
+
+pub use import::{FileOutcome, ImportError, ImportReport};
+pub use hoso_store::audit::Verification as AuditVerification;
+pub use hoso_store::{CheckReport, RecordSummary as RecordSummaryView};
+pub use process::{ProcessReport, WorkerLock};
+
+/// Current time in Vietnam (+07:00).
+pub fn now() -> DateTime<FixedOffset> {
+    chrono::Utc::now().with_timezone(&hoso_model::vn_offset())
+}
+
+/// An open workstation: configuration plus store.
+#[derive(Debug)]
+pub struct App {
+    config: config::Config,
+    store: Store,
+    actor: String,
+}
+
+/// A record with everything a detail view shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RecordDetail {
+    /// The record.
+    pub record: Record,
+    /// Procedure name, if the catalogue knows the code.
+    pub procedure_name: Option<String>,
+    /// Checklist slots with their pages.
+    pub components: Vec<ComponentDetail>,
+}
+
+/// A checklist slot and what was scanned into it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ComponentDetail {
+    /// The slot.
+    #[serde(flatten)]
+    pub component: hoso_model::Component,
+    /// Its pages.
+    pub pages: Vec<hoso_model::Page>,
+}
+
+impl App {
+    /// Opens the store named by the configuration; `actor` is written into the audit log.
+    pub fn open(config: config::Config, actor: &str) -> anyhow::Result<App> {
+        let store = Store::open(&config.data_dir).with_context(|| {
+            format!("không mở được kho dữ liệu / cannot open the store in {}", config.data_dir.display())
+        })?;
+        Ok(App { config, store, actor: actor.to_owned() })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &config::Config {
+        &self.config
+    }
+
+    /// The store, for read-only views.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Opens a record for a procedure of the catalogue.
+    pub fn new_record(&mut self, procedure: &str, applicant: Applicant, channel: Channel) -> anyhow::Result<Record> {
+        let unit = self.config.unit()?.clone();
+        let procedure = self.config.catalogue.get(procedure).with_context(|| {
+            format!(
+                "không có thủ tục {procedure} trong danh mục / procedure {procedure} is not in the catalogue \
+                 (`hoso procedures` lists them)"
+            )
+        })?;
+        let record = self.store.create_record(&hoso_store::NewRecord {
+            unit: &unit,
+            procedure,
+            channel,
+            applicant,
+            actor: &self.actor,
+            now: now(),
+        })?;
+        log::info!("record {} opened for {}", record.code, record.procedure);
+        Ok(record)
+    }
+
+    /// A record with its components and pages.
+    pub fn record_detail(&self, key: &str) -> anyhow::Result<RecordDetail> {
+        let record = self.store.record(key)?;
+        let pages = self.store.pages(&record.id)?;
+        let components = self
+            .store
+            .components(&record.id)?
+            .into_iter()
+            .map(|c| ComponentDetail {
+                pages: pages.iter().filter(|p| p.component == c.ordinal).cloned().collect(),
+                component: c,
+            })
+            .collect();
+        let procedure_name = self.config.catalogue.get(&record.procedure).map(|p| p.name.clone());
+        Ok(RecordDetail { record, procedure_name, components })
+    }
+
+    /// Checks the database, the blobs (hashing each with `deep`) and the audit chain.
+    pub fn check(&self, deep: bool) -> anyhow::Result<CheckReport> {
+        Ok(self.store.check(deep)?)
+    }
+
+    /// Verifies the audit chain.
+    pub fn verify_audit(&self) -> anyhow::Result<hoso_store::audit::Verification> {
+        Ok(hoso_store::audit::verify(self.store.conn())?)
+    }
+
+    /// Moves a record on when its pages are all handled: Scanning → Processing after
+    /// an import, Processing → Review once no page waits.
+    fn settle(&mut self, record: &Record) -> anyhow::Result<()> {
+        let pending = self.store.pages(&record.id)?.iter().filter(|p| p.state == hoso_model::PageState::Stored).count();
+        let current = self.store.record(&record.id.to_string())?.state;
+        let next = match current {
+            RecordState::Scanning => Some(RecordState::Processing),
+            RecordState::Processing if pending == 0 => Some(RecordState::Review),
+            _ => None,
+        };
+        if let Some(next) = next {
+            self.store.set_state(&record.id, current, next, None, &self.actor, now())?;
+            if next == RecordState::Processing && pending == 0 {
+                self.store.set_state(&record.id, next, RecordState::Review, None, &self.actor, now())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a file name has the extension of a format [`App::import`] reads.
+pub fn is_image_path(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        Some("png" | "jpg" | "jpeg" | "tif" | "tiff")
+    )
+}

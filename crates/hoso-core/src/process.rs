@@ -1,0 +1,248 @@
+//! Processing stored pages: a pool of worker threads fed from the job queue.
+//!
+//! One thread (the caller's) owns the database: it leases `page.process` jobs,
+//! reads the page's blob and hands the bytes to the pool; workers decode and
+//! measure (CPU only, no database); the owner writes each result and completes
+//! the job. So SQLite stays single-threaded and the pixels use every core.
+//! Today a page is measured ([`hoso_imaging::measure`]) and gets a thumbnail;
+//! deskew, orientation and OCR join this pipeline with the scanning work.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use hoso_imaging::{ImageError, Limits, PageMetrics};
+use hoso_model::{PageState, RecordState};
+use hoso_store::{PAGE_JOB, jobs};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{App, now};
+
+/// How long a worker may hold a page before another may take it.
+const LEASE_MS: i64 = 10 * 60 * 1000;
+/// Thumbnails are this many pixels on the longer side.
+const THUMB_SIDE: u32 = 320;
+/// Circular 05/2025/TT-BNV: administrative papers are digitised at 200 dpi or more.
+const MIN_DPI: f32 = 199.5;
+
+/// Exclusive right to run jobs on one store: a lock on `<data dir>/worker.lock`
+/// held while the value lives. The OS releases it when the process dies.
+#[derive(Debug)]
+pub struct WorkerLock {
+    _file: File,
+}
+
+impl WorkerLock {
+    /// Takes the lock or says which folder is busy.
+    pub fn acquire(data_dir: &Path) -> anyhow::Result<WorkerLock> {
+        let path = data_dir.join("worker.lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(WorkerLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+                "một tiến trình HoSo khác đang xử lý kho {} / another HoSo process is already processing this store",
+                data_dir.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => Err(e).context("cannot lock the store for processing"),
+        }
+    }
+}
+
+/// What [`App::process`] did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProcessReport {
+    /// Leases of dead workers taken back at start.
+    pub recovered: usize,
+    /// Pages processed.
+    pub processed: usize,
+    /// Of those, pages that look blank (kept, flagged for review).
+    pub blank: usize,
+    /// Of those, pages below 200 dpi.
+    pub low_dpi: usize,
+    /// Pages whose processing failed for good (kept with the reason).
+    pub failed: usize,
+    /// Records that moved to review, by code.
+    pub ready_for_review: Vec<String>,
+}
+
+struct Task {
+    job: jobs::Job,
+    page: hoso_model::Page,
+    bytes: Vec<u8>,
+}
+
+struct Analysis {
+    metrics: PageMetrics,
+    thumbnail: Vec<u8>,
+}
+
+fn analyse(task: &Task) -> Result<Analysis, ImageError> {
+    let frame = hoso_imaging::decode_frame(&task.bytes, task.page.frame, &Limits::default())?;
+    let metrics = hoso_imaging::measure(&frame.image);
+    let thumbnail = hoso_imaging::thumbnail_jpeg(&frame.image, THUMB_SIDE, metrics.is_colour);
+    Ok(Analysis { metrics, thumbnail })
+}
+
+fn notes(page: &hoso_model::Page, m: &PageMetrics) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if m.looks_blank {
+        out.push("trang trắng? kiểm tra lại / looks blank: check it");
+    }
+    match page.dpi {
+        Some(d) if d < MIN_DPI => out.push("độ phân giải dưới 200 dpi / below 200 dpi: rescan"),
+        None => out.push("tệp không ghi độ phân giải / the file declares no dpi"),
+        _ => {}
+    }
+    out
+}
+
+impl App {
+    /// Processes every due page job with `workers` threads, then moves records
+    /// whose pages are all handled to review.
+    pub fn process(&mut self, workers: usize) -> anyhow::Result<ProcessReport> {
+        let _lock = WorkerLock::acquire(&self.config.data_dir)?;
+        let mut report = ProcessReport {
+            recovered: jobs::recover(self.store.conn(), now().timestamp_millis())?,
+            ..Default::default()
+        };
+        if report.recovered > 0 {
+            log::info!("took back {} jobs from a worker that stopped", report.recovered);
+        }
+        let owner = format!("pid{}", std::process::id());
+        let workers = workers.max(1);
+        let (task_tx, task_rx) = mpsc::sync_channel::<Task>(workers);
+        let task_rx = Arc::new(Mutex::new(task_rx));
+        let (done_tx, done_rx) = mpsc::channel::<(Task, Result<Analysis, ImageError>)>();
+
+        std::thread::scope(|scope| -> anyhow::Result<()> {
+            for _ in 0..workers {
+                let rx = Arc::clone(&task_rx);
+                let tx = done_tx.clone();
+                scope.spawn(move || {
+                    loop {
+                        let task = match rx.lock().expect("no worker panics holding the lock").recv() {
+                            Ok(t) => t,
+                            Err(_) => return,
+                        };
+                        let result = analyse(&task);
+                        if tx.send((task, result)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            let result = self.feed(&owner, workers, &task_tx, &done_rx, &mut report);
+            drop(task_tx);
+            result
+        })?;
+
+        for summary in self.store.list_records(Some(RecordState::Processing), u32::MAX)? {
+            if summary.pages_pending == 0 {
+                self.settle(&summary.record)?;
+                report.ready_for_review.push(summary.record.code.to_string());
+            }
+        }
+        Ok(report)
+    }
+
+    /// Keeps the pool busy and writes results until no job is due.
+    fn feed(
+        &mut self,
+        owner: &str,
+        workers: usize,
+        tasks: &mpsc::SyncSender<Task>,
+        done: &mpsc::Receiver<(Task, Result<Analysis, ImageError>)>,
+        report: &mut ProcessReport,
+    ) -> anyhow::Result<()> {
+        let mut in_flight = 0usize;
+        let mut queue_empty = false;
+        loop {
+            while !queue_empty && in_flight < workers * 2 {
+                let Some(job) = jobs::lease(self.store.conn(), PAGE_JOB, owner, now().timestamp_millis(), LEASE_MS)?
+                else {
+                    queue_empty = true;
+                    break;
+                };
+                if let Some(task) = self.prepare(job, owner, report)? {
+                    tasks.send(task).context("page workers stopped")?;
+                    in_flight += 1;
+                }
+            }
+            if in_flight == 0 {
+                return Ok(());
+            }
+            let (task, result) = done.recv().context("page workers stopped")?;
+            in_flight -= 1;
+            self.write_result(task, result, owner, report)?;
+        }
+    }
+
+    /// Loads what a worker needs, or settles a job that needs no worker.
+    fn prepare(&mut self, job: jobs::Job, owner: &str, report: &mut ProcessReport) -> anyhow::Result<Option<Task>> {
+        let page_id: i64 = job.subject.parse().context("page job without a page id")?;
+        let page = self.store.page(page_id)?;
+        if page.state != PageState::Stored {
+            // Done before a crash that came between the page update and the job update.
+            jobs::complete(self.store.conn(), job.id, owner, now().timestamp_millis())?;
+            return Ok(None);
+        }
+        match self.store.blobs().read(&page.source) {
+            Ok(bytes) => Ok(Some(Task { job, page, bytes })),
+            Err(e) => {
+                let note = format!("ảnh gốc bị mất hoặc hỏng / the raw image is missing or damaged: {e}");
+                self.store.finish_page(page.id, PageState::Failed, Some(&note), None, None, &self.actor, now())?;
+                jobs::fail(self.store.conn(), &job, owner, &note, jobs::Retry::Permanent, now().timestamp_millis())?;
+                report.failed += 1;
+                Ok(None)
+            }
+        }
+    }
+
+    fn write_result(
+        &mut self,
+        task: Task,
+        result: Result<Analysis, ImageError>,
+        owner: &str,
+        report: &mut ProcessReport,
+    ) -> anyhow::Result<()> {
+        match result {
+            Ok(a) => {
+                let thumb = self.store.blobs().put(&a.thumbnail)?;
+                let notes = notes(&task.page, &a.metrics);
+                let note = (!notes.is_empty()).then(|| notes.join("; "));
+                let metrics = json!({ "metrics": a.metrics, "flags": notes });
+                self.store.finish_page(
+                    task.page.id,
+                    PageState::Processed,
+                    note.as_deref(),
+                    Some(&metrics),
+                    Some((&thumb, a.thumbnail.len() as u64)),
+                    &self.actor,
+                    now(),
+                )?;
+                jobs::complete(self.store.conn(), task.job.id, owner, now().timestamp_millis())?;
+                report.processed += 1;
+                report.blank += usize::from(a.metrics.looks_blank);
+                report.low_dpi += usize::from(task.page.dpi.is_some_and(|d| d < MIN_DPI));
+            }
+            Err(e) => {
+                // The file decoded at import, so this is damage on disk or a decoder
+                // change: no retry helps, a person must look.
+                let note = format!("không xử lý được trang / the page cannot be processed: {e}");
+                self.store.finish_page(task.page.id, PageState::Failed, Some(&note), None, None, &self.actor, now())?;
+                jobs::fail(self.store.conn(), &task.job, owner, &note, jobs::Retry::Permanent, now().timestamp_millis())?;
+                report.failed += 1;
+            }
+        }
+        Ok(())
+    }
+}
