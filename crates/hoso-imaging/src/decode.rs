@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tiff::decoder::{Decoder as TiffDecoder, DecodingResult};
 use tiff::tags::{ResolutionUnit, Tag};
 
-use crate::dpi;
+use crate::header;
 
 /// File formats accepted for import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +203,13 @@ fn decode_single(bytes: &[u8], format: Format, limits: &Limits) -> Result<Decode
         Format::Jpeg => image::ImageFormat::Jpeg,
         Format::Tiff => unreachable!("TIFF goes through tiff_frames"),
     };
+    // Header first: refuse a decompression bomb before a decoder allocates anything.
+    if let Some((width, height)) = header::declared_size(bytes) {
+        check_size(width, height, limits)?;
+    }
+    if format == Format::Jpeg && !header::jpeg_complete(bytes) {
+        return Err(ImageError::Damaged("the file ends before the end of the image".into()));
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
     let mut img_limits = image::Limits::default();
     img_limits.max_image_width = Some(limits.max_side);
@@ -210,14 +217,13 @@ fn decode_single(bytes: &[u8], format: Format, limits: &Limits) -> Result<Decode
     // Allow 8 bytes a pixel (RGBA16) plus the decoder's own buffers.
     img_limits.max_alloc = Some(limits.max_pixels * 8 + (64 << 20));
     reader.limits(img_limits);
-    // Header first: refuse a decompression bomb before any pixel is inflated.
     let decoder = reader.into_decoder().map_err(|e| map_image_error(e, format))?;
     let (width, height) = decoder.dimensions();
     check_size(width, height, limits)?;
     let image = DynamicImage::from_decoder(decoder).map_err(|e| map_image_error(e, format))?;
     let dpi = match format {
-        Format::Png => dpi::png_dpi(bytes),
-        _ => dpi::jpeg_dpi(bytes),
+        Format::Png => header::png_dpi(bytes),
+        _ => header::jpeg_dpi(bytes),
     };
     Ok(DecodedFrame { info: FrameInfo { index: 0, width, height, dpi }, image })
 }

@@ -15,7 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod decode;
-mod dpi;
+mod header;
 mod metrics;
 
 pub use decode::{

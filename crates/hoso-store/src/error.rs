@@ -36,7 +36,7 @@ pub enum StoreError {
         known: usize,
     },
     /// Nothing with this id or code.
-    #[error("{0} not found")]
+    #[error("không tìm thấy / not found: {0}")]
     NotFound(String),
     /// A guarded update changed no row: someone else moved the record first.
     #[error("record {record} is {actual}, not {expected} as expected; reload it and try again")]

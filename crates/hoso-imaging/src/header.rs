@@ -1,5 +1,6 @@
-//! Resolution declared in PNG `pHYs` and JPEG JFIF/EXIF headers (TIFF tags are
-//! read by the TIFF decoder).
+//! Facts read from PNG and JPEG headers without decoding pixels: declared size,
+//! declared resolution (`pHYs`, JFIF, EXIF; TIFF tags are read by the TIFF
+//! decoder) and whether a JPEG's data runs to its end marker.
 
 /// Declared resolution of a PNG, from its `pHYs` chunk in pixels per metre.
 pub(crate) fn png_dpi(bytes: &[u8]) -> Option<f32> {
@@ -87,4 +88,47 @@ fn exif_dpi(tiff: &[u8]) -> Option<f32> {
         2 => xres,
         _ => None,
     }
+}
+
+/// Width and height a PNG (IHDR) or JPEG (SOFn) header declares.
+pub(crate) fn declared_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") {
+        let w = u32::from_be_bytes(bytes.get(16..20)?.try_into().ok()?);
+        let h = u32::from_be_bytes(bytes.get(20..24)?.try_into().ok()?);
+        return Some((w, h));
+    }
+    let mut pos = 2;
+    while pos + 4 <= bytes.len() && bytes[pos] == 0xFF {
+        let marker = bytes[pos + 1];
+        let len = u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]) as usize;
+        // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+        if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+            let seg = bytes.get(pos + 4..pos + 2 + len)?;
+            let h = u16::from_be_bytes([*seg.get(1)?, *seg.get(2)?]);
+            let w = u16::from_be_bytes([*seg.get(3)?, *seg.get(4)?]);
+            return Some((u32::from(w), u32::from(h)));
+        }
+        if marker == 0xDA {
+            return None;
+        }
+        pos += 2 + len;
+    }
+    None
+}
+
+/// Whether the JPEG's entropy-coded data is followed by its end-of-image marker.
+/// Decoders fill a cut-off JPEG with grey and report success; a page must not be
+/// stored like that. Inside the entropy-coded data every 0xFF is followed by 0x00
+/// or a restart marker, so FF D9 there can only be the real end.
+pub(crate) fn jpeg_complete(bytes: &[u8]) -> bool {
+    let mut pos = 2;
+    while pos + 4 <= bytes.len() && bytes[pos] == 0xFF {
+        let marker = bytes[pos + 1];
+        let len = u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]) as usize;
+        if marker == 0xDA {
+            return bytes[pos + 2 + len.min(bytes.len() - pos - 2)..].windows(2).any(|w| w == [0xFF, 0xD9]);
+        }
+        pos += 2 + len;
+    }
+    false
 }

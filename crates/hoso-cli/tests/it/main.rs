@@ -1,0 +1,72 @@
+//! End-to-end tests of the `hoso` binary on real files, real processes and real SQLite.
+
+mod bad_input;
+mod crash;
+mod records;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use image::{GrayImage, Luma};
+
+pub const UNIT: &str = "000.00.01.H29";
+
+/// Runs `hoso` on a store folder, in English, returning its output.
+pub fn hoso(data: &Path, args: &[&str]) -> Output {
+    cmd(data, args).output().expect("hoso runs")
+}
+
+pub fn cmd(data: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hoso"));
+    c.arg("--data-dir").arg(data).args(["--unit", UNIT, "--lang", "en", "--actor", "test"]);
+    c.args(args);
+    // The user's own config must not leak into tests.
+    c.env("HOSO_CONFIG", "/dev/null").env_remove("HOSO_DATA_DIR").env_remove("HOSO_UNIT");
+    c
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Opens a record and returns its code.
+pub fn new_record(data: &Path) -> String {
+    let o = hoso(data, &["--json", "record", "new", "--procedure", "1.001193", "--name", "Lê Minh Nam", "--id", "079070752696"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["code"].as_str().unwrap().to_owned()
+}
+
+/// A page-like grey image: white paper with dark "text" bars, plus noise when
+/// `seed` is not 0 (noise makes PNGs big and slow, which the crash test wants).
+pub fn page(width: u32, height: u32, seed: u32) -> GrayImage {
+    let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+    GrayImage::from_fn(width, height, |x, y| {
+        let text = (y / 40) % 2 == 1 && (x / 25) % 5 != 4 && x > width / 10 && x < width * 9 / 10;
+        let base: i32 = if text { 30 } else { 235 };
+        let noise = if seed == 0 {
+            0
+        } else {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state % 21) as i32 - 10
+        };
+        Luma([(base + noise).clamp(0, 255) as u8])
+    })
+}
+
+pub fn write_png(dir: &Path, name: &str, img: &GrayImage) -> PathBuf {
+    let path = dir.join(name);
+    img.save(&path).unwrap();
+    path
+}
+
+pub fn pages_in_db(data: &Path) -> i64 {
+    let c = rusqlite::Connection::open(data.join("hoso.db")).unwrap();
+    c.query_row("SELECT count(*) FROM pages", [], |r| r.get(0)).unwrap()
+}

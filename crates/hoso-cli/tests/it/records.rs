@@ -1,0 +1,80 @@
+//! Opening, listing and showing records; the daily code sequence across processes.
+
+use std::collections::HashSet;
+
+use crate::*;
+
+#[test]
+fn two_processes_allocating_codes_at_once_never_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_owned();
+    // Create the store first so both writers find the schema.
+    new_record(&data);
+    let per_process = 40;
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let data = data.clone();
+            std::thread::spawn(move || {
+                let mut c = cmd(&data, &["record", "new", "--procedure", "1.001193"]);
+                // A shell loop keeps two processes alive and writing at the same time.
+                let script = format!("for i in $(seq {per_process}); do \"$0\" \"$@\" --json || exit 1; done");
+                let prog = c.get_program().to_owned();
+                let args: Vec<_> = c.get_args().map(|a| a.to_owned()).collect();
+                let o = std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(script)
+                    .arg(prog)
+                    .args(args)
+                    .envs(c.get_envs().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))))
+                    .env_remove("HOSO_DATA_DIR")
+                    .output()
+                    .unwrap();
+                assert!(o.status.success(), "{}", stderr(&o));
+                let text = stdout(&o);
+                let values: Vec<serde_json::Value> = serde_json::Deserializer::from_str(&text)
+                    .into_iter()
+                    .map(|v| v.unwrap())
+                    .collect();
+                values.into_iter().map(|v| v["code"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let codes: Vec<String> = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+    assert_eq!(codes.len(), 2 * per_process);
+    let unique: HashSet<&String> = codes.iter().collect();
+    assert_eq!(unique.len(), codes.len(), "duplicate record codes");
+    let mut seqs: Vec<u32> = codes.iter().map(|c| c[c.len() - 4..].parse().unwrap()).collect();
+    seqs.sort();
+    assert_eq!(seqs, (2..=(2 * per_process as u32 + 1)).collect::<Vec<_>>(), "no gaps, no repeats");
+    let o = hoso(&data, &["audit", "verify"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains(&format!("{} entries", 2 * per_process + 1)), "{}", stdout(&o));
+}
+
+#[test]
+fn record_new_validates_its_input_and_show_lists_the_checklist() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let o = hoso(data, &["record", "new", "--procedure", "9.999999"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("procedure 9.999999 is not in the catalogue"), "{}", stderr(&o));
+    let o = hoso(data, &["record", "new", "--procedure", "1.001193", "--id", "12345"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("exactly 12 digits"), "{}", stderr(&o));
+    let o = cmd(data, &["record", "new", "--procedure", "1.001193"]).args(["--unit", "H29"]).output().unwrap();
+    assert!(stderr(&o).contains("must look like 000.00.01.H29"), "{}", stderr(&o));
+
+    let code = new_record(data);
+    let o = hoso(data, &["record", "show", &code]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("Tờ khai đăng ký khai sinh (TK, required): 0 pages"), "{text}");
+    assert!(text.contains("Lê Minh Nam 079070752696"), "{text}");
+    let o = hoso(data, &["record", "list"]);
+    assert!(stdout(&o).contains(&code));
+    let o = hoso(data, &["record", "list", "--state", "review"]);
+    assert_eq!(stdout(&o).trim(), "No records yet.");
+    // Vietnamese is the default language.
+    let o = cmd(data, &["record", "show", "000.00.01.H29-000101-0001"]).args(["--lang", "vi"]).output().unwrap();
+    assert!(stderr(&o).starts_with("Lỗi: không tìm thấy / not found: record 000.00.01.H29-000101-0001"), "{}", stderr(&o));
+}
