@@ -1,0 +1,51 @@
+//! Measurements on the sample scans beside the project (../shared/samples/pages)
+//! against their ground truth, and decoding edge cases.
+
+use std::path::PathBuf;
+
+use hoso_imaging::{ImageError, Limits, decode_frame, inspect, measure};
+
+fn samples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples/pages")
+}
+
+#[test]
+fn blank_and_colour_pages_of_the_sample_set_are_recognised() {
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(samples().join("truth.json")).expect("samples beside the project"))
+            .unwrap();
+    let mut blanks_found = 0;
+    for page in truth["pages"].as_array().unwrap() {
+        let file = page["file"].as_str().unwrap();
+        let bytes = std::fs::read(samples().join(file)).unwrap();
+        let frame = decode_frame(&bytes, 0, &Limits::default()).unwrap();
+        assert_eq!((frame.info.width, frame.info.height), (2480, 3508), "{file}");
+        assert!((frame.info.dpi.unwrap() - 300.0).abs() < 0.01, "{file}: {:?}", frame.info.dpi);
+        let m = measure(&frame.image);
+        let is_blank = page["is_blank"].as_bool().unwrap();
+        assert_eq!(m.looks_blank, is_blank, "{file}: {m:?}");
+        blanks_found += usize::from(m.looks_blank && is_blank);
+        // A page is colour when a red seal is on it; grey pages never are.
+        let has_seal = page["has_seal"].as_bool().unwrap_or(false);
+        assert_eq!(m.is_colour, has_seal && page["color"] == "color", "{file}: {m:?}");
+    }
+    assert_eq!(blanks_found, 2);
+}
+
+#[test]
+fn sniffing_and_frame_bounds() {
+    assert_eq!(inspect(b"", &Limits::default()).unwrap_err(), ImageError::Empty);
+    assert!(matches!(inspect(b"%PDF-1.7", &Limits::default()), Err(ImageError::NotAnImage(h)) if h == "25 50 44 46 2d 31 2e 37"));
+    let bytes = std::fs::read(samples().join("dev_p07.png")).unwrap();
+    assert_eq!(decode_frame(&bytes, 1, &Limits::default()).unwrap_err(), ImageError::NoSuchFrame(1));
+    let small = Limits { max_side: 3000, max_pixels: 5_000_000, max_frames: 1 };
+    assert!(matches!(
+        inspect(&bytes, &small),
+        Err(ImageError::TooLarge { width: 2480, height: 3508, .. })
+    ));
+    let jpeg = std::fs::read(samples().join("dev_p02.jpg")).unwrap();
+    assert!(matches!(
+        inspect(&jpeg[..jpeg.len() - 2], &Limits::default()),
+        Err(ImageError::Damaged(_))
+    ), "a JPEG without its end marker is damaged");
+}

@@ -1,0 +1,48 @@
+//! Repository hygiene that reviews would otherwise have to catch.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every source file says what it owns before anything else (style.md, habit 2).
+#[test]
+fn every_source_file_opens_with_a_module_doc() {
+    let mut files = Vec::new();
+    for dir in ["crates", "tests"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    assert!(files.len() > 20, "found only {} files", files.len());
+    let missing: Vec<_> = files
+        .iter()
+        .filter(|f| !std::fs::read_to_string(f).unwrap().starts_with("//!"))
+        .map(|f| f.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    assert!(missing.is_empty(), "files without a leading //! doc: {missing:#?}");
+}
+
+/// Every crate under crates/ is named after its folder and is listed in ARCHITECTURE.md.
+#[test]
+fn crates_are_named_after_their_folder_and_documented() {
+    let arch = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    for entry in std::fs::read_dir(root().join("crates")).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains(&format!("name = \"{name}\"")), "{name}: package name differs from folder");
+        assert!(manifest.contains("version.workspace = true"), "{name}: version not from the workspace");
+        assert!(arch.contains(&format!("`{name}`")), "{name} is not in ARCHITECTURE.md's code map");
+    }
+}
