@@ -21,7 +21,11 @@ mod print;
 use print::{Lang, Out};
 
 #[derive(Parser, Debug)]
-#[command(name = "hoso", version, about = "HoSo Intake: tiếp nhận và số hoá hồ sơ / record intake and digitisation")]
+#[command(
+    name = "hoso",
+    version,
+    about = "HoSo Intake: tiếp nhận và số hoá hồ sơ / record intake and digitisation"
+)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -206,7 +210,8 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Process { workers } => {
-            let workers = workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            let workers =
+                workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
             out.process(&open(g)?.process(workers)?);
         }
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),

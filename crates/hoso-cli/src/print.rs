@@ -89,14 +89,35 @@ impl Out {
         let r = &d.record;
         println!("{} {}", self.t("Hồ sơ", "Record"), r.code);
         println!("  id:            {}", r.id);
-        println!("  {}  {} {}", self.t("thủ tục:     ", "procedure:   "), r.procedure, d.procedure_name.as_deref().unwrap_or(""));
+        println!(
+            "  {}  {} {}",
+            self.t("thủ tục:     ", "procedure:   "),
+            r.procedure,
+            d.procedure_name.as_deref().unwrap_or("")
+        );
         println!("  {}  {} ({})", self.t("trạng thái:  ", "state:       "), r.state.label_vi(), r.state);
-        println!("  {}  {}", self.t("tiếp nhận:   ", "received:    "), r.received_at.format("%Y-%m-%dT%H:%M:%S%:z"));
+        println!(
+            "  {}  {}",
+            self.t("tiếp nhận:   ", "received:    "),
+            r.received_at.format("%Y-%m-%dT%H:%M:%S%:z")
+        );
         let id = r.applicant.personal_id.as_ref().map(|p| p.to_string()).unwrap_or_default();
         println!("  {}  {} {}", self.t("người nộp:   ", "applicant:   "), r.applicant.name, id);
         for c in &d.components {
-            let req = if c.component.required { self.t("bắt buộc", "required") } else { self.t("không bắt buộc", "optional") };
-            println!("  [{}] {} ({}, {}): {} {}", c.component.ordinal, c.component.name, c.component.code, req, c.pages.len(), self.t("trang", "pages"));
+            let req = if c.component.required {
+                self.t("bắt buộc", "required")
+            } else {
+                self.t("không bắt buộc", "optional")
+            };
+            println!(
+                "  [{}] {} ({}, {}): {} {}",
+                c.component.ordinal,
+                c.component.name,
+                c.component.code,
+                req,
+                c.pages.len(),
+                self.t("trang", "pages")
+            );
             for p in &c.pages {
                 let dpi = p.dpi.map(|d| format!("{d:.0} dpi")).unwrap_or_else(|| "? dpi".into());
                 println!(
@@ -210,12 +231,25 @@ impl Out {
         for v in &r.foreign_key_violations {
             println!("  {v}");
         }
-        println!("blobs: {} {}, {} {}", r.blobs_checked, self.t("đã kiểm", "checked"), r.bad_blobs.len(), self.t("hỏng/thiếu", "bad or missing"));
+        println!(
+            "blobs: {} {}, {} {}",
+            r.blobs_checked,
+            self.t("đã kiểm", "checked"),
+            r.bad_blobs.len(),
+            self.t("hỏng/thiếu", "bad or missing")
+        );
         for b in &r.bad_blobs {
             println!("  {b}");
         }
         self.audit(&r.audit);
-        println!("{}", if r.is_ok() { self.t("Kho dữ liệu tốt.", "Store is healthy.") } else { self.t("Kho dữ liệu có lỗi.", "Store has problems.") });
+        println!(
+            "{}",
+            if r.is_ok() {
+                self.t("Kho dữ liệu tốt.", "Store is healthy.")
+            } else {
+                self.t("Kho dữ liệu có lỗi.", "Store has problems.")
+            }
+        );
     }
 
     pub fn demo_result(&self, data_dir: &Path, code: &str) {
@@ -225,7 +259,15 @@ impl Out {
         println!();
         println!("{} {}", self.t("Kết quả nằm trong", "The result is in"), data_dir.display());
         println!("  {}: {}", self.t("cơ sở dữ liệu", "database"), data_dir.join("hoso.db").display());
-        println!("  {}: {}", self.t("ảnh gốc và ảnh thu nhỏ", "raw pages and thumbnails"), data_dir.join("blobs").display());
-        println!("  {}: hoso --data-dir {} record show {code}", self.t("xem lại", "show again"), data_dir.display());
+        println!(
+            "  {}: {}",
+            self.t("ảnh gốc và ảnh thu nhỏ", "raw pages and thumbnails"),
+            data_dir.join("blobs").display()
+        );
+        println!(
+            "  {}: hoso --data-dir {} record show {code}",
+            self.t("xem lại", "show again"),
+            data_dir.display()
+        );
     }
 }

@@ -99,8 +99,9 @@ fn default_data_dir() -> PathBuf {
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("không đọc được tệp cấu hình / cannot read config file {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!("không đọc được tệp cấu hình / cannot read config file {}", path.display())
+    })?;
     toml::from_str(&text)
         .with_context(|| format!("tệp cấu hình sai / config file {} is invalid", path.display()))
 }
@@ -114,10 +115,7 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         merged.merge(read_file(&system)?);
         files.push(system);
     }
-    let user = over
-        .config_file
-        .clone()
-        .or_else(|| std::env::var_os("HOSO_CONFIG").map(PathBuf::from));
+    let user = over.config_file.clone().or_else(|| std::env::var_os("HOSO_CONFIG").map(PathBuf::from));
     match user {
         Some(path) => {
             // Named explicitly: it must exist.
@@ -158,7 +156,8 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
 
 /// Parses and checks a catalogue in the format of assets/procedures.toml.
 pub fn parse_catalogue(text: &str) -> anyhow::Result<Catalogue> {
-    let catalogue: Catalogue = toml::from_str(text).context("danh mục thủ tục sai / invalid procedure catalogue")?;
+    let catalogue: Catalogue =
+        toml::from_str(text).context("danh mục thủ tục sai / invalid procedure catalogue")?;
     catalogue.validate()?;
     if catalogue.procedures.is_empty() {
         bail!("the procedure catalogue lists no procedure");
@@ -181,7 +180,8 @@ mod tests {
 
     #[test]
     fn later_sources_override_single_keys() {
-        let mut a = FileConfig { data_dir: Some("/a".into()), unit: Some("000.00.01.H29".into()), catalogue: None };
+        let mut a =
+            FileConfig { data_dir: Some("/a".into()), unit: Some("000.00.01.H29".into()), catalogue: None };
         a.merge(FileConfig { data_dir: Some("/b".into()), unit: None, catalogue: None });
         assert_eq!(a.data_dir.as_deref(), Some(Path::new("/b")));
         assert_eq!(a.unit.as_deref(), Some("000.00.01.H29"));

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use hoso_imaging::{Format, ImageError, Limits};
 use hoso_model::RecordState;
-use hoso_store::{PageInput, PageResult};
+use hoso_store::{NewPages, PageInput, PageResult};
 use serde::Serialize;
 
 use crate::{App, now};
@@ -214,17 +214,20 @@ impl App {
                         Format::Jpeg => "image/jpeg",
                         Format::Tiff => "image/tiff",
                     };
-                    let origin = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let origin =
+                        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                     let added = self.store.add_pages(
                         &record.id,
-                        component,
-                        &hash,
-                        bytes.len() as u64,
-                        media,
-                        &frames,
-                        &origin,
-                        &self.actor,
-                        now(),
+                        &NewPages {
+                            component,
+                            source: &hash,
+                            size: bytes.len() as u64,
+                            media_type: media,
+                            frames: &frames,
+                            origin: &origin,
+                            actor: &self.actor,
+                            now: now(),
+                        },
                     )?;
                     for r in added.pages {
                         match r {

@@ -23,9 +23,9 @@ use chrono::{DateTime, FixedOffset};
 use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
-pub use import::{FileOutcome, ImportError, ImportReport};
 pub use hoso_store::audit::Verification as AuditVerification;
 pub use hoso_store::{CheckReport, RecordSummary as RecordSummaryView};
+pub use import::{FileOutcome, ImportError, ImportReport};
 pub use process::{ProcessReport, WorkerLock};
 
 /// Current time in Vietnam (+07:00).
@@ -82,7 +82,12 @@ impl App {
     }
 
     /// Opens a record for a procedure of the catalogue.
-    pub fn new_record(&mut self, procedure: &str, applicant: Applicant, channel: Channel) -> anyhow::Result<Record> {
+    pub fn new_record(
+        &mut self,
+        procedure: &str,
+        applicant: Applicant,
+        channel: Channel,
+    ) -> anyhow::Result<Record> {
         let unit = self.config.unit()?.clone();
         let procedure = self.config.catalogue.get(procedure).with_context(|| {
             format!(
@@ -132,7 +137,8 @@ impl App {
     /// Moves a record on when its pages are all handled: Scanning → Processing after
     /// an import, Processing → Review once no page waits.
     fn settle(&mut self, record: &Record) -> anyhow::Result<()> {
-        let pending = self.store.pages(&record.id)?.iter().filter(|p| p.state == hoso_model::PageState::Stored).count();
+        let pending =
+            self.store.pages(&record.id)?.iter().filter(|p| p.state == hoso_model::PageState::Stored).count();
         let current = self.store.record(&record.id.to_string())?.state;
         let next = match current {
             RecordState::Scanning => Some(RecordState::Processing),
@@ -140,9 +146,11 @@ impl App {
             _ => None,
         };
         if let Some(next) = next {
-            self.store.set_state(&record.id, current, next, None, &self.actor, now())?;
+            let change =
+                |from, to| hoso_store::StateChange { from, to, reason: None, actor: &self.actor, now: now() };
+            self.store.set_state(&record.id, &change(current, next))?;
             if next == RecordState::Processing && pending == 0 {
-                self.store.set_state(&record.id, next, RecordState::Review, None, &self.actor, now())?;
+                self.store.set_state(&record.id, &change(next, RecordState::Review))?;
             }
         }
         Ok(())

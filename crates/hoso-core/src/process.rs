@@ -167,7 +167,8 @@ impl App {
         let mut queue_empty = false;
         loop {
             while !queue_empty && in_flight < workers * 2 {
-                let Some(job) = jobs::lease(self.store.conn(), PAGE_JOB, owner, now().timestamp_millis(), LEASE_MS)?
+                let Some(job) =
+                    jobs::lease(self.store.conn(), PAGE_JOB, owner, now().timestamp_millis(), LEASE_MS)?
                 else {
                     queue_empty = true;
                     break;
@@ -187,7 +188,12 @@ impl App {
     }
 
     /// Loads what a worker needs, or settles a job that needs no worker.
-    fn prepare(&mut self, job: jobs::Job, owner: &str, report: &mut ProcessReport) -> anyhow::Result<Option<Task>> {
+    fn prepare(
+        &mut self,
+        job: jobs::Job,
+        owner: &str,
+        report: &mut ProcessReport,
+    ) -> anyhow::Result<Option<Task>> {
         let page_id: i64 = job.subject.parse().context("page job without a page id")?;
         let page = self.store.page(page_id)?;
         if page.state != PageState::Stored {
@@ -199,8 +205,23 @@ impl App {
             Ok(bytes) => Ok(Some(Task { job, page, bytes })),
             Err(e) => {
                 let note = format!("ảnh gốc bị mất hoặc hỏng / the raw image is missing or damaged: {e}");
-                self.store.finish_page(page.id, PageState::Failed, Some(&note), None, None, &self.actor, now())?;
-                jobs::fail(self.store.conn(), &job, owner, &note, jobs::Retry::Permanent, now().timestamp_millis())?;
+                self.store.finish_page(
+                    page.id,
+                    PageState::Failed,
+                    Some(&note),
+                    None,
+                    None,
+                    &self.actor,
+                    now(),
+                )?;
+                jobs::fail(
+                    self.store.conn(),
+                    &job,
+                    owner,
+                    &note,
+                    jobs::Retry::Permanent,
+                    now().timestamp_millis(),
+                )?;
                 report.failed += 1;
                 Ok(None)
             }
@@ -238,8 +259,23 @@ impl App {
                 // The file decoded at import, so this is damage on disk or a decoder
                 // change: no retry helps, a person must look.
                 let note = format!("không xử lý được trang / the page cannot be processed: {e}");
-                self.store.finish_page(task.page.id, PageState::Failed, Some(&note), None, None, &self.actor, now())?;
-                jobs::fail(self.store.conn(), &task.job, owner, &note, jobs::Retry::Permanent, now().timestamp_millis())?;
+                self.store.finish_page(
+                    task.page.id,
+                    PageState::Failed,
+                    Some(&note),
+                    None,
+                    None,
+                    &self.actor,
+                    now(),
+                )?;
+                jobs::fail(
+                    self.store.conn(),
+                    &task.job,
+                    owner,
+                    &note,
+                    jobs::Retry::Permanent,
+                    now().timestamp_millis(),
+                )?;
                 report.failed += 1;
             }
         }

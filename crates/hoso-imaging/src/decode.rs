@@ -62,7 +62,9 @@ pub enum ImageError {
     #[error("not a PNG, JPEG or TIFF image (it starts with {0}); export the scan as one of these")]
     NotAnImage(String),
     /// A frame is larger than [`Limits`] allow.
-    #[error("image is {width}×{height} pixels, larger than the {max_side}-pixel/{max_mpx}-megapixel limit; rescan at 300 dpi")]
+    #[error(
+        "image is {width}×{height} pixels, larger than the {max_side}-pixel/{max_mpx}-megapixel limit; rescan at 300 dpi"
+    )]
     TooLarge {
         /// Declared width.
         width: u32,
@@ -312,9 +314,9 @@ fn tiff_frame(
             }
             DynamicImage::ImageLuma8(out)
         }
-        (C::Gray(8), DecodingResult::U8(v)) => {
-            DynamicImage::ImageLuma8(ImageBuffer::<Luma<u8>, _>::from_raw(width, height, v).ok_or_else(short)?)
-        }
+        (C::Gray(8), DecodingResult::U8(v)) => DynamicImage::ImageLuma8(
+            ImageBuffer::<Luma<u8>, _>::from_raw(width, height, v).ok_or_else(short)?,
+        ),
         (C::Gray(16), DecodingResult::U16(v)) => DynamicImage::ImageLuma16(
             ImageBuffer::<Luma<u16>, _>::from_raw(width, height, v).ok_or_else(short)?,
         ),

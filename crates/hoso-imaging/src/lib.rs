@@ -18,7 +18,5 @@ mod decode;
 mod header;
 mod metrics;
 
-pub use decode::{
-    DecodedFrame, Format, FrameInfo, ImageError, Limits, decode_frame, inspect, sniff,
-};
+pub use decode::{DecodedFrame, Format, FrameInfo, ImageError, Limits, decode_frame, inspect, sniff};
 pub use metrics::{PageMetrics, measure, thumbnail_jpeg};

@@ -83,12 +83,12 @@ mod tests {
 
     #[test]
     fn hex_round_trip() {
-        let h: BlobHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-            .parse()
-            .unwrap();
+        let h: BlobHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".parse().unwrap();
         assert_eq!(h.0[0], 0xe3);
         assert_eq!(h.to_hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         assert!("e3b0".parse::<BlobHash>().is_err());
-        assert!("g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".parse::<BlobHash>().is_err());
+        assert!(
+            "g3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".parse::<BlobHash>().is_err()
+        );
     }
 }

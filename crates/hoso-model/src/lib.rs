@@ -26,7 +26,6 @@ pub use hash::{BlobHash, ParseHashError};
 pub use personal_id::{PersonalId, PersonalIdError, Sex};
 pub use procedure::{Catalogue, CatalogueError, ComponentSpec, Procedure};
 pub use record::{
-    Applicant, Channel, Component, Page, PageState, Record, RecordId, RecordState,
-    TransitionError,
+    Applicant, Channel, Component, Page, PageState, Record, RecordId, RecordState, TransitionError,
 };
 pub use record_code::{MAX_DAILY_SEQUENCE, RecordCode, RecordCodeError, UnitCode, vn_offset};

@@ -15,9 +15,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Province codes of the 63 provinces listed in Circular 07/2016/TT-BCA. IDs keep
 /// their code after the 2025 merger of provinces, so the list does not change.
 const PROVINCE_CODES: [u16; 63] = [
-    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36,
-    37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74,
-    75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40,
+    42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83,
+    84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
 ];
 
 /// Sex as coded in the ID's fourth digit (even: male, odd: female).
@@ -165,7 +165,8 @@ mod tests {
 
     #[test]
     fn rejects_bad_shapes_and_provinces() {
-        for bad in ["", "07918724772", "0791872477260", "07918724772a", "079 18724772", "٠٧٩١٨٧٢٤٧٧٢٦"] {
+        for bad in ["", "07918724772", "0791872477260", "07918724772a", "079 18724772", "٠٧٩١٨٧٢٤٧٧٢٦"]
+        {
             assert!(matches!(bad.parse::<PersonalId>(), Err(PersonalIdError::Shape(_))), "{bad:?}");
         }
         for bad in ["000187247726", "003187247726", "097187247726", "999187247726"] {

@@ -29,7 +29,9 @@ pub struct UnitCode(String);
 #[non_exhaustive]
 pub enum RecordCodeError {
     /// The unit part does not have the `DDD.DD.DD.LDD` shape.
-    #[error("unit code {0:?} must look like 000.00.01.H29 (3.2.2 digits, then a capital letter and 2 digits)")]
+    #[error(
+        "unit code {0:?} must look like 000.00.01.H29 (3.2.2 digits, then a capital letter and 2 digits)"
+    )]
     Unit(String),
     /// The text does not have three dash-separated parts.
     #[error("record code {0:?} must look like 000.00.01.H29-250801-0001")]

@@ -41,7 +41,15 @@ pub struct Entry {
     pub hash: String,
 }
 
-fn entry_hash(seq: i64, at: &str, actor: &str, action: &str, subject: &str, detail: &str, prev: &str) -> String {
+fn entry_hash(
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+    prev: &str,
+) -> String {
     let canonical = serde_json::to_string(&(seq, at, actor, action, subject, detail, prev))
         .expect("strings and integers always serialise");
     sha256(canonical.as_bytes()).to_hex()
@@ -138,8 +146,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
 
 /// Entries about one subject, oldest first.
 pub fn for_subject(conn: &Connection, subject: &str) -> Result<Vec<Entry>> {
-    let mut stmt =
-        conn.prepare(&format!("SELECT {COLUMNS} FROM audit WHERE subject = ?1 ORDER BY seq"))?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit WHERE subject = ?1 ORDER BY seq"))?;
     let rows = stmt.query_map([subject], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -91,7 +91,9 @@ impl StoreError {
         match self {
             StoreError::Sql(rusqlite::Error::SqliteFailure(e, _)) => matches!(
                 e.code,
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked | rusqlite::ErrorCode::DiskFull
+                rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::DatabaseLocked
+                    | rusqlite::ErrorCode::DiskFull
             ),
             StoreError::Io { .. } | StoreError::StaleState { .. } => true,
             _ => false,

@@ -114,7 +114,14 @@ pub fn backoff_ms(id: i64, attempts: i64) -> i64 {
 }
 
 /// Records a failed attempt.
-pub fn fail(conn: &Connection, job: &Job, owner: &str, error: &str, retry: Retry, now_ms: i64) -> Result<AfterFailure> {
+pub fn fail(
+    conn: &Connection,
+    job: &Job,
+    owner: &str,
+    error: &str,
+    retry: Retry,
+    now_ms: i64,
+) -> Result<AfterFailure> {
     let state: Option<String> = conn
         .query_row(
             include_str!("sql/job_fail.sql"),
@@ -161,9 +168,8 @@ pub fn retry_failed(conn: &Connection, id: i64, now_ms: i64) -> Result<()> {
 
 /// Jobs per state, optionally for one kind.
 pub fn counts(conn: &Connection, kind: Option<&str>) -> Result<Counts> {
-    let mut stmt = conn.prepare(
-        "SELECT state, count(*) FROM jobs WHERE ?1 IS NULL OR kind = ?1 GROUP BY state",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT state, count(*) FROM jobs WHERE ?1 IS NULL OR kind = ?1 GROUP BY state")?;
     let mut out = Counts::default();
     let rows = stmt.query_map([kind], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
     for row in rows {

@@ -37,7 +37,9 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 pub use blobs::{Blobs, sha256};
 pub use check::CheckReport;
 pub use error::StoreError;
-pub use records::{AddedPages, NewRecord, PAGE_JOB, PageInput, PageResult, RecordSummary};
+pub use records::{
+    AddedPages, NewPages, NewRecord, PAGE_JOB, PageInput, PageResult, RecordSummary, StateChange,
+};
 
 /// Result type of this crate.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, FixedOffset};
 use hoso_model::{
-    Applicant, BlobHash, Channel, Component, Page, PageState, Procedure, Record, RecordCode,
-    RecordId, RecordState, UnitCode, vn_offset,
+    Applicant, BlobHash, Channel, Component, Page, PageState, Procedure, Record, RecordCode, RecordId,
+    RecordState, UnitCode, vn_offset,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -30,6 +30,42 @@ pub struct NewRecord<'a> {
     /// Who opens it.
     pub actor: &'a str,
     /// When, in any offset; the code uses the date in Vietnam.
+    pub now: DateTime<FixedOffset>,
+}
+
+/// A move of a record from one state to another, with who, when and why.
+#[derive(Debug, Clone, Copy)]
+pub struct StateChange<'a> {
+    /// State the caller saw; the update happens only if it still holds.
+    pub from: RecordState,
+    /// State wanted.
+    pub to: RecordState,
+    /// Why, for people (a rejection reason, a failure).
+    pub reason: Option<&'a str>,
+    /// Who.
+    pub actor: &'a str,
+    /// When.
+    pub now: DateTime<FixedOffset>,
+}
+
+/// Frames of one durable blob to add as pages at the end of a component.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPages<'a> {
+    /// Component ordinal.
+    pub component: u16,
+    /// Hash of the blob, already written with [`crate::Blobs::put`].
+    pub source: &'a BlobHash,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its media type, e.g. `image/tiff`.
+    pub media_type: &'a str,
+    /// The frames to add.
+    pub frames: &'a [PageInput],
+    /// Where it came from (a file name), for the audit log.
+    pub origin: &'a str,
+    /// Who.
+    pub actor: &'a str,
+    /// When.
     pub now: DateTime<FixedOffset>,
 }
 
@@ -114,7 +150,8 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     })
 }
 
-const PAGE_COLUMNS: &str = "id, record_id, component, ordinal, source, frame, width, height, dpi, state, note";
+const PAGE_COLUMNS: &str =
+    "id, record_id, component, ordinal, source, frame, width, height, dpi, state, note";
 
 fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
     let record: String = r.get(1)?;
@@ -144,15 +181,8 @@ fn state_of(conn: &Connection, id: &RecordId) -> Result<RecordState> {
 }
 
 /// The guarded update behind every record state change, plus its audit entry.
-fn change_state(
-    conn: &Connection,
-    id: &RecordId,
-    from: RecordState,
-    to: RecordState,
-    reason: Option<&str>,
-    actor: &str,
-    now: DateTime<FixedOffset>,
-) -> Result<()> {
+fn change_state(conn: &Connection, id: &RecordId, c: &StateChange<'_>) -> Result<()> {
+    let StateChange { from, to, reason, actor, now } = *c;
     from.transition(to)?;
     let n = conn.execute(
         "UPDATE records SET state = ?3, state_reason = ?4, updated_at = ?5
@@ -189,12 +219,9 @@ impl Store {
             )
             .optional()?;
         let next = last.unwrap_or(0) + 1;
-        let sequence = u16::try_from(next)
-            .ok()
-            .filter(|&n| n <= hoso_model::MAX_DAILY_SEQUENCE)
-            .ok_or_else(|| StoreError::SequenceExhausted {
-                unit: new.unit.to_string(),
-                day: day.to_string(),
+        let sequence =
+            u16::try_from(next).ok().filter(|&n| n <= hoso_model::MAX_DAILY_SEQUENCE).ok_or_else(|| {
+                StoreError::SequenceExhausted { unit: new.unit.to_string(), day: day.to_string() }
             })?;
         tx.execute(
             "INSERT INTO record_counter (unit, day, last) VALUES (?1, ?2, ?3)
@@ -231,7 +258,14 @@ impl Store {
             tx.execute(
                 "INSERT INTO components (record_id, ordinal, code, name, required, needs_certification)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![record.id.to_string(), i as i64 + 1, c.code, c.name, c.required, c.needs_certification],
+                params![
+                    record.id.to_string(),
+                    i as i64 + 1,
+                    c.code,
+                    c.name,
+                    c.required,
+                    c.needs_certification
+                ],
             )?;
         }
         audit::append(
@@ -316,17 +350,9 @@ impl Store {
     }
 
     /// Moves a record from `from` to `to` if it is still in `from`.
-    pub fn set_state(
-        &mut self,
-        id: &RecordId,
-        from: RecordState,
-        to: RecordState,
-        reason: Option<&str>,
-        actor: &str,
-        now: DateTime<FixedOffset>,
-    ) -> Result<()> {
+    pub fn set_state(&mut self, id: &RecordId, change: &StateChange<'_>) -> Result<()> {
         let tx = self.write()?;
-        change_state(&tx, id, from, to, reason, actor, now)?;
+        change_state(&tx, id, change)?;
         tx.commit()?;
         Ok(())
     }
@@ -336,19 +362,8 @@ impl Store {
     /// audit entry, in one transaction. A Draft or Review record moves to
     /// Scanning. Frames the record already holds are reported, not duplicated,
     /// so an interrupted import can simply be run again.
-    #[allow(clippy::too_many_arguments)]
-    pub fn add_pages(
-        &mut self,
-        id: &RecordId,
-        component: u16,
-        source: &BlobHash,
-        size: u64,
-        media_type: &str,
-        frames: &[PageInput],
-        origin: &str,
-        actor: &str,
-        now: DateTime<FixedOffset>,
-    ) -> Result<AddedPages> {
+    pub fn add_pages(&mut self, id: &RecordId, new: &NewPages<'_>) -> Result<AddedPages> {
+        let NewPages { component, source, size, media_type, frames, origin, actor, now } = *new;
         if !self.blobs.has(source, size) {
             return Err(StoreError::BlobDamaged { hash: source.to_hex() });
         }
@@ -404,7 +419,8 @@ impl Store {
             .collect();
         if !added.is_empty() {
             if matches!(state, RecordState::Draft | RecordState::Review) {
-                change_state(&tx, id, state, RecordState::Scanning, None, actor, now)?;
+                let change = StateChange { from: state, to: RecordState::Scanning, reason: None, actor, now };
+                change_state(&tx, id, &change)?;
             }
             audit::append(
                 &tx,
@@ -454,7 +470,8 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound(format!("page {page_id} waiting for processing")));
         }
-        let record: String = tx.query_row("SELECT record_id FROM pages WHERE id = ?1", [page_id], |r| r.get(0))?;
+        let record: String =
+            tx.query_row("SELECT record_id FROM pages WHERE id = ?1", [page_id], |r| r.get(0))?;
         audit::append(
             &tx,
             now,

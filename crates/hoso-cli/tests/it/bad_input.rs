@@ -101,7 +101,8 @@ fn bad_files_are_refused_with_clear_messages_and_good_ones_are_kept() {
         codes,
         ["empty", "damaged", "not_an_image", "too_large", "not_found", "unreadable", "ok", "damaged"]
     );
-    let vi: Vec<&str> = report["files"].as_array().unwrap().iter().filter_map(|f| f["error_vi"].as_str()).collect();
+    let vi: Vec<&str> =
+        report["files"].as_array().unwrap().iter().filter_map(|f| f["error_vi"].as_str()).collect();
     assert!(vi[0].ends_with("tệp rỗng (0 byte); hãy quét hoặc sao chép lại"), "{}", vi[0]);
     assert!(vi[3].contains("ảnh quá lớn (50000×50000 điểm ảnh)"), "{}", vi[3]);
     assert_eq!(report["files"][6]["added"].as_array().unwrap().len(), 2, "both TIFF pages");
@@ -133,7 +134,7 @@ fn bad_files_are_refused_with_clear_messages_and_good_ones_are_kept() {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     // sha256sum is part of coreutils on every Debian machine.
-    let mut child = std::process::Command::new("sha256sum")
+    let mut child = Command::new("sha256sum")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

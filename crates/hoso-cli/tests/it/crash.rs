@@ -10,7 +10,10 @@ const FILES: usize = 40;
 fn kill_when(child: &mut std::process::Child, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
-        assert!(child.try_wait().unwrap().is_none(), "finished before it could be killed; make the batch bigger");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be killed; make the batch bigger"
+        );
         assert!(start.elapsed() < Duration::from_secs(120), "no progress");
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -18,12 +21,14 @@ fn kill_when(child: &mut std::process::Child, mut ready: impl FnMut() -> bool) {
     child.wait().unwrap();
 }
 
-fn assert_consistent(data: &std::path::Path) {
+fn assert_consistent(data: &Path) {
     let c = rusqlite::Connection::open(data.join("hoso.db")).unwrap();
     let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
     // No row points at a missing blob.
-    let mut stmt = c.prepare("SELECT source FROM pages UNION SELECT thumbnail FROM pages WHERE thumbnail IS NOT NULL").unwrap();
+    let mut stmt = c
+        .prepare("SELECT source FROM pages UNION SELECT thumbnail FROM pages WHERE thumbnail IS NOT NULL")
+        .unwrap();
     let hashes: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|h| h.unwrap()).collect();
     for h in hashes {
         assert!(data.join("blobs").join(&h[..2]).join(&h).is_file(), "page points at missing blob {h}");
@@ -56,16 +61,19 @@ fn sigkill_mid_import_and_mid_processing_loses_nothing_and_resumes() {
     let again = hoso(&data, &["--json", "import", &code, files.to_str().unwrap()]);
     assert!(again.status.success(), "{}", stderr(&again));
     let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
-    let already: usize = report["files"].as_array().unwrap().iter().map(|f| f["already"].as_array().unwrap().len()).sum();
+    let already: usize =
+        report["files"].as_array().unwrap().iter().map(|f| f["already"].as_array().unwrap().len()).sum();
     assert!(already as i64 >= at_kill, "{already} recognised, {at_kill} stored before the kill");
     assert_eq!(pages_in_db(&data), FILES as i64, "every file once");
     assert_consistent(&data);
 
     // Kill the processing pool half-way, then resume it.
-    let mut child = cmd(&data, &["process", "--workers", "2"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+    let mut child =
+        cmd(&data, &["process", "--workers", "2"]).stdout(std::process::Stdio::null()).spawn().unwrap();
     let processed = || {
         let c = rusqlite::Connection::open(data.join("hoso.db")).unwrap();
-        c.query_row("SELECT count(*) FROM pages WHERE state = 'processed'", [], |r| r.get::<_, i64>(0)).unwrap()
+        c.query_row("SELECT count(*) FROM pages WHERE state = 'processed'", [], |r| r.get::<_, i64>(0))
+            .unwrap()
     };
     kill_when(&mut child, || processed() >= 2);
     assert!(processed() < FILES as i64, "processing was not interrupted");

@@ -35,7 +35,20 @@ pub fn stderr(o: &Output) -> String {
 
 /// Opens a record and returns its code.
 pub fn new_record(data: &Path) -> String {
-    let o = hoso(data, &["--json", "record", "new", "--procedure", "1.001193", "--name", "Lê Minh Nam", "--id", "079070752696"]);
+    let o = hoso(
+        data,
+        &[
+            "--json",
+            "record",
+            "new",
+            "--procedure",
+            "1.001193",
+            "--name",
+            "Lê Minh Nam",
+            "--id",
+            "079070752696",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     v["code"].as_str().unwrap().to_owned()

@@ -15,12 +15,13 @@ fn two_processes_allocating_codes_at_once_never_collide() {
         .map(|_| {
             let data = data.clone();
             std::thread::spawn(move || {
-                let mut c = cmd(&data, &["record", "new", "--procedure", "1.001193"]);
+                let c = cmd(&data, &["record", "new", "--procedure", "1.001193"]);
                 // A shell loop keeps two processes alive and writing at the same time.
-                let script = format!("for i in $(seq {per_process}); do \"$0\" \"$@\" --json || exit 1; done");
+                let script =
+                    format!("for i in $(seq {per_process}); do \"$0\" \"$@\" --json || exit 1; done");
                 let prog = c.get_program().to_owned();
                 let args: Vec<_> = c.get_args().map(|a| a.to_owned()).collect();
-                let o = std::process::Command::new("sh")
+                let o = Command::new("sh")
                     .arg("-c")
                     .arg(script)
                     .arg(prog)
@@ -31,10 +32,8 @@ fn two_processes_allocating_codes_at_once_never_collide() {
                     .unwrap();
                 assert!(o.status.success(), "{}", stderr(&o));
                 let text = stdout(&o);
-                let values: Vec<serde_json::Value> = serde_json::Deserializer::from_str(&text)
-                    .into_iter()
-                    .map(|v| v.unwrap())
-                    .collect();
+                let values: Vec<serde_json::Value> =
+                    serde_json::Deserializer::from_str(&text).into_iter().map(|v| v.unwrap()).collect();
                 values.into_iter().map(|v| v["code"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
             })
         })
@@ -61,7 +60,8 @@ fn record_new_validates_its_input_and_show_lists_the_checklist() {
     let o = hoso(data, &["record", "new", "--procedure", "1.001193", "--id", "12345"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("exactly 12 digits"), "{}", stderr(&o));
-    let o = cmd(data, &["record", "new", "--procedure", "1.001193"]).args(["--unit", "H29"]).output().unwrap();
+    let o =
+        cmd(data, &["record", "new", "--procedure", "1.001193"]).args(["--unit", "H29"]).output().unwrap();
     assert!(stderr(&o).contains("must look like 000.00.01.H29"), "{}", stderr(&o));
 
     let code = new_record(data);
@@ -75,6 +75,11 @@ fn record_new_validates_its_input_and_show_lists_the_checklist() {
     let o = hoso(data, &["record", "list", "--state", "review"]);
     assert_eq!(stdout(&o).trim(), "No records yet.");
     // Vietnamese is the default language.
-    let o = cmd(data, &["record", "show", "000.00.01.H29-000101-0001"]).args(["--lang", "vi"]).output().unwrap();
-    assert!(stderr(&o).starts_with("Lỗi: không tìm thấy / not found: record 000.00.01.H29-000101-0001"), "{}", stderr(&o));
+    let o =
+        cmd(data, &["record", "show", "000.00.01.H29-000101-0001"]).args(["--lang", "vi"]).output().unwrap();
+    assert!(
+        stderr(&o).starts_with("Lỗi: không tìm thấy / not found: record 000.00.01.H29-000101-0001"),
+        "{}",
+        stderr(&o)
+    );
 }

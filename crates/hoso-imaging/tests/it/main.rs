@@ -11,9 +11,10 @@ fn samples() -> PathBuf {
 
 #[test]
 fn blank_and_colour_pages_of_the_sample_set_are_recognised() {
-    let truth: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(samples().join("truth.json")).expect("samples beside the project"))
-            .unwrap();
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(samples().join("truth.json")).expect("samples beside the project"),
+    )
+    .unwrap();
     let mut blanks_found = 0;
     for page in truth["pages"].as_array().unwrap() {
         let file = page["file"].as_str().unwrap();
@@ -35,17 +36,16 @@ fn blank_and_colour_pages_of_the_sample_set_are_recognised() {
 #[test]
 fn sniffing_and_frame_bounds() {
     assert_eq!(inspect(b"", &Limits::default()).unwrap_err(), ImageError::Empty);
-    assert!(matches!(inspect(b"%PDF-1.7", &Limits::default()), Err(ImageError::NotAnImage(h)) if h == "25 50 44 46 2d 31 2e 37"));
+    assert!(
+        matches!(inspect(b"%PDF-1.7", &Limits::default()), Err(ImageError::NotAnImage(h)) if h == "25 50 44 46 2d 31 2e 37")
+    );
     let bytes = std::fs::read(samples().join("dev_p07.png")).unwrap();
     assert_eq!(decode_frame(&bytes, 1, &Limits::default()).unwrap_err(), ImageError::NoSuchFrame(1));
     let small = Limits { max_side: 3000, max_pixels: 5_000_000, max_frames: 1 };
-    assert!(matches!(
-        inspect(&bytes, &small),
-        Err(ImageError::TooLarge { width: 2480, height: 3508, .. })
-    ));
+    assert!(matches!(inspect(&bytes, &small), Err(ImageError::TooLarge { width: 2480, height: 3508, .. })));
     let jpeg = std::fs::read(samples().join("dev_p02.jpg")).unwrap();
-    assert!(matches!(
-        inspect(&jpeg[..jpeg.len() - 2], &Limits::default()),
-        Err(ImageError::Damaged(_))
-    ), "a JPEG without its end marker is damaged");
+    assert!(
+        matches!(inspect(&jpeg[..jpeg.len() - 2], &Limits::default()), Err(ImageError::Damaged(_))),
+        "a JPEG without its end marker is damaged"
+    );
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use hoso_model::{Applicant, Channel, ComponentSpec, PageState, Procedure, RecordState, UnitCode};
-use hoso_store::{NewRecord, PageInput, PageResult, Store, StoreError, audit, jobs};
+use hoso_store::{NewPages, NewRecord, PageInput, PageResult, StateChange, Store, StoreError, audit, jobs};
 use rusqlite::Connection;
 
 fn at(s: &str) -> DateTime<FixedOffset> {
@@ -14,8 +14,18 @@ fn procedure() -> Procedure {
         code: "1.001193".into(),
         name: "Đăng ký khai sinh".into(),
         components: vec![
-            ComponentSpec { code: "TK".into(), name: "Tờ khai".into(), required: true, needs_certification: false },
-            ComponentSpec { code: "GCS".into(), name: "Giấy chứng sinh".into(), required: true, needs_certification: true },
+            ComponentSpec {
+                code: "TK".into(),
+                name: "Tờ khai".into(),
+                required: true,
+                needs_certification: false,
+            },
+            ComponentSpec {
+                code: "GCS".into(),
+                name: "Giấy chứng sinh".into(),
+                required: true,
+                needs_certification: true,
+            },
         ],
     }
 }
@@ -33,6 +43,25 @@ fn new_record(store: &mut Store, now: &str) -> hoso_model::Record {
             now: at(now),
         })
         .unwrap()
+}
+
+fn tif<'a>(
+    component: u16,
+    source: &'a hoso_model::BlobHash,
+    size: u64,
+    frames: &'a [PageInput],
+    now: DateTime<FixedOffset>,
+) -> NewPages<'a> {
+    NewPages {
+        component,
+        source,
+        size,
+        media_type: "image/tiff",
+        frames,
+        origin: "a.tif",
+        actor: "test",
+        now,
+    }
 }
 
 #[test]
@@ -87,13 +116,9 @@ fn pages_are_added_once_and_guarded_transitions_refuse_stale_states() {
         PageInput { frame: 1, width: 10, height: 20, dpi: None },
     ];
     let now = at("2026-11-23T08:01:00+07:00");
-    let first = store
-        .add_pages(&r.id, 1, &hash, bytes.len() as u64, "image/tiff", &frames, "a.tif", "test", now)
-        .unwrap();
+    let first = store.add_pages(&r.id, &tif(1, &hash, bytes.len() as u64, &frames, now)).unwrap();
     assert!(matches!(first.pages[..], [PageResult::Added(_), PageResult::Added(_)]));
-    let again = store
-        .add_pages(&r.id, 1, &hash, bytes.len() as u64, "image/tiff", &frames, "a.tif", "test", now)
-        .unwrap();
+    let again = store.add_pages(&r.id, &tif(1, &hash, bytes.len() as u64, &frames, now)).unwrap();
     assert!(matches!(again.pages[..], [PageResult::AlreadyThere(_), PageResult::AlreadyThere(_)]));
     let pages = store.pages(&r.id).unwrap();
     assert_eq!(pages.iter().map(|p| p.ordinal).collect::<Vec<_>>(), [1, 2]);
@@ -101,25 +126,37 @@ fn pages_are_added_once_and_guarded_transitions_refuse_stale_states() {
     assert_eq!(jobs::counts(store.conn(), Some(hoso_store::PAGE_JOB)).unwrap().ready, 2);
 
     // A component that is not in the checklist.
-    let err = store
-        .add_pages(&r.id, 9, &hash, bytes.len() as u64, "image/tiff", &frames, "a.tif", "test", now)
-        .unwrap_err();
+    let err = store.add_pages(&r.id, &tif(9, &hash, bytes.len() as u64, &frames, now)).unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err}");
 
     // Guarded update: the record is Scanning, so a move that assumes Draft fails
     // and changes nothing.
     let err = store
-        .set_state(&r.id, RecordState::Draft, RecordState::Scanning, None, "test", now)
+        .set_state(
+            &r.id,
+            &StateChange {
+                from: RecordState::Draft,
+                to: RecordState::Scanning,
+                reason: None,
+                actor: "test",
+                now,
+            },
+        )
         .unwrap_err();
-    assert!(
-        matches!(err, StoreError::StaleState { actual: RecordState::Scanning, .. }),
-        "{err}"
-    );
-    let err = store.set_state(&r.id, RecordState::Scanning, RecordState::Synced, None, "test", now).unwrap_err();
+    assert!(matches!(err, StoreError::StaleState { actual: RecordState::Scanning, .. }), "{err}");
+    let to_synced = StateChange {
+        from: RecordState::Scanning,
+        to: RecordState::Synced,
+        reason: None,
+        actor: "test",
+        now,
+    };
+    let err = store.set_state(&r.id, &to_synced).unwrap_err();
     assert!(matches!(err, StoreError::Transition(_)), "{err}");
 
     store.finish_page(pages[0].id, PageState::Processed, None, None, None, "test", now).unwrap();
-    let err = store.finish_page(pages[0].id, PageState::Processed, None, None, None, "test", now).unwrap_err();
+    let err =
+        store.finish_page(pages[0].id, PageState::Processed, None, None, None, "test", now).unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err}");
     assert!(store.check(true).unwrap().is_ok());
 }
@@ -133,7 +170,11 @@ fn jobs_lease_retry_with_backoff_and_recover() {
     assert!(!jobs::enqueue(c, "k", "1", 2, 1_000).unwrap(), "same kind and subject is one job");
     assert_eq!(jobs::lease(c, "k", "w1", 999, 60_000).unwrap(), None, "not due yet");
     let job = jobs::lease(c, "k", "w1", 1_000, 60_000).unwrap().unwrap();
-    assert_eq!(jobs::lease(c, "k", "w2", 1_001, 60_000).unwrap(), None, "leased jobs are not handed out twice");
+    assert_eq!(
+        jobs::lease(c, "k", "w2", 1_001, 60_000).unwrap(),
+        None,
+        "leased jobs are not handed out twice"
+    );
     assert_eq!(
         jobs::fail(c, &job, "w1", "disk busy", jobs::Retry::Transient, 2_000).unwrap(),
         jobs::AfterFailure::WillRetry
@@ -213,7 +254,16 @@ fn audit_tampering_is_detected() {
     c3.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
     let forged = {
         let e = &audit::for_subject(store3.conn(), &audit_subject(store3.conn(), 1)).unwrap()[0];
-        let canonical = serde_json::to_string(&(e.seq, &e.at, "intruder", &e.action, &e.subject, &e.detail, &e.prev_hash)).unwrap();
+        let canonical = serde_json::to_string(&(
+            e.seq,
+            &e.at,
+            "intruder",
+            &e.action,
+            &e.subject,
+            &e.detail,
+            &e.prev_hash,
+        ))
+        .unwrap();
         hoso_store::sha256(canonical.as_bytes()).to_hex()
     };
     c3.execute("UPDATE audit SET actor = 'intruder', hash = ?1 WHERE seq = 1", [forged]).unwrap();
@@ -244,7 +294,7 @@ fn damaged_blobs_are_found_by_the_deep_check() {
     let r = new_record(&mut store, "2026-11-23T08:00:00+07:00");
     let hash = store.blobs().put(b"page bytes").unwrap();
     let one = [PageInput { frame: 0, width: 1, height: 1, dpi: None }];
-    store.add_pages(&r.id, 1, &hash, 10, "image/png", &one, "p.png", "t", at("2026-11-23T08:00:00+07:00")).unwrap();
+    store.add_pages(&r.id, &tif(1, &hash, 10, &one, at("2026-11-23T08:00:00+07:00"))).unwrap();
     assert!(store.check(true).unwrap().is_ok());
     std::fs::write(store.blobs().path(&hash), b"page bytez").unwrap();
     let shallow = store.check(false).unwrap();
