@@ -83,3 +83,22 @@ fn record_new_validates_its_input_and_show_lists_the_checklist() {
         stderr(&o)
     );
 }
+
+#[test]
+fn audit_verify_exits_4_when_the_log_was_edited_behind_its_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    for _ in 0..3 {
+        new_record(data);
+    }
+    let o = hoso(data, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let c = rusqlite::Connection::open(data.join("hoso.db")).unwrap();
+    c.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone else' WHERE seq = 2;")
+        .unwrap();
+    let o = hoso(data, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stdout(&o).contains("AUDIT LOG TAMPERED at entry 2"), "{}", stdout(&o));
+    let o = hoso(data, &["store", "check"]);
+    assert_eq!(o.status.code(), Some(4));
+}
