@@ -205,24 +205,7 @@ impl App {
             Ok(bytes) => Ok(Some(Task { job, page, bytes })),
             Err(e) => {
                 let note = format!("ảnh gốc bị mất hoặc hỏng / the raw image is missing or damaged: {e}");
-                self.store.finish_page(
-                    page.id,
-                    PageState::Failed,
-                    Some(&note),
-                    None,
-                    None,
-                    &self.actor,
-                    now(),
-                )?;
-                jobs::fail(
-                    self.store.conn(),
-                    &job,
-                    owner,
-                    &note,
-                    jobs::Retry::Permanent,
-                    now().timestamp_millis(),
-                )?;
-                report.failed += 1;
+                self.fail_page(page.id, &job, owner, &note, report)?;
                 Ok(None)
             }
         }
@@ -259,26 +242,24 @@ impl App {
                 // The file decoded at import, so this is damage on disk or a decoder
                 // change: no retry helps, a person must look.
                 let note = format!("không xử lý được trang / the page cannot be processed: {e}");
-                self.store.finish_page(
-                    task.page.id,
-                    PageState::Failed,
-                    Some(&note),
-                    None,
-                    None,
-                    &self.actor,
-                    now(),
-                )?;
-                jobs::fail(
-                    self.store.conn(),
-                    &task.job,
-                    owner,
-                    &note,
-                    jobs::Retry::Permanent,
-                    now().timestamp_millis(),
-                )?;
-                report.failed += 1;
+                self.fail_page(task.page.id, &task.job, owner, &note, report)?;
             }
         }
+        Ok(())
+    }
+
+    /// Marks a page failed with a note people can read, and ends its job for good.
+    fn fail_page(
+        &mut self,
+        page_id: i64,
+        job: &jobs::Job,
+        owner: &str,
+        note: &str,
+        report: &mut ProcessReport,
+    ) -> anyhow::Result<()> {
+        self.store.finish_page(page_id, PageState::Failed, Some(note), None, None, &self.actor, now())?;
+        jobs::fail(self.store.conn(), job, owner, note, jobs::Retry::Permanent, now().timestamp_millis())?;
+        report.failed += 1;
         Ok(())
     }
 }

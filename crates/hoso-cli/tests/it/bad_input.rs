@@ -144,3 +144,31 @@ fn sha256_hex(bytes: &[u8]) -> String {
     let out = child.wait_with_output().unwrap();
     String::from_utf8(out.stdout).unwrap()[..64].to_owned()
 }
+
+#[test]
+fn a_page_whose_raw_image_was_damaged_on_disk_fails_visibly_and_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let code = new_record(&data);
+    let good = write_png(dir.path(), "p.png", &page(300, 400, 0));
+    assert!(hoso(&data, &["import", &code, good.to_str().unwrap()]).status.success());
+    let hash = sha256_hex(&std::fs::read(&good).unwrap());
+    let blob = data.join("blobs").join(&hash[..2]).join(&hash);
+    let mut bytes = std::fs::read(&blob).unwrap();
+    bytes[100] ^= 0xFF;
+    std::fs::write(&blob, bytes).unwrap();
+
+    let o = hoso(&data, &["--json", "process"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((report["processed"].as_u64(), report["failed"].as_u64()), (Some(0), Some(1)));
+    let shown = hoso(&data, &["--json", "record", "show", &code]);
+    let detail: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let p = &detail["components"][0]["pages"][0];
+    assert_eq!(p["state"], "failed");
+    assert!(p["note"].as_str().unwrap().contains("the raw image is missing or damaged"), "{p}");
+    assert_eq!(detail["record"]["state"], "review", "a failed page does not block the record");
+    let check = hoso(&data, &["store", "check", "--deep"]);
+    assert_eq!(check.status.code(), Some(4));
+    assert!(stdout(&check).contains(&hash), "{}", stdout(&check));
+}
