@@ -7,7 +7,8 @@
 //! [`Component`]s ("thành phần hồ sơ"), the slots of the procedure's checklist,
 //! and each component holds scanned [`Page`]s whose raw images are blobs named by
 //! their SHA-256 ([`BlobHash`]). Applicants are identified by a 12-digit
-//! [`PersonalId`] (số định danh cá nhân).
+//! [`PersonalId`] (số định danh cá nhân), read from the card's MRZ
+//! ([`parse_cccd_mrz`]) or QR code ([`parse_cccd_qr`]).
 //!
 //! This crate owns the rules that need no IO: parsing and validating codes and
 //! ids, the allowed state transitions of records and pages, the procedure
@@ -17,12 +18,16 @@
 #![forbid(unsafe_code)]
 
 mod hash;
+mod identity;
 mod personal_id;
 mod procedure;
 mod record;
 mod record_code;
 
 pub use hash::{BlobHash, ParseHashError};
+pub use identity::{
+    CccdMrz, CccdQr, IdentityError, Td1, check_digit, parse_cccd_mrz, parse_cccd_qr, parse_td1,
+};
 pub use personal_id::{PersonalId, PersonalIdError, Sex};
 pub use procedure::{Catalogue, CatalogueError, ComponentSpec, Procedure};
 pub use record::{
