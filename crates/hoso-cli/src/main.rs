@@ -210,8 +210,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Process { workers } => {
-            let workers =
-                workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            let workers = workers.unwrap_or_else(hoso_core::default_workers);
             out.process(&open(g)?.process(workers)?);
         }
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),
@@ -244,8 +243,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.record_created(&record);
             let report = app.import(&record.code.to_string(), 1, &[samples])?;
             out.import(&report);
-            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-            out.process(&app.process(workers)?);
+            out.process(&app.process(hoso_core::default_workers())?);
             out.record_detail(&app.record_detail(&record.code.to_string())?);
             out.demo_result(&app.config().data_dir, &record.code.to_string());
         }

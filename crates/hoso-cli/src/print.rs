@@ -58,7 +58,7 @@ impl Out {
         println!("{} {} ({}, {})", self.t("Đã mở hồ sơ", "Opened record"), r.code, r.procedure, r.id);
     }
 
-    pub fn record_list(&self, list: &[hoso_core::RecordSummaryView]) {
+    pub fn record_list(&self, list: &[hoso_core::RecordSummary]) {
         if self.json(&list) {
             return;
         }

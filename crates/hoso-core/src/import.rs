@@ -160,9 +160,6 @@ fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 fn read_image(path: &Path) -> Result<(Vec<u8>, Format, Vec<PageInput>), ImportError> {
     let unreadable = |source| ImportError::Unreadable { path: path.to_owned(), source };
     let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if meta.is_dir() {
-        return Err(unreadable(std::io::Error::new(std::io::ErrorKind::IsADirectory, "a folder")));
-    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(ImportError::TooBig { path: path.to_owned(), mb: meta.len() >> 20 });
     }
@@ -239,8 +236,8 @@ impl App {
             }
             report.files.push(outcome);
         }
-        let state = self.store.record(key)?.state;
-        if state == RecordState::Scanning {
+        let record = self.store.record(key)?;
+        if record.state == RecordState::Scanning {
             self.settle(&record)?;
         }
         Ok(report)

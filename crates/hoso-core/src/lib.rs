@@ -24,9 +24,9 @@ use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
 pub use hoso_store::audit::Verification as AuditVerification;
-pub use hoso_store::{CheckReport, RecordSummary as RecordSummaryView};
+pub use hoso_store::{CheckReport, RecordSummary};
 pub use import::{FileOutcome, ImportError, ImportReport};
-pub use process::{ProcessReport, WorkerLock};
+pub use process::{ProcessReport, WorkerLock, default_workers};
 
 /// Current time in Vietnam (+07:00).
 pub fn now() -> DateTime<FixedOffset> {
@@ -135,11 +135,12 @@ impl App {
     }
 
     /// Moves a record on when its pages are all handled: Scanning → Processing after
-    /// an import, Processing → Review once no page waits.
+    /// an import, Processing → Review once no page waits. `record` must be freshly
+    /// loaded; the guarded update refuses it if its state has moved since.
     fn settle(&mut self, record: &Record) -> anyhow::Result<()> {
         let pending =
             self.store.pages(&record.id)?.iter().filter(|p| p.state == hoso_model::PageState::Stored).count();
-        let current = self.store.record(&record.id.to_string())?.state;
+        let current = record.state;
         let next = match current {
             RecordState::Scanning => Some(RecordState::Processing),
             RecordState::Processing if pending == 0 => Some(RecordState::Review),

@@ -28,6 +28,11 @@ const THUMB_SIDE: u32 = 320;
 /// Circular 05/2025/TT-BNV: administrative papers are digitised at 200 dpi or more.
 const MIN_DPI: f32 = 199.5;
 
+/// Size of the page worker pool when none is asked for: one thread per core.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
 /// Exclusive right to run jobs on one store: a lock on `<data dir>/worker.lock`
 /// held while the value lives. The OS releases it when the process dies.
 #[derive(Debug)]

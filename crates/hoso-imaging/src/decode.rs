@@ -182,13 +182,13 @@ pub fn decode_frame(bytes: &[u8], index: u32, limits: &Limits) -> Result<Decoded
 }
 
 fn check_size(width: u32, height: u32, limits: &Limits) -> Result<(), ImageError> {
+    if width == 0 || height == 0 {
+        return Err(ImageError::Damaged(format!("declared size {width}×{height}")));
+    }
     let too_large = width > limits.max_side
         || height > limits.max_side
         || u64::from(width) * u64::from(height) > limits.max_pixels;
-    if too_large || width == 0 || height == 0 {
-        if width == 0 || height == 0 {
-            return Err(ImageError::Damaged(format!("declared size {width}×{height}")));
-        }
+    if too_large {
         return Err(ImageError::TooLarge {
             width,
             height,

@@ -116,8 +116,7 @@ fn stamp(t: DateTime<FixedOffset>) -> String {
 }
 
 fn parse_time(s: &str) -> rusqlite::Result<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(s)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+    DateTime::parse_from_rfc3339(s).map_err(conv)
 }
 
 fn conv<E: std::error::Error + Send + Sync + 'static>(e: E) -> rusqlite::Error {
@@ -340,13 +339,6 @@ impl Store {
             .query_row(&format!("SELECT {PAGE_COLUMNS} FROM pages WHERE id = ?1"), [page_id], page_from_row)
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("page {page_id}")))
-    }
-
-    /// The processing results kept for a page (JSON), if any.
-    pub fn page_metrics(&self, page_id: i64) -> Result<Option<serde_json::Value>> {
-        let text: Option<String> =
-            self.conn.query_row("SELECT metrics FROM pages WHERE id = ?1", [page_id], |r| r.get(0))?;
-        text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
     }
 
     /// Moves a record from `from` to `to` if it is still in `from`.
