@@ -8,15 +8,20 @@
 //! - [`measure`] computes [`PageMetrics`] (brightness, ink coverage, colour,
 //!   blank suspicion) and [`thumbnail_jpeg`] a small preview.
 //!
+//! - [`ocr_gray`] makes the clean grey copy OCR reads, [`estimate_skew`] finds the
+//!   skew of the text lines and [`Upright`] turns a page upright (quarter turns and
+//!   deskew) identically for the OCR copy and the archive copy.
+//!
 //! Nothing here touches files, clocks or global state: callers hand in bytes and
-//! get values back. Orientation, deskew and the full quality gate belong here too
-//! and grow with the scanning work.
+//! get values back.
 
 #![forbid(unsafe_code)]
 
 mod decode;
 mod header;
 mod metrics;
+mod prepare;
 
 pub use decode::{DecodedFrame, Format, FrameInfo, ImageError, Limits, decode_frame, inspect, sniff};
-pub use metrics::{PageMetrics, measure, thumbnail_jpeg};
+pub use metrics::{PageMetrics, measure, reduce, thumbnail_jpeg};
+pub use prepare::{MAX_SKEW_DEG, MIN_SKEW_DEG, Upright, estimate_skew, ocr_gray};

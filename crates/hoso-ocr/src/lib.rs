@@ -1,0 +1,221 @@
+//! Text recognition of scanned pages with the system Tesseract library.
+//!
+//! - [`Ocr`] owns one text engine (Vietnamese + English by default) and one
+//!   orientation engine; it is `Send` but not `Sync`: create one per worker thread.
+//! - [`Ocr::read_page`] turns a page upright (orientation by Tesseract's OSD,
+//!   deskew by projection profile, both from `hoso-imaging`), cleans a grey copy
+//!   and recognises it into a [`PageText`]: the transform applied and every word
+//!   with its box (in the upright page's pixels) and confidence.
+//!
+//! Tesseract's OpenMP threads make it 3–7× slower on two cores; the process must
+//! start with `OMP_THREAD_LIMIT=1` (the CLI re-executes itself to ensure it, see
+//! `hoso_core::ensure_single_thread_ocr`). Parallelism comes from pages, one `Ocr`
+//! per thread.
+
+mod clean;
+mod engine;
+mod tsv;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use hoso_imaging::{Upright, estimate_skew, ocr_gray, reduce};
+use image::DynamicImage;
+use serde::{Deserialize, Serialize};
+
+use engine::{Api, Psm};
+pub use tsv::parse_tsv;
+
+/// The languages read by default: Vietnamese first, English for the loanwords and
+/// bilingual headings.
+pub const DEFAULT_LANGUAGES: &str = "vie+eng";
+
+/// OSD answers below this confidence are ignored and the page is read as scanned.
+/// Tesseract's own default (OCRmyPDF's 14) misses an upside-down sample page at 9.5;
+/// a wrong quarter turn is caught afterwards by the confidence comparison.
+const MIN_ORIENTATION_CONFIDENCE: f32 = 1.5;
+
+/// A turned page whose words score below this mean confidence is read the other
+/// way too, and the better reading is kept.
+const RECHECK_CONFIDENCE: f32 = 70.0;
+
+/// Where models come from and which languages to load.
+#[derive(Debug, Clone, Default)]
+pub struct OcrConfig {
+    /// Folder holding `vie.traineddata`, `eng.traineddata`, `osd.traineddata`;
+    /// the library's compiled-in default (or TESSDATA_PREFIX) when `None`.
+    pub datapath: Option<PathBuf>,
+    /// Tesseract language list, `vie+eng` when empty.
+    pub languages: String,
+}
+
+/// Failures of the OCR engine.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error(
+        "không khởi động được Tesseract với ngôn ngữ {languages} (thư mục mô hình {datapath}); cài tesseract-ocr-vie, tesseract-ocr-eng, tesseract-ocr-osd / cannot start Tesseract with {languages}: models missing"
+    )]
+    Init { languages: String, datapath: String },
+    #[error("ảnh quá lớn để nhận dạng / image too large for OCR: {width}×{height}")]
+    ImageTooLarge { width: u32, height: u32 },
+    #[error("Tesseract không nhận dạng được trang / Tesseract failed to recognise the page")]
+    Recognise,
+}
+
+/// One recognised word, its box in the upright page's pixels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    pub text: String,
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+    /// Tesseract's confidence, 0–100.
+    pub conf: f32,
+    pub block: u32,
+    pub par: u32,
+    pub line: u32,
+}
+
+/// The result of reading one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageText {
+    /// The transform that made the page upright; word boxes are in its output.
+    pub upright: Upright,
+    /// OSD's confidence in the quarter turn (0 when it could not tell).
+    pub orientation_confidence: f32,
+    /// Size of the upright page in pixels.
+    pub width: u32,
+    pub height: u32,
+    pub words: Vec<Word>,
+    /// Mean word confidence, 0–100 (0 without words).
+    pub mean_confidence: f32,
+    pub millis: u64,
+}
+
+impl PageText {
+    /// The page's text: words joined by spaces, lines by newlines, paragraphs and
+    /// blocks by an empty line.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let mut last: Option<(u32, u32, u32)> = None;
+        for w in &self.words {
+            let key = (w.block, w.par, w.line);
+            match last {
+                Some((b, p, _)) if (b, p) != (key.0, key.1) => out.push_str("\n\n"),
+                Some(l) if l != key => out.push('\n'),
+                Some(_) => out.push(' '),
+                None => {}
+            }
+            out.push_str(&w.text);
+            last = Some(key);
+        }
+        out
+    }
+}
+
+/// Mean confidence of a set of words (0 when empty).
+fn mean_confidence(words: &[Word]) -> f32 {
+    if words.is_empty() { 0.0 } else { words.iter().map(|w| w.conf).sum::<f32>() / words.len() as f32 }
+}
+
+/// A page reader for one thread.
+#[derive(Debug)]
+pub struct Ocr {
+    text: Api,
+    osd: Option<Api>,
+}
+
+impl Ocr {
+    /// Loads the models. Fails with a clear message when a language model is
+    /// missing; a missing orientation model (`osd`) only disables orientation
+    /// detection, with a warning.
+    pub fn new(config: &OcrConfig) -> Result<Self, OcrError> {
+        let languages = if config.languages.is_empty() { DEFAULT_LANGUAGES } else { &config.languages };
+        let datapath = config.datapath.as_deref();
+        let mut text = Api::new(datapath, languages, false)?;
+        text.set_psm(Psm::Auto);
+        // Tesseract writes "Estimating resolution" and similar chatter to stderr.
+        text.set_variable("debug_file", "/dev/null");
+        let osd = match Api::new(datapath, "osd", true) {
+            Ok(mut api) => {
+                api.set_psm(Psm::OsdOnly);
+                api.set_variable("debug_file", "/dev/null");
+                Some(api)
+            }
+            Err(e) => {
+                log::warn!("{e}; pages are read as scanned, without orientation detection");
+                None
+            }
+        };
+        Ok(Self { text, osd })
+    }
+
+    /// Tesseract's version, for diagnostics.
+    pub fn version() -> String {
+        Api::version()
+    }
+
+    /// Reads a page: orientation, deskew, clean grey copy, recognition.
+    /// `dpi` is the scan resolution (300 assumed when unknown).
+    pub fn read_page(&mut self, img: &DynamicImage, dpi: Option<f32>) -> Result<PageText, OcrError> {
+        let started = Instant::now();
+        let dpi = dpi.filter(|d| *d >= 50.0).map_or(300, |d| d.round() as u32);
+        let gray = ocr_gray(img);
+        let t_gray = started.elapsed();
+
+        let (rotation, orientation_confidence) = match &mut self.osd {
+            Some(osd) => {
+                // OSD reads a half-size copy as well as the full page and in half the time.
+                osd.set_image(&reduce(&gray, 2), dpi / 2)?;
+                let found = osd.detect_orientation();
+                osd.clear();
+                match found {
+                    Some((deg, conf)) if conf >= MIN_ORIENTATION_CONFIDENCE => (deg, conf),
+                    Some((_, conf)) => (0, conf),
+                    None => (0, 0.0),
+                }
+            }
+            None => (0, 0.0),
+        };
+
+        let t_osd = started.elapsed();
+        let mut best = self.read_turned(&gray, rotation, dpi)?;
+        log::debug!("timing: grey {t_gray:?}, osd {:?}, read {:?}", t_osd - t_gray, started.elapsed() - t_osd);
+        if rotation != 0 && best.mean_confidence < RECHECK_CONFIDENCE {
+            // OSD may be wrong on sparse pages; a wrong turn gives garbage with low
+            // confidence, so read the page as scanned too and keep the better one.
+            let as_scanned = self.read_turned(&gray, 0, dpi)?;
+            if as_scanned.mean_confidence > best.mean_confidence {
+                log::info!(
+                    "orientation {rotation}° (OSD {orientation_confidence:.1}) read worse than as scanned; kept as scanned"
+                );
+                best = as_scanned;
+            }
+        }
+        Ok(PageText { orientation_confidence, millis: started.elapsed().as_millis() as u64, ..best })
+    }
+
+    /// Turns the grey copy by `rotation`, deskews and recognises it.
+    fn read_turned(&mut self, gray: &image::GrayImage, rotation: u16, dpi: u32) -> Result<PageText, OcrError> {
+        let turned = Upright { rotation, skew_deg: 0.0 }.apply_gray(gray);
+        let skew_deg = estimate_skew(&turned).unwrap_or(0.0);
+        let upright = Upright { rotation, skew_deg };
+        let t = Instant::now();
+        let page = Upright { rotation: 0, skew_deg }.apply_gray(&turned);
+        log::debug!("timing: skew+rotate {:?}", t.elapsed());
+        self.text.set_image(&page, dpi)?;
+        let tsv = self.text.recognise_tsv();
+        self.text.clear();
+        let words = clean::clean_words(parse_tsv(&tsv?));
+        Ok(PageText {
+            upright,
+            orientation_confidence: 0.0,
+            width: page.width(),
+            height: page.height(),
+            mean_confidence: mean_confidence(&words),
+            words,
+            millis: 0,
+        })
+    }
+}
