@@ -129,6 +129,14 @@ enum RecordCmd {
         /// Record code or id.
         record: String,
     },
+    /// Chữ nhận dạng được của hồ sơ / recognised text of a record's pages.
+    Text {
+        /// Record code or id.
+        record: String,
+        /// Write one `<component>-<page>.txt` per page into this folder instead.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -155,6 +163,7 @@ enum ChannelArg {
 }
 
 fn main() -> ExitCode {
+    hoso_core::ensure_single_thread_ocr();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     let out = Out { lang: cli.global.lang, json: cli.global.json };
@@ -202,6 +211,21 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.record_list(&list);
         }
         Command::Record(RecordCmd::Show { record }) => out.record_detail(&open(g)?.record_detail(&record)?),
+        Command::Record(RecordCmd::Text { record, out: folder }) => {
+            let pages = open(g)?.record_text(&record)?;
+            match folder {
+                Some(folder) => {
+                    std::fs::create_dir_all(&folder)?;
+                    for (page, text) in &pages {
+                        let name = format!("{}-{}.txt", page.component, page.ordinal);
+                        let body = text.as_ref().map_or("", |t| t.text.as_str());
+                        std::fs::write(folder.join(name), body)?;
+                    }
+                    out.texts_written(pages.len(), &folder);
+                }
+                None => out.texts(&pages),
+            }
+        }
         Command::Import { record, files, component } => {
             let report = open(g)?.import(&record, component, &files)?;
             out.import(&report);

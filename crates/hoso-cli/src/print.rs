@@ -164,20 +164,57 @@ impl Out {
             return;
         }
         println!(
-            "{} {} {}: {} {}, {} {}, {} {}",
+            "{} {} {}: {} {}, {} {}, {} {}, {} {}",
             self.t("Đã xử lý", "Processed"),
             r.processed,
             self.t("trang", "pages"),
+            r.read,
+            self.t("đã nhận dạng chữ", "read by OCR"),
             r.blank,
             self.t("trang trắng cần kiểm tra", "blank pages to check"),
-            r.low_dpi,
-            self.t("dưới 200 dpi", "below 200 dpi"),
+            r.rejected,
+            self.t("bị loại (dưới 200 dpi, quét lại)", "rejected (below 200 dpi, rescan)"),
             r.failed,
             self.t("lỗi", "failed")
         );
         for code in &r.ready_for_review {
             println!("  {} {code}", self.t("Chờ kiểm tra:", "Ready for review:"));
         }
+    }
+
+    pub fn texts(&self, pages: &[(hoso_model::Page, Option<hoso_core::PageText>)]) {
+        if self
+            .json(&pages.iter().map(|(p, t)| serde_json::json!({ "page": p, "text": t })).collect::<Vec<_>>())
+        {
+            return;
+        }
+        for (page, text) in pages {
+            println!("── {} {}.{} ──", self.t("Trang", "Page"), page.component, page.ordinal);
+            match text {
+                Some(t) => {
+                    println!("{}", t.text);
+                    println!(
+                        "({} {:.0}/100, {})",
+                        self.t("độ tin cậy", "confidence"),
+                        t.mean_confidence,
+                        t.engine
+                    );
+                }
+                None => println!("({})", self.t("không có chữ được nhận dạng", "no recognised text")),
+            }
+        }
+    }
+
+    pub fn texts_written(&self, n: usize, folder: &Path) {
+        if self.json(&serde_json::json!({ "pages": n, "folder": folder })) {
+            return;
+        }
+        println!(
+            "{} {n} {} {}",
+            self.t("Đã ghi", "Wrote"),
+            self.t("tệp văn bản vào", "text files to"),
+            folder.display()
+        );
     }
 
     pub fn procedures(&self, c: &Catalogue) {

@@ -26,13 +26,23 @@ pub struct FileConfig {
     pub unit: Option<String>,
     /// A procedure catalogue replacing the built-in one.
     pub catalogue: Option<PathBuf>,
+    /// Tesseract languages, `vie` by default (see ARCHITECTURE.md for why not `vie+eng`).
+    pub ocr_languages: Option<String>,
+    /// Folder of Tesseract's `*.traineddata`; the library's default when absent.
+    pub tessdata: Option<PathBuf>,
+    /// A folder watched for scans that a scanner's own software saves (`hoso watch`).
+    pub watch_folder: Option<PathBuf>,
 }
 
 impl FileConfig {
     fn merge(&mut self, other: FileConfig) {
-        self.data_dir = other.data_dir.or(self.data_dir.take());
-        self.unit = other.unit.or(self.unit.take());
-        self.catalogue = other.catalogue.or(self.catalogue.take());
+        let FileConfig { data_dir, unit, catalogue, ocr_languages, tessdata, watch_folder } = other;
+        self.data_dir = data_dir.or(self.data_dir.take());
+        self.unit = unit.or(self.unit.take());
+        self.catalogue = catalogue.or(self.catalogue.take());
+        self.ocr_languages = ocr_languages.or(self.ocr_languages.take());
+        self.tessdata = tessdata.or(self.tessdata.take());
+        self.watch_folder = watch_folder.or(self.watch_folder.take());
     }
 }
 
@@ -56,6 +66,10 @@ pub struct Config {
     pub unit: Option<UnitCode>,
     /// Procedures and their checklists.
     pub catalogue: Catalogue,
+    /// OCR models and languages.
+    pub ocr: hoso_ocr::OcrConfig,
+    /// Folder watched for scans, when configured.
+    pub watch_folder: Option<PathBuf>,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -134,9 +148,13 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
     merged.merge(FileConfig {
         data_dir: std::env::var_os("HOSO_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
         unit: std::env::var("HOSO_UNIT").ok().filter(|v| !v.is_empty()),
-        catalogue: None,
+        ..FileConfig::default()
     });
-    merged.merge(FileConfig { data_dir: over.data_dir.clone(), unit: over.unit.clone(), catalogue: None });
+    merged.merge(FileConfig {
+        data_dir: over.data_dir.clone(),
+        unit: over.unit.clone(),
+        ..FileConfig::default()
+    });
 
     let unit = merged
         .unit
@@ -151,7 +169,18 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         }
         None => parse_catalogue(BUILTIN_CATALOGUE).context("built-in catalogue")?,
     };
-    Ok(Config { data_dir: merged.data_dir.unwrap_or_else(default_data_dir), unit, catalogue, files })
+    let ocr = hoso_ocr::OcrConfig {
+        datapath: merged.tessdata,
+        languages: merged.ocr_languages.unwrap_or_else(|| hoso_ocr::DEFAULT_LANGUAGES.to_owned()),
+    };
+    Ok(Config {
+        data_dir: merged.data_dir.unwrap_or_else(default_data_dir),
+        unit,
+        catalogue,
+        ocr,
+        watch_folder: merged.watch_folder,
+        files,
+    })
 }
 
 /// Parses and checks a catalogue in the format of assets/procedures.toml.
@@ -180,9 +209,12 @@ mod tests {
 
     #[test]
     fn later_sources_override_single_keys() {
-        let mut a =
-            FileConfig { data_dir: Some("/a".into()), unit: Some("000.00.01.H29".into()), catalogue: None };
-        a.merge(FileConfig { data_dir: Some("/b".into()), unit: None, catalogue: None });
+        let mut a = FileConfig {
+            data_dir: Some("/a".into()),
+            unit: Some("000.00.01.H29".into()),
+            ..FileConfig::default()
+        };
+        a.merge(FileConfig { data_dir: Some("/b".into()), ..FileConfig::default() });
         assert_eq!(a.data_dir.as_deref(), Some(Path::new("/b")));
         assert_eq!(a.unit.as_deref(), Some("000.00.01.H29"));
         assert!(toml::from_str::<FileConfig>("data_dri = '/x'").is_err(), "typos are errors");

@@ -14,6 +14,7 @@
 
 pub mod config;
 mod import;
+mod launch;
 mod process;
 
 use std::path::Path;
@@ -24,8 +25,9 @@ use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
 pub use hoso_store::audit::Verification as AuditVerification;
-pub use hoso_store::{CheckReport, RecordSummary};
+pub use hoso_store::{CheckReport, PageText, RecordSummary};
 pub use import::{FileOutcome, ImportError, ImportReport};
+pub use launch::ensure_single_thread_ocr;
 pub use process::{ProcessReport, WorkerLock, default_workers};
 
 /// Current time in Vietnam (+07:00).
@@ -122,6 +124,20 @@ impl App {
             .collect();
         let procedure_name = self.config.catalogue.get(&record.procedure).map(|p| p.name.clone());
         Ok(RecordDetail { record, procedure_name, components })
+    }
+
+    /// Every page of a record in order, with its recognised text when it was read.
+    pub fn record_text(&self, key: &str) -> anyhow::Result<Vec<(hoso_model::Page, Option<PageText>)>> {
+        let record = self.store.record(key)?;
+        let mut pages = self.store.pages(&record.id)?;
+        pages.sort_by_key(|p| (p.component, p.ordinal));
+        pages
+            .into_iter()
+            .map(|p| {
+                let text = self.store.page_text(p.id)?;
+                Ok((p, text))
+            })
+            .collect()
     }
 
     /// Checks the database, the blobs (hashing each with `deep`) and the audit chain.

@@ -4,8 +4,11 @@
 //! reads the page's blob and hands the bytes to the pool; workers decode and
 //! measure (CPU only, no database); the owner writes each result and completes
 //! the job. So SQLite stays single-threaded and the pixels use every core.
-//! Today a page is measured ([`hoso_imaging::measure`]) and gets a thumbnail;
-//! deskew, orientation and OCR join this pipeline with the scanning work.
+//!
+//! A page is measured and judged by the quality gate ([`hoso_imaging::assess`]),
+//! gets a thumbnail, and, unless it is rejected (below 200 dpi) or looks blank,
+//! is turned upright and read by the worker's own Tesseract engine
+//! ([`hoso_ocr::Ocr`]); the words with their boxes are stored with the page.
 
 use std::fs::File;
 use std::path::Path;
@@ -13,9 +16,10 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use hoso_imaging::{ImageError, Limits, PageMetrics};
+use hoso_imaging::{ImageError, Limits, PageMetrics, Quality};
 use hoso_model::{PageState, RecordState};
-use hoso_store::{PAGE_JOB, jobs};
+use hoso_ocr::{Ocr, OcrError, PageText};
+use hoso_store::{PAGE_JOB, PageOutcome, PageTextIn, jobs};
 use serde::Serialize;
 use serde_json::json;
 
@@ -25,8 +29,6 @@ use crate::{App, now};
 const LEASE_MS: i64 = 10 * 60 * 1000;
 /// Thumbnails are this many pixels on the longer side.
 const THUMB_SIDE: u32 = 320;
-/// Circular 05/2025/TT-BNV: administrative papers are digitised at 200 dpi or more.
-const MIN_DPI: f32 = 199.5;
 
 /// Size of the page worker pool when none is asked for: one thread per core.
 pub fn default_workers() -> usize {
@@ -70,8 +72,10 @@ pub struct ProcessReport {
     pub processed: usize,
     /// Of those, pages that look blank (kept, flagged for review).
     pub blank: usize,
-    /// Of those, pages below 200 dpi.
-    pub low_dpi: usize,
+    /// Of those, pages rejected by the quality gate (below 200 dpi): rescan.
+    pub rejected: usize,
+    /// Of those, pages whose text was read.
+    pub read: usize,
     /// Pages whose processing failed for good (kept with the reason).
     pub failed: usize,
     /// Records that moved to review, by code.
@@ -86,27 +90,32 @@ struct Task {
 
 struct Analysis {
     metrics: PageMetrics,
+    quality: Quality,
     thumbnail: Vec<u8>,
+    text: Option<PageText>,
 }
 
-fn analyse(task: &Task) -> Result<Analysis, ImageError> {
+/// Why a worker could not analyse a page.
+#[derive(Debug, thiserror::Error)]
+enum AnalysisError {
+    #[error(transparent)]
+    Image(#[from] ImageError),
+    #[error(transparent)]
+    Ocr(#[from] OcrError),
+}
+
+fn analyse(task: &Task, ocr: &mut Ocr) -> Result<Analysis, AnalysisError> {
     let frame = hoso_imaging::decode_frame(&task.bytes, task.page.frame, &Limits::default())?;
     let metrics = hoso_imaging::measure(&frame.image);
+    let quality = hoso_imaging::assess(&metrics, task.page.dpi);
     let thumbnail = hoso_imaging::thumbnail_jpeg(&frame.image, THUMB_SIDE, metrics.is_colour);
-    Ok(Analysis { metrics, thumbnail })
-}
-
-fn notes(page: &hoso_model::Page, m: &PageMetrics) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if m.looks_blank {
-        out.push("trang trắng? kiểm tra lại / looks blank: check it");
-    }
-    match page.dpi {
-        Some(d) if d < MIN_DPI => out.push("độ phân giải dưới 200 dpi / below 200 dpi: rescan"),
-        None => out.push("tệp không ghi độ phân giải / the file declares no dpi"),
-        _ => {}
-    }
-    out
+    // A rejected page is rescanned, a blank one shown to the clerk: neither is read.
+    let text = if quality.rejected() || metrics.looks_blank {
+        None
+    } else {
+        Some(ocr.read_page(&frame.image, task.page.dpi)?)
+    };
+    Ok(Analysis { metrics, quality, thumbnail, text })
 }
 
 impl App {
@@ -123,12 +132,15 @@ impl App {
         }
         let owner = format!("pid{}", std::process::id());
         let workers = workers.max(1);
+        // Engines load before any job is leased: missing models stop the run with
+        // one clear message instead of failing every page.
+        let engines = (0..workers).map(|_| Ocr::new(&self.config.ocr)).collect::<Result<Vec<_>, _>>()?;
         let (task_tx, task_rx) = mpsc::sync_channel::<Task>(workers);
         let task_rx = Arc::new(Mutex::new(task_rx));
-        let (done_tx, done_rx) = mpsc::channel::<(Task, Result<Analysis, ImageError>)>();
+        let (done_tx, done_rx) = mpsc::channel::<(Task, Result<Analysis, AnalysisError>)>();
 
         std::thread::scope(|scope| -> anyhow::Result<()> {
-            for _ in 0..workers {
+            for mut ocr in engines {
                 let rx = Arc::clone(&task_rx);
                 let tx = done_tx.clone();
                 scope.spawn(move || {
@@ -137,7 +149,7 @@ impl App {
                             Ok(t) => t,
                             Err(_) => return,
                         };
-                        let result = analyse(&task);
+                        let result = analyse(&task, &mut ocr);
                         if tx.send((task, result)).is_err() {
                             return;
                         }
@@ -165,7 +177,7 @@ impl App {
         owner: &str,
         workers: usize,
         tasks: &mpsc::SyncSender<Task>,
-        done: &mpsc::Receiver<(Task, Result<Analysis, ImageError>)>,
+        done: &mpsc::Receiver<(Task, Result<Analysis, AnalysisError>)>,
         report: &mut ProcessReport,
     ) -> anyhow::Result<()> {
         let mut in_flight = 0usize;
@@ -219,29 +231,42 @@ impl App {
     fn write_result(
         &mut self,
         task: Task,
-        result: Result<Analysis, ImageError>,
+        result: Result<Analysis, AnalysisError>,
         owner: &str,
         report: &mut ProcessReport,
     ) -> anyhow::Result<()> {
         match result {
             Ok(a) => {
                 let thumb = self.store.blobs().put(&a.thumbnail)?;
-                let notes = notes(&task.page, &a.metrics);
-                let note = (!notes.is_empty()).then(|| notes.join("; "));
-                let metrics = json!({ "metrics": a.metrics, "flags": notes });
+                let note = a.quality.note();
+                let metrics = json!({ "metrics": a.metrics, "issues": a.quality.issues });
+                let layout = a.text.as_ref().map(serde_json::to_value).transpose()?;
+                let text = a.text.as_ref().map(|t| t.text());
+                let engine = format!("tesseract {} {}", Ocr::version(), self.config.ocr.languages);
+                let state = if a.quality.rejected() { PageState::Failed } else { PageState::Processed };
+                let text_in = match (&a.text, &layout, &text) {
+                    (Some(t), Some(layout), Some(text)) => {
+                        Some(PageTextIn { engine: &engine, text, mean_confidence: t.mean_confidence, layout })
+                    }
+                    _ => None,
+                };
                 self.store.finish_page(
                     task.page.id,
-                    PageState::Processed,
-                    note.as_deref(),
-                    Some(&metrics),
-                    Some((&thumb, a.thumbnail.len() as u64)),
-                    &self.actor,
-                    now(),
+                    &PageOutcome {
+                        state,
+                        note: note.as_deref(),
+                        metrics: Some(&metrics),
+                        thumbnail: Some((&thumb, a.thumbnail.len() as u64)),
+                        text: text_in,
+                        actor: &self.actor,
+                        now: now(),
+                    },
                 )?;
                 jobs::complete(self.store.conn(), task.job.id, owner, now().timestamp_millis())?;
                 report.processed += 1;
                 report.blank += usize::from(a.metrics.looks_blank);
-                report.low_dpi += usize::from(task.page.dpi.is_some_and(|d| d < MIN_DPI));
+                report.rejected += usize::from(a.quality.rejected());
+                report.read += usize::from(a.text.is_some());
             }
             Err(e) => {
                 // The file decoded at import, so this is damage on disk or a decoder
@@ -262,7 +287,18 @@ impl App {
         note: &str,
         report: &mut ProcessReport,
     ) -> anyhow::Result<()> {
-        self.store.finish_page(page_id, PageState::Failed, Some(note), None, None, &self.actor, now())?;
+        self.store.finish_page(
+            page_id,
+            &PageOutcome {
+                state: PageState::Failed,
+                note: Some(note),
+                metrics: None,
+                thumbnail: None,
+                text: None,
+                actor: &self.actor,
+                now: now(),
+            },
+        )?;
         jobs::fail(self.store.conn(), job, owner, note, jobs::Retry::Permanent, now().timestamp_millis())?;
         report.failed += 1;
         Ok(())

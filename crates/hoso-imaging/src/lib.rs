@@ -8,6 +8,8 @@
 //! - [`measure`] computes [`PageMetrics`] (brightness, ink coverage, colour,
 //!   blank suspicion) and [`thumbnail_jpeg`] a small preview.
 //!
+//! - [`assess`] is the quality gate: below 200 dpi rejects a page; blank, too
+//!   dark, faint and blurred pages are flagged for review.
 //! - [`ocr_gray`] makes the clean grey copy OCR reads, [`estimate_skew`] finds the
 //!   skew of the text lines and [`Upright`] turns a page upright (quarter turns and
 //!   deskew) identically for the OCR copy and the archive copy.
@@ -21,7 +23,9 @@ mod decode;
 mod header;
 mod metrics;
 mod prepare;
+mod quality;
 
 pub use decode::{DecodedFrame, Format, FrameInfo, ImageError, Limits, decode_frame, inspect, sniff};
 pub use metrics::{PageMetrics, measure, reduce, thumbnail_jpeg};
 pub use prepare::{MAX_SKEW_DEG, MIN_SKEW_DEG, Upright, estimate_skew, ocr_gray};
+pub use quality::{Issue, MIN_DPI, Quality, assess};

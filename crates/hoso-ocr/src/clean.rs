@@ -33,13 +33,15 @@ pub(crate) fn clean_words(words: Vec<Word>) -> Vec<Word> {
 
 /// A run of leader characters: the dotted or dashed line of a form field.
 fn is_leader(text: &str) -> bool {
-    text.chars().count() >= 3 && text.chars().all(|c| matches!(c, '.' | '…' | '_' | '-' | '–' | '—' | '·' | ':'))
+    text.chars().count() >= 3
+        && text.chars().all(|c| matches!(c, '.' | '…' | '_' | '-' | '–' | '—' | '·' | ':'))
 }
 
 /// Digits with separators: dates, ID numbers, record codes, amounts.
 fn looks_numeric(text: &str) -> bool {
     let digits = text.chars().filter(char::is_ascii_digit).count();
-    let others = text.chars().filter(|c| !c.is_ascii_digit() && !matches!(c, '/' | '.' | '-' | ',' | ':')).count();
+    let others =
+        text.chars().filter(|c| !c.is_ascii_digit() && !matches!(c, '/' | '.' | '-' | ',' | ':')).count();
     digits >= 2 && others * 4 <= digits
 }
 

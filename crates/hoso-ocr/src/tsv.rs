@@ -23,7 +23,17 @@ pub fn parse_tsv(tsv: &str) -> Vec<Word> {
             continue;
         };
         let Ok(conf) = cols[10].trim().parse::<f32>() else { continue };
-        words.push(Word { text: text.to_owned(), x, y, w, h, conf: conf.clamp(0.0, 100.0), block, par, line });
+        words.push(Word {
+            text: text.to_owned(),
+            x,
+            y,
+            w,
+            h,
+            conf: conf.clamp(0.0, 100.0),
+            block,
+            par,
+            line,
+        });
     }
     words
 }

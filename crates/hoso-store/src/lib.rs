@@ -38,14 +38,16 @@ pub use blobs::{Blobs, sha256};
 pub use check::CheckReport;
 pub use error::StoreError;
 pub use records::{
-    AddedPages, NewPages, NewRecord, PAGE_JOB, PageInput, PageResult, RecordSummary, StateChange,
+    AddedPages, NewPages, NewRecord, PAGE_JOB, PageInput, PageOutcome, PageResult, PageText, PageTextIn,
+    RecordSummary, StateChange,
 };
 
 /// Result type of this crate.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_page_text.sql")];
 
 /// An open store folder.
 #[derive(Debug)]

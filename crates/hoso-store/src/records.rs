@@ -33,6 +33,44 @@ pub struct NewRecord<'a> {
     pub now: DateTime<FixedOffset>,
 }
 
+/// What processing found for one page.
+#[derive(Debug, Clone, Copy)]
+pub struct PageOutcome<'a> {
+    /// `Processed` or `Failed`.
+    pub state: PageState,
+    /// For people: quality findings or why it failed.
+    pub note: Option<&'a str>,
+    /// Measurements and flags, as JSON.
+    pub metrics: Option<&'a serde_json::Value>,
+    /// Preview blob (already stored) and its size.
+    pub thumbnail: Option<(&'a BlobHash, u64)>,
+    /// Recognised text, when the page was read.
+    pub text: Option<PageTextIn<'a>>,
+    pub actor: &'a str,
+    pub now: DateTime<FixedOffset>,
+}
+
+/// Recognised text of a page as the store keeps it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageTextIn<'a> {
+    /// Engine, version and languages.
+    pub engine: &'a str,
+    pub text: &'a str,
+    pub mean_confidence: f32,
+    /// The full OCR result (transform, words with boxes) as JSON.
+    pub layout: &'a serde_json::Value,
+}
+
+/// Recognised text of a page read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageText {
+    pub page_id: i64,
+    pub engine: String,
+    pub text: String,
+    pub mean_confidence: f32,
+    pub layout: serde_json::Value,
+}
+
 /// A move of a record from one state to another, with who, when and why.
 #[derive(Debug, Clone, Copy)]
 pub struct StateChange<'a> {
@@ -341,6 +379,31 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("page {page_id}")))
     }
 
+    /// The recognised text of a page, if it was read.
+    pub fn page_text(&self, page_id: i64) -> Result<Option<PageText>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT engine, text, mean_conf, layout FROM page_text WHERE page_id = ?1",
+                [page_id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, f64>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(engine, text, conf, layout)| {
+            let layout = serde_json::from_str(&layout)
+                .map_err(|e| StoreError::Corrupt(format!("page {page_id} text layout: {e}")))?;
+            Ok(PageText { page_id, engine, text, mean_confidence: conf as f32, layout })
+        })
+        .transpose()
+    }
+
     /// Moves a record from `from` to `to` if it is still in `from`.
     pub fn set_state(&mut self, id: &RecordId, change: &StateChange<'_>) -> Result<()> {
         let tx = self.write()?;
@@ -427,19 +490,11 @@ impl Store {
         Ok(AddedPages { pages: results })
     }
 
-    /// Records the outcome of processing a page still in `stored`: its metrics,
-    /// a thumbnail blob (already durable) and a note for people.
-    #[allow(clippy::too_many_arguments)]
-    pub fn finish_page(
-        &mut self,
-        page_id: i64,
-        state: PageState,
-        note: Option<&str>,
-        metrics: Option<&serde_json::Value>,
-        thumbnail: Option<(&BlobHash, u64)>,
-        actor: &str,
-        now: DateTime<FixedOffset>,
-    ) -> Result<()> {
+    /// Records the outcome of processing a page still in `stored`: its state,
+    /// metrics, thumbnail blob (already durable), recognised text and a note for
+    /// people, in one transaction with its audit entry.
+    pub fn finish_page(&mut self, page_id: i64, outcome: &PageOutcome<'_>) -> Result<()> {
+        let PageOutcome { state, note, metrics, thumbnail, text, actor, now } = *outcome;
         let tx = self.write()?;
         if let Some((hash, size)) = thumbnail {
             tx.execute(
@@ -461,6 +516,20 @@ impl Store {
         )?;
         if n == 0 {
             return Err(StoreError::NotFound(format!("page {page_id} waiting for processing")));
+        }
+        if let Some(t) = text {
+            tx.execute(
+                "INSERT INTO page_text (page_id, engine, text, mean_conf, layout, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    page_id,
+                    t.engine,
+                    t.text,
+                    f64::from(t.mean_confidence),
+                    t.layout.to_string(),
+                    stamp(now)
+                ],
+            )?;
         }
         let record: String =
             tx.query_row("SELECT record_id FROM pages WHERE id = ?1", [page_id], |r| r.get(0))?;

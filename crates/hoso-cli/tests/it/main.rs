@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod crash;
+mod ocr;
 mod records;
 
 use std::path::{Path, PathBuf};

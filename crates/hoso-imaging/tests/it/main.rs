@@ -49,3 +49,59 @@ fn sniffing_and_frame_bounds() {
         "a JPEG without its end marker is damaged"
     );
 }
+
+fn truth_pages() -> Vec<serde_json::Value> {
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(samples().join("truth.json")).unwrap()).unwrap();
+    truth["pages"].as_array().unwrap().clone()
+}
+
+#[test]
+fn quality_gate_passes_the_samples_and_catches_bad_scans() {
+    use hoso_imaging::{Issue, assess};
+    for page in truth_pages() {
+        let file = page["file"].as_str().unwrap();
+        let frame =
+            decode_frame(&std::fs::read(samples().join(file)).unwrap(), 0, &Limits::default()).unwrap();
+        let q = assess(&measure(&frame.image), frame.info.dpi);
+        let expected = if page["is_blank"].as_bool().unwrap() { vec![Issue::Blank] } else { vec![] };
+        assert_eq!(q.issues, expected, "{file}");
+        assert!(!q.rejected());
+    }
+    // One text page, made bad in the ways a counter scanner fails.
+    let frame =
+        decode_frame(&std::fs::read(samples().join("dev_p01.png")).unwrap(), 0, &Limits::default()).unwrap();
+    let blurred = measure(&frame.image.blur(3.0));
+    assert!(assess(&blurred, Some(300.0)).issues.contains(&Issue::Blurred), "{blurred:?}");
+    let dark = measure(&frame.image.brighten(-170));
+    assert!(assess(&dark, Some(300.0)).issues.contains(&Issue::TooDark), "{dark:?}");
+    let low = assess(&measure(&frame.image), Some(150.0));
+    assert!(low.rejected() && low.issues == [Issue::LowDpi]);
+    assert!(low.note().unwrap().contains("200 dpi"));
+}
+
+#[test]
+fn skew_is_found_within_a_quarter_degree_and_quarter_turns_undo() {
+    use hoso_imaging::{Upright, estimate_skew, ocr_gray};
+    for page in truth_pages() {
+        if page["is_blank"].as_bool().unwrap() {
+            continue;
+        }
+        let file = page["file"].as_str().unwrap();
+        let frame =
+            decode_frame(&std::fs::read(samples().join(file)).unwrap(), 0, &Limits::default()).unwrap();
+        let gray = ocr_gray(&frame.image);
+        let rotation = page["rotation"].as_u64().unwrap() as u16;
+        let turned = Upright { rotation, skew_deg: 0.0 }.apply_gray(&gray);
+        let skew = estimate_skew(&turned).unwrap();
+        let truth = page["skew_deg"].as_f64().unwrap() as f32;
+        assert!((skew - truth).abs() < 0.25, "{file}: found {skew}, truth {truth}");
+    }
+    let img = image::DynamicImage::ImageLuma8(image::GrayImage::from_fn(40, 20, |x, y| {
+        image::Luma([(x + y) as u8])
+    }));
+    // Content turned 90° clockwise on the scan comes back upright.
+    let scanned = img.rotate90();
+    let upright = Upright { rotation: 90, skew_deg: 0.0 }.apply(&scanned);
+    assert_eq!(upright.to_luma8(), img.to_luma8());
+}

@@ -154,9 +154,27 @@ fn pages_are_added_once_and_guarded_transitions_refuse_stale_states() {
     let err = store.set_state(&r.id, &to_synced).unwrap_err();
     assert!(matches!(err, StoreError::Transition(_)), "{err}");
 
-    store.finish_page(pages[0].id, PageState::Processed, None, None, None, "test", now).unwrap();
-    let err =
-        store.finish_page(pages[0].id, PageState::Processed, None, None, None, "test", now).unwrap_err();
+    let layout = serde_json::json!({ "words": [{ "text": "Đơn", "x": 1, "y": 2, "w": 3, "h": 4 }] });
+    let outcome = hoso_store::PageOutcome {
+        state: PageState::Processed,
+        note: None,
+        metrics: None,
+        thumbnail: None,
+        text: Some(hoso_store::PageTextIn {
+            engine: "tesseract test",
+            text: "Đơn",
+            mean_confidence: 91.5,
+            layout: &layout,
+        }),
+        actor: "test",
+        now,
+    };
+    assert_eq!(store.page_text(pages[0].id).unwrap(), None);
+    store.finish_page(pages[0].id, &outcome).unwrap();
+    let text = store.page_text(pages[0].id).unwrap().unwrap();
+    assert_eq!((text.text.as_str(), text.mean_confidence, &text.layout), ("Đơn", 91.5, &layout));
+    // A page is finished once; the second attempt changes nothing.
+    let err = store.finish_page(pages[0].id, &outcome).unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err}");
     assert!(store.check(true).unwrap().is_ok());
 }

@@ -1,0 +1,78 @@
+//! OCR accuracy on the sample scans (../shared/samples/pages), end to end through
+//! the real binary, Tesseract and the store, scored by ../shared/tools/cer.py.
+//!
+//! The baselines from samples/pages/README.md: `tesseract IMG - -l vie+eng` has
+//! mean CER 0.305, OCRmyPDF `--rotate-pages --deskew` 0.223. We must beat both;
+//! the test holds a tighter bound so a regression shows long before that.
+
+use std::path::PathBuf;
+
+use crate::{hoso, new_record, stderr, stdout};
+
+/// Our mean CER was 0.072 when this was written; fail well before the baselines.
+const MAX_MEAN_CER: f64 = 0.12;
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+}
+
+#[test]
+fn sample_pages_are_read_better_than_both_baselines() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let code = new_record(&data);
+    let samples = shared().join("samples/pages");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&samples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| hoso_core::is_image_path(p))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 9);
+    let mut args = vec!["import".to_owned(), code.clone()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = hoso(&data, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = hoso(&data, &["--json", "process", "--workers", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((report["processed"].as_u64(), report["read"].as_u64()), (Some(9), Some(7)), "{report}");
+    assert_eq!(report["blank"], 2);
+
+    // One text file per page, renamed to the image's stem for cer.py.
+    let texts = dir.path().join("texts");
+    let o = hoso(&data, &["record", "text", &code, "--out", texts.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let hyp = dir.path().join("hyp");
+    std::fs::create_dir(&hyp).unwrap();
+    for (i, file) in files.iter().enumerate() {
+        let stem = file.file_stem().unwrap().to_str().unwrap();
+        std::fs::rename(texts.join(format!("1-{}.txt", i + 1)), hyp.join(format!("{stem}.txt"))).unwrap();
+    }
+    let o = std::process::Command::new("python3")
+        .arg(shared().join("tools/cer.py"))
+        .arg(samples.join("truth.json"))
+        .arg(&hyp)
+        .output()
+        .expect("python3 runs cer.py");
+    let report = stdout(&o);
+    println!("{report}");
+    let mean = report
+        .lines()
+        .find(|l| l.starts_with("mean over all"))
+        .and_then(|l| l.split("CER ").nth(1))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no mean CER in cer.py output:\n{report}\n{}", stderr(&o)));
+    assert!(mean < MAX_MEAN_CER, "mean CER {mean} (baselines 0.305 and 0.223)\n{report}");
+    assert!(report.contains("blank pages: 2, with empty OCR output: 2"), "{report}");
+
+    // The upside-down page was turned and its text kept with the transform.
+    let o = hoso(&data, &["--json", "record", "text", &code]);
+    let pages: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p06 = &pages[5]["text"]["layout"];
+    assert_eq!(p06["upright"]["rotation"], 180, "{p06}");
+    assert!(p06["words"].as_array().unwrap().len() > 100);
+}
