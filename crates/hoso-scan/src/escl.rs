@@ -1,0 +1,1 @@
+//! eSCL (AirScan): driverless network scanners over HTTP.

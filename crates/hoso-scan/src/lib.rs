@@ -1,0 +1,208 @@
+//! Scanners: finding them, their normalised capabilities, and batches of pages.
+//!
+//! - [`Scanner`] is what every driver offers: [`Capabilities`] (flatbed /
+//!   feeder / duplex, resolutions, colour modes, area), a batch started with
+//!   [`ScanSettings`], pages pulled one at a time with [`Scanner::next_page`]
+//!   (the caller stores each page before asking for the next, so a jam loses
+//!   nothing already scanned), and a [`Canceller`] usable from any thread.
+//! - [`sane`]: our own thin FFI over `libsane.so.1`, loaded at run time (the
+//!   program starts without SANE); each device lives on its own thread because
+//!   SANE handles are not thread-safe.
+//! - [`escl`]: driverless network scanners (eSCL / AirScan over HTTP).
+//! - [`folder`]: a watched folder for scanners whose own software saves files;
+//!   a file is taken only once its size and time stop changing.
+//!
+//! TWAIN and WIA (Windows) are not built; the trait is shaped so they fit (see
+//! ARCHITECTURE.md).
+
+pub mod escl;
+pub mod folder;
+pub mod sane;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use image::DynamicImage;
+use serde::{Deserialize, Serialize};
+
+/// Where the paper is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Flatbed,
+    Feeder,
+    FeederDuplex,
+}
+
+/// Pixel type of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColourMode {
+    Colour,
+    Gray,
+    BlackWhite,
+}
+
+/// What a device can do, in the same terms for every driver.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Capabilities {
+    pub sources: Vec<Source>,
+    /// Resolutions offered (dpi), ascending.
+    pub resolutions: Vec<u32>,
+    pub modes: Vec<ColourMode>,
+    /// Largest scan area in millimetres.
+    pub max_width_mm: f32,
+    pub max_height_mm: f32,
+}
+
+/// A device found on this machine or the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// How to open it again: `sane:<name>`, `escl:<url>`.
+    pub id: String,
+    pub vendor: String,
+    pub model: String,
+    /// "flatbed scanner", "sheetfed scanner", …
+    pub kind: String,
+}
+
+/// A batch request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanSettings {
+    pub source: Source,
+    /// Dots per inch; the nearest offered resolution is used.
+    pub resolution: u32,
+    pub mode: ColourMode,
+    /// Scan area in millimetres from the top-left corner; A4 (210 × 297) by
+    /// default, clipped to the device's maximum.
+    pub width_mm: f32,
+    pub height_mm: f32,
+}
+
+impl Default for ScanSettings {
+    fn default() -> Self {
+        Self {
+            source: Source::Feeder,
+            resolution: 300,
+            mode: ColourMode::Colour,
+            width_mm: 210.0,
+            height_mm: 297.0,
+        }
+    }
+}
+
+/// One scanned page.
+#[derive(Debug, Clone)]
+pub struct ScannedPage {
+    pub image: DynamicImage,
+    /// Resolution the device scanned at.
+    pub dpi: f32,
+}
+
+/// Scanner failures, with the message a clerk reads (Vietnamese, then English).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    #[error("không tìm thấy thư viện SANE / SANE is not installed ({0}); install libsane1 and sane-utils")]
+    NoSane(String),
+    #[error("không tìm thấy máy quét {0} / scanner not found")]
+    NotFound(String),
+    #[error("máy quét đang bận / the scanner is busy (another program is using it)")]
+    Busy,
+    #[error(
+        "khay nạp giấy trống: đặt giấy vào rồi quét lại / the document feeder is empty: load paper and scan again"
+    )]
+    FeederEmpty,
+    #[error(
+        "kẹt giấy: gỡ giấy kẹt, các trang đã quét vẫn được giữ / paper jam: clear it; pages scanned so far are kept"
+    )]
+    Jammed,
+    #[error("nắp máy quét đang mở / the scanner cover is open")]
+    CoverOpen,
+    #[error("đã huỷ quét / scanning cancelled")]
+    Cancelled,
+    #[error("máy quét không hỗ trợ {0} / not supported by this scanner")]
+    Unsupported(String),
+    #[error("không được phép dùng máy quét / access to the scanner denied (check the user's scanner group)")]
+    AccessDenied,
+    #[error("lỗi máy quét / scanner error: {0}")]
+    Device(String),
+}
+
+impl ScanError {
+    /// Stable machine name.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScanError::NoSane(_) => "no_sane",
+            ScanError::NotFound(_) => "not_found",
+            ScanError::Busy => "busy",
+            ScanError::FeederEmpty => "feeder_empty",
+            ScanError::Jammed => "jammed",
+            ScanError::CoverOpen => "cover_open",
+            ScanError::Cancelled => "cancelled",
+            ScanError::Unsupported(_) => "unsupported",
+            ScanError::AccessDenied => "access_denied",
+            ScanError::Device(_) => "device",
+        }
+    }
+}
+
+/// Stops a running batch from any thread: the page being read is dropped, the
+/// ones already handed out stay valid.
+#[derive(Clone, Default)]
+pub struct Canceller {
+    flag: Arc<AtomicBool>,
+    hook: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Canceller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Canceller").field("cancelled", &self.is_cancelled()).finish_non_exhaustive()
+    }
+}
+
+impl Canceller {
+    /// A canceller that also calls `hook` (the driver's own cancel) when used.
+    pub fn with_hook(hook: impl Fn() + Send + Sync + 'static) -> Self {
+        Self { flag: Arc::default(), hook: Some(Arc::new(hook)) }
+    }
+
+    pub fn cancel(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        if let Some(hook) = &self.hook {
+            hook();
+        }
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    /// Clears the flag for the next batch.
+    pub fn reset(&self) {
+        self.flag.store(false, Ordering::SeqCst);
+    }
+}
+
+/// A scanner driver's device, opened.
+pub trait Scanner: Send {
+    fn info(&self) -> &DeviceInfo;
+    fn capabilities(&self) -> &Capabilities;
+    /// Prepares a batch (options, paper source); pages come from [`Scanner::next_page`].
+    fn start_batch(&mut self, settings: &ScanSettings) -> Result<(), ScanError>;
+    /// The next page of the batch, or `None` when it ended cleanly (the feeder ran
+    /// empty after at least one page, or the flatbed page was read). After an
+    /// error the batch is over; pages returned before it are good.
+    fn next_page(&mut self) -> Result<Option<ScannedPage>, ScanError>;
+    /// A handle to stop the batch from another thread.
+    fn canceller(&self) -> Canceller;
+}
+
+/// The offered resolution nearest to `wanted`.
+pub fn nearest_resolution(offered: &[u32], wanted: u32) -> Option<u32> {
+    offered.iter().copied().min_by_key(|r| r.abs_diff(wanted))
+}
+
+/// Resolutions worth offering inside a continuous range.
+pub(crate) fn common_resolutions(min: u32, max: u32) -> Vec<u32> {
+    [75, 100, 150, 200, 240, 300, 400, 600, 1200].into_iter().filter(|r| (min..=max).contains(r)).collect()
+}

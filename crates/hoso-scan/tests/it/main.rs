@@ -1,0 +1,6 @@
+//! Drivers against real counterparts: SANE's own `test` backend (a real SANE
+//! driver without hardware, from Debian's libsane1) with a private
+//! SANE_CONFIG_DIR, and a watched folder on the real file system.
+
+mod folder;
+mod sane;
