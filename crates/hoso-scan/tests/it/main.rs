@@ -2,5 +2,6 @@
 //! driver without hardware, from Debian's libsane1) with a private
 //! SANE_CONFIG_DIR, and a watched folder on the real file system.
 
+mod escl;
 mod folder;
 mod sane;
