@@ -78,6 +78,55 @@ enum Command {
         workers: Option<usize>,
     },
     /// Danh mục thủ tục / the procedure catalogue.
+    /// Máy quét / scanners this machine sees, with what they can do.
+    Devices {
+        /// Ask SANE's network backends too (eSCL/WSD discovery, a few seconds).
+        #[arg(long)]
+        network: bool,
+    },
+    /// Quét vào hồ sơ / scan a batch into a record; each page is stored before the next is read.
+    Scan {
+        /// Record code or id.
+        record: String,
+        /// Device id from `hoso devices` (`sane:…`, `escl:http://…`); default from config.
+        #[arg(long)]
+        device: Option<String>,
+        /// Paper source.
+        #[arg(long, value_enum, default_value = "feeder")]
+        source: SourceArg,
+        /// Dots per inch (200 or more for records).
+        #[arg(long, default_value_t = 300)]
+        resolution: u32,
+        /// Colour mode.
+        #[arg(long, value_enum, default_value = "colour")]
+        mode: ModeArg,
+        /// Checklist slot the pages go to.
+        #[arg(long, default_value_t = 1)]
+        component: u16,
+        /// Driver-specific option NAME=VALUE (repeatable).
+        #[arg(long = "option", value_parser = parse_option)]
+        options: Vec<(String, String)>,
+        /// Process (gate, OCR) the record's pages right after scanning.
+        #[arg(long)]
+        process: bool,
+    },
+    /// Theo dõi thư mục quét / import scan files as they appear in a folder.
+    Watch {
+        /// Record code or id.
+        record: String,
+        /// The folder; default `watch_folder` from config.
+        #[arg(long)]
+        folder: Option<PathBuf>,
+        /// Checklist slot the pages go to.
+        #[arg(long, default_value_t = 1)]
+        component: u16,
+        /// A file must stay unchanged this long (milliseconds) before it is taken.
+        #[arg(long, default_value_t = 2000)]
+        settle_ms: u64,
+        /// Stop after this many seconds without a new file (default: run until stopped).
+        #[arg(long)]
+        idle_exit: Option<u64>,
+    },
     Procedures,
     /// Nhật ký kiểm tra / audit log.
     #[command(subcommand)]
@@ -153,6 +202,26 @@ enum StoreCmd {
         #[arg(long)]
         deep: bool,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum SourceArg {
+    Feeder,
+    Duplex,
+    Flatbed,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ModeArg {
+    Colour,
+    Gray,
+    Bw,
+}
+
+fn parse_option(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .ok_or_else(|| format!("expected NAME=VALUE, got {s:?}"))
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -238,6 +307,74 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.process(&open(g)?.process(workers)?);
         }
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),
+        Command::Devices { network } => {
+            let found = hoso_scan::devices(network)?;
+            let listed: Vec<_> = found
+                .into_iter()
+                .map(|d| {
+                    let caps = hoso_scan::open(&d.id).map(|s| s.capabilities().clone());
+                    (d, caps)
+                })
+                .collect();
+            out.devices(&listed);
+        }
+        Command::Scan { record, device, source, resolution, mode, component, options, process } => {
+            let mut app = open(g)?;
+            let device = match device.or_else(|| app.config().scanner.clone()) {
+                Some(d) => d,
+                None => hoso_scan::devices(false)?.into_iter().next().map(|d| d.id).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "không tìm thấy máy quét / no scanner found: connect one, or set `scanner` in config.toml"
+                    )
+                })?,
+            };
+            let mut scanner = hoso_scan::open(&device)?;
+            let settings = hoso_scan::ScanSettings {
+                source: match source {
+                    SourceArg::Feeder => hoso_scan::Source::Feeder,
+                    SourceArg::Duplex => hoso_scan::Source::FeederDuplex,
+                    SourceArg::Flatbed => hoso_scan::Source::Flatbed,
+                },
+                resolution,
+                mode: match mode {
+                    ModeArg::Colour => hoso_scan::ColourMode::Colour,
+                    ModeArg::Gray => hoso_scan::ColourMode::Gray,
+                    ModeArg::Bw => hoso_scan::ColourMode::BlackWhite,
+                },
+                ..hoso_scan::ScanSettings::default()
+            };
+            let report = app.scan(&record, component, scanner.as_mut(), &settings, &options, |n, _| {
+                out.scan_progress(n)
+            })?;
+            out.scan(&report);
+            if process && !report.pages.is_empty() {
+                out.process(&app.process(hoso_core::default_workers())?);
+            }
+            if report.failure.is_some() {
+                return Ok(ExitCode::from(if report.pages.is_empty() { 1 } else { 3 }));
+            }
+        }
+        Command::Watch { record, folder, component, settle_ms, idle_exit } => {
+            let mut app = open(g)?;
+            let folder = folder.or_else(|| app.config().watch_folder.clone()).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "chưa chọn thư mục / no folder: give --folder or set `watch_folder` in config.toml"
+                )
+            })?;
+            out.watching(&folder);
+            let report = app.watch(
+                &record,
+                component,
+                &folder,
+                std::time::Duration::from_millis(settle_ms),
+                idle_exit.map(std::time::Duration::from_secs),
+                |f| out.watched_file(f),
+            )?;
+            out.watch_done(&report);
+            if !report.rejected.is_empty() {
+                return Ok(ExitCode::from(3));
+            }
+        }
         Command::Audit(AuditCmd::Verify) => {
             let v = open(g)?.verify_audit()?;
             out.audit(&v);

@@ -217,6 +217,95 @@ impl Out {
         );
     }
 
+    pub fn devices(
+        &self,
+        list: &[(hoso_scan::DeviceInfo, Result<hoso_scan::Capabilities, hoso_scan::ScanError>)],
+    ) {
+        let rows: Vec<_> = list
+            .iter()
+            .map(|(d, c)| match c {
+                Ok(c) => serde_json::json!({ "device": d, "capabilities": c }),
+                Err(e) => serde_json::json!({ "device": d, "error": e.to_string(), "error_code": e.code() }),
+            })
+            .collect();
+        if self.json(&rows) {
+            return;
+        }
+        if list.is_empty() {
+            println!("{}", self.t("Không thấy máy quét nào.", "No scanner found."));
+        }
+        for (d, caps) in list {
+            println!("{}  {} {} ({})", d.id, d.vendor, d.model, d.kind);
+            match caps {
+                Ok(c) => println!(
+                    "    {}: {:?}; {}: {:?}; dpi: {:?}; {} {:.0}×{:.0} mm",
+                    self.t("nguồn giấy", "sources"),
+                    c.sources,
+                    self.t("chế độ màu", "modes"),
+                    c.modes,
+                    c.resolutions,
+                    self.t("vùng quét tối đa", "max area"),
+                    c.max_width_mm,
+                    c.max_height_mm
+                ),
+                Err(e) => println!("    {e}"),
+            }
+        }
+    }
+
+    pub fn scan_progress(&self, n: usize) {
+        if !self.json {
+            eprintln!("  {} {n} {}", self.t("trang", "page"), self.t("đã lưu", "stored"));
+        }
+    }
+
+    pub fn scan(&self, r: &hoso_core::ScanReport) {
+        if self.json(r) {
+            return;
+        }
+        println!(
+            "{} {} {} {} {} ({})",
+            self.t("Đã quét", "Scanned"),
+            r.pages.len(),
+            self.t("trang vào hồ sơ", "pages into record"),
+            r.record,
+            self.t("từ", "from"),
+            r.device
+        );
+        if let Some(f) = &r.failure {
+            println!("  ⚠ {}", f.message);
+        }
+    }
+
+    pub fn watching(&self, folder: &Path) {
+        if !self.json {
+            eprintln!("{} {}", self.t("Đang theo dõi thư mục", "Watching folder"), folder.display());
+        }
+    }
+
+    pub fn watched_file(&self, f: &hoso_core::FileOutcome) {
+        if self.json {
+            return;
+        }
+        match (&f.error_vi, &f.error_en) {
+            (Some(vi), Some(en)) => eprintln!("  ✗ {}", self.t(vi, en)),
+            _ => eprintln!("  ✓ {} ({} {})", f.path.display(), f.added.len(), self.t("trang", "pages")),
+        }
+    }
+
+    pub fn watch_done(&self, r: &hoso_core::WatchReport) {
+        if self.json(r) {
+            return;
+        }
+        println!(
+            "{} {}, {} {}",
+            self.t("Đã nhập", "Imported"),
+            r.imported.len(),
+            self.t("tệp bị từ chối", "files rejected"),
+            r.rejected.len()
+        );
+    }
+
     pub fn procedures(&self, c: &Catalogue) {
         if self.json(c) {
             return;

@@ -32,17 +32,21 @@ pub struct FileConfig {
     pub tessdata: Option<PathBuf>,
     /// A folder watched for scans that a scanner's own software saves (`hoso watch`).
     pub watch_folder: Option<PathBuf>,
+    /// The counter's scanner: `sane:<device>` or `escl:http://host/eSCL`
+    /// (`hoso devices` lists them); the first SANE device when absent.
+    pub scanner: Option<String>,
 }
 
 impl FileConfig {
     fn merge(&mut self, other: FileConfig) {
-        let FileConfig { data_dir, unit, catalogue, ocr_languages, tessdata, watch_folder } = other;
+        let FileConfig { data_dir, unit, catalogue, ocr_languages, tessdata, watch_folder, scanner } = other;
         self.data_dir = data_dir.or(self.data_dir.take());
         self.unit = unit.or(self.unit.take());
         self.catalogue = catalogue.or(self.catalogue.take());
         self.ocr_languages = ocr_languages.or(self.ocr_languages.take());
         self.tessdata = tessdata.or(self.tessdata.take());
         self.watch_folder = watch_folder.or(self.watch_folder.take());
+        self.scanner = scanner.or(self.scanner.take());
     }
 }
 
@@ -70,6 +74,8 @@ pub struct Config {
     pub ocr: hoso_ocr::OcrConfig,
     /// Folder watched for scans, when configured.
     pub watch_folder: Option<PathBuf>,
+    /// The counter's scanner, when configured.
+    pub scanner: Option<String>,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -179,6 +185,7 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         catalogue,
         ocr,
         watch_folder: merged.watch_folder,
+        scanner: merged.scanner,
         files,
     })
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use hoso_imaging::{Format, ImageError, Limits};
-use hoso_model::RecordState;
+use hoso_model::Record;
 use hoso_store::{NewPages, PageInput, PageResult};
 use serde::Serialize;
 
@@ -174,9 +174,41 @@ fn read_image(path: &Path) -> Result<(Vec<u8>, Format, Vec<PageInput>), ImportEr
 }
 
 impl App {
-    /// Imports files (folders are expanded to the images in them) as pages of
-    /// component `component` of the record `key` (UUID or code).
-    pub fn import(&mut self, key: &str, component: u16, paths: &[PathBuf]) -> anyhow::Result<ImportReport> {
+    /// Stores one image file (already decoded and checked) as a blob and its
+    /// frames as pages of `component`, in one transaction with their jobs.
+    pub(crate) fn store_image(
+        &mut self,
+        record: &Record,
+        component: u16,
+        bytes: &[u8],
+        format: Format,
+        frames: &[PageInput],
+        origin: &str,
+    ) -> anyhow::Result<Vec<PageResult>> {
+        let hash = self.store.blobs().put(bytes)?;
+        let media = match format {
+            Format::Png => "image/png",
+            Format::Jpeg => "image/jpeg",
+            Format::Tiff => "image/tiff",
+        };
+        let added = self.store.add_pages(
+            &record.id,
+            &NewPages {
+                component,
+                source: &hash,
+                size: bytes.len() as u64,
+                media_type: media,
+                frames,
+                origin,
+                actor: &self.actor,
+                now: now(),
+            },
+        )?;
+        Ok(added.pages)
+    }
+
+    /// The record `key` if pages may still be added to it.
+    pub(crate) fn record_taking_pages(&self, key: &str) -> anyhow::Result<Record> {
         let record = self.store.record(key)?;
         if !record.state.accepts_pages() {
             anyhow::bail!(
@@ -187,6 +219,13 @@ impl App {
                 record.state
             );
         }
+        Ok(record)
+    }
+
+    /// Imports files (folders are expanded to the images in them) as pages of
+    /// component `component` of the record `key` (UUID or code).
+    pub fn import(&mut self, key: &str, component: u16, paths: &[PathBuf]) -> anyhow::Result<ImportReport> {
+        let record = self.record_taking_pages(key)?;
         let mut report = ImportReport { record: record.code.to_string(), component, files: Vec::new() };
         for path in expand(paths)? {
             let mut outcome = FileOutcome {
@@ -205,28 +244,9 @@ impl App {
                     outcome.error_en = Some(e.to_string());
                 }
                 Ok((bytes, format, frames)) => {
-                    let hash = self.store.blobs().put(&bytes)?;
-                    let media = match format {
-                        Format::Png => "image/png",
-                        Format::Jpeg => "image/jpeg",
-                        Format::Tiff => "image/tiff",
-                    };
                     let origin =
                         path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    let added = self.store.add_pages(
-                        &record.id,
-                        &NewPages {
-                            component,
-                            source: &hash,
-                            size: bytes.len() as u64,
-                            media_type: media,
-                            frames: &frames,
-                            origin: &origin,
-                            actor: &self.actor,
-                            now: now(),
-                        },
-                    )?;
-                    for r in added.pages {
+                    for r in self.store_image(&record, component, &bytes, format, &frames, &origin)? {
                         match r {
                             PageResult::Added(p) => outcome.added.push(p),
                             PageResult::AlreadyThere(p) => outcome.already.push(p),
@@ -236,10 +256,7 @@ impl App {
             }
             report.files.push(outcome);
         }
-        let record = self.store.record(key)?;
-        if record.state == RecordState::Scanning {
-            self.settle(&record)?;
-        }
+        self.settle_after_adding(key)?;
         Ok(report)
     }
 }

@@ -16,6 +16,7 @@ pub mod config;
 mod import;
 mod launch;
 mod process;
+mod scan;
 
 use std::path::Path;
 
@@ -29,6 +30,7 @@ pub use hoso_store::{CheckReport, PageText, RecordSummary};
 pub use import::{FileOutcome, ImportError, ImportReport};
 pub use launch::ensure_single_thread_ocr;
 pub use process::{ProcessReport, WorkerLock, default_workers};
+pub use scan::{ScanFailure, ScanReport, WatchReport};
 
 /// Current time in Vietnam (+07:00).
 pub fn now() -> DateTime<FixedOffset> {

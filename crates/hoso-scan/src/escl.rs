@@ -320,12 +320,11 @@ fn parse_capabilities(xml: &str) -> Result<Parsed, ScanError> {
                 if let (Some(min), Some(max)) = (get("Min"), get("Max")) {
                     resolutions.extend(common_resolutions(min, max));
                 }
-            } else if n.has_tag_name((NS_PWG, "DocumentFormat"))
-                || n.has_tag_name((NS_SCAN, "DocumentFormatExt"))
+            } else if (n.has_tag_name((NS_PWG, "DocumentFormat"))
+                || n.has_tag_name((NS_SCAN, "DocumentFormatExt")))
+                && let Some(t) = n.text()
             {
-                if let Some(t) = n.text() {
-                    formats.push(t.trim().to_owned());
-                }
+                formats.push(t.trim().to_owned());
             }
         }
     }

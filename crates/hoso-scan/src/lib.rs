@@ -195,6 +195,29 @@ pub trait Scanner: Send {
     fn next_page(&mut self) -> Result<Option<ScannedPage>, ScanError>;
     /// A handle to stop the batch from another thread.
     fn canceller(&self) -> Canceller;
+    /// Sets a driver-specific option by name for the running batch (after
+    /// [`Scanner::start_batch`]): a vendor's double-feed detection, the SANE test
+    /// backend's simulated faults. Drivers without such options refuse.
+    fn set_option(&mut self, name: &str, _value: &str) -> Result<(), ScanError> {
+        Err(ScanError::Unsupported(format!("option {name}")))
+    }
+}
+
+/// Opens a device by id: `sane:<name>` or `escl:<url>` (a bare `http(s)://` URL
+/// is eSCL too).
+pub fn open(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
+    if id.starts_with("escl:") || id.starts_with("http://") || id.starts_with("https://") {
+        Ok(Box::new(escl::EsclScanner::open(id)?))
+    } else {
+        Ok(Box::new(sane::SaneScanner::open(id)?))
+    }
+}
+
+/// Devices SANE can see. With `network`, SANE's network backends answer too
+/// (sane-airscan finds eSCL/WSD scanners by mDNS; it takes a few seconds).
+/// eSCL scanners can also be named directly by URL (`escl:http://host/eSCL`).
+pub fn devices(network: bool) -> Result<Vec<DeviceInfo>, ScanError> {
+    sane::devices(!network)
 }
 
 /// The offered resolution nearest to `wanted`.

@@ -7,7 +7,7 @@ use crate::*;
 
 const FILES: usize = 40;
 
-fn kill_when(child: &mut std::process::Child, mut ready: impl FnMut() -> bool) {
+pub fn kill_when(child: &mut std::process::Child, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
         assert!(
@@ -21,7 +21,7 @@ fn kill_when(child: &mut std::process::Child, mut ready: impl FnMut() -> bool) {
     child.wait().unwrap();
 }
 
-fn assert_consistent(data: &Path) {
+pub fn assert_consistent(data: &Path) {
     let c = rusqlite::Connection::open(data.join("hoso.db")).unwrap();
     let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");

@@ -1,9 +1,10 @@
 //! End-to-end tests of the `hoso` binary on real files, real processes and real SQLite.
 
 mod bad_input;
-mod crash;
+pub mod crash;
 mod ocr;
 mod records;
+mod scan;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

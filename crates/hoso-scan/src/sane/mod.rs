@@ -141,14 +141,6 @@ impl SaneScanner {
         })
     }
 
-    /// Sets a backend-specific option by its SANE name, for settings the
-    /// normalised [`ScanSettings`] do not cover (a vendor's paper-size or
-    /// double-feed option from the config, the test backend's simulated faults).
-    /// Takes effect for the next batch's pages; call after `start_batch`.
-    pub fn set_option(&mut self, name: &str, value: &str) -> Result<(), ScanError> {
-        self.ask(Command::SetOption(name.to_owned(), value.to_owned())).map(|_| ())
-    }
-
     fn ask(&mut self, cmd: Command) -> Reply {
         let gone = || ScanError::Device("the device thread stopped".into());
         self.commands.as_ref().ok_or_else(gone)?.send(cmd).map_err(|_| gone())?;
@@ -195,6 +187,14 @@ impl Scanner for SaneScanner {
 
     fn canceller(&self) -> Canceller {
         self.canceller.clone()
+    }
+
+    /// Sets a backend-specific option by its SANE name, for settings the
+    /// normalised [`ScanSettings`] do not cover (a vendor's paper-size or
+    /// double-feed option, the test backend's simulated faults). Call after
+    /// `start_batch`; it holds for the rest of the batch.
+    fn set_option(&mut self, name: &str, value: &str) -> Result<(), ScanError> {
+        self.ask(Command::SetOption(name.to_owned(), value.to_owned())).map(|_| ())
     }
 }
 
@@ -466,7 +466,7 @@ impl Device {
                 Err(s) => return Err(status_error(s, "sane_read")),
             }
         }
-        let lines = if bpl == 0 { 0 } else { data.len() / bpl };
+        let lines = data.len().checked_div(bpl).unwrap_or(0);
         if lines == 0 || p.pixels_per_line <= 0 {
             return Err(ScanError::Device("the scanner sent an empty page".into()));
         }

@@ -102,7 +102,7 @@ fn page_png(dpi: u32, colour: bool) -> Vec<u8> {
             image::Luma([if y / 50 % 4 == 1 { 20 } else { 250 }])
         }))
     };
-    hoso_imaging::encode_png(&img, dpi as f32)
+    hoso_imaging::encode_png(&img, dpi as f32, "")
 }
 
 fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
