@@ -127,6 +127,9 @@ enum Command {
         #[arg(long)]
         idle_exit: Option<u64>,
     },
+    /// Thẻ căn cước / identity cards.
+    #[command(subcommand)]
+    Card(CardCmd),
     Procedures,
     /// Nhật ký kiểm tra / audit log.
     #[command(subcommand)]
@@ -163,6 +166,10 @@ enum RecordCmd {
         /// Channel of submission.
         #[arg(long, value_enum, default_value = "in-person")]
         channel: ChannelArg,
+        /// Pre-fill the applicant from a scan of their identity card (QR code
+        /// or MRZ); --name, --id, --address given too win over the card.
+        #[arg(long)]
+        from_card: Option<PathBuf>,
     },
     /// Liệt kê hồ sơ / list records.
     List {
@@ -185,6 +192,15 @@ enum RecordCmd {
         /// Write one `<component>-<page>.txt` per page into this folder instead.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CardCmd {
+    /// Đọc thẻ / read the QR code and MRZ of a card scan and show the applicant it gives.
+    Read {
+        /// The card image (PNG, JPEG, TIFF).
+        image: PathBuf,
     },
 }
 
@@ -263,15 +279,37 @@ fn open(g: &Global) -> anyhow::Result<App> {
 fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
     let g = &cli.global;
     match cli.command {
-        Command::Record(RecordCmd::New { procedure, name, id, phone, address, channel }) => {
+        Command::Record(RecordCmd::New { procedure, name, id, phone, address, channel, from_card }) => {
+            let mut app = open(g)?;
+            let card = match &from_card {
+                Some(path) => {
+                    let reading = app.read_card(path)?;
+                    let applicant = reading.applicant().ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "không đọc được mã QR hay vùng MRZ trên thẻ / neither the QR code nor the MRZ of the card could be read{}",
+                            if reading.problems.is_empty() { String::new() } else { format!(": {}", reading.problems.join("; ")) }
+                        )
+                    })?;
+                    Some(applicant)
+                }
+                None => None,
+            };
             let personal_id = id.map(|s| s.parse::<PersonalId>()).transpose()?;
-            let applicant = Applicant { name, personal_id, phone, address };
+            let applicant = match card {
+                Some(c) => Applicant {
+                    name: if name.is_empty() { c.name } else { name },
+                    personal_id: personal_id.or(c.personal_id),
+                    phone: phone.or(c.phone),
+                    address: address.or(c.address),
+                },
+                None => Applicant { name, personal_id, phone, address },
+            };
             let channel = match channel {
                 ChannelArg::InPerson => Channel::InPerson,
                 ChannelArg::Online => Channel::Online,
                 ChannelArg::Post => Channel::Post,
             };
-            let record = open(g)?.new_record(&procedure, applicant, channel)?;
+            let record = app.new_record(&procedure, applicant, channel)?;
             out.record_created(&record);
         }
         Command::Record(RecordCmd::List { state, limit }) => {
@@ -307,6 +345,13 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.process(&open(g)?.process(workers)?);
         }
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),
+        Command::Card(CardCmd::Read { image }) => {
+            let reading = open(g)?.read_card(&image)?;
+            out.card(&reading);
+            if reading.applicant().is_none() {
+                return Ok(ExitCode::from(3));
+            }
+        }
         Command::Devices { network } => {
             let found = hoso_scan::devices(network)?;
             let listed: Vec<_> = found

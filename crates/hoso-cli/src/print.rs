@@ -306,6 +306,30 @@ impl Out {
         );
     }
 
+    pub fn card(&self, r: &hoso_ocr::CardReading) {
+        let applicant = r.applicant();
+        if self.json(&serde_json::json!({ "reading": r, "applicant": applicant })) {
+            return;
+        }
+        let source = if r.qr.is_some() { "QR" } else { "MRZ" };
+        match applicant {
+            Some(a) => {
+                println!("{} ({source}):", self.t("Người nộp", "Applicant"));
+                println!("  {}: {}", self.t("họ tên", "name"), a.name);
+                if let Some(id) = &a.personal_id {
+                    println!("  {}: {}", self.t("số định danh", "personal ID"), id.as_str());
+                }
+                if let Some(addr) = &a.address {
+                    println!("  {}: {addr}", self.t("địa chỉ", "address"));
+                }
+            }
+            None => println!("{}", self.t("Không đọc được thẻ.", "The card could not be read.")),
+        }
+        for p in &r.problems {
+            println!("  ⚠ {p}");
+        }
+    }
+
     pub fn procedures(&self, c: &Catalogue) {
         if self.json(c) {
             return;

@@ -128,6 +128,16 @@ impl App {
         Ok(RecordDetail { record, procedure_name, components })
     }
 
+    /// Reads a citizen identity card scan (QR code, MRZ) to pre-fill the applicant.
+    pub fn read_card(&self, path: &Path) -> anyhow::Result<hoso_ocr::CardReading> {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("không đọc được tệp / cannot read {}", path.display()))?;
+        let frame = hoso_imaging::decode_frame(&bytes, 0, &hoso_imaging::Limits::default())
+            .with_context(|| format!("ảnh thẻ không đọc được / unusable card image {}", path.display()))?;
+        let mut ocr = hoso_ocr::Ocr::new(&self.config.ocr)?;
+        Ok(ocr.read_card(&frame.image)?)
+    }
+
     /// Every page of a record in order, with its recognised text when it was read.
     pub fn record_text(&self, key: &str) -> anyhow::Result<Vec<(hoso_model::Page, Option<PageText>)>> {
         let record = self.store.record(key)?;

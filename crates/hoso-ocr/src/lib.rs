@@ -6,12 +6,15 @@
 //!   deskew by projection profile, both from `hoso-imaging`), cleans a grey copy
 //!   and recognises it into a [`PageText`]: the transform applied and every word
 //!   with its box (in the upright page's pixels) and confidence.
+//! - [`Ocr::read_card`] reads a citizen identity card's QR code and MRZ into a
+//!   [`CardReading`] that pre-fills the applicant.
 //!
 //! Tesseract's OpenMP threads make it 3–7× slower on two cores; the process must
 //! start with `OMP_THREAD_LIMIT=1` (the CLI re-executes itself to ensure it, see
 //! `hoso_core::ensure_single_thread_ocr`). Parallelism comes from pages, one `Ocr`
 //! per thread.
 
+mod card;
 mod clean;
 mod engine;
 mod tsv;
@@ -23,6 +26,7 @@ use hoso_imaging::{Upright, estimate_skew, ocr_gray, reduce};
 use image::DynamicImage;
 use serde::{Deserialize, Serialize};
 
+pub use card::{CardReading, read_qr_codes};
 use engine::{Api, Psm};
 pub use tsv::parse_tsv;
 
@@ -127,6 +131,9 @@ fn mean_confidence(words: &[Word]) -> f32 {
 pub struct Ocr {
     text: Api,
     osd: Option<Api>,
+    /// MRZ reader, created the first time a card is read.
+    mrz: Option<Api>,
+    datapath: Option<PathBuf>,
 }
 
 impl Ocr {
@@ -151,7 +158,7 @@ impl Ocr {
                 None
             }
         };
-        Ok(Self { text, osd })
+        Ok(Self { text, osd, mrz: None, datapath: config.datapath.clone() })
     }
 
     /// Tesseract's version, for diagnostics.

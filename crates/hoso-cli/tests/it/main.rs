@@ -1,6 +1,7 @@
 //! End-to-end tests of the `hoso` binary on real files, real processes and real SQLite.
 
 mod bad_input;
+mod card;
 pub mod crash;
 mod ocr;
 mod records;

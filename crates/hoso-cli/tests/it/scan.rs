@@ -17,13 +17,13 @@ fn sane_conf() -> tempfile::TempDir {
     dir
 }
 
-fn scan_cmd(data: &Path, conf: &Path, args: &[&str]) -> std::process::Command {
+fn scan_cmd(data: &Path, conf: &Path, args: &[&str]) -> Command {
     let mut c = cmd(data, args);
     c.env("SANE_CONFIG_DIR", conf);
     c
 }
 
-fn json(o: &std::process::Output) -> serde_json::Value {
+fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(o), stderr(o)))
 }
 
