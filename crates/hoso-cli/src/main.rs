@@ -317,7 +317,11 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             let list = open(g)?.store().list_records(state, limit)?;
             out.record_list(&list);
         }
-        Command::Record(RecordCmd::Show { record }) => out.record_detail(&open(g)?.record_detail(&record)?),
+        Command::Record(RecordCmd::Show { record }) => {
+            let app = open(g)?;
+            out.record_detail(&app.record_detail(&record)?);
+            out.text_summary(&app.record_text(&record)?);
+        }
         Command::Record(RecordCmd::Text { record, out: folder }) => {
             let pages = open(g)?.record_text(&record)?;
             match folder {
@@ -451,6 +455,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.import(&report);
             out.process(&app.process(hoso_core::default_workers())?);
             out.record_detail(&app.record_detail(&record.code.to_string())?);
+            out.text_summary(&app.record_text(&record.code.to_string())?);
             out.demo_result(&app.config().data_dir, &record.code.to_string());
         }
     }

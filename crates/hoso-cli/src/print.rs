@@ -419,5 +419,35 @@ impl Out {
             self.t("xem lại", "show again"),
             data_dir.display()
         );
+        println!(
+            "  {}: hoso --data-dir {} record text {code}",
+            self.t("chữ nhận dạng", "recognised text"),
+            data_dir.display()
+        );
+    }
+
+    /// One line per page: the transform OCR applied, its confidence and the first words.
+    pub fn text_summary(&self, pages: &[(hoso_model::Page, Option<hoso_core::PageText>)]) {
+        if self.json {
+            return;
+        }
+        println!("{}", self.t("Nhận dạng chữ (OCR):", "Text recognition (OCR):"));
+        for (page, text) in pages {
+            let Some(t) = text else {
+                println!("  {}.{}  —", page.component, page.ordinal);
+                continue;
+            };
+            let rotation = t.layout["upright"]["rotation"].as_u64().unwrap_or(0);
+            let skew = t.layout["upright"]["skew_deg"].as_f64().unwrap_or(0.0);
+            let words = t.layout["words"].as_array().map_or(0, Vec::len);
+            let first: String = t.text.lines().next().unwrap_or("").chars().take(48).collect();
+            println!(
+                "  {}.{}  {rotation:>3}° {skew:+.1}°  {:>3.0}/100  {words:>4} {}  «{first}»",
+                page.component,
+                page.ordinal,
+                t.mean_confidence,
+                self.t("từ", "words"),
+            );
+        }
     }
 }

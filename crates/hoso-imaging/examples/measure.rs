@@ -10,10 +10,12 @@ fn main() {
                 let img = if blur > 0.0 { f.image.blur(blur) } else { f.image };
                 let m = hoso_imaging::measure(&img);
                 println!(
-                    "{path}: paper {:.0} ink {:.0} sharp {:.3} blank {} colour {} {:?}",
+                    "{path}: paper {:.0} ink {:.0} sharp {:.3} mid {:.4} {:?} blank {} colour {} {:?}",
                     m.paper_level,
                     m.ink_level,
                     m.sharpness,
+                    m.midtone_ratio,
+                    m.class,
                     m.looks_blank,
                     m.is_colour,
                     t.elapsed()

@@ -29,7 +29,29 @@ pub struct PageMetrics {
     /// resolution. About 0.5–0.9 for sharp 300 dpi print, falls as blur widens edges.
     #[serde(default)]
     pub sharpness: f32,
+    /// Share of full-resolution pixels in the middle half between ink and paper:
+    /// low for text on paper, high for photos and shaded originals.
+    #[serde(default)]
+    pub midtone_ratio: f32,
+    /// How the page should be kept: colour, grey, or black-and-white text.
+    #[serde(default)]
+    pub class: PageClass,
 }
+
+/// What a page is, for storage and encoding: colour originals stay colour
+/// (Circular 05/2025), grey photos stay grey, plain text may go to one bit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageClass {
+    Colour,
+    #[default]
+    Gray,
+    Bilevel,
+}
+
+/// Below this [`PageMetrics::midtone_ratio`] a grey page is plain text. Sample
+/// text pages measure well below it; photos and shaded forms above.
+const BILEVEL_MIDTONES: f32 = 0.02;
 
 /// Ink darker than the local paper by this much (0–255) counts as content.
 const INK_CONTRAST: i16 = 32;
@@ -97,6 +119,7 @@ pub fn measure(img: &DynamicImage) -> PageMetrics {
         }
     }
     let ink_level = f32::from(percentile(&hist, total as u32, 0.002));
+    let midtone_ratio = midtones(&full, ink_level, paper_level);
 
     let colour_ratio = match img {
         DynamicImage::ImageLuma8(_)
@@ -126,7 +149,34 @@ pub fn measure(img: &DynamicImage) -> PageMetrics {
         paper_level,
         ink_level,
         sharpness,
+        midtone_ratio,
+        class: if colour_ratio > COLOUR_RATIO {
+            PageClass::Colour
+        } else if midtone_ratio < BILEVEL_MIDTONES {
+            PageClass::Bilevel
+        } else {
+            PageClass::Gray
+        },
     }
+}
+
+/// Share of pixels (every third row) between a quarter and three quarters of the
+/// way from ink to paper.
+fn midtones(gray: &GrayImage, ink: f32, paper: f32) -> f32 {
+    let span = paper - ink;
+    if span < 16.0 {
+        return 0.0;
+    }
+    let (lo, hi) = ((ink + span * 0.25) as u8, (ink + span * 0.75) as u8);
+    let w = gray.width() as usize;
+    let (mut mid, mut n) = (0u64, 0u64);
+    for row in gray.as_raw().chunks_exact(w.max(1)).step_by(3) {
+        for &v in row {
+            n += 1;
+            mid += u64::from(v > lo && v < hi);
+        }
+    }
+    if n == 0 { 0.0 } else { mid as f32 / n as f32 }
 }
 
 /// Mean |Laplacian| over mean |gradient| where the gradient marks an edge, on
