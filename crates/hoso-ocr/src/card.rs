@@ -131,18 +131,7 @@ impl Ocr {
         api.set_image(gray, 300)?;
         let tsv = api.recognise_tsv();
         api.clear();
-        let words = crate::parse_tsv(&tsv?);
-        // Rebuild lines from the words.
-        Ok(crate::PageText {
-            upright: hoso_imaging::Upright::default(),
-            orientation_confidence: 0.0,
-            width: gray.width(),
-            height: gray.height(),
-            mean_confidence: 0.0,
-            words,
-            millis: 0,
-        }
-        .text())
+        Ok(crate::words_to_text(&crate::parse_tsv(&tsv?)))
     }
 }
 

@@ -104,21 +104,27 @@ impl PageText {
     /// The page's text: words joined by spaces, lines by newlines, paragraphs and
     /// blocks by an empty line.
     pub fn text(&self) -> String {
-        let mut out = String::new();
-        let mut last: Option<(u32, u32, u32)> = None;
-        for w in &self.words {
-            let key = (w.block, w.par, w.line);
-            match last {
-                Some((b, p, _)) if (b, p) != (key.0, key.1) => out.push_str("\n\n"),
-                Some(l) if l != key => out.push('\n'),
-                Some(_) => out.push(' '),
-                None => {}
-            }
-            out.push_str(&w.text);
-            last = Some(key);
-        }
-        out
+        words_to_text(&self.words)
     }
+}
+
+/// Joins words in reading order: spaces within a line, newlines between lines,
+/// an empty line between paragraphs and blocks.
+pub(crate) fn words_to_text(words: &[Word]) -> String {
+    let mut out = String::new();
+    let mut last: Option<(u32, u32, u32)> = None;
+    for w in words {
+        let key = (w.block, w.par, w.line);
+        match last {
+            Some((b, p, _)) if (b, p) != (key.0, key.1) => out.push_str("\n\n"),
+            Some(l) if l != key => out.push('\n'),
+            Some(_) => out.push(' '),
+            None => {}
+        }
+        out.push_str(&w.text);
+        last = Some(key);
+    }
+    out
 }
 
 /// Mean confidence of a set of words (0 when empty).

@@ -172,3 +172,22 @@ fn a_page_whose_raw_image_was_damaged_on_disk_fails_visibly_and_is_kept() {
     assert_eq!(check.status.code(), Some(4));
     assert!(stdout(&check).contains(&hash), "{}", stdout(&check));
 }
+
+#[test]
+fn missing_ocr_models_stop_processing_with_one_message_and_fail_no_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let code = new_record(&data);
+    let file = write_png(dir.path(), "p.png", &page(620, 877, 0));
+    assert!(hoso(&data, &["import", &code, file.to_str().unwrap()]).status.success());
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("tessdata = \"{}\"\n", dir.path().join("no-models").display())).unwrap();
+    let o = cmd(&data, &["process"]).env("HOSO_CONFIG", &config).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("tesseract-ocr-vie"), "{}", stderr(&o));
+    // The page still waits; with the models back it is processed.
+    let o = hoso(&data, &["--json", "process"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["processed"], 1);
+}

@@ -39,14 +39,8 @@ struct Server {
     state: Arc<Mutex<State>>,
 }
 
-const CAPS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<scan:ScannerCapabilities xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm">
-  <pwg:Version>2.63</pwg:Version>
-  <pwg:MakeAndModel>HoSo Simulated-eSCL</pwg:MakeAndModel>
-  <pwg:SerialNumber>0001</pwg:SerialNumber>
-  <scan:UUID>4509a320-00a0-008f-00b6-002507510eca</scan:UUID>
-  <scan:Platen>
-    <scan:PlatenInputCaps>
+/// What both the platen and the feeder offer.
+const INPUT_CAPS: &str = r#"
       <scan:MinWidth>16</scan:MinWidth><scan:MaxWidth>2550</scan:MaxWidth>
       <scan:MinHeight>16</scan:MinHeight><scan:MaxHeight>3508</scan:MaxHeight>
       <scan:MaxScanRegions>1</scan:MaxScanRegions>
@@ -58,25 +52,25 @@ const CAPS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
           <scan:DiscreteResolution><scan:XResolution>300</scan:XResolution><scan:YResolution>300</scan:YResolution></scan:DiscreteResolution>
         </scan:DiscreteResolutions></scan:SupportedResolutions>
       </scan:SettingProfile></scan:SettingProfiles>
-    </scan:PlatenInputCaps>
-  </scan:Platen>
+"#;
+
+fn capabilities() -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<scan:ScannerCapabilities xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm">
+  <pwg:Version>2.63</pwg:Version>
+  <pwg:MakeAndModel>HoSo Simulated-eSCL</pwg:MakeAndModel>
+  <pwg:SerialNumber>0001</pwg:SerialNumber>
+  <scan:UUID>4509a320-00a0-008f-00b6-002507510eca</scan:UUID>
+  <scan:Platen><scan:PlatenInputCaps>{INPUT_CAPS}</scan:PlatenInputCaps></scan:Platen>
   <scan:Adf>
-    <scan:AdfSimplexInputCaps>
-      <scan:MinWidth>16</scan:MinWidth><scan:MaxWidth>2550</scan:MaxWidth>
-      <scan:MinHeight>16</scan:MinHeight><scan:MaxHeight>3508</scan:MaxHeight>
-      <scan:SettingProfiles><scan:SettingProfile>
-        <scan:ColorModes><scan:ColorMode>RGB24</scan:ColorMode><scan:ColorMode>Grayscale8</scan:ColorMode></scan:ColorModes>
-        <scan:DocumentFormats><pwg:DocumentFormat>image/jpeg</pwg:DocumentFormat><pwg:DocumentFormat>image/png</pwg:DocumentFormat></scan:DocumentFormats>
-        <scan:SupportedResolutions><scan:DiscreteResolutions>
-          <scan:DiscreteResolution><scan:XResolution>200</scan:XResolution><scan:YResolution>200</scan:YResolution></scan:DiscreteResolution>
-          <scan:DiscreteResolution><scan:XResolution>300</scan:XResolution><scan:YResolution>300</scan:YResolution></scan:DiscreteResolution>
-        </scan:DiscreteResolutions></scan:SupportedResolutions>
-      </scan:SettingProfile></scan:SettingProfiles>
-    </scan:AdfSimplexInputCaps>
+    <scan:AdfSimplexInputCaps>{INPUT_CAPS}</scan:AdfSimplexInputCaps>
     <scan:FeederCapacity>50</scan:FeederCapacity>
   </scan:Adf>
 </scan:ScannerCapabilities>
-"#;
+"#
+    )
+}
 
 fn tag(body: &str, name: &str) -> Option<String> {
     let start = body.find(&format!("{name}>"))? + name.len() + 1;
@@ -141,7 +135,9 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>, port: u16) {
     let xml = [("Content-Type", "text/xml".to_owned())];
     let mut s = state.lock().unwrap();
     match (method.as_str(), path.as_str()) {
-        ("GET", "/eSCL/ScannerCapabilities") => respond(&mut stream, "200 OK", &xml, CAPS.as_bytes()),
+        ("GET", "/eSCL/ScannerCapabilities") => {
+            respond(&mut stream, "200 OK", &xml, capabilities().as_bytes())
+        }
         ("GET", "/eSCL/ScannerStatus") => {
             let adf = if s.jammed {
                 "ScannerAdfJam"
