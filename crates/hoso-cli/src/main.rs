@@ -127,6 +127,14 @@ enum Command {
         #[arg(long)]
         idle_exit: Option<u64>,
     },
+    /// Dựng PDF/A / build the searchable PDF/A of every component of a record.
+    Build {
+        /// Record code or id.
+        record: String,
+        /// PDF/A part declared: 2 (PDF/A-2b, the default) or 1 (PDF/A-1b, for validators).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
+        pdfa_part: u8,
+    },
     /// Thẻ căn cước / identity cards.
     #[command(subcommand)]
     Card(CardCmd),
@@ -349,6 +357,10 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.process(&open(g)?.process(workers)?);
         }
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),
+        Command::Build { record, pdfa_part } => {
+            let part = if pdfa_part == 1 { hoso_pdf::PdfaPart::One } else { hoso_pdf::PdfaPart::Two };
+            out.build(&open(g)?.build_as(&record, part)?);
+        }
         Command::Card(CardCmd::Read { image }) => {
             let reading = open(g)?.read_card(&image)?;
             out.card(&reading);

@@ -330,6 +330,32 @@ impl Out {
         }
     }
 
+    pub fn build(&self, r: &hoso_core::BuildReport) {
+        if self.json(r) {
+            return;
+        }
+        println!("{} {}:", self.t("Đã dựng PDF/A cho hồ sơ", "Built PDF/A for record"), r.record);
+        for d in &r.documents {
+            println!(
+                "  {}  {} {}, {} KB ({} KB/{})  {}",
+                d.file_name,
+                d.pages,
+                self.t("trang", "pages"),
+                d.bytes / 1024,
+                d.bytes / 1024 / u64::from(d.pages.max(1)),
+                self.t("trang", "page"),
+                &d.blob[..12]
+            );
+        }
+        if !r.empty_components.is_empty() {
+            println!(
+                "  {}: {:?}",
+                self.t("thành phần chưa có trang", "components without pages"),
+                r.empty_components
+            );
+        }
+    }
+
     pub fn procedures(&self, c: &Catalogue) {
         if self.json(c) {
             return;

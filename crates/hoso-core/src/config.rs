@@ -35,11 +35,25 @@ pub struct FileConfig {
     /// The counter's scanner: `sane:<device>` or `escl:http://host/eSCL`
     /// (`hoso devices` lists them); the first SANE device when absent.
     pub scanner: Option<String>,
+    /// The receiving agency's name, as written on documents and signatures.
+    pub agency: Option<String>,
+    /// The TrueType font embedded in documents (Vietnamese glyphs needed).
+    pub font: Option<PathBuf>,
 }
 
 impl FileConfig {
     fn merge(&mut self, other: FileConfig) {
-        let FileConfig { data_dir, unit, catalogue, ocr_languages, tessdata, watch_folder, scanner } = other;
+        let FileConfig {
+            data_dir,
+            unit,
+            catalogue,
+            ocr_languages,
+            tessdata,
+            watch_folder,
+            scanner,
+            agency,
+            font,
+        } = other;
         self.data_dir = data_dir.or(self.data_dir.take());
         self.unit = unit.or(self.unit.take());
         self.catalogue = catalogue.or(self.catalogue.take());
@@ -47,6 +61,8 @@ impl FileConfig {
         self.tessdata = tessdata.or(self.tessdata.take());
         self.watch_folder = watch_folder.or(self.watch_folder.take());
         self.scanner = scanner.or(self.scanner.take());
+        self.agency = agency.or(self.agency.take());
+        self.font = font.or(self.font.take());
     }
 }
 
@@ -76,6 +92,10 @@ pub struct Config {
     pub watch_folder: Option<PathBuf>,
     /// The counter's scanner, when configured.
     pub scanner: Option<String>,
+    /// The receiving agency's name, when configured.
+    pub agency: Option<String>,
+    /// Font embedded in documents.
+    pub font: PathBuf,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -186,6 +206,8 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         ocr,
         watch_folder: merged.watch_folder,
         scanner: merged.scanner,
+        agency: merged.agency,
+        font: merged.font.unwrap_or_else(|| PathBuf::from(hoso_pdf::DEFAULT_FONT)),
         files,
     })
 }

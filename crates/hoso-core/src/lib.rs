@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+mod build;
 pub mod config;
 mod import;
 mod launch;
@@ -25,6 +26,7 @@ use chrono::{DateTime, FixedOffset};
 use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
+pub use build::{BuildReport, BuiltDocument};
 pub use hoso_store::audit::Verification as AuditVerification;
 pub use hoso_store::{CheckReport, PageText, RecordSummary};
 pub use import::{FileOutcome, ImportError, ImportReport};

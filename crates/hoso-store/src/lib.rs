@@ -25,6 +25,7 @@
 pub mod audit;
 mod blobs;
 mod check;
+mod documents;
 mod error;
 pub mod jobs;
 mod records;
@@ -36,6 +37,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use blobs::{Blobs, sha256};
 pub use check::CheckReport;
+pub use documents::{Document, DocumentKind, NewDocument};
 pub use error::StoreError;
 pub use records::{
     AddedPages, NewPages, NewRecord, PAGE_JOB, PageInput, PageOutcome, PageResult, PageText, PageTextIn,
@@ -46,8 +48,11 @@ pub use records::{
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` counts how many ran.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_page_text.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_page_text.sql"),
+    include_str!("../migrations/0003_documents.sql"),
+];
 
 /// An open store folder.
 #[derive(Debug)]
@@ -114,7 +119,7 @@ impl Store {
 
     /// A write transaction taken at once (not upgraded later), so two writers
     /// queue on the busy timeout instead of failing with SQLITE_BUSY.
-    fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
+    pub(crate) fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 }

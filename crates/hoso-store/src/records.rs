@@ -149,7 +149,7 @@ pub struct AddedPages {
     pub pages: Vec<PageResult>,
 }
 
-fn stamp(t: DateTime<FixedOffset>) -> String {
+pub(crate) fn stamp(t: DateTime<FixedOffset>) -> String {
     t.with_timezone(&vn_offset()).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
@@ -379,6 +379,19 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("page {page_id}")))
     }
 
+    /// The processing results of a page (metrics and quality issues), if processed.
+    pub fn page_metrics(&self, page_id: i64) -> Result<Option<serde_json::Value>> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT metrics FROM pages WHERE id = ?1", [page_id], |r| r.get(0))
+            .optional()?
+            .flatten();
+        text.map(|t| {
+            serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("page {page_id} metrics: {e}")))
+        })
+        .transpose()
+    }
+
     /// The recognised text of a page, if it was read.
     pub fn page_text(&self, page_id: i64) -> Result<Option<PageText>> {
         let row = self
@@ -435,11 +448,7 @@ impl Store {
         if !has_component {
             return Err(StoreError::NotFound(format!("component {component} of record {id}")));
         }
-        tx.execute(
-            "INSERT INTO blobs (hash, size, media_type, created_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (hash) DO NOTHING",
-            params![source.to_hex(), size as i64, media_type, stamp(now)],
-        )?;
+        register_blob(&tx, source, size, media_type, now)?;
         let mut results = Vec::with_capacity(frames.len());
         for f in frames {
             let existing: Option<i64> = tx
@@ -497,11 +506,7 @@ impl Store {
         let PageOutcome { state, note, metrics, thumbnail, text, actor, now } = *outcome;
         let tx = self.write()?;
         if let Some((hash, size)) = thumbnail {
-            tx.execute(
-                "INSERT INTO blobs (hash, size, media_type, created_at) VALUES (?1, ?2, 'image/jpeg', ?3)
-                 ON CONFLICT (hash) DO NOTHING",
-                params![hash.to_hex(), size as i64, stamp(now)],
-            )?;
+            register_blob(&tx, hash, size, "image/jpeg", now)?;
         }
         let n = tx.execute(
             "UPDATE pages SET state = ?2, note = ?3, metrics = ?4, thumbnail = ?5
@@ -544,4 +549,21 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Records a blob file (already durable) in the `blobs` table; a second
+/// registration of the same content changes nothing.
+pub(crate) fn register_blob(
+    tx: &Connection,
+    hash: &BlobHash,
+    size: u64,
+    media_type: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO blobs (hash, size, media_type, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (hash) DO NOTHING",
+        params![hash.to_hex(), size as i64, media_type, stamp(now)],
+    )?;
+    Ok(())
 }

@@ -1,0 +1,168 @@
+//! Building a record's documents: one searchable PDF/A per component, from the
+//! stored raw pages and their OCR results.
+//!
+//! Each page is decoded from its raw blob, turned upright with the transform the
+//! OCR stored (so the words fit), encoded as its class asks (colour stays
+//! colour) and laid under its invisible text. Pages rejected by the quality gate
+//! or discarded are left out; a page still waiting for processing stops the
+//! build. The PDF is stored as a blob with a `documents` row and an audit entry.
+
+use anyhow::{Context, bail};
+use hoso_imaging::{Limits, PageClass, Upright};
+use hoso_model::PageState;
+use hoso_pdf::{DocumentMeta, FontFile, PageInput, PdfError, PdfaPart, TextBox};
+use hoso_store::{DocumentKind, NewDocument};
+use serde::Serialize;
+
+use crate::{App, now};
+
+/// One built document.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuiltDocument {
+    pub component: u16,
+    /// `<mã hồ sơ>.<ordinal>.pdf`
+    pub file_name: String,
+    pub pages: u32,
+    pub bytes: u64,
+    pub blob: String,
+}
+
+/// Outcome of [`App::build`].
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildReport {
+    pub record: String,
+    pub documents: Vec<BuiltDocument>,
+    /// Components without a usable page, by ordinal.
+    pub empty_components: Vec<u16>,
+}
+
+impl App {
+    /// Builds the PDF/A-2b of every component of record `key` that has pages.
+    pub fn build(&mut self, key: &str) -> anyhow::Result<BuildReport> {
+        self.build_as(key, PdfaPart::Two)
+    }
+
+    /// [`App::build`] declaring a given PDF/A part (part 1 lets the tests run
+    /// Preflight, the PDF/A-1b validator, on the same structures).
+    pub fn build_as(&mut self, key: &str, part: PdfaPart) -> anyhow::Result<BuildReport> {
+        let record = self.store.record(key)?;
+        let pages = self.store.pages(&record.id)?;
+        if let Some(p) = pages.iter().find(|p| p.state == PageState::Stored) {
+            bail!(
+                "trang {}.{} chưa xử lý xong; chạy `hoso process` trước / page {}.{} is not processed yet: run `hoso process` first",
+                p.component,
+                p.ordinal,
+                p.component,
+                p.ordinal
+            );
+        }
+        let font_path = self.config.font.clone();
+        let font = FontFile::load(&font_path)?;
+        let procedure =
+            self.config.catalogue.get(&record.procedure).map(|p| p.name.clone()).unwrap_or_default();
+        let agency = self.config.agency.clone().unwrap_or_else(|| record.code.unit().to_string());
+        let mut report = BuildReport {
+            record: record.code.to_string(),
+            documents: Vec::new(),
+            empty_components: Vec::new(),
+        };
+        for component in self.store.components(&record.id)? {
+            let mut usable: Vec<_> = pages
+                .iter()
+                .filter(|p| p.component == component.ordinal && p.state == PageState::Processed)
+                .collect();
+            usable.sort_by_key(|p| p.ordinal);
+            if usable.is_empty() {
+                report.empty_components.push(component.ordinal);
+                continue;
+            }
+            let meta = DocumentMeta {
+                title: format!("{} – {}", record.code, component.name),
+                author: agency.clone(),
+                subject: procedure.clone(),
+                keywords: format!("{}; {}; {}", record.code, record.procedure, component.code),
+                language: "vi".into(),
+                created: now().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                record_code: record.code.to_string(),
+                procedure: record.procedure.clone(),
+                component: format!("{} {}", component.ordinal, component.code),
+                producer: format!("HoSo Intake {}", env!("CARGO_PKG_VERSION")),
+            };
+            // The trailer ID names the content: record, component and raw pages.
+            let mut id_source = format!("{}/{}", record.id, component.ordinal);
+            for p in &usable {
+                id_source.push_str(&format!("/{}:{}", p.source.to_hex(), p.frame));
+            }
+            let digest = hoso_store::sha256(id_source.as_bytes());
+            let mut file_id = [0u8; 16];
+            file_id.copy_from_slice(&digest.0[..16]);
+
+            let store = &self.store;
+            let load = |i: usize| -> Result<PageInput, PdfError> {
+                let page = usable[i];
+                let fail = |reason: String| PdfError::Image { page: i + 1, reason };
+                let bytes = store.blobs().read(&page.source).map_err(|e| fail(e.to_string()))?;
+                let frame = hoso_imaging::decode_frame(&bytes, page.frame, &Limits::default())
+                    .map_err(|e| fail(e.to_string()))?;
+                let text = store.page_text(page.id).map_err(|e| fail(e.to_string()))?;
+                let layout = text.as_ref().map(|t| &t.layout);
+                let upright: Upright = layout
+                    .and_then(|l| serde_json::from_value(l["upright"].clone()).ok())
+                    .unwrap_or_default();
+                let words = layout
+                    .and_then(|l| l["words"].as_array())
+                    .map(|ws| {
+                        ws.iter()
+                            .filter_map(|w| {
+                                Some(TextBox {
+                                    text: w["text"].as_str()?.to_owned(),
+                                    x: w["x"].as_u64()? as u32,
+                                    y: w["y"].as_u64()? as u32,
+                                    w: w["w"].as_u64()? as u32,
+                                    h: w["h"].as_u64()? as u32,
+                                    line: w["block"].as_u64()? << 32
+                                        | w["par"].as_u64()? << 16
+                                        | w["line"].as_u64()?,
+                                })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                // Pages processed before classes were stored are measured now.
+                let class = store
+                    .page_metrics(page.id)
+                    .ok()
+                    .flatten()
+                    .and_then(|m| serde_json::from_value::<PageClass>(m["metrics"]["class"].clone()).ok())
+                    .unwrap_or_else(|| hoso_imaging::measure(&frame.image).class);
+                Ok(PageInput {
+                    image: upright.apply(&frame.image),
+                    dpi: page.dpi.filter(|d| *d >= 50.0).unwrap_or(300.0),
+                    class,
+                    words,
+                })
+            };
+            let pdf = hoso_pdf::write_pdfa(usable.len(), load, &meta, &font, part, file_id)
+                .with_context(|| format!("component {} of {}", component.ordinal, record.code))?;
+            let blob = self.store.blobs().put(&pdf)?;
+            self.store.add_document(&NewDocument {
+                record: &record.id,
+                component: component.ordinal,
+                blob: &blob,
+                size: pdf.len() as u64,
+                pages: usable.len() as u32,
+                kind: DocumentKind::Pdfa,
+                actor: &self.actor,
+                now: now(),
+            })?;
+            report.documents.push(BuiltDocument {
+                component: component.ordinal,
+                file_name: format!("{}.{}.pdf", record.code, component.ordinal),
+                pages: usable.len() as u32,
+                bytes: pdf.len() as u64,
+                blob: blob.to_hex(),
+            });
+        }
+        Ok(report)
+    }
+}
