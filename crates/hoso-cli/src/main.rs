@@ -135,6 +135,13 @@ enum Command {
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
         pdfa_part: u8,
     },
+    /// Xuất hồ sơ / write the record's PDFs (`<mã hồ sơ>.<n>.pdf`) and its XML into a folder.
+    Export {
+        /// Record code or id.
+        record: String,
+        /// Target folder.
+        dir: PathBuf,
+    },
     /// Thẻ căn cước / identity cards.
     #[command(subcommand)]
     Card(CardCmd),
@@ -357,6 +364,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.process(&open(g)?.process(workers)?);
         }
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),
+        Command::Export { record, dir } => out.export(&open(g)?.export(&record, &dir)?),
         Command::Build { record, pdfa_part } => {
             let part = if pdfa_part == 1 { hoso_pdf::PdfaPart::One } else { hoso_pdf::PdfaPart::Two };
             out.build(&open(g)?.build_as(&record, part)?);

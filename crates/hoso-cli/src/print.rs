@@ -356,6 +356,16 @@ impl Out {
         }
     }
 
+    pub fn export(&self, r: &hoso_core::ExportReport) {
+        if self.json(r) {
+            return;
+        }
+        println!("{} {}:", self.t("Đã xuất hồ sơ", "Exported record"), r.record);
+        for f in &r.files {
+            println!("  {}", f.display());
+        }
+    }
+
     pub fn procedures(&self, c: &Catalogue) {
         if self.json(c) {
             return;

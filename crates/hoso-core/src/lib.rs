@@ -14,6 +14,7 @@
 
 mod build;
 pub mod config;
+mod export;
 mod import;
 mod launch;
 mod process;
@@ -27,6 +28,7 @@ use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
 pub use build::{BuildReport, BuiltDocument};
+pub use export::ExportReport;
 pub use hoso_store::audit::Verification as AuditVerification;
 pub use hoso_store::{CheckReport, PageText, RecordSummary};
 pub use import::{FileOutcome, ImportError, ImportReport};

@@ -1,4 +1,4 @@
-//! OCR accuracy on the sample scans (../shared/samples/pages), end to end through
+//! OCR accuracy on the sample scans, and the PDF/A built from them, (../shared/samples/pages), end to end through
 //! the real binary, Tesseract and the store, scored by ../shared/tools/cer.py.
 //!
 //! The baselines from samples/pages/README.md: `tesseract IMG - -l vie+eng` has
@@ -75,4 +75,42 @@ fn sample_pages_are_read_better_than_both_baselines() {
     let p06 = &pages[5]["text"]["layout"];
     assert_eq!(p06["upright"]["rotation"], 180, "{p06}");
     assert!(p06["words"].as_array().unwrap().len() > 100);
+
+    // The same record as searchable PDF/A, declared as part 1 so Preflight can judge it.
+    let o = hoso(&data, &["--json", "build", &code, "--pdfa-part", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let built: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let doc = &built["documents"][0];
+    assert_eq!(doc["pages"], 9, "{built}");
+    // OCRmyPDF makes ~570 KB a page of this batch; the goal is 0.3 × that or less.
+    let per_page = doc["bytes"].as_u64().unwrap() / 9;
+    println!("PDF/A: {} bytes, {per_page} bytes/page", doc["bytes"]);
+    assert!(per_page < 171_000, "{per_page} bytes a page");
+    let out = dir.path().join("export");
+    let o = hoso(&data, &["export", &code, out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = out.join(format!("{code}.1.pdf"));
+    let xml = std::fs::read_to_string(out.join(format!("{code}.xml"))).unwrap();
+    assert!(
+        xml.contains("<PageAmount>9</PageAmount>")
+            && xml.contains(&format!("<FileNotation>{code}</FileNotation>"))
+    );
+    let pf = std::process::Command::new("java")
+        .args(["-cp", PREFLIGHT_CP, "org.apache.pdfbox.preflight.Validator_A1b"])
+        .arg(&pdf)
+        .output()
+        .expect("java and libpdfbox2-java");
+    let verdict = String::from_utf8_lossy(&pf.stdout).into_owned();
+    assert!(pf.status.success() && verdict.contains("is a valid PDF/A-1b file"), "{verdict}");
+    // The upside-down page reads upright from the PDF's text layer.
+    let text = std::process::Command::new("pdftotext")
+        .args(["-f", "6", "-l", "6"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "{text}");
 }
+
+const PREFLIGHT_CP: &str = "/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/fontbox2.jar:/usr/share/java/xmpbox.jar:/usr/share/java/commons-logging.jar:/usr/share/java/javax.activation.jar:/usr/share/java/jaxb-api.jar";

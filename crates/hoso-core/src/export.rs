@@ -1,0 +1,88 @@
+//! Exporting a record for hand-over: the newest document of each component as
+//! `<mã hồ sơ>.<ordinal>.pdf` and the record's metadata as `<mã hồ sơ>.xml` with
+//! the fields of Decree 30/2020 appendix VI (record: OrganId, FileCatalog,
+//! FileNotation, Title; per document: DocOrdinal, TypeName, CodeNumber,
+//! CodeNotation, IssuedDate, OrganName, Subject, Language, PageAmount,
+//! Description, SignerInfo). Fields the intake cannot know (the number and date
+//! printed on the citizen's paper) are written empty for the archivist.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use hoso_store::DocumentKind;
+use serde::Serialize;
+
+use crate::App;
+
+/// What [`App::export`] wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportReport {
+    pub record: String,
+    pub files: Vec<PathBuf>,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+impl App {
+    /// Writes the record's documents and metadata into `dir` (created if needed).
+    pub fn export(&self, key: &str, dir: &Path) -> anyhow::Result<ExportReport> {
+        let record = self.store.record(key)?;
+        let documents = self.store.documents(&record.id)?;
+        if documents.is_empty() {
+            bail!(
+                "hồ sơ {} chưa có tài liệu; chạy `hoso build` trước / record {} has no documents yet: run `hoso build` first",
+                record.code,
+                record.code
+            );
+        }
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let components = self.store.components(&record.id)?;
+        let organ = self.config.agency.clone().unwrap_or_else(|| record.code.unit().to_string());
+        let procedure =
+            self.config.catalogue.get(&record.procedure).map(|p| p.name.clone()).unwrap_or_default();
+        let mut report = ExportReport { record: record.code.to_string(), files: Vec::new() };
+        let mut docs_xml = String::new();
+        for c in &components {
+            // A certified copy, when there is one, is what leaves the counter.
+            let Some(doc) = documents
+                .iter()
+                .filter(|d| d.component == c.ordinal)
+                .max_by_key(|d| (d.kind == DocumentKind::Certified, d.id))
+            else {
+                continue;
+            };
+            let name = format!("{}.{}.pdf", record.code, c.ordinal);
+            let bytes = self.store.blobs().read(&doc.blob)?;
+            let path = dir.join(&name);
+            std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            report.files.push(path);
+            docs_xml.push_str(&format!(
+                "    <Document>\n      <DocOrdinal>{}</DocOrdinal>\n      <TypeName>{}</TypeName>\n      <CodeNumber></CodeNumber>\n      <CodeNotation></CodeNotation>\n      <IssuedDate></IssuedDate>\n      <OrganName></OrganName>\n      <Subject>{}</Subject>\n      <Language>vi</Language>\n      <PageAmount>{}</PageAmount>\n      <Description>{}</Description>\n      <SignerInfo></SignerInfo>\n      <FileName>{}</FileName>\n      <Sha256>{}</Sha256>\n    </Document>\n",
+                c.ordinal,
+                esc(&c.name),
+                esc(&c.name),
+                doc.pages,
+                esc(if doc.kind == DocumentKind::Certified { "Bản sao điện tử đã chứng thực" } else { "Bản số hóa" }),
+                esc(&name),
+                doc.blob.to_hex(),
+            ));
+        }
+        let received = record.received_at.format("%Y").to_string();
+        let xml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HoSo>\n  <OrganId>{}</OrganId>\n  <OrganName>{}</OrganName>\n  <FileCatalog>{received}</FileCatalog>\n  <FileNotation>{}</FileNotation>\n  <Title>{}</Title>\n  <ProcedureCode>{}</ProcedureCode>\n  <Applicant>{}</Applicant>\n  <ReceivedAt>{}</ReceivedAt>\n  <Documents>\n{docs_xml}  </Documents>\n</HoSo>\n",
+            esc(&record.code.unit().to_string()),
+            esc(&organ),
+            esc(&record.code.to_string()),
+            esc(&procedure),
+            esc(&record.procedure),
+            esc(&record.applicant.name),
+            record.received_at.format("%Y-%m-%dT%H:%M:%S%:z"),
+        );
+        let xml_path = dir.join(format!("{}.xml", record.code));
+        std::fs::write(&xml_path, xml).with_context(|| format!("cannot write {}", xml_path.display()))?;
+        report.files.push(xml_path);
+        Ok(report)
+    }
+}
