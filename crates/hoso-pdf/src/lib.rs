@@ -419,44 +419,19 @@ pub fn write_pdfa(
 
     pdf.pages(pages_id).kids(page_ids.iter().copied()).count(page_ids.len() as i32);
 
-    // The font: Type0 / Identity-H over a CIDFontType2 subset.
-    let subset_tag = subset_tag(&file_id);
-    let base_font = format!("{subset_tag}+{}", font.name);
-    pdf.type0_font(font_id)
-        .base_font(Name(base_font.as_bytes()))
-        .encoding_predefined(Name(b"Identity-H"))
-        .descendant_font(cid_font_id)
-        .to_unicode(to_unicode_id);
-    let mut cid = pdf.cid_font(cid_font_id);
-    cid.subtype(CidFontType::Type2);
-    cid.base_font(Name(base_font.as_bytes()));
-    cid.system_info(SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 });
-    cid.font_descriptor(descriptor_id);
-    cid.default_width(0.0);
-    cid.cid_to_gid_map_predefined(Name(b"Identity"));
-    {
-        let mut w = cid.widths();
-        for (c, width) in fonts.widths() {
-            w.consecutive(c, [width]);
-        }
-    }
-    cid.finish();
-    let k = 1000.0 / font.units_per_em;
-    pdf.font_descriptor(descriptor_id)
-        .name(Name(base_font.as_bytes()))
-        .flags(FontFlags::SERIF | FontFlags::NON_SYMBOLIC)
-        .bbox(Rect::new(font.bbox[0] * k, font.bbox[1] * k, font.bbox[2] * k, font.bbox[3] * k))
-        .italic_angle(0.0)
-        .ascent(font.ascender * k)
-        .descent(font.descender * k)
-        .cap_height(font.cap_height * k)
-        .stem_v(80.0)
-        .font_file2(font_file_id)
-        .cid_set(cid_set_id);
-    let program = fonts.subset()?;
-    pdf.stream(font_file_id, &program).pair(Name(b"Length1"), program.len() as i32);
-    pdf.stream(to_unicode_id, &fonts.to_unicode());
-    pdf.stream(cid_set_id, &fonts.cid_set());
+    write_font(
+        &mut pdf,
+        &fonts,
+        FontRefs {
+            type0: font_id,
+            cid_font: cid_font_id,
+            descriptor: descriptor_id,
+            file: font_file_id,
+            to_unicode: to_unicode_id,
+            cid_set: cid_set_id,
+        },
+        &subset_tag(&file_id),
+    )?;
 
     // Colour: sRGB output intent.
     let profile = srgb_profile();
@@ -494,7 +469,64 @@ pub fn write_pdfa(
     Ok(pdf.finish())
 }
 
+/// Object numbers of an embedded font's six objects.
+#[derive(Debug, Clone, Copy)]
+pub struct FontRefs {
+    pub type0: Ref,
+    pub cid_font: Ref,
+    pub descriptor: Ref,
+    pub file: Ref,
+    pub to_unicode: Ref,
+    pub cid_set: Ref,
+}
+
+/// Writes the font objects for the glyphs `fonts` used: a Type0 font over a
+/// CIDFontType2 subset (Identity-H, CIDToGIDMap Identity, widths, CIDSet,
+/// ToUnicode), as PDF/A-1 and -2 require. `tag` is the six-letter subset tag.
+pub fn write_font(chunk: &mut pdf_writer::Chunk, fonts: &FontUse, refs: FontRefs, tag: &str) -> Result<(), PdfError> {
+    let font = fonts.font();
+    let base_font = format!("{tag}+{}", font.name);
+    chunk
+        .type0_font(refs.type0)
+        .base_font(Name(base_font.as_bytes()))
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(refs.cid_font)
+        .to_unicode(refs.to_unicode);
+    let mut cid = chunk.cid_font(refs.cid_font);
+    cid.subtype(CidFontType::Type2);
+    cid.base_font(Name(base_font.as_bytes()));
+    cid.system_info(SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 });
+    cid.font_descriptor(refs.descriptor);
+    cid.default_width(0.0);
+    cid.cid_to_gid_map_predefined(Name(b"Identity"));
+    {
+        let mut w = cid.widths();
+        for (c, width) in fonts.widths() {
+            w.consecutive(c, [width]);
+        }
+    }
+    cid.finish();
+    let k = 1000.0 / font.units_per_em;
+    chunk
+        .font_descriptor(refs.descriptor)
+        .name(Name(base_font.as_bytes()))
+        .flags(FontFlags::SERIF | FontFlags::NON_SYMBOLIC)
+        .bbox(Rect::new(font.bbox[0] * k, font.bbox[1] * k, font.bbox[2] * k, font.bbox[3] * k))
+        .italic_angle(0.0)
+        .ascent(font.ascender * k)
+        .descent(font.descender * k)
+        .cap_height(font.cap_height * k)
+        .stem_v(80.0)
+        .font_file2(refs.file)
+        .cid_set(refs.cid_set);
+    let program = fonts.subset()?;
+    chunk.stream(refs.file, &program).pair(Name(b"Length1"), program.len() as i32);
+    chunk.stream(refs.to_unicode, &fonts.to_unicode());
+    chunk.stream(refs.cid_set, &fonts.cid_set());
+    Ok(())
+}
+
 /// Six capital letters derived from the file id, for the font subset name.
-fn subset_tag(id: &[u8; 16]) -> String {
+pub fn subset_tag(id: &[u8]) -> String {
     id.iter().take(6).map(|b| char::from(b'A' + b % 26)).collect()
 }

@@ -1,0 +1,144 @@
+//! X.509 certificates: what signing and verification need from them.
+
+use der::{Decode, Encode};
+use ring::signature::{self, UnparsedPublicKey};
+use x509_cert::Certificate;
+
+use crate::SignError;
+use crate::cms::{CertIds, SignatureAlgorithm};
+
+const OID_RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
+const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
+const OID_SHA256_RSA: &str = "1.2.840.113549.1.1.11";
+const OID_ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
+
+/// A parsed certificate with its DER.
+#[derive(Debug, Clone)]
+pub struct Cert {
+    pub der: Vec<u8>,
+    parsed: Certificate,
+}
+
+impl Cert {
+    pub fn from_der(der: &[u8]) -> Result<Cert, SignError> {
+        let parsed = Certificate::from_der(der).map_err(|e| SignError::Certificate(e.to_string()))?;
+        Ok(Cert { der: der.to_vec(), parsed })
+    }
+
+    /// Issuer and serial, DER-encoded, for the SignerInfo.
+    pub fn ids(&self) -> CertIds {
+        let tbs = &self.parsed.tbs_certificate;
+        CertIds {
+            issuer: tbs.issuer.to_der().expect("a parsed name re-encodes"),
+            serial: tbs.serial_number.to_der().expect("a parsed serial re-encodes"),
+        }
+    }
+
+    /// The subject's common name (or the whole subject).
+    pub fn subject_name(&self) -> String {
+        self.parsed.tbs_certificate.subject.to_string()
+    }
+
+    pub fn issuer_name(&self) -> String {
+        self.parsed.tbs_certificate.issuer.to_string()
+    }
+
+    /// Validity period in Unix seconds.
+    pub fn validity(&self) -> (i64, i64) {
+        let v = &self.parsed.tbs_certificate.validity;
+        (v.not_before.to_unix_duration().as_secs() as i64, v.not_after.to_unix_duration().as_secs() as i64)
+    }
+
+    /// Refuses a certificate outside its validity at `now` (Unix seconds).
+    pub fn check_valid_at(&self, now: i64) -> Result<(), SignError> {
+        let (from, to) = self.validity();
+        if now < from {
+            return Err(SignError::NotYetValid(self.subject_name()));
+        }
+        if now > to {
+            return Err(SignError::Expired(self.subject_name()));
+        }
+        Ok(())
+    }
+
+    /// The signature algorithm this certificate's key makes.
+    pub fn key_algorithm(&self) -> Result<SignatureAlgorithm, SignError> {
+        let alg = self.parsed.tbs_certificate.subject_public_key_info.algorithm.oid.to_string();
+        match alg.as_str() {
+            OID_RSA_ENCRYPTION => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
+            OID_EC_PUBLIC_KEY => Ok(SignatureAlgorithm::EcdsaP256Sha256),
+            other => Err(SignError::Certificate(format!("unsupported key algorithm {other}"))),
+        }
+    }
+
+    fn public_key(&self) -> &[u8] {
+        self.parsed.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes()
+    }
+
+    /// Checks `signature` over `message` with this certificate's key.
+    pub fn verify(&self, algorithm: SignatureAlgorithm, message: &[u8], signature: &[u8]) -> bool {
+        let alg: &dyn signature::VerificationAlgorithm = match algorithm {
+            SignatureAlgorithm::RsaPkcs1Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+            SignatureAlgorithm::EcdsaP256Sha256 => &signature::ECDSA_P256_SHA256_ASN1,
+        };
+        UnparsedPublicKey::new(alg, self.public_key()).verify(message, signature).is_ok()
+    }
+
+    /// Whether `issuer` signed this certificate (names match and the signature holds).
+    pub fn issued_by(&self, issuer: &Cert) -> bool {
+        if self.parsed.tbs_certificate.issuer != issuer.parsed.tbs_certificate.subject {
+            return false;
+        }
+        let Ok(tbs) = self.parsed.tbs_certificate.to_der() else { return false };
+        let algorithm = match self.parsed.signature_algorithm.oid.to_string().as_str() {
+            OID_SHA256_RSA => SignatureAlgorithm::RsaPkcs1Sha256,
+            OID_ECDSA_SHA256 => SignatureAlgorithm::EcdsaP256Sha256,
+            _ => return false,
+        };
+        let Some(sig) = self.parsed.signature.as_bytes() else { return false };
+        issuer.verify(algorithm, &tbs, sig)
+    }
+
+    /// SHA-256 of the DER, hex: how people and the config name a certificate.
+    pub fn fingerprint(&self) -> String {
+        ring::digest::digest(&ring::digest::SHA256, &self.der).as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Reads certificates from PEM text or a single DER blob.
+pub fn parse_certs(bytes: &[u8]) -> Result<Vec<Cert>, SignError> {
+    let text = String::from_utf8_lossy(bytes);
+    if !text.contains("-----BEGIN CERTIFICATE-----") {
+        return Ok(vec![Cert::from_der(bytes)?]);
+    }
+    let mut out = Vec::new();
+    for block in text.split("-----BEGIN CERTIFICATE-----").skip(1) {
+        let b64: String = block.split("-----END CERTIFICATE-----").next().unwrap_or("").split_whitespace().collect();
+        out.push(Cert::from_der(&base64_decode(&b64).ok_or_else(|| SignError::Certificate("bad PEM".into()))?)?);
+    }
+    Ok(out)
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|&c| c != b'=').collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut acc = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            acc |= val(c)? << (18 - 6 * i);
+        }
+        let n = chunk.len() * 6 / 8;
+        out.extend_from_slice(&acc.to_be_bytes()[1..1 + n]);
+    }
+    Some(out)
+}

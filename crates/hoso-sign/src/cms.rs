@@ -1,0 +1,264 @@
+//! CMS SignedData for PAdES baseline B-B (ETSI EN 319 142-1, `ETSI.CAdES.detached`):
+//! detached content, signed attributes content-type, message-digest and
+//! signing-certificate-v2 (no signing-time: PAdES puts the time in the
+//! signature dictionary's `/M`). Encoded by hand in DER: the structure is small
+//! and fixed, and every byte is visible here.
+
+use ring::digest::{SHA256, digest};
+
+/// DER tag-length-value.
+pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else {
+        let bytes: Vec<u8> = n.to_be_bytes().iter().copied().skip_while(|&b| b == 0).collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend_from_slice(&bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+pub(crate) fn seq(parts: &[&[u8]]) -> Vec<u8> {
+    tlv(0x30, &parts.concat())
+}
+
+fn set(parts: &[&[u8]]) -> Vec<u8> {
+    // DER sorts SET OF by encoding; callers pass one element or sort themselves.
+    let mut sorted: Vec<&[u8]> = parts.to_vec();
+    sorted.sort();
+    tlv(0x31, &sorted.concat())
+}
+
+/// An OBJECT IDENTIFIER from its dotted form.
+pub(crate) fn oid(dotted: &str) -> Vec<u8> {
+    let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().expect("valid OID literal")).collect();
+    let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
+    for &arc in &arcs[2..] {
+        let mut stack = vec![(arc & 0x7f) as u8];
+        let mut v = arc >> 7;
+        while v > 0 {
+            stack.push(0x80 | (v & 0x7f) as u8);
+            v >>= 7;
+        }
+        body.extend(stack.iter().rev());
+    }
+    tlv(0x06, &body)
+}
+
+fn octets(b: &[u8]) -> Vec<u8> {
+    tlv(0x04, b)
+}
+
+fn integer(v: u8) -> Vec<u8> {
+    tlv(0x02, &[v])
+}
+
+pub const OID_SHA256: &str = "2.16.840.1.101.3.4.2.1";
+pub const OID_RSA: &str = "1.2.840.113549.1.1.1";
+pub const OID_ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
+const OID_DATA: &str = "1.2.840.113549.1.7.1";
+const OID_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+const OID_CONTENT_TYPE: &str = "1.2.840.113549.1.9.3";
+const OID_MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
+const OID_SIGNING_CERT_V2: &str = "1.2.840.113549.1.9.16.2.47";
+
+/// How the signature value was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureAlgorithm {
+    /// RSA PKCS#1 v1.5 over SHA-256 (what tokens do).
+    RsaPkcs1Sha256,
+    /// ECDSA P-256 over SHA-256 (DER-encoded signature value).
+    EcdsaP256Sha256,
+}
+
+fn sha256_alg() -> Vec<u8> {
+    seq(&[&oid(OID_SHA256), &[0x05, 0x00]])
+}
+
+/// The signed attributes as the SET that is signed (tag 0x31); in the
+/// SignerInfo the same content carries the tag [0] IMPLICIT (0xA0).
+pub fn signed_attributes(document_digest: &[u8], signer_cert: &[u8]) -> Vec<u8> {
+    let content_type = seq(&[&oid(OID_CONTENT_TYPE), &set(&[&oid(OID_DATA)])]);
+    let message_digest = seq(&[&oid(OID_MESSAGE_DIGEST), &set(&[&octets(document_digest)])]);
+    // ESSCertIDv2 with the default hash (SHA-256) omitted, as DER requires.
+    let cert_hash = digest(&SHA256, signer_cert);
+    let ess_cert_id = seq(&[&octets(cert_hash.as_ref())]);
+    let signing_cert = seq(&[&seq(&[&ess_cert_id])]);
+    let signing_cert_attr = seq(&[&oid(OID_SIGNING_CERT_V2), &set(&[&signing_cert])]);
+    set(&[&content_type, &message_digest, &signing_cert_attr])
+}
+
+/// The DigestInfo that RSA PKCS#1 v1.5 signs (for tokens offering only raw
+/// `CKM_RSA_PKCS`).
+pub fn digest_info(hash: &[u8]) -> Vec<u8> {
+    seq(&[&sha256_alg(), &octets(hash)])
+}
+
+/// Issuer and serial number of a certificate, as DER, from the certificate.
+#[derive(Debug, Clone)]
+pub struct CertIds {
+    pub issuer: Vec<u8>,
+    pub serial: Vec<u8>,
+}
+
+/// The ContentInfo(SignedData) for the /Contents of a PDF signature.
+pub fn signed_data(
+    signed_attrs_set: &[u8],
+    signature: &[u8],
+    algorithm: SignatureAlgorithm,
+    ids: &CertIds,
+    certificates: &[Vec<u8>],
+    unsigned_attrs: Option<&[u8]>,
+) -> Vec<u8> {
+    let sig_alg = match algorithm {
+        SignatureAlgorithm::RsaPkcs1Sha256 => seq(&[&oid(OID_RSA), &[0x05, 0x00]]),
+        SignatureAlgorithm::EcdsaP256Sha256 => seq(&[&oid(OID_ECDSA_SHA256)]),
+    };
+    let mut signed_attrs_implicit = signed_attrs_set.to_vec();
+    signed_attrs_implicit[0] = 0xA0;
+    let sid = seq(&[&ids.issuer, &ids.serial]);
+    let mut signer_info_parts: Vec<Vec<u8>> =
+        vec![integer(1), sid, sha256_alg(), signed_attrs_implicit, sig_alg, octets(signature)];
+    if let Some(u) = unsigned_attrs {
+        let mut implicit = u.to_vec();
+        implicit[0] = 0xA1;
+        signer_info_parts.push(implicit);
+    }
+    let refs: Vec<&[u8]> = signer_info_parts.iter().map(Vec::as_slice).collect();
+    let signer_info = seq(&refs);
+    let certs = tlv(0xA0, &certificates.concat());
+    let signed = seq(&[
+        &integer(1),
+        &set(&[&sha256_alg()]),
+        &seq(&[&oid(OID_DATA)]),
+        &certs,
+        &set(&[&signer_info]),
+    ]);
+    seq(&[&oid(OID_SIGNED_DATA), &tlv(0xA0, &signed)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oids_and_lengths_encode_as_der() {
+        assert_eq!(oid("1.2.840.113549.1.7.2"), [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
+        assert_eq!(oid("2.16.840.1.101.3.4.2.1")[..4], [0x06, 0x09, 0x60, 0x86]);
+        let long = tlv(0x04, &[0u8; 300]);
+        assert_eq!(long[..4], [0x04, 0x82, 0x01, 0x2c]);
+    }
+}
+
+/// A DER element: tag, the whole encoding, its content.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tlv<'a> {
+    pub tag: u8,
+    pub raw: &'a [u8],
+    pub content: &'a [u8],
+}
+
+/// Reads one DER element from the front of `b`.
+pub(crate) fn read(b: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
+    let tag = *b.first()?;
+    let first = *b.get(1)? as usize;
+    let (len, header) = if first < 0x80 {
+        (first, 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = len << 8 | *b.get(2 + i)? as usize;
+        }
+        (len, 2 + n)
+    };
+    let end = header.checked_add(len)?;
+    let raw = b.get(..end)?;
+    Some((Tlv { tag, raw, content: &raw[header..] }, &b[end..]))
+}
+
+/// The elements inside a constructed element.
+pub(crate) fn children(content: &[u8]) -> Option<Vec<Tlv<'_>>> {
+    let mut out = Vec::new();
+    let mut rest = content;
+    while !rest.is_empty() {
+        let (t, r) = read(rest)?;
+        out.push(t);
+        rest = r;
+    }
+    Some(out)
+}
+
+/// What verification needs from a CMS SignedData.
+#[derive(Debug, Clone)]
+pub struct ParsedSignedData {
+    pub certificates: Vec<Vec<u8>>,
+    pub issuer: Vec<u8>,
+    pub serial: Vec<u8>,
+    /// Signed attributes re-tagged as the SET that was signed.
+    pub signed_attrs: Vec<u8>,
+    pub message_digest: Vec<u8>,
+    pub has_signing_certificate_v2: bool,
+    pub algorithm: Option<SignatureAlgorithm>,
+    pub signature: Vec<u8>,
+}
+
+/// Parses a ContentInfo(SignedData) with one signer.
+pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
+    let (ci, _) = read(der)?;
+    let ci = children(ci.content)?;
+    if ci.first()?.raw != oid(OID_SIGNED_DATA).as_slice() {
+        return None;
+    }
+    let sd = children(children(ci.get(1)?.content)?.first()?.content)?;
+    let mut certificates = Vec::new();
+    let mut signer_infos = None;
+    for t in &sd[1..] {
+        match t.tag {
+            0xA0 => certificates = children(t.content)?.iter().map(|c| c.raw.to_vec()).collect(),
+            0x31 => signer_infos = Some(*t),
+            _ => {}
+        }
+    }
+    let si = children(children(signer_infos?.content)?.first()?.content)?;
+    let sid = children(si.get(1)?.content)?;
+    let attrs = si.iter().find(|t| t.tag == 0xA0)?;
+    let mut signed_attrs = attrs.raw.to_vec();
+    signed_attrs[0] = 0x31;
+    let mut message_digest = Vec::new();
+    let mut has_signing_certificate_v2 = false;
+    for a in children(attrs.content)? {
+        let parts = children(a.content)?;
+        let id = parts.first()?.raw;
+        if id == oid(OID_MESSAGE_DIGEST).as_slice() {
+            message_digest = children(parts.get(1)?.content)?.first()?.content.to_vec();
+        } else if id == oid(OID_SIGNING_CERT_V2).as_slice() {
+            has_signing_certificate_v2 = true;
+        }
+    }
+    let after_attrs = si.iter().position(|t| t.tag == 0xA0)? + 1;
+    let alg_oid = children(si.get(after_attrs)?.content)?.first()?.raw.to_vec();
+    let algorithm = if alg_oid == oid(OID_RSA) || alg_oid == oid("1.2.840.113549.1.1.11") {
+        Some(SignatureAlgorithm::RsaPkcs1Sha256)
+    } else if alg_oid == oid(OID_ECDSA_SHA256) {
+        Some(SignatureAlgorithm::EcdsaP256Sha256)
+    } else {
+        None
+    };
+    Some(ParsedSignedData {
+        certificates,
+        issuer: sid.first()?.raw.to_vec(),
+        serial: sid.get(1)?.raw.to_vec(),
+        signed_attrs,
+        message_digest,
+        has_signing_certificate_v2,
+        algorithm,
+        signature: si.get(after_attrs + 1)?.content.to_vec(),
+    })
+}

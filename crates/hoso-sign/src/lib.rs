@@ -1,0 +1,69 @@
+//! Electronic signatures on PDF/A: PAdES baseline B-B made with keys on PKCS#11
+//! tokens, and verification.
+//!
+//! - [`token::TokenSigner`] logs in to a token (cryptoki) and picks the key by
+//!   its certificate; [`cert::Cert`] checks validity before anything is signed.
+//! - [`cms`] builds the CMS SignedData (`ETSI.CAdES.detached`, signed attributes
+//!   content-type, message-digest, signing-certificate-v2) and reads it back.
+//! - [`pdf`] appends a signature by incremental update with a visible
+//!   appearance in an embedded font ([`sign_pdf`]), and finds signatures.
+//! - [`verify_pdf`] checks each signature: byte range, digest, signature value,
+//!   chain to the configured roots, validity at signing time, and whether the
+//!   file was changed after it.
+//!
+//! The only crate that touches keys and PKCS#11.
+
+pub mod cert;
+pub mod cms;
+pub mod pdf;
+pub mod token;
+mod verify;
+
+pub use cert::{Cert, parse_certs};
+pub use pdf::{Appearance, SignatureInfo};
+pub use token::{Signer, TokenCertificate, TokenSigner, list_certificates};
+pub use verify::{SignatureReport, Verdict, verify_pdf};
+
+use hoso_pdf::FontFile;
+
+/// Why signing or verification failed, for the clerk and for IT.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    #[error("token / PKCS#11: {0}")]
+    Token(String),
+    #[error("sai mã PIN / wrong PIN")]
+    WrongPin,
+    #[error("mã PIN đã bị khoá, liên hệ nhà cung cấp chứng thư / the PIN is locked: contact the certificate provider")]
+    PinLocked,
+    #[error("chứng thư số: {0} / certificate: {0}")]
+    Certificate(String),
+    #[error("chứng thư số đã hết hạn / the certificate has expired: {0}")]
+    Expired(String),
+    #[error("chứng thư số chưa có hiệu lực / the certificate is not valid yet: {0}")]
+    NotYetValid(String),
+    #[error("PDF: {0}")]
+    Pdf(String),
+}
+
+/// Signs `pdf` with `signer`: checks the certificate at `now_unix`, appends
+/// the signature field with its appearance, signs the byte range, embeds the CMS.
+pub fn sign_pdf(
+    pdf: &[u8],
+    signer: &mut dyn Signer,
+    info: &SignatureInfo,
+    look: &Appearance,
+    font: &FontFile,
+    now_unix: i64,
+) -> Result<Vec<u8>, SignError> {
+    let cert = signer.certificate().clone();
+    cert.check_valid_at(now_unix)?;
+    let algorithm = cert.key_algorithm()?;
+    let prepared = pdf::prepare(pdf, info, look, font)?;
+    let digest = ring::digest::digest(&ring::digest::SHA256, &prepared.signed_bytes());
+    let attrs = cms::signed_attributes(digest.as_ref(), &cert.der);
+    let signature = signer.sign(&attrs)?;
+    let mut certificates = vec![cert.der.clone()];
+    certificates.extend(signer.chain().iter().map(|c| c.der.clone()));
+    let blob = cms::signed_data(&attrs, &signature, algorithm, &cert.ids(), &certificates, None);
+    prepared.finish(&blob)
+}

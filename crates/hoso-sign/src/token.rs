@@ -1,0 +1,212 @@
+//! Keys on PKCS#11 tokens (USB tokens of Vietnamese CAs, SoftHSM2 in tests),
+//! through the cryptoki crate.
+//!
+//! The key is chosen by its certificate: the certificate object on the token
+//! (the one with the given fingerprint, or the only one) and then the private
+//! key with the same CKA_ID. Selecting by label fails on tokens whose vendor
+//! tools label every key alike (reported with Viettel-CA tokens).
+
+use std::path::Path;
+
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+use cryptoki::mechanism::Mechanism;
+use cryptoki::object::{Attribute, AttributeType, ObjectClass, ObjectHandle};
+use cryptoki::session::{Session, UserType};
+use cryptoki::types::AuthPin;
+
+use crate::SignError;
+use crate::cert::Cert;
+use crate::cms::{SignatureAlgorithm, digest_info};
+
+/// Something that can sign the CMS signed attributes.
+pub trait Signer {
+    /// The signer's certificate.
+    fn certificate(&self) -> &Cert;
+    /// Further certificates to embed (the chain up to, not including, the root).
+    fn chain(&self) -> &[Cert];
+    /// Signs `message` (SHA-256 is applied by the signer or here).
+    fn sign(&mut self, message: &[u8]) -> Result<Vec<u8>, SignError>;
+}
+
+/// A logged-in token session holding the chosen key.
+pub struct TokenSigner {
+    session: Session,
+    key: ObjectHandle,
+    cert: Cert,
+    chain: Vec<Cert>,
+    algorithm: SignatureAlgorithm,
+    // Keeps the library initialised while the session lives.
+    _pkcs11: Pkcs11,
+}
+
+impl std::fmt::Debug for TokenSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSigner").field("cert", &self.cert.subject_name()).finish_non_exhaustive()
+    }
+}
+
+fn p11(what: &str) -> impl Fn(cryptoki::error::Error) -> SignError + '_ {
+    move |e| SignError::Token(format!("{what}: {e}"))
+}
+
+/// What a token holds, for choosing a certificate.
+#[derive(Debug, Clone)]
+pub struct TokenCertificate {
+    pub token_label: String,
+    pub subject: String,
+    pub fingerprint: String,
+    pub not_after: i64,
+}
+
+fn open(module: &Path) -> Result<Pkcs11, SignError> {
+    let pkcs11 = Pkcs11::new(module).map_err(|e| {
+        SignError::Token(format!(
+            "không nạp được thư viện PKCS#11 / cannot load the PKCS#11 module {}: {e}",
+            module.display()
+        ))
+    })?;
+    pkcs11.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)).map_err(p11("C_Initialize"))?;
+    Ok(pkcs11)
+}
+
+fn certificates(session: &Session) -> Result<Vec<(Cert, Vec<u8>)>, SignError> {
+    let handles =
+        session.find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)]).map_err(p11("C_FindObjects"))?;
+    let mut out = Vec::new();
+    for h in handles {
+        let attrs = session.get_attributes(h, &[AttributeType::Value, AttributeType::Id]).map_err(p11("C_GetAttributeValue"))?;
+        let (mut value, mut id) = (None, Vec::new());
+        for a in attrs {
+            match a {
+                Attribute::Value(v) => value = Some(v),
+                Attribute::Id(i) => id = i,
+                _ => {}
+            }
+        }
+        if let Some(v) = value
+            && let Ok(c) = Cert::from_der(&v)
+        {
+            out.push((c, id));
+        }
+    }
+    Ok(out)
+}
+
+/// Lists the certificates on every token the module sees (no PIN needed).
+pub fn list_certificates(module: &Path) -> Result<Vec<TokenCertificate>, SignError> {
+    let pkcs11 = open(module)?;
+    let mut out = Vec::new();
+    for slot in pkcs11.get_slots_with_token().map_err(p11("C_GetSlotList"))? {
+        let label = pkcs11.get_token_info(slot).map_err(p11("C_GetTokenInfo"))?.label().trim().to_owned();
+        let session = pkcs11.open_ro_session(slot).map_err(p11("C_OpenSession"))?;
+        for (c, _) in certificates(&session)? {
+            out.push(TokenCertificate {
+                token_label: label.clone(),
+                subject: c.subject_name(),
+                fingerprint: c.fingerprint(),
+                not_after: c.validity().1,
+            });
+        }
+    }
+    Ok(out)
+}
+
+impl TokenSigner {
+    /// Logs in to the token labelled `token` (the first with certificates when
+    /// `None`) with `pin` and selects the key of the certificate whose SHA-256
+    /// fingerprint starts with `fingerprint` (the only certificate when `None`).
+    /// `chain` are further certificates to embed (intermediates).
+    pub fn open(
+        module: &Path,
+        token: Option<&str>,
+        pin: &str,
+        fingerprint: Option<&str>,
+        chain: Vec<Cert>,
+    ) -> Result<TokenSigner, SignError> {
+        let pkcs11 = open(module)?;
+        let slots = pkcs11.get_slots_with_token().map_err(p11("C_GetSlotList"))?;
+        let mut candidates = Vec::new();
+        for slot in slots {
+            let label = pkcs11.get_token_info(slot).map_err(p11("C_GetTokenInfo"))?.label().trim().to_owned();
+            if token.is_none_or(|t| t == label) {
+                candidates.push(slot);
+            }
+        }
+        let slot = *candidates.first().ok_or_else(|| {
+            SignError::Token(format!(
+                "không thấy token {} / token {} not found: is it plugged in?",
+                token.unwrap_or("(any)"),
+                token.unwrap_or("(any)")
+            ))
+        })?;
+        let session = pkcs11.open_ro_session(slot).map_err(p11("C_OpenSession"))?;
+        session.login(UserType::User, Some(&AuthPin::from(pin.to_owned()))).map_err(|e| match e {
+            cryptoki::error::Error::Pkcs11(cryptoki::error::RvError::PinIncorrect, _) => SignError::WrongPin,
+            cryptoki::error::Error::Pkcs11(cryptoki::error::RvError::PinLocked, _) => SignError::PinLocked,
+            other => SignError::Token(format!("C_Login: {other}")),
+        })?;
+        let certs = certificates(&session)?;
+        let (cert, id) = match fingerprint {
+            Some(fp) => certs.into_iter().find(|(c, _)| c.fingerprint().starts_with(&fp.to_ascii_lowercase())),
+            None if certs.len() == 1 => certs.into_iter().next(),
+            None => {
+                return Err(SignError::Token(format!(
+                    "token có {} chứng thư, hãy chọn một / the token holds {} certificates: choose one by fingerprint",
+                    certs.len(),
+                    certs.len()
+                )));
+            }
+        }
+        .ok_or_else(|| SignError::Token("không thấy chứng thư / certificate not found on the token".into()))?;
+        let keys = session
+            .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY), Attribute::Id(id)])
+            .map_err(p11("C_FindObjects"))?;
+        let key = *keys.first().ok_or_else(|| {
+            SignError::Token("token không có khoá của chứng thư này / no private key for this certificate".into())
+        })?;
+        let algorithm = cert.key_algorithm()?;
+        Ok(TokenSigner { session, key, cert, chain, algorithm, _pkcs11: pkcs11 })
+    }
+
+    pub fn algorithm(&self) -> SignatureAlgorithm {
+        self.algorithm
+    }
+}
+
+impl Signer for TokenSigner {
+    fn certificate(&self) -> &Cert {
+        &self.cert
+    }
+
+    fn chain(&self) -> &[Cert] {
+        &self.chain
+    }
+
+    fn sign(&mut self, message: &[u8]) -> Result<Vec<u8>, SignError> {
+        let hash = ring::digest::digest(&ring::digest::SHA256, message);
+        match self.algorithm {
+            // CKM_RSA_PKCS over a DigestInfo: the same bytes as CKM_SHA256_RSA_PKCS,
+            // and offered by every token.
+            SignatureAlgorithm::RsaPkcs1Sha256 => self
+                .session
+                .sign(&Mechanism::RsaPkcs, self.key, &digest_info(hash.as_ref()))
+                .map_err(p11("C_Sign")),
+            SignatureAlgorithm::EcdsaP256Sha256 => {
+                let raw = self.session.sign(&Mechanism::Ecdsa, self.key, hash.as_ref()).map_err(p11("C_Sign"))?;
+                Ok(ecdsa_raw_to_der(&raw))
+            }
+        }
+    }
+}
+
+/// PKCS#11 returns ECDSA signatures as r‖s; CMS wants DER SEQUENCE { r, s }.
+fn ecdsa_raw_to_der(raw: &[u8]) -> Vec<u8> {
+    let (r, s) = raw.split_at(raw.len() / 2);
+    let int = |v: &[u8]| {
+        let v: Vec<u8> = v.iter().copied().skip_while(|&b| b == 0).collect();
+        let mut content = if v.first().is_some_and(|b| b & 0x80 != 0) { vec![0] } else { vec![] };
+        content.extend(if v.is_empty() { vec![0] } else { v });
+        crate::cms::tlv(0x02, &content)
+    };
+    crate::cms::seq(&[&int(r), &int(s)])
+}

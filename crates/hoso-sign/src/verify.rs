@@ -1,0 +1,139 @@
+//! Verifying the signatures of a PDF.
+
+use serde::Serialize;
+
+use crate::cert::Cert;
+use crate::cms::parse_signed_data;
+use crate::pdf::signatures;
+use crate::SignError;
+
+/// The overall judgement of one signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Intact, made by a certificate that chains to a trusted root.
+    Valid,
+    /// Intact, but the signer's certificate does not chain to a configured root.
+    Untrusted,
+    /// The signed bytes were changed, or the signature does not verify.
+    Invalid,
+}
+
+/// What was found about one signature.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureReport {
+    pub index: usize,
+    pub signer: String,
+    pub issuer: String,
+    pub time: String,
+    pub sub_filter: String,
+    /// The byte range starts at 0, skips exactly the /Contents string, and ends
+    /// where the update that added it ends.
+    pub byte_range_ok: bool,
+    /// The digest of the signed bytes equals the signed message-digest.
+    pub digest_ok: bool,
+    /// The signature value verifies with the signer's key.
+    pub signature_ok: bool,
+    /// The signer's certificate chains to a configured root.
+    pub chain_ok: bool,
+    /// The certificate was valid at the signing time claimed.
+    pub certificate_valid: bool,
+    /// ESS signing-certificate-v2 present (PAdES baseline).
+    pub pades_attributes: bool,
+    /// Bytes follow the signed range: later incremental updates (e.g. a later signature).
+    pub updated_after: bool,
+    pub verdict: Verdict,
+}
+
+/// Parses `D:YYYYMMDDHHmmSS+07'00'` to Unix seconds.
+fn pdf_time(s: &str) -> Option<i64> {
+    let d = s.strip_prefix("D:")?;
+    let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<u32>().ok();
+    let date = chrono::NaiveDate::from_ymd_opt(n(0..4)? as i32, n(4..6)?, n(6..8)?)?;
+    let time = date.and_hms_opt(n(8..10)?, n(10..12)?, n(12..14)?)?;
+    let offset = match d.get(14..15) {
+        Some("+") | Some("-") => {
+            let secs = (n(15..17)? * 3600 + n(18..20).unwrap_or(0) * 60) as i64;
+            if &d[14..15] == "-" { -secs } else { secs }
+        }
+        _ => 0,
+    };
+    Some(time.and_utc().timestamp() - offset)
+}
+
+/// Checks every signature of `pdf` against `roots`.
+pub fn verify_pdf(pdf: &[u8], roots: &[Cert]) -> Result<Vec<SignatureReport>, SignError> {
+    let found = signatures(pdf)?;
+    let mut out = Vec::new();
+    for (index, sig) in found.into_iter().enumerate() {
+        let [a, b, c, d] = sig.byte_range;
+        let end = c.saturating_add(d);
+        let byte_range_ok = a == 0
+            && b < c
+            && end <= pdf.len()
+            && pdf.get(b) == Some(&b'<')
+            && pdf.get(c - 1) == Some(&b'>')
+            && (end == pdf.len() || pdf[..end].ends_with(b"%%EOF\n") || pdf[..end].ends_with(b"%%EOF"));
+        let updated_after = end < pdf.len();
+        let mut report = SignatureReport {
+            index: index + 1,
+            signer: String::new(),
+            issuer: String::new(),
+            time: sig.time.clone(),
+            sub_filter: sig.sub_filter.clone(),
+            byte_range_ok,
+            digest_ok: false,
+            signature_ok: false,
+            chain_ok: false,
+            certificate_valid: false,
+            pades_attributes: false,
+            updated_after,
+            verdict: Verdict::Invalid,
+        };
+        if let Some(cms) = parse_signed_data(&sig.contents) {
+            report.pades_attributes = cms.has_signing_certificate_v2;
+            if byte_range_ok {
+                let mut signed = pdf[a..b].to_vec();
+                signed.extend_from_slice(&pdf[c..end]);
+                let digest = ring::digest::digest(&ring::digest::SHA256, &signed);
+                report.digest_ok = digest.as_ref() == cms.message_digest.as_slice();
+            }
+            let certs: Vec<Cert> = cms.certificates.iter().filter_map(|c| Cert::from_der(c).ok()).collect();
+            if let Some(signer) = certs.iter().find(|c| {
+                let ids = c.ids();
+                ids.issuer == cms.issuer && ids.serial == cms.serial
+            }) {
+                report.signer = signer.subject_name();
+                report.issuer = signer.issuer_name();
+                if let Some(alg) = cms.algorithm {
+                    report.signature_ok = signer.verify(alg, &cms.signed_attrs, &cms.signature);
+                }
+                if let Some(t) = pdf_time(&sig.time) {
+                    let (from, to) = signer.validity();
+                    report.certificate_valid = from <= t && t <= to;
+                }
+                // Walk up through embedded intermediates to a configured root.
+                let mut current = signer.clone();
+                for _ in 0..8 {
+                    if roots.iter().any(|r| current.issued_by(r) || r.der == current.der) {
+                        report.chain_ok = true;
+                        break;
+                    }
+                    match certs.iter().find(|c| c.der != current.der && current.issued_by(c)) {
+                        Some(next) => current = next.clone(),
+                        None => break,
+                    }
+                }
+            }
+        }
+        report.verdict = if !(report.byte_range_ok && report.digest_ok && report.signature_ok) {
+            Verdict::Invalid
+        } else if report.chain_ok && report.certificate_valid {
+            Verdict::Valid
+        } else {
+            Verdict::Untrusted
+        };
+        out.push(report);
+    }
+    Ok(out)
+}

@@ -1,0 +1,241 @@
+//! Signing with a real PKCS#11 module (SoftHSM2) holding a test CA's leaf key,
+//! judged by independent verifiers: poppler's pdfsig (NSS) and pyHanko, and by
+//! Preflight for PDF/A after signing.
+//!
+//! The token, the CA and the certificates are made in the test with
+//! softhsm2-util, openssl and OpenSC's pkcs11-tool, in a temporary folder.
+
+#![allow(unsafe_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use hoso_imaging::PageClass;
+use hoso_pdf::{DEFAULT_FONT, DocumentMeta, FontFile, PageInput, PdfaPart, TextBox};
+use hoso_sign::{Appearance, Cert, SignError, SignatureInfo, TokenSigner, Verdict, parse_certs, sign_pdf, verify_pdf};
+use image::{DynamicImage, GrayImage, Luma};
+
+const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+const PIN: &str = "123456";
+
+fn run(cmd: &mut Command) -> String {
+    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(o.status.success(), "{cmd:?}: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+struct Pki {
+    dir: PathBuf,
+    conf: PathBuf,
+}
+
+impl Pki {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    fn openssl(&self, args: &[&str]) -> String {
+        run(Command::new("openssl").current_dir(&self.dir).args(args))
+    }
+
+    fn p11(&self, args: &[&str]) -> String {
+        run(Command::new("pkcs11-tool").env("SOFTHSM2_CONF", &self.conf).args(["--module", MODULE]).args(args))
+    }
+
+    /// A leaf signed by the CA, its key on the token under `id`.
+    fn leaf(&self, name: &str, cn: &str, id: &str) {
+        std::fs::write(
+            self.path("leaf.ext"),
+            "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+        )
+        .unwrap();
+        self.openssl(&["req", "-utf8", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", &format!("{name}.key"), "-subj", &format!("/C=VN/O=HoSo Test/CN={cn}"), "-out", &format!("{name}.csr")]);
+        self.openssl(&["x509", "-req", "-in", &format!("{name}.csr"), "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30", "-sha256", "-extfile", "leaf.ext", "-out", &format!("{name}.crt")]);
+        self.openssl(&["pkcs8", "-topk8", "-nocrypt", "-in", &format!("{name}.key"), "-outform", "DER", "-out", &format!("{name}.p8.der")]);
+        self.openssl(&["x509", "-in", &format!("{name}.crt"), "-outform", "DER", "-out", &format!("{name}.crt.der")]);
+        let key = self.path(&format!("{name}.p8.der"));
+        let crt = self.path(&format!("{name}.crt.der"));
+        let login = ["--token-label", "hoso-test", "--login", "--pin", PIN];
+        self.p11(&[&login[..], &["--write-object", key.to_str().unwrap(), "--type", "privkey", "--id", id, "--usage-sign", "--label", "sign"]].concat());
+        self.p11(&[&login[..], &["--write-object", crt.to_str().unwrap(), "--type", "cert", "--id", id, "--label", "sign"]].concat());
+    }
+}
+
+fn setup() -> (tempfile::TempDir, Pki) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_owned();
+    std::fs::create_dir(dir.join("tokens")).unwrap();
+    let conf = dir.join("softhsm2.conf");
+    std::fs::write(&conf, format!("directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n", dir.join("tokens").display())).unwrap();
+    let pki = Pki { dir, conf };
+    std::fs::write(pki.path("ca.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n").unwrap();
+    pki.openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-subj", "/C=VN/O=HoSo Test/CN=HoSo Test Root CA", "-days", "60", "-sha256", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.crt"]);
+    run(Command::new("softhsm2-util").env("SOFTHSM2_CONF", &pki.conf).args(["--init-token", "--free", "--label", "hoso-test", "--so-pin", "12345678", "--pin", PIN]));
+    // Two certificates with keys, both labelled "sign": the certifier's and the
+    // agency's. The signer must be chosen by certificate, not by label.
+    pki.leaf("agency", "UBND phường Sài Gòn", "03");
+    pki.leaf("leaf", "Trần Thị Chứng Thực", "02");
+    (tmp, pki)
+}
+
+fn document() -> Vec<u8> {
+    let font = FontFile::load(Path::new(DEFAULT_FONT)).unwrap();
+    let meta = DocumentMeta {
+        title: "Bản sao".into(),
+        author: "UBND phường Sài Gòn".into(),
+        subject: "Chứng thực bản sao".into(),
+        keywords: "test".into(),
+        language: "vi".into(),
+        created: "2026-11-23T09:00:00+07:00".into(),
+        record_code: "000.00.01.H29-261123-0001".into(),
+        procedure: "2.000815".into(),
+        component: "1 BC".into(),
+        producer: "HoSo Intake test".into(),
+    };
+    hoso_pdf::write_pdfa(
+        2,
+        |_| {
+            Ok(PageInput {
+                image: DynamicImage::ImageLuma8(GrayImage::from_fn(1654, 2339, |x, y| {
+                    Luma([if (200..1400).contains(&x) && (300..340).contains(&y) { 10 } else { 250 }])
+                })),
+                dpi: 200.0,
+                class: PageClass::Bilevel,
+                words: vec![TextBox { text: "Giấy".into(), x: 200, y: 300, w: 300, h: 40, line: 1 }],
+            })
+        },
+        &meta,
+        &font,
+        PdfaPart::One,
+        *b"hoso-sign-test-1",
+    )
+    .unwrap()
+}
+
+fn pdfsig(pki: &Pki, file: &Path) -> String {
+    let db = pki.path("nss");
+    if !db.exists() {
+        std::fs::create_dir(&db).unwrap();
+        let db_arg = format!("sql:{}", db.display());
+        run(Command::new("certutil").args(["-N", "-d", &db_arg, "--empty-password"]));
+        run(Command::new("certutil").args(["-A", "-d", &db_arg, "-n", "ca", "-t", "CT,C,C", "-i"]).arg(pki.path("ca.crt")));
+    }
+    let o = Command::new("pdfsig").arg("-nssdir").arg(format!("sql:{}", db.display())).arg(file).output().unwrap();
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn pyhanko(pki: &Pki, file: &Path) -> (bool, String) {
+    let exe = std::env::var("HOSO_PYHANKO").unwrap_or_else(|_| "pyhanko".into());
+    let o = Command::new(&exe)
+        .args(["sign", "validate", "--trust"])
+        .arg(pki.path("ca.crt"))
+        .args(["--trust-replace", "--pretty-print"])
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("{exe} (pyHanko, installed by scripts/setup): {e}"));
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    (o.status.success(), text)
+}
+
+#[test]
+fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
+    let (_tmp, pki) = setup();
+    // SAFETY: set before the first C_Initialize in this process; the only test
+    // in this binary, so no other thread reads the environment meanwhile.
+    unsafe { std::env::set_var("SOFTHSM2_CONF", &pki.conf) };
+    let font = FontFile::load(Path::new(DEFAULT_FONT)).unwrap();
+    let root = parse_certs(&std::fs::read(pki.path("ca.crt")).unwrap()).unwrap();
+    let leaf = Cert::from_der(&std::fs::read(pki.path("leaf.crt.der")).unwrap()).unwrap();
+    let now = chrono::Utc::now().timestamp();
+
+    // Wrong PIN: a clear error, nothing signed.
+    let err = TokenSigner::open(Path::new(MODULE), Some("hoso-test"), "000000", Some(&leaf.fingerprint()), vec![]).unwrap_err();
+    assert!(matches!(err, SignError::WrongPin), "{err}");
+    // Two certificates on the token and none chosen: refused, not guessed.
+    assert!(TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, None, vec![]).is_err());
+
+    let mut signer =
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&leaf.fingerprint()[..16]), vec![]).unwrap();
+    // A certificate past its validity is refused before anything is signed.
+    let pdf = document();
+    let certifier = SignatureInfo {
+        field: "Certifier".into(),
+        name: "Trần Thị Chứng Thực".into(),
+        reason: "Chứng thực bản sao đúng với bản chính".into(),
+        location: "TP. Hồ Chí Minh".into(),
+        time: chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+            .format("D:%Y%m%d%H%M%S+07'00'")
+            .to_string(),
+    };
+    let statement = Appearance {
+        page: 0,
+        lines: vec![
+            "Chứng thực bản sao đúng với bản chính.".into(),
+            "Số chứng thực: 01 Quyển số: 01/2026-SCT/BS".into(),
+            "Ngày 23 tháng 11 năm 2026".into(),
+            "Công chức tư pháp – hộ tịch".into(),
+            "Trần Thị Chứng Thực".into(),
+        ],
+        size: 10.0,
+        top: false,
+    };
+    let err = sign_pdf(&pdf, &mut signer, &certifier, &statement, &font, now + 400 * 86400).unwrap_err();
+    assert!(matches!(err, SignError::Expired(_)), "{err}");
+
+    let once = sign_pdf(&pdf, &mut signer, &certifier, &statement, &font, now).unwrap();
+    let agency = SignatureInfo { field: "Agency".into(), name: "UBND phường Sài Gòn".into(), ..certifier.clone() };
+    let mark = Appearance {
+        page: 1,
+        lines: vec!["SAO Y".into(), "UBND phường Sài Gòn".into(), "2026-11-23T10:05:00+07:00".into()],
+        size: 10.0,
+        top: true,
+    };
+    drop(signer);
+    let agency_cert = Cert::from_der(&std::fs::read(pki.path("agency.crt.der")).unwrap()).unwrap();
+    let mut signer =
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&agency_cert.fingerprint()), vec![]).unwrap();
+    let twice = sign_pdf(&once, &mut signer, &agency, &mark, &font, now).unwrap();
+    let file = pki.path("signed.pdf");
+    std::fs::write(&file, &twice).unwrap();
+
+    // Our own verifier: two valid signatures, the first followed by an update.
+    let reports = verify_pdf(&twice, &root).unwrap();
+    assert_eq!(reports.len(), 2);
+    for r in &reports {
+        assert_eq!(r.verdict, Verdict::Valid, "{r:?}");
+        assert!(r.pades_attributes && r.sub_filter == "ETSI.CAdES.detached", "{r:?}");
+    }
+    assert!(reports[0].signer.contains("Trần Thị Chứng Thực") && reports[1].signer.contains("UBND phường Sài Gòn"));
+    assert!(reports[0].updated_after && !reports[1].updated_after);
+    assert!(verify_pdf(&twice, &[]).unwrap().iter().all(|r| r.verdict == Verdict::Untrusted));
+
+    // pdfsig (poppler + NSS) and pyHanko agree.
+    let sig = pdfsig(&pki, &file);
+    assert_eq!(sig.matches("Signature is Valid.").count(), 2, "{sig}");
+    assert_eq!(sig.matches("Certificate is Trusted.").count(), 2, "{sig}");
+    assert!(sig.contains("ETSI.CAdES.detached"), "{sig}");
+    let (ok, text) = pyhanko(&pki, &file);
+    assert!(ok && text.contains("judged VALID"), "{text}");
+
+    // Still PDF/A after signing.
+    let pf = Command::new("java")
+        .args(["-cp", "/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/fontbox2.jar:/usr/share/java/xmpbox.jar:/usr/share/java/commons-logging.jar:/usr/share/java/javax.activation.jar:/usr/share/java/jaxb-api.jar", "org.apache.pdfbox.preflight.Validator_A1b"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let verdict = String::from_utf8_lossy(&pf.stdout).into_owned();
+    assert!(verdict.contains("is a valid PDF/A-1b file"), "{verdict}");
+
+    // One flipped byte inside the signed range: every verifier says so.
+    let mut tampered = twice.clone();
+    let at = tampered.windows(4).position(|w| w == b"/Im1").unwrap() + 2;
+    tampered[at] ^= 0x01;
+    let bad = pki.path("tampered.pdf");
+    std::fs::write(&bad, &tampered).unwrap();
+    assert!(verify_pdf(&tampered, &root).unwrap().iter().all(|r| r.verdict == Verdict::Invalid));
+    let sig = pdfsig(&pki, &bad);
+    assert!(sig.contains("Digest Mismatch") && !sig.contains("Signature is Valid."), "{sig}");
+    let (ok, text) = pyhanko(&pki, &bad);
+    assert!(!ok && !text.contains("judged VALID"), "{text}");
+}
