@@ -142,6 +142,43 @@ enum Command {
         /// Target folder.
         dir: PathBuf,
     },
+    /// Chứng thực bản sao điện tử / certify copies with the token: statement and
+    /// number from the certification book, certifier's signature, then the agency's.
+    Certify {
+        /// Record code or id.
+        record: String,
+        /// Certifier's full name, as printed in the statement.
+        #[arg(long)]
+        name: String,
+        /// Certifier's title.
+        #[arg(long, default_value = "Người thực hiện chứng thực")]
+        title: String,
+        /// Fingerprint (SHA-256, or its start) of the certifier's certificate on the token.
+        #[arg(long)]
+        certificate: Option<String>,
+        /// Component to certify (repeatable); those the procedure marks by default.
+        #[arg(long = "component")]
+        components: Vec<u16>,
+        /// Environment variable holding the token PIN (never a command-line argument).
+        #[arg(long, default_value = "HOSO_PIN")]
+        pin_env: String,
+    },
+    /// Kiểm tra chữ ký / verify the signatures of a PDF (exit 4 unless all are valid).
+    Verify {
+        /// The PDF file.
+        file: PathBuf,
+        /// PEM file of trusted roots; `trust_roots` from config by default.
+        #[arg(long)]
+        roots: Option<PathBuf>,
+    },
+    /// Sổ chứng thực / the certification book of a year.
+    Book {
+        /// Year; the current one by default.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Chứng thư trên token / certificates on the signing tokens.
+    Tokens,
     /// Thẻ căn cước / identity cards.
     #[command(subcommand)]
     Card(CardCmd),
@@ -364,6 +401,36 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.process(&open(g)?.process(workers)?);
         }
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),
+        Command::Certify { record, name, title, certificate, components, pin_env } => {
+            let pin = std::env::var(&pin_env).map_err(|_| {
+                anyhow::anyhow!("chưa có mã PIN / no PIN: put it in the environment variable {pin_env}")
+            })?;
+            let req = hoso_core::CertifyRequest {
+                pin,
+                certifier_name: name,
+                certifier_title: title,
+                certificate,
+                components: (!components.is_empty()).then_some(components),
+            };
+            out.certify(&open(g)?.certify(&record, &req)?);
+        }
+        Command::Verify { file, roots } => {
+            let reports = open(g)?.verify_file(&file, roots.as_deref())?;
+            out.verify(&reports);
+            if reports.is_empty() || reports.iter().any(|r| r.verdict != hoso_sign::Verdict::Valid) {
+                return Ok(ExitCode::from(4));
+            }
+        }
+        Command::Book { year } => {
+            let app = open(g)?;
+            let year =
+                year.unwrap_or_else(|| hoso_core::now().format("%Y").to_string().parse().unwrap_or(2026));
+            out.book(&app.store().book(year)?);
+        }
+        Command::Tokens => {
+            let app = open(g)?;
+            out.tokens(&hoso_sign::list_certificates(&app.config().pkcs11_module)?);
+        }
         Command::Export { record, dir } => out.export(&open(g)?.export(&record, &dir)?),
         Command::Build { record, pdfa_part } => {
             let part = if pdfa_part == 1 { hoso_pdf::PdfaPart::One } else { hoso_pdf::PdfaPart::Two };

@@ -366,6 +366,107 @@ impl Out {
         }
     }
 
+    pub fn certify(&self, r: &hoso_core::CertifyReport) {
+        if self.json(r) {
+            return;
+        }
+        println!("{} {}:", self.t("Đã chứng thực hồ sơ", "Certified record"), r.record);
+        for c in &r.copies {
+            println!(
+                "  {} {}: {} {:02}, {} {} ({} KB)",
+                self.t("thành phần", "component"),
+                c.component,
+                self.t("số chứng thực", "certification no."),
+                c.number,
+                self.t("quyển", "book"),
+                c.book,
+                c.bytes / 1024
+            );
+        }
+    }
+
+    pub fn verify(&self, reports: &[hoso_sign::SignatureReport]) {
+        if self.json(&reports) {
+            return;
+        }
+        if reports.is_empty() {
+            println!("{}", self.t("Tệp không có chữ ký số.", "The file has no digital signature."));
+        }
+        let yes_no = |b: bool| if b { self.t("đạt", "ok") } else { self.t("KHÔNG ĐẠT", "FAILED") };
+        for r in reports {
+            let verdict = match r.verdict {
+                hoso_sign::Verdict::Valid => self.t("HỢP LỆ", "VALID"),
+                hoso_sign::Verdict::Untrusted => self.t(
+                    "CHƯA TIN CẬY (không lên được chứng thư gốc)",
+                    "UNTRUSTED (no chain to a trusted root)",
+                ),
+                hoso_sign::Verdict::Invalid => self.t(
+                    "KHÔNG HỢP LỆ (tệp đã bị sửa hoặc chữ ký sai)",
+                    "INVALID (file altered or signature wrong)",
+                ),
+            };
+            println!("{} {}: {verdict}", self.t("Chữ ký", "Signature"), r.index);
+            println!("  {}: {}", self.t("người ký", "signer"), r.signer);
+            println!("  {}: {}", self.t("đơn vị cấp", "issuer"), r.issuer);
+            println!("  {}: {}", self.t("thời điểm ký", "signing time"), r.time);
+            println!("  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
+            println!("  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
+            println!("  {}: {}", self.t("giá trị chữ ký", "signature value"), yes_no(r.signature_ok));
+            println!("  {}: {}", self.t("chuỗi chứng thư", "certificate chain"), yes_no(r.chain_ok));
+            println!(
+                "  {}: {}",
+                self.t("chứng thư còn hiệu lực khi ký", "certificate valid when signed"),
+                yes_no(r.certificate_valid)
+            );
+            if r.updated_after {
+                println!(
+                    "  {}",
+                    self.t(
+                        "có nội dung thêm sau chữ ký này (ví dụ chữ ký tiếp theo)",
+                        "content was added after this signature (e.g. a later signature)"
+                    )
+                );
+            }
+        }
+    }
+
+    pub fn book(&self, entries: &[hoso_store::BookEntry]) {
+        if self.json(&entries) {
+            return;
+        }
+        for e in entries {
+            let status = match (&e.document_id, &e.void_reason) {
+                (_, Some(reason)) => format!("{}: {reason}", self.t("huỷ", "void")),
+                (Some(d), None) => format!("{} {d}", self.t("tài liệu", "document")),
+                (None, None) => self.t("đang ký", "signing").to_owned(),
+            };
+            println!(
+                "{:>4}  {}  {}  {}.{}  {} {}  {}  {status}",
+                e.number,
+                e.book,
+                &e.created_at[..10],
+                e.record,
+                e.component,
+                e.pages,
+                self.t("trang", "pages"),
+                e.certifier
+            );
+        }
+    }
+
+    pub fn tokens(&self, certs: &[hoso_sign::TokenCertificate]) {
+        let rows: Vec<_> = certs
+            .iter()
+            .map(|c| serde_json::json!({ "token": c.token_label, "subject": c.subject, "fingerprint": c.fingerprint, "not_after": c.not_after }))
+            .collect();
+        if self.json(&rows) {
+            return;
+        }
+        for c in certs {
+            println!("{}  {}  {}", c.token_label, &c.fingerprint[..16], c.subject);
+        }
+    }
+
     pub fn procedures(&self, c: &Catalogue) {
         if self.json(c) {
             return;

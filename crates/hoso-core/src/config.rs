@@ -39,6 +39,16 @@ pub struct FileConfig {
     pub agency: Option<String>,
     /// The TrueType font embedded in documents (Vietnamese glyphs needed).
     pub font: Option<PathBuf>,
+    /// The PKCS#11 module of the signing tokens (the CA's driver, OpenSC's
+    /// `opensc-pkcs11.so`, SoftHSM2 in tests).
+    pub pkcs11_module: Option<PathBuf>,
+    /// Token label; the first token with certificates when absent.
+    pub token_label: Option<String>,
+    /// SHA-256 fingerprint (or its start) of the agency's certificate, which
+    /// signs the digitised-copy mark ("SAO Y") on every certified copy.
+    pub agency_certificate: Option<String>,
+    /// PEM file of the root certificates signatures are checked against.
+    pub trust_roots: Option<PathBuf>,
 }
 
 impl FileConfig {
@@ -53,6 +63,10 @@ impl FileConfig {
             scanner,
             agency,
             font,
+            pkcs11_module,
+            token_label,
+            agency_certificate,
+            trust_roots,
         } = other;
         self.data_dir = data_dir.or(self.data_dir.take());
         self.unit = unit.or(self.unit.take());
@@ -63,6 +77,10 @@ impl FileConfig {
         self.scanner = scanner.or(self.scanner.take());
         self.agency = agency.or(self.agency.take());
         self.font = font.or(self.font.take());
+        self.pkcs11_module = pkcs11_module.or(self.pkcs11_module.take());
+        self.token_label = token_label.or(self.token_label.take());
+        self.agency_certificate = agency_certificate.or(self.agency_certificate.take());
+        self.trust_roots = trust_roots.or(self.trust_roots.take());
     }
 }
 
@@ -96,6 +114,11 @@ pub struct Config {
     pub agency: Option<String>,
     /// Font embedded in documents.
     pub font: PathBuf,
+    /// PKCS#11 module of the signing tokens.
+    pub pkcs11_module: PathBuf,
+    pub token_label: Option<String>,
+    pub agency_certificate: Option<String>,
+    pub trust_roots: Option<PathBuf>,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -208,6 +231,12 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         scanner: merged.scanner,
         agency: merged.agency,
         font: merged.font.unwrap_or_else(|| PathBuf::from(hoso_pdf::DEFAULT_FONT)),
+        pkcs11_module: merged
+            .pkcs11_module
+            .unwrap_or_else(|| PathBuf::from("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so")),
+        token_label: merged.token_label,
+        agency_certificate: merged.agency_certificate,
+        trust_roots: merged.trust_roots,
         files,
     })
 }

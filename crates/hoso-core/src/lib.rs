@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod build;
+mod certify;
 pub mod config;
 mod export;
 mod import;
@@ -28,6 +29,7 @@ use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
 pub use build::{BuildReport, BuiltDocument};
+pub use certify::{CertifiedCopy, CertifyReport, CertifyRequest};
 pub use export::ExportReport;
 pub use hoso_store::audit::Verification as AuditVerification;
 pub use hoso_store::{CheckReport, PageText, RecordSummary};

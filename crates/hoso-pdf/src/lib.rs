@@ -142,8 +142,10 @@ fn pack_bits(w: u32, h: u32, ink: impl Fn(u32, u32) -> bool) -> Vec<u8> {
 fn encode_layers(img: &DynamicImage, class: PageClass, dpi: f32, page: usize) -> Result<Layers, PdfError> {
     let (w, h) = (img.width(), img.height());
     if class == PageClass::Bilevel {
-        let gray = img.to_luma8();
-        let t = otsu(&gray);
+        // Thresholded after flattening, so an edge shadow or uneven light does not
+        // turn into a black band; a nearly blank page stays blank.
+        let gray = hoso_imaging::ocr_gray(img);
+        let t = otsu(&gray).min(160);
         let data = pack_bits(w, h, |x, y| gray.get_pixel(x, y).0[0] <= t);
         return Ok(Layers::Bilevel(Raster {
             data,
@@ -483,7 +485,12 @@ pub struct FontRefs {
 /// Writes the font objects for the glyphs `fonts` used: a Type0 font over a
 /// CIDFontType2 subset (Identity-H, CIDToGIDMap Identity, widths, CIDSet,
 /// ToUnicode), as PDF/A-1 and -2 require. `tag` is the six-letter subset tag.
-pub fn write_font(chunk: &mut pdf_writer::Chunk, fonts: &FontUse, refs: FontRefs, tag: &str) -> Result<(), PdfError> {
+pub fn write_font(
+    chunk: &mut pdf_writer::Chunk,
+    fonts: &FontUse,
+    refs: FontRefs,
+    tag: &str,
+) -> Result<(), PdfError> {
     let font = fonts.font();
     let base_font = format!("{tag}+{}", font.name);
     chunk

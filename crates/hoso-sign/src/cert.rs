@@ -101,7 +101,11 @@ impl Cert {
 
     /// SHA-256 of the DER, hex: how people and the config name a certificate.
     pub fn fingerprint(&self) -> String {
-        ring::digest::digest(&ring::digest::SHA256, &self.der).as_ref().iter().map(|b| format!("{b:02x}")).collect()
+        ring::digest::digest(&ring::digest::SHA256, &self.der)
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
@@ -113,8 +117,11 @@ pub fn parse_certs(bytes: &[u8]) -> Result<Vec<Cert>, SignError> {
     }
     let mut out = Vec::new();
     for block in text.split("-----BEGIN CERTIFICATE-----").skip(1) {
-        let b64: String = block.split("-----END CERTIFICATE-----").next().unwrap_or("").split_whitespace().collect();
-        out.push(Cert::from_der(&base64_decode(&b64).ok_or_else(|| SignError::Certificate("bad PEM".into()))?)?);
+        let b64: String =
+            block.split("-----END CERTIFICATE-----").next().unwrap_or("").split_whitespace().collect();
+        out.push(Cert::from_der(
+            &base64_decode(&b64).ok_or_else(|| SignError::Certificate("bad PEM".into()))?,
+        )?);
     }
     Ok(out)
 }

@@ -130,13 +130,8 @@ pub fn signed_data(
     let refs: Vec<&[u8]> = signer_info_parts.iter().map(Vec::as_slice).collect();
     let signer_info = seq(&refs);
     let certs = tlv(0xA0, &certificates.concat());
-    let signed = seq(&[
-        &integer(1),
-        &set(&[&sha256_alg()]),
-        &seq(&[&oid(OID_DATA)]),
-        &certs,
-        &set(&[&signer_info]),
-    ]);
+    let signed =
+        seq(&[&integer(1), &set(&[&sha256_alg()]), &seq(&[&oid(OID_DATA)]), &certs, &set(&[&signer_info])]);
     seq(&[&oid(OID_SIGNED_DATA), &tlv(0xA0, &signed)])
 }
 
@@ -146,7 +141,10 @@ mod tests {
 
     #[test]
     fn oids_and_lengths_encode_as_der() {
-        assert_eq!(oid("1.2.840.113549.1.7.2"), [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
+        assert_eq!(
+            oid("1.2.840.113549.1.7.2"),
+            [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]
+        );
         assert_eq!(oid("2.16.840.1.101.3.4.2.1")[..4], [0x06, 0x09, 0x60, 0x86]);
         let long = tlv(0x04, &[0u8; 300]);
         assert_eq!(long[..4], [0x04, 0x82, 0x01, 0x2c]);

@@ -33,7 +33,9 @@ pub enum SignError {
     Token(String),
     #[error("sai mã PIN / wrong PIN")]
     WrongPin,
-    #[error("mã PIN đã bị khoá, liên hệ nhà cung cấp chứng thư / the PIN is locked: contact the certificate provider")]
+    #[error(
+        "mã PIN đã bị khoá, liên hệ nhà cung cấp chứng thư / the PIN is locked: contact the certificate provider"
+    )]
     PinLocked,
     #[error("chứng thư số: {0} / certificate: {0}")]
     Certificate(String),

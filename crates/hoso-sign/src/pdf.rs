@@ -113,7 +113,8 @@ impl<'a> Parsed<'a> {
     pub(crate) fn new(bytes: &'a [u8]) -> Result<Parsed<'a>, SignError> {
         let sx = find_last(bytes, b"startxref").ok_or_else(|| bad("no startxref"))?;
         let tail = std::str::from_utf8(&bytes[sx + 9..]).map_err(|_| bad("startxref"))?;
-        let last_xref: usize = tail.split_whitespace().next().and_then(|t| t.parse().ok()).ok_or_else(|| bad("startxref"))?;
+        let last_xref: usize =
+            tail.split_whitespace().next().and_then(|t| t.parse().ok()).ok_or_else(|| bad("startxref"))?;
         let mut offsets = BTreeMap::new();
         let mut trailer_first: Option<String> = None;
         let mut at = Some(last_xref);
@@ -126,13 +127,17 @@ impl<'a> Parsed<'a> {
             let mut lines = table.lines().map(str::trim).filter(|l| !l.is_empty());
             while let Some(header) = lines.next() {
                 let mut h = header.split_whitespace();
-                let (Some(start), Some(count)) = (h.next().and_then(|v| v.parse::<u32>().ok()), h.next().and_then(|v| v.parse::<u32>().ok())) else {
+                let (Some(start), Some(count)) = (
+                    h.next().and_then(|v| v.parse::<u32>().ok()),
+                    h.next().and_then(|v| v.parse::<u32>().ok()),
+                ) else {
                     return Err(bad(format!("xref subsection {header:?}")));
                 };
                 for k in 0..count {
                     let entry = lines.next().ok_or_else(|| bad("short xref"))?;
                     let mut e = entry.split_whitespace();
-                    let off: usize = e.next().and_then(|v| v.parse().ok()).ok_or_else(|| bad("xref entry"))?;
+                    let off: usize =
+                        e.next().and_then(|v| v.parse().ok()).ok_or_else(|| bad("xref entry"))?;
                     let kind = e.nth(1).unwrap_or("f");
                     if kind == "n" {
                         offsets.entry(start + k).or_insert(off);
@@ -161,9 +166,12 @@ impl<'a> Parsed<'a> {
     /// The dictionary text of object `num` (streams are not needed here).
     pub(crate) fn dict(&self, num: u32) -> Result<String, SignError> {
         let off = *self.offsets.get(&num).ok_or_else(|| bad(format!("object {num} missing")))?;
-        let start = find_from(self.bytes, off, b"<<").ok_or_else(|| bad(format!("object {num}: no dictionary")))?;
-        let text = String::from_utf8_lossy(&self.bytes[start..(start + 64 * 1024).min(self.bytes.len())]).into_owned();
-        let end = matching_dict_end(&text).ok_or_else(|| bad(format!("object {num}: unterminated dictionary")))?;
+        let start =
+            find_from(self.bytes, off, b"<<").ok_or_else(|| bad(format!("object {num}: no dictionary")))?;
+        let text = String::from_utf8_lossy(&self.bytes[start..(start + 64 * 1024).min(self.bytes.len())])
+            .into_owned();
+        let end =
+            matching_dict_end(&text).ok_or_else(|| bad(format!("object {num}: unterminated dictionary")))?;
         Ok(text[..end].to_owned())
     }
 
@@ -192,9 +200,7 @@ fn with_entry(dict: &str, key: &str, value: &str, append_to_array: bool) -> Stri
     let pat = format!("/{key}");
     if let Some(pos) = body.find(&pat) {
         let after = pos + pat.len();
-        if append_to_array
-            && let Some(close) = body[after..].find(']')
-        {
+        if append_to_array && let Some(close) = body[after..].find(']') {
             let close = after + close;
             return format!("<<{} {value}{}>>", &body[..close], &body[close..]);
         }
@@ -252,7 +258,10 @@ impl Prepared {
     pub fn finish(mut self, cms: &[u8]) -> Result<Vec<u8>, SignError> {
         let hex: String = cms.iter().map(|b| format!("{b:02X}")).collect();
         if hex.len() > self.contents_end - self.contents_start - 2 {
-            return Err(bad(format!("signature of {} bytes does not fit the reserved {CONTENTS_RESERVED}", cms.len())));
+            return Err(bad(format!(
+                "signature of {} bytes does not fit the reserved {CONTENTS_RESERVED}",
+                cms.len()
+            )));
         }
         let at = self.contents_start + 1;
         self.bytes[at..at + hex.len()].copy_from_slice(hex.as_bytes());
@@ -261,10 +270,17 @@ impl Prepared {
 }
 
 /// Appends an empty signature field with its appearance to `pdf`.
-pub fn prepare(pdf: &[u8], info: &SignatureInfo, look: &Appearance, font: &FontFile) -> Result<Prepared, SignError> {
+pub fn prepare(
+    pdf: &[u8],
+    info: &SignatureInfo,
+    look: &Appearance,
+    font: &FontFile,
+) -> Result<Prepared, SignError> {
     let parsed = Parsed::new(pdf)?;
     let pages = parsed.pages()?;
-    let page = if look.page == 0 { *pages.last().ok_or_else(|| bad("no pages"))? } else {
+    let page = if look.page == 0 {
+        *pages.last().ok_or_else(|| bad("no pages"))?
+    } else {
         *pages.get(look.page - 1).ok_or_else(|| bad(format!("no page {}", look.page)))?
     };
     let (pw, ph) = parsed.page_size(page)?;
@@ -324,11 +340,23 @@ pub fn prepare(pdf: &[u8], info: &SignatureInfo, look: &Appearance, font: &FontF
     }
     push(ap, c);
     let mut c = Chunk::new();
-    write_font(&mut c, &fonts, font_refs, &subset_tag(&ring::digest::digest(&ring::digest::SHA256, info.field.as_bytes()).as_ref()[..6]))
-        .map_err(|e| bad(e.to_string()))?;
+    write_font(
+        &mut c,
+        &fonts,
+        font_refs,
+        &subset_tag(&ring::digest::digest(&ring::digest::SHA256, info.field.as_bytes()).as_ref()[..6]),
+    )
+    .map_err(|e| bad(e.to_string()))?;
     // The font chunk holds six objects: split it at each "N 0 obj".
     let font_bytes = c.as_bytes().to_vec();
-    for r in [font_refs.type0, font_refs.cid_font, font_refs.descriptor, font_refs.file, font_refs.to_unicode, font_refs.cid_set] {
+    for r in [
+        font_refs.type0,
+        font_refs.cid_font,
+        font_refs.descriptor,
+        font_refs.file,
+        font_refs.to_unicode,
+        font_refs.cid_set,
+    ] {
         let head = format!("{} 0 obj", r.get());
         let start = find_from(&font_bytes, 0, head.as_bytes()).ok_or_else(|| bad("font object"))?;
         let end = find_from(&font_bytes, start, b"endobj").ok_or_else(|| bad("font object"))? + 6;
@@ -365,7 +393,10 @@ pub fn prepare(pdf: &[u8], info: &SignatureInfo, look: &Appearance, font: &FontF
         Some(n) => with_entry(&parsed.dict(n)?, "Fields", &format!("{} 0 R", widget.get()), true),
         None => format!("<< /Fields [{} 0 R] /SigFlags 3 >>", widget.get()),
     };
-    objects.push((acroform.get() as u32, format!("{} 0 obj\n{form_dict}\nendobj\n", acroform.get()).into_bytes()));
+    objects.push((
+        acroform.get() as u32,
+        format!("{} 0 obj\n{form_dict}\nendobj\n", acroform.get()).into_bytes(),
+    ));
     if existing_form.is_none() {
         let root = with_entry(&root_dict, "AcroForm", &format!("{} 0 R", acroform.get()), false);
         objects.push((parsed.root, format!("{} 0 obj\n{root}\nendobj\n", parsed.root).into_bytes()));
@@ -448,8 +479,11 @@ pub fn signatures(pdf: &[u8]) -> Result<Vec<FoundSignature>, SignError> {
     let mut from = 0;
     while let Some(at) = find_from(pdf, from, b"/Type /Sig ") {
         from = at + 10;
-        let start = pdf[..at].windows(2).rposition(|w| w == b"<<").ok_or_else(|| bad("signature dictionary"))?;
-        let text = String::from_utf8_lossy(&pdf[start..(start + CONTENTS_RESERVED * 2 + 4096).min(pdf.len())]).into_owned();
+        let start =
+            pdf[..at].windows(2).rposition(|w| w == b"<<").ok_or_else(|| bad("signature dictionary"))?;
+        let text =
+            String::from_utf8_lossy(&pdf[start..(start + CONTENTS_RESERVED * 2 + 4096).min(pdf.len())])
+                .into_owned();
         let end = matching_dict_end(&text).ok_or_else(|| bad("signature dictionary"))?;
         let dict = &text[..end];
         let range: Vec<usize> = dict_value(dict, "ByteRange")
@@ -460,10 +494,17 @@ pub fn signatures(pdf: &[u8]) -> Result<Vec<FoundSignature>, SignError> {
             .collect();
         let [a, b, c, d] = range.as_slice() else { return Err(bad("/ByteRange")) };
         let hex = dict_value(dict, "Contents").ok_or_else(|| bad("/Contents"))?.trim_matches(['<', '>']);
-        let contents: Vec<u8> = (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
+        let contents: Vec<u8> =
+            (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
         let time = dict_value(dict, "M").unwrap_or("").trim_matches(['(', ')']).to_owned();
         let sub_filter = dict_value(dict, "SubFilter").unwrap_or("").trim_start_matches('/').to_owned();
-        out.push(FoundSignature { field: String::new(), byte_range: [*a, *b, *c, *d], contents, time, sub_filter });
+        out.push(FoundSignature {
+            field: String::new(),
+            byte_range: [*a, *b, *c, *d],
+            contents,
+            time,
+            sub_filter,
+        });
     }
     Ok(out)
 }
@@ -474,9 +515,15 @@ mod tests {
 
     #[test]
     fn dictionary_edits() {
-        assert_eq!(dict_value("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>", "MediaBox"), Some("[0 0 595 842]"));
+        assert_eq!(
+            dict_value("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>", "MediaBox"),
+            Some("[0 0 595 842]")
+        );
         assert_eq!(dict_value("<< /Prev 123 /Pre 4 >>", "Pre"), Some("4"));
-        assert_eq!(dict_value("<< /SubFilter /ETSI.CAdES.detached /M (D:2026) >>", "SubFilter"), Some("/ETSI.CAdES.detached"));
+        assert_eq!(
+            dict_value("<< /SubFilter /ETSI.CAdES.detached /M (D:2026) >>", "SubFilter"),
+            Some("/ETSI.CAdES.detached")
+        );
         assert_eq!(dict_value("<< /SubFilter /ETSI.CAdES.detached /M (D:2026) >>", "M"), Some("(D:2026)"));
         let d = with_entry("<< /Type /Page >>", "Annots", "9 0 R", true);
         assert_eq!(d, "<< /Type /Page /Annots [9 0 R]>>");

@@ -58,7 +58,14 @@ pub struct TokenCertificate {
     pub not_after: i64,
 }
 
+/// One initialised context per module for the whole process: PKCS#11 allows a
+/// single C_Initialize per library, and every signer of the process shares it.
 fn open(module: &Path) -> Result<Pkcs11, SignError> {
+    static CONTEXTS: std::sync::Mutex<Vec<(std::path::PathBuf, Pkcs11)>> = std::sync::Mutex::new(Vec::new());
+    let mut contexts = CONTEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = contexts.iter().find(|(m, _)| m == module) {
+        return Ok(p.clone());
+    }
     let pkcs11 = Pkcs11::new(module).map_err(|e| {
         SignError::Token(format!(
             "không nạp được thư viện PKCS#11 / cannot load the PKCS#11 module {}: {e}",
@@ -66,6 +73,7 @@ fn open(module: &Path) -> Result<Pkcs11, SignError> {
         ))
     })?;
     pkcs11.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)).map_err(p11("C_Initialize"))?;
+    contexts.push((module.to_owned(), pkcs11.clone()));
     Ok(pkcs11)
 }
 
@@ -74,7 +82,9 @@ fn certificates(session: &Session) -> Result<Vec<(Cert, Vec<u8>)>, SignError> {
         session.find_objects(&[Attribute::Class(ObjectClass::CERTIFICATE)]).map_err(p11("C_FindObjects"))?;
     let mut out = Vec::new();
     for h in handles {
-        let attrs = session.get_attributes(h, &[AttributeType::Value, AttributeType::Id]).map_err(p11("C_GetAttributeValue"))?;
+        let attrs = session
+            .get_attributes(h, &[AttributeType::Value, AttributeType::Id])
+            .map_err(p11("C_GetAttributeValue"))?;
         let (mut value, mut id) = (None, Vec::new());
         for a in attrs {
             match a {
@@ -140,7 +150,13 @@ impl TokenSigner {
             ))
         })?;
         let session = pkcs11.open_ro_session(slot).map_err(p11("C_OpenSession"))?;
-        session.login(UserType::User, Some(&AuthPin::from(pin.to_owned()))).map_err(|e| match e {
+        // Login is per token and application: a second session (the agency key
+        // next to the certifier's) finds the user already logged in.
+        match session.login(UserType::User, Some(&AuthPin::from(pin.to_owned()))) {
+            Err(cryptoki::error::Error::Pkcs11(cryptoki::error::RvError::UserAlreadyLoggedIn, _)) => Ok(()),
+            other => other,
+        }
+        .map_err(|e| match e {
             cryptoki::error::Error::Pkcs11(cryptoki::error::RvError::PinIncorrect, _) => SignError::WrongPin,
             cryptoki::error::Error::Pkcs11(cryptoki::error::RvError::PinLocked, _) => SignError::PinLocked,
             other => SignError::Token(format!("C_Login: {other}")),
@@ -162,7 +178,9 @@ impl TokenSigner {
             .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY), Attribute::Id(id)])
             .map_err(p11("C_FindObjects"))?;
         let key = *keys.first().ok_or_else(|| {
-            SignError::Token("token không có khoá của chứng thư này / no private key for this certificate".into())
+            SignError::Token(
+                "token không có khoá của chứng thư này / no private key for this certificate".into(),
+            )
         })?;
         let algorithm = cert.key_algorithm()?;
         Ok(TokenSigner { session, key, cert, chain, algorithm, _pkcs11: pkcs11 })
@@ -192,7 +210,8 @@ impl Signer for TokenSigner {
                 .sign(&Mechanism::RsaPkcs, self.key, &digest_info(hash.as_ref()))
                 .map_err(p11("C_Sign")),
             SignatureAlgorithm::EcdsaP256Sha256 => {
-                let raw = self.session.sign(&Mechanism::Ecdsa, self.key, hash.as_ref()).map_err(p11("C_Sign"))?;
+                let raw =
+                    self.session.sign(&Mechanism::Ecdsa, self.key, hash.as_ref()).map_err(p11("C_Sign"))?;
                 Ok(ecdsa_raw_to_der(&raw))
             }
         }

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
+use crate::SignError;
 use crate::cert::Cert;
 use crate::cms::parse_signed_data;
 use crate::pdf::signatures;
-use crate::SignError;
 
 /// The overall judgement of one signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -2,8 +2,9 @@
 //! judged by independent verifiers: poppler's pdfsig (NSS) and pyHanko, and by
 //! Preflight for PDF/A after signing.
 //!
-//! The token, the CA and the certificates are made in the test with
-//! softhsm2-util, openssl and OpenSC's pkcs11-tool, in a temporary folder.
+//! The token, the CA and the certificates are made for the test by
+//! scripts/test-pki (softhsm2-util, openssl, OpenSC's pkcs11-tool) in a
+//! temporary folder.
 
 #![allow(unsafe_code)]
 
@@ -12,7 +13,9 @@ use std::process::Command;
 
 use hoso_imaging::PageClass;
 use hoso_pdf::{DEFAULT_FONT, DocumentMeta, FontFile, PageInput, PdfaPart, TextBox};
-use hoso_sign::{Appearance, Cert, SignError, SignatureInfo, TokenSigner, Verdict, parse_certs, sign_pdf, verify_pdf};
+use hoso_sign::{
+    Appearance, Cert, SignError, SignatureInfo, TokenSigner, Verdict, parse_certs, sign_pdf, verify_pdf,
+};
 use image::{DynamicImage, GrayImage, Luma};
 
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
@@ -20,7 +23,12 @@ const PIN: &str = "123456";
 
 fn run(cmd: &mut Command) -> String {
     let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(o.status.success(), "{cmd:?}: {}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{cmd:?}: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
@@ -33,48 +41,15 @@ impl Pki {
     fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
-
-    fn openssl(&self, args: &[&str]) -> String {
-        run(Command::new("openssl").current_dir(&self.dir).args(args))
-    }
-
-    fn p11(&self, args: &[&str]) -> String {
-        run(Command::new("pkcs11-tool").env("SOFTHSM2_CONF", &self.conf).args(["--module", MODULE]).args(args))
-    }
-
-    /// A leaf signed by the CA, its key on the token under `id`.
-    fn leaf(&self, name: &str, cn: &str, id: &str) {
-        std::fs::write(
-            self.path("leaf.ext"),
-            "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
-        )
-        .unwrap();
-        self.openssl(&["req", "-utf8", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", &format!("{name}.key"), "-subj", &format!("/C=VN/O=HoSo Test/CN={cn}"), "-out", &format!("{name}.csr")]);
-        self.openssl(&["x509", "-req", "-in", &format!("{name}.csr"), "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30", "-sha256", "-extfile", "leaf.ext", "-out", &format!("{name}.crt")]);
-        self.openssl(&["pkcs8", "-topk8", "-nocrypt", "-in", &format!("{name}.key"), "-outform", "DER", "-out", &format!("{name}.p8.der")]);
-        self.openssl(&["x509", "-in", &format!("{name}.crt"), "-outform", "DER", "-out", &format!("{name}.crt.der")]);
-        let key = self.path(&format!("{name}.p8.der"));
-        let crt = self.path(&format!("{name}.crt.der"));
-        let login = ["--token-label", "hoso-test", "--login", "--pin", PIN];
-        self.p11(&[&login[..], &["--write-object", key.to_str().unwrap(), "--type", "privkey", "--id", id, "--usage-sign", "--label", "sign"]].concat());
-        self.p11(&[&login[..], &["--write-object", crt.to_str().unwrap(), "--type", "cert", "--id", id, "--label", "sign"]].concat());
-    }
 }
 
+/// The token and certificates of scripts/test-pki: a certifier and an agency
+/// key, both labelled "sign", certificates from a test root CA.
 fn setup() -> (tempfile::TempDir, Pki) {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().to_owned();
-    std::fs::create_dir(dir.join("tokens")).unwrap();
-    let conf = dir.join("softhsm2.conf");
-    std::fs::write(&conf, format!("directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n", dir.join("tokens").display())).unwrap();
-    let pki = Pki { dir, conf };
-    std::fs::write(pki.path("ca.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n").unwrap();
-    pki.openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-subj", "/C=VN/O=HoSo Test/CN=HoSo Test Root CA", "-days", "60", "-sha256", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.crt"]);
-    run(Command::new("softhsm2-util").env("SOFTHSM2_CONF", &pki.conf).args(["--init-token", "--free", "--label", "hoso-test", "--so-pin", "12345678", "--pin", PIN]));
-    // Two certificates with keys, both labelled "sign": the certifier's and the
-    // agency's. The signer must be chosen by certificate, not by label.
-    pki.leaf("agency", "UBND phường Sài Gòn", "03");
-    pki.leaf("leaf", "Trần Thị Chứng Thực", "02");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-pki");
+    let conf = run(Command::new(script).arg(tmp.path()));
+    let pki = Pki { dir: tmp.path().to_owned(), conf: PathBuf::from(conf.trim()) };
     (tmp, pki)
 }
 
@@ -118,9 +93,16 @@ fn pdfsig(pki: &Pki, file: &Path) -> String {
         std::fs::create_dir(&db).unwrap();
         let db_arg = format!("sql:{}", db.display());
         run(Command::new("certutil").args(["-N", "-d", &db_arg, "--empty-password"]));
-        run(Command::new("certutil").args(["-A", "-d", &db_arg, "-n", "ca", "-t", "CT,C,C", "-i"]).arg(pki.path("ca.crt")));
+        run(Command::new("certutil")
+            .args(["-A", "-d", &db_arg, "-n", "ca", "-t", "CT,C,C", "-i"])
+            .arg(pki.path("ca.crt")));
     }
-    let o = Command::new("pdfsig").arg("-nssdir").arg(format!("sql:{}", db.display())).arg(file).output().unwrap();
+    let o = Command::new("pdfsig")
+        .arg("-nssdir")
+        .arg(format!("sql:{}", db.display()))
+        .arg(file)
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
@@ -145,17 +127,20 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     unsafe { std::env::set_var("SOFTHSM2_CONF", &pki.conf) };
     let font = FontFile::load(Path::new(DEFAULT_FONT)).unwrap();
     let root = parse_certs(&std::fs::read(pki.path("ca.crt")).unwrap()).unwrap();
-    let leaf = Cert::from_der(&std::fs::read(pki.path("leaf.crt.der")).unwrap()).unwrap();
+    let leaf = Cert::from_der(&std::fs::read(pki.path("certifier.crt.der")).unwrap()).unwrap();
     let now = chrono::Utc::now().timestamp();
 
     // Wrong PIN: a clear error, nothing signed.
-    let err = TokenSigner::open(Path::new(MODULE), Some("hoso-test"), "000000", Some(&leaf.fingerprint()), vec![]).unwrap_err();
+    let err =
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), "000000", Some(&leaf.fingerprint()), vec![])
+            .unwrap_err();
     assert!(matches!(err, SignError::WrongPin), "{err}");
     // Two certificates on the token and none chosen: refused, not guessed.
     assert!(TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, None, vec![]).is_err());
 
     let mut signer =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&leaf.fingerprint()[..16]), vec![]).unwrap();
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&leaf.fingerprint()[..16]), vec![])
+            .unwrap();
     // A certificate past its validity is refused before anything is signed.
     let pdf = document();
     let certifier = SignatureInfo {
@@ -184,7 +169,10 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     assert!(matches!(err, SignError::Expired(_)), "{err}");
 
     let once = sign_pdf(&pdf, &mut signer, &certifier, &statement, &font, now).unwrap();
-    let agency = SignatureInfo { field: "Agency".into(), name: "UBND phường Sài Gòn".into(), ..certifier.clone() };
+    let agency =
+        SignatureInfo {
+            field: "Agency".into(), name: "UBND phường Sài Gòn".into(), ..certifier.clone()
+        };
     let mark = Appearance {
         page: 1,
         lines: vec!["SAO Y".into(), "UBND phường Sài Gòn".into(), "2026-11-23T10:05:00+07:00".into()],
@@ -193,8 +181,14 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     };
     drop(signer);
     let agency_cert = Cert::from_der(&std::fs::read(pki.path("agency.crt.der")).unwrap()).unwrap();
-    let mut signer =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&agency_cert.fingerprint()), vec![]).unwrap();
+    let mut signer = TokenSigner::open(
+        Path::new(MODULE),
+        Some("hoso-test"),
+        PIN,
+        Some(&agency_cert.fingerprint()),
+        vec![],
+    )
+    .unwrap();
     let twice = sign_pdf(&once, &mut signer, &agency, &mark, &font, now).unwrap();
     let file = pki.path("signed.pdf");
     std::fs::write(&file, &twice).unwrap();
@@ -206,7 +200,10 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
         assert_eq!(r.verdict, Verdict::Valid, "{r:?}");
         assert!(r.pades_attributes && r.sub_filter == "ETSI.CAdES.detached", "{r:?}");
     }
-    assert!(reports[0].signer.contains("Trần Thị Chứng Thực") && reports[1].signer.contains("UBND phường Sài Gòn"));
+    assert!(
+        reports[0].signer.contains("Trần Thị Chứng Thực")
+            && reports[1].signer.contains("UBND phường Sài Gòn")
+    );
     assert!(reports[0].updated_after && !reports[1].updated_after);
     assert!(verify_pdf(&twice, &[]).unwrap().iter().all(|r| r.verdict == Verdict::Untrusted));
 

@@ -24,6 +24,7 @@
 
 pub mod audit;
 mod blobs;
+mod book;
 mod check;
 mod documents;
 mod error;
@@ -36,6 +37,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use blobs::{Blobs, sha256};
+pub use book::BookEntry;
 pub use check::CheckReport;
 pub use documents::{Document, DocumentKind, NewDocument};
 pub use error::StoreError;
@@ -52,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_page_text.sql"),
     include_str!("../migrations/0003_documents.sql"),
+    include_str!("../migrations/0004_certification_book.sql"),
 ];
 
 /// An open store folder.

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod card;
+mod certify;
 pub mod crash;
 mod ocr;
 mod records;

@@ -1,0 +1,141 @@
+//! Certifying a record end to end with a SoftHSM2 token (scripts/test-pki):
+//! build → certify (book number, certifier + agency signatures) → export →
+//! `hoso verify`, checked again by poppler's pdfsig.
+
+use std::process::Command;
+
+use crate::*;
+
+fn pdfsig(nss: &Path, ca: &Path, file: &Path) -> String {
+    if !nss.exists() {
+        std::fs::create_dir(nss).unwrap();
+        let db = format!("sql:{}", nss.display());
+        assert!(
+            Command::new("certutil").args(["-N", "-d", &db, "--empty-password"]).status().unwrap().success()
+        );
+        assert!(
+            Command::new("certutil")
+                .args(["-A", "-d", &db, "-n", "ca", "-t", "CT,C,C", "-i"])
+                .arg(ca)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    let o = Command::new("pdfsig")
+        .arg("-nssdir")
+        .arg(format!("sql:{}", nss.display()))
+        .arg(file)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn certify_numbers_signs_twice_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    let o = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-pki"))
+        .arg(&pki)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let softhsm_conf = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    let fingerprint = |name: &str| {
+        std::fs::read_to_string(pki.join(format!("{name}.fingerprint"))).unwrap().trim().to_owned()
+    };
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "agency = \"UBND phường Sài Gòn\"\npkcs11_module = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"hoso-test\"\nagency_certificate = \"{}\"\ntrust_roots = \"{}\"\n",
+            fingerprint("agency"),
+            pki.join("ca.crt").display()
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("store");
+    let run = |args: &[&str], pin: &str| {
+        cmd(&data, args)
+            .env("HOSO_CONFIG", &config)
+            .env("SOFTHSM2_CONF", &softhsm_conf)
+            .env("HOSO_PIN", pin)
+            .output()
+            .unwrap()
+    };
+
+    // A record of procedure 2.000815, whose component 1 needs certification.
+    let o = run(&["--json", "record", "new", "--procedure", "2.000815", "--name", "Ngô Thị Ngọc"], "");
+    let code =
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["code"].as_str().unwrap().to_owned();
+    let files: Vec<String> = (1..=2)
+        .map(|i| write_png(dir.path(), &format!("p{i}.png"), &page(1240, 1754, 0)).display().to_string())
+        .collect();
+    assert!(run(&["import", &code, &files[0], &files[1]], "").status.success());
+    assert!(run(&["process"], "").status.success());
+    assert!(run(&["build", &code], "").status.success());
+
+    // A wrong PIN stops before a number is taken.
+    let o = run(
+        &["certify", &code, "--name", "Trần Thị Chứng Thực", "--certificate", &fingerprint("certifier")],
+        "000000",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("wrong PIN"), "{}", stderr(&o));
+
+    let certify = |expected: u64| {
+        let o = run(
+            &[
+                "--json",
+                "certify",
+                &code,
+                "--name",
+                "Trần Thị Chứng Thực",
+                "--certificate",
+                &fingerprint("certifier")[..20],
+            ],
+            "123456",
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["copies"][0]["number"].as_u64(), Some(expected), "{v}");
+    };
+    certify(1);
+    certify(2);
+    let o = run(&["--json", "book"], "");
+    let book: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(book.as_array().unwrap().len(), 2, "{book}");
+    assert!(book[0]["book"].as_str().unwrap().ends_with("-SCT/BS"));
+    assert!(book.as_array().unwrap().iter().all(|e| e["document_id"].is_i64() && e["void_reason"].is_null()));
+
+    // The exported copy is the certified one, valid for us and for pdfsig.
+    let out = dir.path().join("out");
+    assert!(run(&["export", &code, out.to_str().unwrap()], "").status.success());
+    let pdf = out.join(format!("{code}.1.pdf"));
+    let o = run(&["--json", "verify", pdf.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let reports: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(reports.as_array().unwrap().len(), 2);
+    assert!(reports[0]["signer"].as_str().unwrap().contains("Trần Thị Chứng Thực"));
+    assert!(reports[1]["signer"].as_str().unwrap().contains("UBND phường Sài Gòn"));
+    let sig = pdfsig(&dir.path().join("nss"), &pki.join("ca.crt"), &pdf);
+    assert_eq!(sig.matches("Signature is Valid.").count(), 2, "{sig}");
+
+    // One byte changed: exit 4 and a report that says so, in Vietnamese too.
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let at = bytes.windows(4).position(|w| w == b"/Im1").unwrap() + 2;
+    bytes[at] ^= 1;
+    let bad = out.join("bad.pdf");
+    std::fs::write(&bad, bytes).unwrap();
+    // Vietnamese is the default language (the test helper asks for English).
+    let o = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["verify", bad.to_str().unwrap()])
+        .env("HOSO_CONFIG", &config)
+        .env_remove("HOSO_LANG")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stdout(&o).contains("KHÔNG HỢP LỆ"), "{}", stdout(&o));
+}

@@ -1,0 +1,236 @@
+//! Certifying electronic copies (chứng thực bản sao điện tử từ bản chính) and
+//! verifying signed files.
+//!
+//! For each component to certify: the newest PDF/A of the component gets the next
+//! number of the year's certification book; the certifier signs it with the
+//! statement on the last page ("Chứng thực bản sao đúng với bản chính." / "Số
+//! chứng thực: … Quyển số: … SCT/BS" / date / title / name); then the agency's
+//! certificate signs the digitised-copy mark top-right of page 1 ("SAO Y",
+//! agency, time +07:00). Both by incremental update; the signed PDF is stored as
+//! a `certified` document and linked from the book. A failure voids the number
+//! (kept in the book with the reason) and leaves the PDF/A as it was.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use hoso_model::RecordState;
+use hoso_pdf::FontFile;
+use hoso_sign::{
+    Appearance, Cert, SignatureInfo, SignatureReport, Signer, TokenSigner, parse_certs, sign_pdf,
+};
+use hoso_store::{DocumentKind, NewDocument, StateChange};
+use serde::Serialize;
+
+use crate::{App, now};
+
+/// Who certifies and with what.
+#[derive(Debug, Clone)]
+pub struct CertifyRequest {
+    /// PIN of the token (one PIN for the batch).
+    pub pin: String,
+    /// Certifier's full name and title as printed in the statement.
+    pub certifier_name: String,
+    pub certifier_title: String,
+    /// SHA-256 fingerprint (or its start) of the certifier's certificate; the
+    /// token's only certificate when absent (required when it holds several).
+    pub certificate: Option<String>,
+    /// Components to certify; those the procedure marks when absent.
+    pub components: Option<Vec<u16>>,
+}
+
+/// One certified copy.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertifiedCopy {
+    pub component: u16,
+    pub number: u32,
+    pub book: String,
+    pub document: i64,
+    pub bytes: u64,
+}
+
+/// Outcome of [`App::certify`].
+#[derive(Debug, Clone, Serialize)]
+pub struct CertifyReport {
+    pub record: String,
+    pub copies: Vec<CertifiedCopy>,
+}
+
+fn pdf_time(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    let offset = t.offset().local_minus_utc();
+    format!(
+        "{}{}{:02}'{:02}'",
+        t.format("D:%Y%m%d%H%M%S"),
+        if offset < 0 { '-' } else { '+' },
+        offset.abs() / 3600,
+        offset.abs() % 3600 / 60
+    )
+}
+
+impl App {
+    fn open_token(&self, pin: &str, fingerprint: Option<&str>) -> anyhow::Result<TokenSigner> {
+        Ok(TokenSigner::open(
+            &self.config.pkcs11_module,
+            self.config.token_label.as_deref(),
+            pin,
+            fingerprint,
+            vec![],
+        )?)
+    }
+
+    /// Certifies the record's components; see the module documentation.
+    pub fn certify(&mut self, key: &str, req: &CertifyRequest) -> anyhow::Result<CertifyReport> {
+        let record = self.store.record(key)?;
+        if !matches!(record.state, RecordState::Review | RecordState::Certification) {
+            bail!(
+                "hồ sơ {} đang «{}», chỉ chứng thực khi chờ kiểm tra hoặc chờ chứng thực / record {} is {}: certify in review or certification",
+                record.code,
+                record.state.label_vi(),
+                record.code,
+                record.state
+            );
+        }
+        let agency_fp = self.config.agency_certificate.clone().context(
+            "chưa cấu hình chứng thư của cơ quan / no agency certificate configured: set `agency_certificate` (fingerprint) in config.toml",
+        )?;
+        let agency_name = self.config.agency.clone().unwrap_or_else(|| record.code.unit().to_string());
+        let font = FontFile::load(&self.config.font)?;
+        let documents = self.store.documents(&record.id)?;
+        let components = self.store.components(&record.id)?;
+        let wanted: Vec<u16> = match &req.components {
+            Some(list) => list.clone(),
+            None => components.iter().filter(|c| c.needs_certification).map(|c| c.ordinal).collect(),
+        };
+        if wanted.is_empty() {
+            bail!(
+                "không có thành phần nào cần chứng thực / no component needs certification (give --component)"
+            );
+        }
+        // Open both keys first: a wrong PIN or a missing certificate stops
+        // before any number is taken from the book.
+        let mut certifier = self.open_token(&req.pin, req.certificate.as_deref())?;
+        let mut agency = self.open_token(&req.pin, Some(&agency_fp))?;
+        let at = now();
+        for cert in [certifier.certificate(), agency.certificate()] {
+            cert.check_valid_at(at.timestamp())?;
+        }
+        if record.state == RecordState::Review {
+            self.store.set_state(
+                &record.id,
+                &StateChange {
+                    from: RecordState::Review,
+                    to: RecordState::Certification,
+                    reason: None,
+                    actor: &self.actor,
+                    now: at,
+                },
+            )?;
+        }
+        let mut report = CertifyReport { record: record.code.to_string(), copies: Vec::new() };
+        for ordinal in wanted {
+            let doc = documents
+                .iter()
+                .filter(|d| d.component == ordinal && d.kind == DocumentKind::Pdfa)
+                .max_by_key(|d| d.id)
+                .with_context(|| format!("thành phần {ordinal} chưa có PDF/A; chạy `hoso build` / component {ordinal} has no PDF/A: run `hoso build`"))?;
+            let pdf = self.store.blobs().read(&doc.blob)?;
+            let entry = self.store.reserve_certification(
+                &record.id,
+                ordinal,
+                doc.pages,
+                &req.certifier_name,
+                now(),
+            )?;
+            let signed_at = now();
+            let result = (|| -> anyhow::Result<Vec<u8>> {
+                let statement = Appearance {
+                    page: 0,
+                    lines: vec![
+                        "Chứng thực bản sao đúng với bản chính.".into(),
+                        format!("Số chứng thực: {:02}   Quyển số: {}", entry.number, entry.book),
+                        format!(
+                            "Ngày {} tháng {} năm {}",
+                            signed_at.format("%d"),
+                            signed_at.format("%-m"),
+                            signed_at.format("%Y")
+                        ),
+                        req.certifier_title.clone(),
+                        req.certifier_name.clone(),
+                    ],
+                    size: 10.0,
+                    top: false,
+                };
+                let info = SignatureInfo {
+                    field: format!("ChungThuc{}", entry.number),
+                    name: req.certifier_name.clone(),
+                    reason: "Chứng thực bản sao đúng với bản chính".into(),
+                    location: agency_name.clone(),
+                    time: pdf_time(signed_at),
+                };
+                let once = sign_pdf(&pdf, &mut certifier, &info, &statement, &font, signed_at.timestamp())?;
+                let mark_time = now();
+                let mark = Appearance {
+                    page: 1,
+                    lines: vec![
+                        "SAO Y".into(),
+                        agency_name.clone(),
+                        mark_time.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                    ],
+                    size: 10.0,
+                    top: true,
+                };
+                let agency_info = SignatureInfo {
+                    field: format!("SaoY{}", entry.number),
+                    name: agency_name.clone(),
+                    reason: "SAO Y".into(),
+                    location: agency_name.clone(),
+                    time: pdf_time(mark_time),
+                };
+                Ok(sign_pdf(&once, &mut agency, &agency_info, &mark, &font, mark_time.timestamp())?)
+            })();
+            let signed = match result {
+                Ok(s) => s,
+                Err(e) => {
+                    self.store.void_certification(entry.id, &e.to_string(), &self.actor, now())?;
+                    return Err(e.context(format!(
+                        "số chứng thực {} đã huỷ / number {} voided",
+                        entry.number, entry.number
+                    )));
+                }
+            };
+            let blob = self.store.blobs().put(&signed)?;
+            let document = self.store.add_document(&NewDocument {
+                record: &record.id,
+                component: ordinal,
+                blob: &blob,
+                size: signed.len() as u64,
+                pages: doc.pages,
+                kind: DocumentKind::Certified,
+                actor: &self.actor,
+                now: now(),
+            })?;
+            self.store.complete_certification(entry.id, document, &self.actor, now())?;
+            report.copies.push(CertifiedCopy {
+                component: ordinal,
+                number: entry.number,
+                book: entry.book.clone(),
+                document,
+                bytes: signed.len() as u64,
+            });
+        }
+        Ok(report)
+    }
+
+    /// Verifies the signatures of a PDF file against the configured roots
+    /// (`trust_roots`) or `roots` when given.
+    pub fn verify_file(&self, file: &Path, roots: Option<&Path>) -> anyhow::Result<Vec<SignatureReport>> {
+        let pdf = std::fs::read(file)
+            .with_context(|| format!("không đọc được / cannot read {}", file.display()))?;
+        let roots: Vec<Cert> = match roots.or(self.config.trust_roots.as_deref()) {
+            Some(p) => {
+                parse_certs(&std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?)?
+            }
+            None => Vec::new(),
+        };
+        Ok(hoso_sign::verify_pdf(&pdf, &roots)?)
+    }
+}
