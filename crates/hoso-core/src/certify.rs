@@ -166,7 +166,9 @@ impl App {
                     location: agency_name.clone(),
                     time: pdf_time(signed_at),
                 };
-                let once = sign_pdf(&pdf, &mut certifier, &info, &statement, &font, signed_at.timestamp())?;
+                let tsa = self.config.tsa_url.as_deref();
+                let once =
+                    sign_pdf(&pdf, &mut certifier, &info, &statement, &font, signed_at.timestamp(), tsa)?;
                 let mark_time = now();
                 let mark = Appearance {
                     page: 1,
@@ -185,7 +187,7 @@ impl App {
                     location: agency_name.clone(),
                     time: pdf_time(mark_time),
                 };
-                Ok(sign_pdf(&once, &mut agency, &agency_info, &mark, &font, mark_time.timestamp())?)
+                Ok(sign_pdf(&once, &mut agency, &agency_info, &mark, &font, mark_time.timestamp(), tsa)?)
             })();
             let signed = match result {
                 Ok(s) => s,

@@ -49,6 +49,8 @@ pub struct FileConfig {
     pub agency_certificate: Option<String>,
     /// PEM file of the root certificates signatures are checked against.
     pub trust_roots: Option<PathBuf>,
+    /// RFC 3161 time-stamp authority; signatures are PAdES B-T when set, B-B otherwise.
+    pub tsa_url: Option<String>,
 }
 
 impl FileConfig {
@@ -67,6 +69,7 @@ impl FileConfig {
             token_label,
             agency_certificate,
             trust_roots,
+            tsa_url,
         } = other;
         self.data_dir = data_dir.or(self.data_dir.take());
         self.unit = unit.or(self.unit.take());
@@ -81,6 +84,7 @@ impl FileConfig {
         self.token_label = token_label.or(self.token_label.take());
         self.agency_certificate = agency_certificate.or(self.agency_certificate.take());
         self.trust_roots = trust_roots.or(self.trust_roots.take());
+        self.tsa_url = tsa_url.or(self.tsa_url.take());
     }
 }
 
@@ -119,6 +123,7 @@ pub struct Config {
     pub token_label: Option<String>,
     pub agency_certificate: Option<String>,
     pub trust_roots: Option<PathBuf>,
+    pub tsa_url: Option<String>,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -237,6 +242,7 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         token_label: merged.token_label,
         agency_certificate: merged.agency_certificate,
         trust_roots: merged.trust_roots,
+        tsa_url: merged.tsa_url,
         files,
     })
 }

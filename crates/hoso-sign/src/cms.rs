@@ -205,6 +205,8 @@ pub struct ParsedSignedData {
     pub has_signing_certificate_v2: bool,
     pub algorithm: Option<SignatureAlgorithm>,
     pub signature: Vec<u8>,
+    /// The RFC 3161 token of the signature value, when time-stamped (B-T).
+    pub timestamp_token: Option<Vec<u8>>,
 }
 
 /// Parses a ContentInfo(SignedData) with one signer.
@@ -249,7 +251,17 @@ pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
     } else {
         None
     };
+    let mut timestamp_token = None;
+    if let Some(unsigned) = si.iter().find(|t| t.tag == 0xA1) {
+        for a in children(unsigned.content)? {
+            let parts = children(a.content)?;
+            if parts.first()?.raw == oid(crate::tsa::OID_SIGNATURE_TIMESTAMP).as_slice() {
+                timestamp_token = children(parts.get(1)?.content)?.first().map(|t| t.raw.to_vec());
+            }
+        }
+    }
     Some(ParsedSignedData {
+        timestamp_token,
         certificates,
         issuer: sid.first()?.raw.to_vec(),
         serial: sid.get(1)?.raw.to_vec(),

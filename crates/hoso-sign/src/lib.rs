@@ -7,6 +7,7 @@
 //!   content-type, message-digest, signing-certificate-v2) and reads it back.
 //! - [`pdf`] appends a signature by incremental update with a visible
 //!   appearance in an embedded font ([`sign_pdf`]), and finds signatures.
+//! - [`tsa`] gets RFC 3161 time-stamps for PAdES B-T.
 //! - [`verify_pdf`] checks each signature: byte range, digest, signature value,
 //!   chain to the configured roots, validity at signing time, and whether the
 //!   file was changed after it.
@@ -17,6 +18,7 @@ pub mod cert;
 pub mod cms;
 pub mod pdf;
 pub mod token;
+pub mod tsa;
 mod verify;
 
 pub use cert::{Cert, parse_certs};
@@ -45,10 +47,14 @@ pub enum SignError {
     NotYetValid(String),
     #[error("PDF: {0}")]
     Pdf(String),
+    #[error("không lấy được dấu thời gian / time-stamp authority: {0}")]
+    Timestamp(String),
 }
 
 /// Signs `pdf` with `signer`: checks the certificate at `now_unix`, appends
-/// the signature field with its appearance, signs the byte range, embeds the CMS.
+/// the signature field with its appearance, signs the byte range, embeds the
+/// CMS; with `tsa` (an RFC 3161 URL) the signature value is time-stamped
+/// (PAdES B-T), otherwise the signature is B-B.
 pub fn sign_pdf(
     pdf: &[u8],
     signer: &mut dyn Signer,
@@ -56,6 +62,7 @@ pub fn sign_pdf(
     look: &Appearance,
     font: &FontFile,
     now_unix: i64,
+    tsa: Option<&str>,
 ) -> Result<Vec<u8>, SignError> {
     let cert = signer.certificate().clone();
     cert.check_valid_at(now_unix)?;
@@ -66,6 +73,14 @@ pub fn sign_pdf(
     let signature = signer.sign(&attrs)?;
     let mut certificates = vec![cert.der.clone()];
     certificates.extend(signer.chain().iter().map(|c| c.der.clone()));
-    let blob = cms::signed_data(&attrs, &signature, algorithm, &cert.ids(), &certificates, None);
+    let unsigned = match tsa {
+        Some(url) => {
+            let hash = ring::digest::digest(&ring::digest::SHA256, &signature);
+            Some(tsa::unsigned_attributes(&tsa::fetch(url, hash.as_ref())?))
+        }
+        None => None,
+    };
+    let blob =
+        cms::signed_data(&attrs, &signature, algorithm, &cert.ids(), &certificates, unsigned.as_deref());
     prepared.finish(&blob)
 }

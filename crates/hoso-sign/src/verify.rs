@@ -42,6 +42,10 @@ pub struct SignatureReport {
     pub pades_attributes: bool,
     /// Bytes follow the signed range: later incremental updates (e.g. a later signature).
     pub updated_after: bool,
+    /// Time of the RFC 3161 time-stamp on the signature (PAdES B-T), as the TSA wrote it.
+    pub timestamp: Option<String>,
+    /// Whether that time-stamp stamps this signature's value.
+    pub timestamp_ok: Option<bool>,
     pub verdict: Verdict,
 }
 
@@ -88,10 +92,18 @@ pub fn verify_pdf(pdf: &[u8], roots: &[Cert]) -> Result<Vec<SignatureReport>, Si
             certificate_valid: false,
             pades_attributes: false,
             updated_after,
+            timestamp: None,
+            timestamp_ok: None,
             verdict: Verdict::Invalid,
         };
         if let Some(cms) = parse_signed_data(&sig.contents) {
             report.pades_attributes = cms.has_signing_certificate_v2;
+            if let Some(token) = &cms.timestamp_token {
+                let info = crate::tsa::tst_info(token);
+                let expected = ring::digest::digest(&ring::digest::SHA256, &cms.signature);
+                report.timestamp_ok = Some(info.as_ref().is_some_and(|i| i.imprint == expected.as_ref()));
+                report.timestamp = info.map(|i| i.gen_time);
+            }
             if byte_range_ok {
                 let mut signed = pdf[a..b].to_vec();
                 signed.extend_from_slice(&pdf[c..end]);
@@ -126,7 +138,9 @@ pub fn verify_pdf(pdf: &[u8], roots: &[Cert]) -> Result<Vec<SignatureReport>, Si
                 }
             }
         }
-        report.verdict = if !(report.byte_range_ok && report.digest_ok && report.signature_ok) {
+        report.verdict = if !(report.byte_range_ok && report.digest_ok && report.signature_ok)
+            || report.timestamp_ok == Some(false)
+        {
             Verdict::Invalid
         } else if report.chain_ok && report.certificate_valid {
             Verdict::Valid

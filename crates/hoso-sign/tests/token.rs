@@ -53,6 +53,55 @@ fn setup() -> (tempfile::TempDir, Pki) {
     (tmp, pki)
 }
 
+/// An RFC 3161 time-stamping authority on loopback: `openssl ts -reply` (a real
+/// TSA implementation) behind a minimal HTTP front written for the test.
+fn tsa(pki: &Pki) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/tsa", listener.local_addr().unwrap());
+    let dir = pki.dir.clone();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().flatten().enumerate() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let (query, reply) = (dir.join(format!("q{n}.tsq")), dir.join(format!("r{n}.tsr")));
+            std::fs::write(&query, body).unwrap();
+            let ok = Command::new("openssl")
+                .args(["ts", "-reply", "-config"])
+                .arg(dir.join("tsa.cnf"))
+                .arg("-queryfile")
+                .arg(&query)
+                .arg("-out")
+                .arg(&reply)
+                .output()
+                .unwrap()
+                .status
+                .success();
+            let answer = if ok { std::fs::read(&reply).unwrap() } else { Vec::new() };
+            let mut stream = stream;
+            let head = format!(
+                "HTTP/1.1 {}\r\nContent-Type: application/timestamp-reply\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                if ok { "200 OK" } else { "500 Internal Server Error" },
+                answer.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&answer);
+        }
+    });
+    url
+}
+
 fn document() -> Vec<u8> {
     let font = FontFile::load(Path::new(DEFAULT_FONT)).unwrap();
     let meta = DocumentMeta {
@@ -165,10 +214,11 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
         size: 10.0,
         top: false,
     };
-    let err = sign_pdf(&pdf, &mut signer, &certifier, &statement, &font, now + 400 * 86400).unwrap_err();
+    let err =
+        sign_pdf(&pdf, &mut signer, &certifier, &statement, &font, now + 400 * 86400, None).unwrap_err();
     assert!(matches!(err, SignError::Expired(_)), "{err}");
 
-    let once = sign_pdf(&pdf, &mut signer, &certifier, &statement, &font, now).unwrap();
+    let once = sign_pdf(&pdf, &mut signer, &certifier, &statement, &font, now, None).unwrap();
     let agency =
         SignatureInfo {
             field: "Agency".into(), name: "UBND phường Sài Gòn".into(), ..certifier.clone()
@@ -189,7 +239,8 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
         vec![],
     )
     .unwrap();
-    let twice = sign_pdf(&once, &mut signer, &agency, &mark, &font, now).unwrap();
+    // The agency's signature is time-stamped (PAdES B-T) by the loopback TSA.
+    let twice = sign_pdf(&once, &mut signer, &agency, &mark, &font, now, Some(&tsa(&pki))).unwrap();
     let file = pki.path("signed.pdf");
     std::fs::write(&file, &twice).unwrap();
 
@@ -205,6 +256,7 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
             && reports[1].signer.contains("UBND phường Sài Gòn")
     );
     assert!(reports[0].updated_after && !reports[1].updated_after);
+    assert_eq!((reports[0].timestamp.is_some(), reports[1].timestamp_ok), (false, Some(true)), "{reports:?}");
     assert!(verify_pdf(&twice, &[]).unwrap().iter().all(|r| r.verdict == Verdict::Untrusted));
 
     // pdfsig (poppler + NSS) and pyHanko agree.
@@ -214,6 +266,12 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     assert!(sig.contains("ETSI.CAdES.detached"), "{sig}");
     let (ok, text) = pyhanko(&pki, &file);
     assert!(ok && text.contains("judged VALID"), "{text}");
+    assert_eq!(text.matches("The signature is judged VALID.").count(), 2, "{text}");
+    assert!(
+        text.contains("The timestamp token is cryptographically sound."),
+        "pyHanko checks the B-T time-stamp: {text}"
+    );
+    assert!(text.contains("The TSA certificate is trusted."), "{text}");
 
     // Still PDF/A after signing.
     let pf = Command::new("java")
