@@ -282,6 +282,19 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     let verdict = String::from_utf8_lossy(&pf.stdout).into_owned();
     assert!(verdict.contains("is a valid PDF/A-1b file"), "{verdict}");
 
+    // ECDSA P-256 from the token: valid for us and for pdfsig too.
+    let ec_cert = Cert::from_der(&std::fs::read(pki.path("ecdsa.crt.der")).unwrap()).unwrap();
+    let mut ec =
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&ec_cert.fingerprint()), vec![])
+            .unwrap();
+    let ec_signed = sign_pdf(&pdf, &mut ec, &certifier, &statement, &font, now, None).unwrap();
+    let reports = verify_pdf(&ec_signed, &root).unwrap();
+    assert_eq!(reports[0].verdict, Verdict::Valid, "{reports:?}");
+    let ec_file = pki.path("ecdsa.pdf");
+    std::fs::write(&ec_file, &ec_signed).unwrap();
+    let sig = pdfsig(&pki, &ec_file);
+    assert!(sig.contains("Signature is Valid.") && sig.contains("Certificate is Trusted."), "{sig}");
+
     // One flipped byte inside the signed range: every verifier says so.
     let mut tampered = twice.clone();
     let at = tampered.windows(4).position(|w| w == b"/Im1").unwrap() + 2;
