@@ -466,7 +466,6 @@ fn pdf_text(s: &str) -> String {
 /// One signature found in a file.
 #[derive(Debug, Clone)]
 pub struct FoundSignature {
-    pub field: String,
     pub byte_range: [usize; 4],
     pub contents: Vec<u8>,
     pub time: String,
@@ -498,13 +497,7 @@ pub fn signatures(pdf: &[u8]) -> Result<Vec<FoundSignature>, SignError> {
             (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
         let time = dict_value(dict, "M").unwrap_or("").trim_matches(['(', ')']).to_owned();
         let sub_filter = dict_value(dict, "SubFilter").unwrap_or("").trim_start_matches('/').to_owned();
-        out.push(FoundSignature {
-            field: String::new(),
-            byte_range: [*a, *b, *c, *d],
-            contents,
-            time,
-            sub_filter,
-        });
+        out.push(FoundSignature { byte_range: [*a, *b, *c, *d], contents, time, sub_filter });
     }
     Ok(out)
 }
