@@ -68,13 +68,34 @@ fn pdf_time(t: chrono::DateTime<chrono::FixedOffset>) -> String {
 
 impl App {
     fn open_token(&self, pin: &str, fingerprint: Option<&str>) -> anyhow::Result<TokenSigner> {
-        Ok(TokenSigner::open(
+        let mut signer = TokenSigner::open(
             &self.config.pkcs11_module,
             self.config.token_label.as_deref(),
             pin,
             fingerprint,
             vec![],
-        )?)
+        )?;
+        if self.config.rsa_pss {
+            signer.use_pss();
+        }
+        Ok(signer)
+    }
+
+    /// The agency's key: a PKCS#12 file when configured, else its certificate on the token.
+    fn open_agency(&self, pin: &str) -> anyhow::Result<Box<dyn Signer>> {
+        if let Some(p12) = &self.config.agency_pkcs12 {
+            let password = std::env::var("HOSO_AGENCY_P12_PASSWORD").map_err(|_| {
+                anyhow::anyhow!(
+                    "chưa có mật khẩu tệp khoá của cơ quan / set HOSO_AGENCY_P12_PASSWORD for {}",
+                    p12.display()
+                )
+            })?;
+            return Ok(Box::new(hoso_sign::FileSigner::open(p12, &password, self.config.rsa_pss)?));
+        }
+        let fingerprint = self.config.agency_certificate.clone().context(
+            "chưa cấu hình chứng thư của cơ quan / no agency key configured: set `agency_certificate` (fingerprint) or `agency_pkcs12` in config.toml",
+        )?;
+        Ok(Box::new(self.open_token(pin, Some(&fingerprint))?))
     }
 
     /// Certifies the record's components; see the module documentation.
@@ -89,9 +110,6 @@ impl App {
                 record.state
             );
         }
-        let agency_fp = self.config.agency_certificate.clone().context(
-            "chưa cấu hình chứng thư của cơ quan / no agency certificate configured: set `agency_certificate` (fingerprint) in config.toml",
-        )?;
         let agency_name = self.config.agency.clone().unwrap_or_else(|| record.code.unit().to_string());
         let font = FontFile::load(&self.config.font)?;
         let documents = self.store.documents(&record.id)?;
@@ -108,7 +126,7 @@ impl App {
         // Open both keys first: a wrong PIN or a missing certificate stops
         // before any number is taken from the book.
         let mut certifier = self.open_token(&req.pin, req.certificate.as_deref())?;
-        let mut agency = self.open_token(&req.pin, Some(&agency_fp))?;
+        let mut agency = self.open_agency(&req.pin)?;
         let at = now();
         for cert in [certifier.certificate(), agency.certificate()] {
             cert.check_valid_at(at.timestamp())?;
@@ -187,7 +205,7 @@ impl App {
                     location: agency_name.clone(),
                     time: pdf_time(mark_time),
                 };
-                Ok(sign_pdf(&once, &mut agency, &agency_info, &mark, &font, mark_time.timestamp(), tsa)?)
+                Ok(sign_pdf(&once, agency.as_mut(), &agency_info, &mark, &font, mark_time.timestamp(), tsa)?)
             })();
             let signed = match result {
                 Ok(s) => s,

@@ -51,6 +51,11 @@ pub struct FileConfig {
     pub trust_roots: Option<PathBuf>,
     /// RFC 3161 time-stamp authority; signatures are PAdES B-T when set, B-B otherwise.
     pub tsa_url: Option<String>,
+    /// The agency's key as a PKCS#12 file instead of a token certificate; its
+    /// password comes from the environment (`HOSO_AGENCY_P12_PASSWORD`).
+    pub agency_pkcs12: Option<PathBuf>,
+    /// RSA keys sign RSASSA-PSS (named by Circular 15/2025) instead of PKCS#1 v1.5.
+    pub rsa_pss: Option<bool>,
 }
 
 impl FileConfig {
@@ -70,6 +75,8 @@ impl FileConfig {
             agency_certificate,
             trust_roots,
             tsa_url,
+            agency_pkcs12,
+            rsa_pss,
         } = other;
         self.data_dir = data_dir.or(self.data_dir.take());
         self.unit = unit.or(self.unit.take());
@@ -85,6 +92,8 @@ impl FileConfig {
         self.agency_certificate = agency_certificate.or(self.agency_certificate.take());
         self.trust_roots = trust_roots.or(self.trust_roots.take());
         self.tsa_url = tsa_url.or(self.tsa_url.take());
+        self.agency_pkcs12 = agency_pkcs12.or(self.agency_pkcs12.take());
+        self.rsa_pss = rsa_pss.or(self.rsa_pss.take());
     }
 }
 
@@ -124,6 +133,8 @@ pub struct Config {
     pub agency_certificate: Option<String>,
     pub trust_roots: Option<PathBuf>,
     pub tsa_url: Option<String>,
+    pub agency_pkcs12: Option<PathBuf>,
+    pub rsa_pss: bool,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -243,6 +254,8 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         agency_certificate: merged.agency_certificate,
         trust_roots: merged.trust_roots,
         tsa_url: merged.tsa_url,
+        agency_pkcs12: merged.agency_pkcs12,
+        rsa_pss: merged.rsa_pss.unwrap_or(false),
         files,
     })
 }

@@ -80,6 +80,7 @@ impl Cert {
         let alg: &dyn signature::VerificationAlgorithm = match algorithm {
             SignatureAlgorithm::RsaPkcs1Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
             SignatureAlgorithm::EcdsaP256Sha256 => &signature::ECDSA_P256_SHA256_ASN1,
+            SignatureAlgorithm::RsaPssSha256 => &signature::RSA_PSS_2048_8192_SHA256,
         };
         UnparsedPublicKey::new(alg, self.public_key()).verify(message, signature).is_ok()
     }

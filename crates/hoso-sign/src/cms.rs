@@ -72,6 +72,18 @@ pub enum SignatureAlgorithm {
     RsaPkcs1Sha256,
     /// ECDSA P-256 over SHA-256 (DER-encoded signature value).
     EcdsaP256Sha256,
+    /// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt.
+    RsaPssSha256,
+}
+
+const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
+
+/// RSASSA-PSS-params for SHA-256 / MGF1-SHA-256 / salt 32.
+fn pss_algorithm() -> Vec<u8> {
+    let hash = tlv(0xA0, &sha256_alg());
+    let mgf = tlv(0xA1, &seq(&[&oid("1.2.840.113549.1.1.8"), &sha256_alg()]));
+    let salt = tlv(0xA2, &tlv(0x02, &[32]));
+    seq(&[&oid(OID_RSA_PSS), &seq(&[&hash, &mgf, &salt])])
 }
 
 fn sha256_alg() -> Vec<u8> {
@@ -116,6 +128,7 @@ pub fn signed_data(
     let sig_alg = match algorithm {
         SignatureAlgorithm::RsaPkcs1Sha256 => seq(&[&oid(OID_RSA), &[0x05, 0x00]]),
         SignatureAlgorithm::EcdsaP256Sha256 => seq(&[&oid(OID_ECDSA_SHA256)]),
+        SignatureAlgorithm::RsaPssSha256 => pss_algorithm(),
     };
     let mut signed_attrs_implicit = signed_attrs_set.to_vec();
     signed_attrs_implicit[0] = 0xA0;
@@ -248,6 +261,13 @@ pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
         Some(SignatureAlgorithm::RsaPkcs1Sha256)
     } else if alg_oid == oid(OID_ECDSA_SHA256) {
         Some(SignatureAlgorithm::EcdsaP256Sha256)
+    } else if alg_oid == oid(OID_RSA_PSS) {
+        // Only the parameters this crate writes (SHA-256, MGF1-SHA-256, salt 32)
+        // are accepted; ring verifies exactly those.
+        let params = children(si.get(after_attrs)?.content)?.get(1).map(|p| p.raw.to_vec());
+        (params.as_deref()
+            == children(&pss_algorithm()[2..]).and_then(|c| c.get(1).map(|p| p.raw.to_vec())).as_deref())
+        .then_some(SignatureAlgorithm::RsaPssSha256)
     } else {
         None
     };

@@ -2,7 +2,7 @@
 //! tokens, and verification.
 //!
 //! - [`token::TokenSigner`] logs in to a token (cryptoki) and picks the key by
-//!   its certificate; [`cert::Cert`] checks validity before anything is signed.
+//!   its certificate; [`p12::FileSigner`] reads a PKCS#12 file; [`cert::Cert`] checks validity before anything is signed.
 //! - [`cms`] builds the CMS SignedData (`ETSI.CAdES.detached`, signed attributes
 //!   content-type, message-digest, signing-certificate-v2) and reads it back.
 //! - [`pdf`] appends a signature by incremental update with a visible
@@ -16,12 +16,14 @@
 
 pub mod cert;
 pub mod cms;
+pub mod p12;
 pub mod pdf;
 pub mod token;
 pub mod tsa;
 mod verify;
 
 pub use cert::{Cert, parse_certs};
+pub use p12::FileSigner;
 pub use pdf::{Appearance, SignatureInfo};
 pub use token::{Signer, TokenCertificate, TokenSigner, list_certificates};
 pub use verify::{SignatureReport, Verdict, verify_pdf};
@@ -66,7 +68,7 @@ pub fn sign_pdf(
 ) -> Result<Vec<u8>, SignError> {
     let cert = signer.certificate().clone();
     cert.check_valid_at(now_unix)?;
-    let algorithm = cert.key_algorithm()?;
+    let algorithm = signer.algorithm();
     let prepared = pdf::prepare(pdf, info, look, font)?;
     let digest = ring::digest::digest(&ring::digest::SHA256, &prepared.signed_bytes());
     let attrs = cms::signed_attributes(digest.as_ref(), &cert.der);

@@ -24,6 +24,8 @@ pub trait Signer {
     fn certificate(&self) -> &Cert;
     /// Further certificates to embed (the chain up to, not including, the root).
     fn chain(&self) -> &[Cert];
+    /// The algorithm [`Signer::sign`] uses.
+    fn algorithm(&self) -> SignatureAlgorithm;
     /// Signs `message` (SHA-256 is applied by the signer or here).
     fn sign(&mut self, message: &[u8]) -> Result<Vec<u8>, SignError>;
 }
@@ -186,8 +188,12 @@ impl TokenSigner {
         Ok(TokenSigner { session, key, cert, chain, algorithm, _pkcs11: pkcs11 })
     }
 
-    pub fn algorithm(&self) -> SignatureAlgorithm {
-        self.algorithm
+    /// Signs RSASSA-PSS (`CKM_SHA256_RSA_PKCS_PSS`, MGF1-SHA-256, salt 32)
+    /// instead of PKCS#1 v1.5; the token must support the mechanism.
+    pub fn use_pss(&mut self) {
+        if self.algorithm == SignatureAlgorithm::RsaPkcs1Sha256 {
+            self.algorithm = SignatureAlgorithm::RsaPssSha256;
+        }
     }
 }
 
@@ -200,6 +206,10 @@ impl Signer for TokenSigner {
         &self.chain
     }
 
+    fn algorithm(&self) -> SignatureAlgorithm {
+        self.algorithm
+    }
+
     fn sign(&mut self, message: &[u8]) -> Result<Vec<u8>, SignError> {
         let hash = ring::digest::digest(&ring::digest::SHA256, message);
         match self.algorithm {
@@ -209,6 +219,16 @@ impl Signer for TokenSigner {
                 .session
                 .sign(&Mechanism::RsaPkcs, self.key, &digest_info(hash.as_ref()))
                 .map_err(p11("C_Sign")),
+            SignatureAlgorithm::RsaPssSha256 => {
+                let params = cryptoki::mechanism::rsa::PkcsPssParams {
+                    hash_alg: cryptoki::mechanism::MechanismType::SHA256,
+                    mgf: cryptoki::mechanism::rsa::PkcsMgfType::MGF1_SHA256,
+                    s_len: 32.into(),
+                };
+                self.session
+                    .sign(&Mechanism::Sha256RsaPkcsPss(params), self.key, message)
+                    .map_err(p11("C_Sign"))
+            }
             SignatureAlgorithm::EcdsaP256Sha256 => {
                 let raw =
                     self.session.sign(&Mechanism::Ecdsa, self.key, hash.as_ref()).map_err(p11("C_Sign"))?;

@@ -295,6 +295,44 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     let sig = pdfsig(&pki, &ec_file);
     assert!(sig.contains("Signature is Valid.") && sig.contains("Certificate is Trusted."), "{sig}");
 
+    // RSASSA-PSS from the token, and a PKCS#12 file (PSS too): valid for us and pyHanko.
+    let mut pss =
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&leaf.fingerprint()), vec![])
+            .unwrap();
+    pss.use_pss();
+    let pss_signed = sign_pdf(&pdf, &mut pss, &certifier, &statement, &font, now, None).unwrap();
+    run(Command::new("openssl").current_dir(&pki.dir).args([
+        "pkcs12",
+        "-export",
+        "-inkey",
+        "certifier.key",
+        "-in",
+        "certifier.crt",
+        "-certfile",
+        "ca.crt",
+        "-passout",
+        "pass:bí mật",
+        "-out",
+        "certifier.p12",
+    ]));
+    assert!(
+        hoso_sign::FileSigner::open(&pki.path("certifier.p12"), "sai", false).is_err(),
+        "wrong password refused"
+    );
+    let mut file_signer = hoso_sign::FileSigner::open(&pki.path("certifier.p12"), "bí mật", true).unwrap();
+    let p12_signed = sign_pdf(&pss_signed, &mut file_signer, &agency, &mark, &font, now, None).unwrap();
+    let reports = verify_pdf(&p12_signed, &root).unwrap();
+    assert!(reports.len() == 2 && reports.iter().all(|r| r.verdict == Verdict::Valid), "{reports:?}");
+    let pss_file = pki.path("pss.pdf");
+    std::fs::write(&pss_file, &p12_signed).unwrap();
+    let (ok, text) = pyhanko(&pki, &pss_file);
+    assert!(ok && text.matches("The signature is judged VALID.").count() == 2, "{text}");
+    assert!(text.contains("rsassa_pss"), "{text}");
+    // pdfsig checks PSS too. (It reports the same certificate used twice in one
+    // file as "Unknown issue with Certificate", hence no trust check here.)
+    let sig = pdfsig(&pki, &pss_file);
+    assert_eq!(sig.matches("Signature is Valid.").count(), 2, "{sig}");
+
     // One flipped byte inside the signed range: every verifier says so.
     let mut tampered = twice.clone();
     let at = tampered.windows(4).position(|w| w == b"/Im1").unwrap() + 2;

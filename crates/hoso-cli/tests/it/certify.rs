@@ -83,7 +83,7 @@ fn certify_numbers_signs_twice_and_verifies() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("wrong PIN"), "{}", stderr(&o));
 
-    let certify = |expected: u64| {
+    let certify_with_token = |expected: u64| {
         let o = run(
             &[
                 "--json",
@@ -100,8 +100,50 @@ fn certify_numbers_signs_twice_and_verifies() {
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["copies"][0]["number"].as_u64(), Some(expected), "{v}");
     };
-    certify(1);
-    certify(2);
+    certify_with_token(1);
+    // The second copy: the agency's key from a PKCS#12 file, RSA-PSS for both.
+    let p12 = pki.join("agency.p12");
+    let o = Command::new("openssl")
+        .current_dir(&pki)
+        .args([
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "agency.key",
+            "-in",
+            "agency.crt",
+            "-passout",
+            "pass:p12-secret",
+            "-out",
+        ])
+        .arg(&p12)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!("agency_pkcs12 = \"{}\"\nrsa_pss = true\n", p12.display()));
+    std::fs::write(&config, text).unwrap();
+    let o = cmd(
+        &data,
+        &[
+            "--json",
+            "certify",
+            &code,
+            "--name",
+            "Trần Thị Chứng Thực",
+            "--certificate",
+            &fingerprint("certifier"),
+        ],
+    )
+    .env("HOSO_CONFIG", &config)
+    .env("SOFTHSM2_CONF", &softhsm_conf)
+    .env("HOSO_PIN", "123456")
+    .env("HOSO_AGENCY_P12_PASSWORD", "p12-secret")
+    .output()
+    .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["copies"][0]["number"].as_u64(), Some(2), "{v}");
     let o = run(&["--json", "book"], "");
     let book: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(book.as_array().unwrap().len(), 2, "{book}");
