@@ -179,6 +179,19 @@ enum Command {
     },
     /// Chứng thư trên token / certificates on the signing tokens.
     Tokens,
+    /// Niêm phong / seal a record: fix its manifest (every file's SHA-256) and queue it for the hub.
+    Seal {
+        /// Record code or id.
+        record: String,
+    },
+    /// Đồng bộ / send queued records to the hub; `status` shows the ledger, `key` this device's key.
+    Sync {
+        #[command(subcommand)]
+        what: Option<SyncCmd>,
+        /// Hub URL; `hub_url` from config by default.
+        #[arg(long)]
+        hub: Option<String>,
+    },
     /// Thẻ căn cước / identity cards.
     #[command(subcommand)]
     Card(CardCmd),
@@ -245,6 +258,14 @@ enum RecordCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum SyncCmd {
+    /// The ledger: queued, rejected and synced records.
+    Status,
+    /// This workstation's public key (made on first use), for IT to enrol at the hub.
+    Key,
 }
 
 #[derive(Subcommand, Debug)]
@@ -430,6 +451,16 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
         Command::Tokens => {
             let app = open(g)?;
             out.tokens(&hoso_sign::list_certificates(&app.config().pkcs11_module)?);
+        }
+        Command::Seal { record } => out.sealed(&open(g)?.seal(&record)?),
+        Command::Sync { what: Some(SyncCmd::Status), .. } => out.ledger(&open(g)?.sync_ledger()?),
+        Command::Sync { what: Some(SyncCmd::Key), .. } => out.device_key(&open(g)?.device_key()?),
+        Command::Sync { what: None, hub } => {
+            let report = open(g)?.sync(hub.as_deref())?;
+            out.sync(&report);
+            if !report.rejected.is_empty() || !report.postponed.is_empty() {
+                return Ok(ExitCode::from(3));
+            }
         }
         Command::Export { record, dir } => out.export(&open(g)?.export(&record, &dir)?),
         Command::Build { record, pdfa_part } => {

@@ -467,6 +467,66 @@ impl Out {
         }
     }
 
+    pub fn sealed(&self, m: &hoso_sync::Manifest) {
+        if self.json(m) {
+            return;
+        }
+        println!(
+            "{} {}: {} {}, {} {}",
+            self.t("Đã niêm phong và xếp hàng gửi", "Sealed and queued"),
+            m.code,
+            m.files.len(),
+            self.t("tệp", "files"),
+            self.t("mã băm bản kê", "manifest"),
+            &m.digest()[..16]
+        );
+    }
+
+    pub fn sync(&self, r: &hoso_core::SyncReport) {
+        if self.json(r) {
+            return;
+        }
+        println!(
+            "{}: {} {}, {} {}, {} {} ({} {}, {} KB)",
+            self.t("Đồng bộ", "Sync"),
+            r.synced.len(),
+            self.t("đã nhận", "accepted"),
+            r.postponed.len(),
+            self.t("thử lại sau", "to retry"),
+            r.rejected.len(),
+            self.t("bị từ chối", "rejected"),
+            r.blobs_sent,
+            self.t("tệp đã gửi", "files sent"),
+            r.bytes_sent / 1024
+        );
+        for (code, why) in r.postponed.iter().chain(&r.rejected) {
+            println!("  {code}: {why}");
+        }
+    }
+
+    pub fn ledger(&self, entries: &[hoso_core::LedgerEntry]) {
+        if self.json(&entries) {
+            return;
+        }
+        for e in entries {
+            println!(
+                "{}  {:<10} {} {}  {}",
+                e.record,
+                e.state.as_str(),
+                e.attempts,
+                self.t("lần", "attempts"),
+                e.last_error.as_deref().unwrap_or("")
+            );
+        }
+    }
+
+    pub fn device_key(&self, key: &str) {
+        if self.json(&serde_json::json!({ "public_key": key })) {
+            return;
+        }
+        println!("{key}");
+    }
+
     pub fn procedures(&self, c: &Catalogue) {
         if self.json(c) {
             return;

@@ -56,6 +56,12 @@ pub struct FileConfig {
     pub agency_pkcs12: Option<PathBuf>,
     /// RSA keys sign RSASSA-PSS (named by Circular 15/2025) instead of PKCS#1 v1.5.
     pub rsa_pss: Option<bool>,
+    /// The hub records are synced to, e.g. `https://hub.example.vn`.
+    pub hub_url: Option<String>,
+    /// This workstation's id as enrolled at the hub.
+    pub device_id: Option<String>,
+    /// The hub's receipt key (hex, from `hoso-hub key`); receipts are checked against it.
+    pub hub_key: Option<String>,
 }
 
 impl FileConfig {
@@ -77,6 +83,9 @@ impl FileConfig {
             tsa_url,
             agency_pkcs12,
             rsa_pss,
+            hub_url,
+            device_id,
+            hub_key,
         } = other;
         self.data_dir = data_dir.or(self.data_dir.take());
         self.unit = unit.or(self.unit.take());
@@ -94,6 +103,9 @@ impl FileConfig {
         self.tsa_url = tsa_url.or(self.tsa_url.take());
         self.agency_pkcs12 = agency_pkcs12.or(self.agency_pkcs12.take());
         self.rsa_pss = rsa_pss.or(self.rsa_pss.take());
+        self.hub_url = hub_url.or(self.hub_url.take());
+        self.device_id = device_id.or(self.device_id.take());
+        self.hub_key = hub_key.or(self.hub_key.take());
     }
 }
 
@@ -135,6 +147,9 @@ pub struct Config {
     pub tsa_url: Option<String>,
     pub agency_pkcs12: Option<PathBuf>,
     pub rsa_pss: bool,
+    pub hub_url: Option<String>,
+    pub device_id: Option<String>,
+    pub hub_key: Option<String>,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -256,6 +271,9 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         tsa_url: merged.tsa_url,
         agency_pkcs12: merged.agency_pkcs12,
         rsa_pss: merged.rsa_pss.unwrap_or(false),
+        hub_url: merged.hub_url,
+        device_id: merged.device_id,
+        hub_key: merged.hub_key,
         files,
     })
 }

@@ -20,6 +20,7 @@ mod import;
 mod launch;
 mod process;
 mod scan;
+mod sync;
 
 use std::path::Path;
 
@@ -37,6 +38,7 @@ pub use import::{FileOutcome, ImportError, ImportReport};
 pub use launch::ensure_single_thread_ocr;
 pub use process::{ProcessReport, WorkerLock, default_workers};
 pub use scan::{ScanFailure, ScanReport, WatchReport};
+pub use sync::{LedgerEntry, SyncReport};
 
 /// Current time in Vietnam (+07:00).
 pub fn now() -> DateTime<FixedOffset> {

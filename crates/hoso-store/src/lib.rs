@@ -30,6 +30,7 @@ mod documents;
 mod error;
 pub mod jobs;
 mod records;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -45,6 +46,7 @@ pub use records::{
     AddedPages, NewPages, NewRecord, PAGE_JOB, PageInput, PageOutcome, PageResult, PageText, PageTextIn,
     RecordSummary, StateChange,
 };
+pub use sync::SYNC_JOB;
 
 /// Result type of this crate.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -55,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_page_text.sql"),
     include_str!("../migrations/0003_documents.sql"),
     include_str!("../migrations/0004_certification_book.sql"),
+    include_str!("../migrations/0005_sync.sql"),
 ];
 
 /// An open store folder.

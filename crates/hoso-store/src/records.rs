@@ -218,7 +218,7 @@ fn state_of(conn: &Connection, id: &RecordId) -> Result<RecordState> {
 }
 
 /// The guarded update behind every record state change, plus its audit entry.
-fn change_state(conn: &Connection, id: &RecordId, c: &StateChange<'_>) -> Result<()> {
+pub(crate) fn change_state(conn: &Connection, id: &RecordId, c: &StateChange<'_>) -> Result<()> {
     let StateChange { from, to, reason, actor, now } = *c;
     from.transition(to)?;
     let n = conn.execute(

@@ -1,0 +1,267 @@
+//! Sealing records and sending them to the hub: the outbox.
+//!
+//! `seal` fixes the manifest (every raw page and document with its SHA-256,
+//! the audit head) and queues the record; `sync` works the queue: blobs first
+//! (resumable, each checked by the hub against its name), then the manifest;
+//! the hub's signed receipt is checked and kept, and the record is Synced.
+//! Transient failures back off with jitter and are retried; a record the hub
+//! refuses (or a conflicting manifest) becomes Rejected with the reason and
+//! never blocks the others.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use hoso_model::{PageState, RecordState};
+use hoso_store::{DocumentKind, SYNC_JOB, jobs};
+use hoso_sync::client::{Client, SyncError};
+use hoso_sync::{Manifest, ManifestFile, Receipt, SigningKey};
+use serde::Serialize;
+
+use crate::{App, now};
+
+/// A sync lease lasts this long; a killed sync is taken back after it.
+const LEASE_MS: i64 = 5 * 60 * 1000;
+
+/// What one `sync` run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    pub synced: Vec<String>,
+    pub rejected: Vec<(String, String)>,
+    /// Records left for a later attempt, with the reason.
+    pub postponed: Vec<(String, String)>,
+    pub blobs_sent: usize,
+    pub bytes_sent: u64,
+}
+
+/// A line of the sync ledger.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerEntry {
+    pub record: String,
+    pub state: RecordState,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+impl App {
+    fn device_key_path(&self) -> PathBuf {
+        self.config.data_dir.join("device.key")
+    }
+
+    /// The workstation's Ed25519 key (made on first use) and its public half,
+    /// which IT enrols at the hub (`hoso-hub enrol`).
+    pub fn device_key(&self) -> anyhow::Result<String> {
+        Ok(self.load_device_key()?.public_hex())
+    }
+
+    fn load_device_key(&self) -> anyhow::Result<SigningKey> {
+        let path = self.device_key_path();
+        if !path.exists() {
+            let pkcs8 = SigningKey::generate();
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, &pkcs8)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+            }
+            std::fs::rename(&tmp, &path)?;
+        }
+        SigningKey::from_pkcs8(&std::fs::read(&path)?).context("device.key is damaged")
+    }
+
+    /// Seals a record: its manifest is fixed and it is queued for the hub.
+    pub fn seal(&mut self, key: &str) -> anyhow::Result<Manifest> {
+        let record = self.store.record(key)?;
+        if !matches!(record.state, RecordState::Review | RecordState::Certification) {
+            bail!(
+                "hồ sơ {} đang «{}», không niêm phong được / record {} is {}: only records in review or certification can be sealed",
+                record.code,
+                record.state.label_vi(),
+                record.code,
+                record.state
+            );
+        }
+        let audit = hoso_store::audit::verify(self.store.conn())?;
+        if let Some(b) = audit.broken {
+            bail!(
+                "nhật ký kiểm toán bị sửa, không niêm phong / the audit log is damaged ({b:?}): run `hoso audit verify`"
+            );
+        }
+        let documents = self.store.documents(&record.id)?;
+        let components = self.store.components(&record.id)?;
+        let mut files = Vec::new();
+        for page in self.store.pages(&record.id)?.into_iter().filter(|p| p.state == PageState::Processed) {
+            let size = self.store.blob_size(&page.source)?.context("page blob row missing")?;
+            files.push(ManifestFile {
+                role: "page".into(),
+                component: page.component,
+                ordinal: page.ordinal,
+                sha256: page.source.to_hex(),
+                size,
+                media_type: String::new(),
+            });
+        }
+        for c in &components {
+            let has_pages = files.iter().any(|f| f.component == c.ordinal);
+            let pdfa = documents.iter().find(|d| d.component == c.ordinal && d.kind == DocumentKind::Pdfa);
+            let certified =
+                documents.iter().find(|d| d.component == c.ordinal && d.kind == DocumentKind::Certified);
+            if has_pages && pdfa.is_none() {
+                bail!(
+                    "thành phần {} chưa có PDF/A; chạy `hoso build` / component {} has no PDF/A: run `hoso build`",
+                    c.ordinal,
+                    c.ordinal
+                );
+            }
+            if has_pages && c.needs_certification && certified.is_none() {
+                bail!(
+                    "thành phần {} cần chứng thực; chạy `hoso certify` / component {} needs certification: run `hoso certify`",
+                    c.ordinal,
+                    c.ordinal
+                );
+            }
+            for (d, role) in [(pdfa, "pdfa"), (certified, "certified")] {
+                if let Some(d) = d {
+                    files.push(ManifestFile {
+                        role: role.into(),
+                        component: c.ordinal,
+                        ordinal: 0,
+                        sha256: d.blob.to_hex(),
+                        size: d.size,
+                        media_type: "application/pdf".into(),
+                    });
+                }
+            }
+        }
+        let manifest = Manifest {
+            version: 1,
+            record_id: record.id.to_string(),
+            code: record.code.to_string(),
+            procedure: record.procedure.clone(),
+            unit: record.code.unit().to_string(),
+            channel: record.channel.portal_code(),
+            applicant_name: record.applicant.name.clone(),
+            applicant_id: record.applicant.personal_id.as_ref().map(|p| p.as_str().to_owned()),
+            received_at: record.received_at.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            sealed_at: now().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            files,
+            audit_head: audit.head,
+        };
+        let json = serde_json::to_string(&manifest)?;
+        self.store.seal(&record.id, record.state, &json, &manifest.digest(), &self.actor, now())?;
+        Ok(manifest)
+    }
+
+    /// Works the outbox until no record is due. `hub` overrides `hub_url`.
+    pub fn sync(&mut self, hub: Option<&str>) -> anyhow::Result<SyncReport> {
+        let hub = hub
+            .map(str::to_owned)
+            .or_else(|| self.config.hub_url.clone())
+            .context("chưa cấu hình máy chủ / no hub configured: set `hub_url` in config.toml")?;
+        let device = self
+            .config
+            .device_id
+            .clone()
+            .context("chưa cấu hình mã máy / set `device_id` in config.toml (as enrolled at the hub)")?;
+        let client = Client::new(&hub, &device, self.load_device_key()?, Duration::from_secs(60))?;
+        let owner = format!("sync-pid{}", std::process::id());
+        jobs::recover(self.store.conn(), now().timestamp_millis())?;
+        let mut report = SyncReport::default();
+        while let Some(job) =
+            jobs::lease(self.store.conn(), SYNC_JOB, &owner, now().timestamp_millis(), LEASE_MS)?
+        {
+            let id: hoso_model::RecordId = job.subject.parse().context("sync job without a record id")?;
+            let record = self.store.record(&job.subject)?;
+            let code = record.code.to_string();
+            match self.send(&client, &id, &mut report) {
+                Ok(receipt) => {
+                    self.store.synced(&id, &serde_json::to_string(&receipt)?, &self.actor, now())?;
+                    jobs::complete(self.store.conn(), job.id, &owner, now().timestamp_millis())?;
+                    report.synced.push(code);
+                }
+                Err(e @ SyncError::Transient(_)) => {
+                    jobs::fail(
+                        self.store.conn(),
+                        &job,
+                        &owner,
+                        &e.to_string(),
+                        jobs::Retry::Transient,
+                        now().timestamp_millis(),
+                    )?;
+                    report.postponed.push((code, e.to_string()));
+                }
+                Err(e) => {
+                    jobs::fail(
+                        self.store.conn(),
+                        &job,
+                        &owner,
+                        &e.to_string(),
+                        jobs::Retry::Permanent,
+                        now().timestamp_millis(),
+                    )?;
+                    self.store.sync_rejected(&id, &e.to_string(), &self.actor, now())?;
+                    report.rejected.push((code, e.to_string()));
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    fn send(
+        &self,
+        client: &Client,
+        id: &hoso_model::RecordId,
+        report: &mut SyncReport,
+    ) -> Result<Receipt, SyncError> {
+        let local = |e: anyhow::Error| SyncError::Transient(format!("local store: {e}"));
+        let (json, digest) = self
+            .store
+            .sealed_manifest(id)
+            .map_err(|e| local(e.into()))?
+            .ok_or_else(|| SyncError::Permanent("not sealed".into()))?;
+        let manifest: Manifest =
+            serde_json::from_str(&json).map_err(|e| SyncError::Permanent(format!("manifest: {e}")))?;
+        for f in &manifest.files {
+            let hash: hoso_model::BlobHash =
+                f.sha256.parse().map_err(|_| SyncError::Permanent("bad hash".into()))?;
+            if client.blob_offset(&f.sha256)? == Some(f.size) {
+                continue;
+            }
+            let bytes = self.store.blobs().read(&hash).map_err(|e| local(e.into()))?;
+            client.put_blob(&f.sha256, &bytes)?;
+            report.blobs_sent += 1;
+            report.bytes_sent += bytes.len() as u64;
+        }
+        let receipt = client.put_record(&manifest)?;
+        if receipt.manifest_sha256 != digest || receipt.record_id != manifest.record_id {
+            return Err(SyncError::Transient("the receipt is for another manifest".into()));
+        }
+        if let Some(hub_key) = &self.config.hub_key
+            && !receipt.verify(hub_key)
+        {
+            return Err(SyncError::Transient("the receipt's signature is not the hub's".into()));
+        }
+        Ok(receipt)
+    }
+
+    /// The sync ledger: every sealed record with its state and last error.
+    pub fn sync_ledger(&self) -> anyhow::Result<Vec<LedgerEntry>> {
+        let mut out = Vec::new();
+        for state in [RecordState::Queued, RecordState::Rejected, RecordState::Synced] {
+            for s in self.store.list_records(Some(state), u32::MAX)? {
+                let (attempts, last_error) = self
+                    .store
+                    .conn()
+                    .query_row(
+                        "SELECT attempts, last_error FROM jobs WHERE kind = ?1 AND subject = ?2",
+                        [SYNC_JOB, &s.record.id.to_string()],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .unwrap_or((0, None));
+                out.push(LedgerEntry { record: s.record.code.to_string(), state, attempts, last_error });
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,317 @@
+//! The reference hub: receives blobs and sealed records from enrolled
+//! workstations, exactly once, and answers with signed receipts.
+//!
+//! Embedded mode: one SQLite file (`hub.db`: devices, blobs, records) and a
+//! folder of blobs named by SHA-256 (`blobs/`, partial uploads in `partial/`).
+//! Every request is authenticated by the device's Ed25519 signature
+//! ([`hoso_sync::request_message`]); a blob is kept only when its bytes hash to
+//! its name; a record id accepted once keeps its first manifest (replays get
+//! the first receipt, a different manifest gets 409).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{head, put};
+use axum::{Json, Router};
+use hoso_sync::{
+    ErrorBody, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME, MAX_CLOCK_SKEW,
+    Manifest, Receipt, SigningKey, hex, request_message, verify,
+};
+use rusqlite::{Connection, OptionalExtension, params};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, public_key TEXT NOT NULL, note TEXT, enrolled_at TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, device TEXT NOT NULL, received_at TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, manifest_sha256 TEXT NOT NULL, manifest TEXT NOT NULL,
+    receipt TEXT NOT NULL, device TEXT NOT NULL, accepted_at TEXT NOT NULL) STRICT;
+";
+
+/// The hub's state: database, folders, signing key.
+#[derive(Debug)]
+pub struct Hub {
+    db: Mutex<Connection>,
+    dir: PathBuf,
+    key: SigningKey,
+}
+
+impl Hub {
+    /// Opens (creating) the hub's folder; the receipt key is made on first start.
+    pub fn open(dir: &Path) -> anyhow::Result<Hub> {
+        for sub in ["blobs", "partial"] {
+            std::fs::create_dir_all(dir.join(sub))?;
+        }
+        let db = Connection::open(dir.join("hub.db"))?;
+        db.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;")?;
+        db.execute_batch(SCHEMA)?;
+        let key_path = dir.join("hub.key");
+        if !key_path.exists() {
+            std::fs::write(&key_path, SigningKey::generate())?;
+        }
+        let key = SigningKey::from_pkcs8(&std::fs::read(&key_path)?)
+            .ok_or_else(|| anyhow::anyhow!("bad hub.key"))?;
+        Ok(Hub { db: Mutex::new(db), dir: dir.to_owned(), key })
+    }
+
+    /// The hex public key receipts are signed with.
+    pub fn public_key(&self) -> String {
+        self.key.public_hex()
+    }
+
+    /// Registers a workstation's public key (IT does this once per counter).
+    pub fn enrol(&self, device: &str, public_key: &str, note: &str) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            hoso_sync::unhex(public_key).is_some_and(|k| k.len() == 32),
+            "not an Ed25519 public key"
+        );
+        self.db.lock().expect("db lock").execute(
+            "INSERT INTO devices (id, public_key, note, enrolled_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, note = excluded.note",
+            params![device, public_key, note, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Number of records accepted.
+    pub fn record_count(&self) -> anyhow::Result<i64> {
+        Ok(self.db.lock().expect("db lock").query_row("SELECT count(*) FROM records", [], |r| r.get(0))?)
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (status, Json(ErrorBody { code: code.into(), message: message.into(), missing: Vec::new() }))
+        .into_response()
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Checks the device signature; returns the device id, or the answer to give.
+#[allow(clippy::result_large_err)]
+fn authenticate(
+    hub: &Hub,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<String, Response> {
+    let unauthorised = |m: &str| error(StatusCode::UNAUTHORIZED, "unauthorised", m);
+    let device = header(headers, HEADER_DEVICE).ok_or_else(|| unauthorised("no device"))?;
+    let time: i64 =
+        header(headers, HEADER_TIME).and_then(|t| t.parse().ok()).ok_or_else(|| unauthorised("no time"))?;
+    let signature = header(headers, HEADER_SIGNATURE).ok_or_else(|| unauthorised("no signature"))?;
+    if (chrono::Utc::now().timestamp() - time).abs() > MAX_CLOCK_SKEW {
+        return Err(unauthorised("clock skew: check the workstation's clock"));
+    }
+    let key: Option<String> = hub
+        .db
+        .lock()
+        .expect("db lock")
+        .query_row("SELECT public_key FROM devices WHERE id = ?1", [device], |r| r.get(0))
+        .optional()
+        .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()))?;
+    let key = key.ok_or_else(|| {
+        error(StatusCode::FORBIDDEN, "not_enrolled", format!("device {device} is not enrolled"))
+    })?;
+    if !verify(&key, &request_message(method.as_str(), uri.path(), time, body), signature) {
+        return Err(unauthorised("bad signature"));
+    }
+    Ok(device.to_owned())
+}
+
+fn valid_hash(h: &str) -> bool {
+    h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn complete_size(hub: &Hub, hash: &str) -> Option<i64> {
+    hub.db
+        .lock()
+        .expect("db lock")
+        .query_row("SELECT size FROM blobs WHERE hash = ?1", [hash], |r| r.get(0))
+        .optional()
+        .ok()
+        .flatten()
+}
+
+async fn blob_head(
+    State(hub): State<Arc<Hub>>,
+    UrlPath(hash): UrlPath<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = authenticate(&hub, &method, &uri, &headers, b"") {
+        return r;
+    }
+    if let Some(size) = complete_size(&hub, &hash) {
+        return (StatusCode::OK, [(HEADER_OFFSET, size.to_string())]).into_response();
+    }
+    match std::fs::metadata(hub.dir.join("partial").join(&hash)) {
+        Ok(m) => (StatusCode::OK, [(HEADER_OFFSET, m.len().to_string())]).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn blob_put(
+    State(hub): State<Arc<Hub>>,
+    UrlPath(hash): UrlPath<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let device = match authenticate(&hub, &method, &uri, &headers, &body) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if !valid_hash(&hash) {
+        return error(StatusCode::BAD_REQUEST, "bad_hash", "blob names are lowercase SHA-256 hex");
+    }
+    if complete_size(&hub, &hash).is_some() {
+        return StatusCode::OK.into_response();
+    }
+    let (Some(offset), Some(length)) = (
+        header(&headers, HEADER_OFFSET).and_then(|v| v.parse::<u64>().ok()),
+        header(&headers, HEADER_LENGTH).and_then(|v| v.parse::<u64>().ok()),
+    ) else {
+        return error(StatusCode::BAD_REQUEST, "headers", "Upload-Offset and Upload-Length are required");
+    };
+    let partial = hub.dir.join("partial").join(&hash);
+    let held = std::fs::metadata(&partial).map_or(0, |m| m.len());
+    if offset != held {
+        return error(StatusCode::PRECONDITION_FAILED, "offset", format!("the hub holds {held} bytes"));
+    }
+    let written = (|| -> std::io::Result<u64> {
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&partial)?;
+        f.write_all(&body)?;
+        f.sync_all()?;
+        Ok(held + body.len() as u64)
+    })();
+    let total = match written {
+        Ok(t) => t,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string()),
+    };
+    if total < length {
+        return StatusCode::ACCEPTED.into_response();
+    }
+    let bytes = match std::fs::read(&partial) {
+        Ok(b) => b,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string()),
+    };
+    if total != length || hex(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref()) != hash {
+        let _ = std::fs::remove_file(&partial);
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "hash_mismatch",
+            "the bytes do not hash to the blob's name",
+        );
+    }
+    let final_path = hub.dir.join("blobs").join(&hash);
+    if let Err(e) = std::fs::rename(&partial, &final_path) {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string());
+    }
+    let _ = std::fs::File::open(hub.dir.join("blobs")).and_then(|d| d.sync_all());
+    let r = hub.db.lock().expect("db lock").execute(
+        "INSERT INTO blobs (hash, size, device, received_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING",
+        params![hash, total as i64, device, now()],
+    );
+    match r {
+        Ok(_) => StatusCode::CREATED.into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
+    }
+}
+
+async fn record_put(
+    State(hub): State<Arc<Hub>>,
+    UrlPath(id): UrlPath<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let device = match authenticate(&hub, &method, &uri, &headers, &body) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let manifest: Manifest = match serde_json::from_slice(&body) {
+        Ok(m) => m,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "manifest", e.to_string()),
+    };
+    if manifest.record_id != id {
+        return error(StatusCode::BAD_REQUEST, "manifest", "record_id differs from the URL");
+    }
+    let digest = manifest.digest();
+    let db = hub.db.lock().expect("db lock");
+    let existing: Option<(String, String)> = match db
+        .query_row("SELECT manifest_sha256, receipt FROM records WHERE id = ?1", [&id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()
+    {
+        Ok(e) => e,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
+    };
+    if let Some((first_digest, receipt)) = existing {
+        if first_digest == digest {
+            return (StatusCode::OK, [("content-type", "application/json")], receipt).into_response();
+        }
+        return error(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("record {id} was accepted with manifest {first_digest}"),
+        );
+    }
+    let mut missing = Vec::new();
+    for f in &manifest.files {
+        let size: Option<i64> = db
+            .query_row("SELECT size FROM blobs WHERE hash = ?1", [&f.sha256], |r| r.get(0))
+            .optional()
+            .unwrap_or(None);
+        if size != Some(f.size as i64) {
+            missing.push(f.sha256.clone());
+        }
+    }
+    if !missing.is_empty() {
+        let body = ErrorBody {
+            code: "missing_blobs".into(),
+            message: format!("{} files not received", missing.len()),
+            missing,
+        };
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+    }
+    let accepted_at = now();
+    let signature = hub.key.sign_hex(&Receipt::message(&id, &digest, &accepted_at));
+    let receipt = Receipt {
+        record_id: id.clone(),
+        manifest_sha256: digest.clone(),
+        accepted_at: accepted_at.clone(),
+        hub_key: hub.public_key(),
+        signature,
+    };
+    let receipt_json = serde_json::to_string(&receipt).expect("serialisable");
+    if let Err(e) = db.execute(
+        "INSERT INTO records (id, manifest_sha256, manifest, receipt, device, accepted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, digest, String::from_utf8_lossy(&body), receipt_json, device, accepted_at],
+    ) {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string());
+    }
+    (StatusCode::CREATED, [("content-type", "application/json")], receipt_json).into_response()
+}
+
+/// The HTTP routes.
+pub fn router(hub: Arc<Hub>) -> Router {
+    Router::new()
+        .route("/v1/blobs/{hash}", head(blob_head).put(blob_put))
+        .route("/v1/records/{id}", put(record_put))
+        .layer(axum::extract::DefaultBodyLimit::max(64 << 20))
+        .with_state(hub)
+}

@@ -1,0 +1,172 @@
+//! A workstation (hoso-core's `App`, the code behind `hoso seal` / `hoso sync`)
+//! against the real hub binary on a random loopback port: records end at the
+//! hub exactly once with matching hashes, even when the hub is killed in the
+//! middle of a sync and comes back on another port; replays get the first
+//! receipt; a different manifest for an accepted id is refused (409).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hoso_core::{App, config};
+use hoso_model::{Applicant, Channel, RecordState};
+
+const RECORDS: usize = 24;
+
+struct HubProcess {
+    child: Child,
+    url: String,
+}
+
+fn start_hub(dir: &Path) -> HubProcess {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso-hub"))
+        .arg("--data")
+        .arg(dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr =
+        line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_owned();
+    HubProcess { child, url: format!("http://{addr}") }
+}
+
+fn hub_cli(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_hoso-hub")).arg("--data").arg(dir).args(args).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+fn hub_records(dir: &Path) -> Vec<(String, String)> {
+    let db = rusqlite::Connection::open(dir.join("hub.db")).unwrap();
+    let mut stmt = db.prepare("SELECT id, manifest_sha256 FROM records ORDER BY id").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+}
+
+fn page_png(dir: &Path, i: usize) -> PathBuf {
+    let img = image::GrayImage::from_fn(600, 850, |x, y| {
+        let ink = (y / 30) % 3 == 1 && x > 60 && x < 540 && !(x / 20 + i as u32).is_multiple_of(5);
+        image::Luma([if ink { 20 } else { 245 }])
+    });
+    let path = dir.join(format!("page-{i}.png"));
+    img.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hub_dir = tmp.path().join("hub");
+    let mut hub = start_hub(&hub_dir);
+    let hub_key = hub_cli(&hub_dir, &["key"]);
+
+    let config_file = tmp.path().join("config.toml");
+    std::fs::write(&config_file, format!("device_id = \"counter-01\"\nhub_key = \"{hub_key}\"\n")).unwrap();
+    let cfg = config::load(&config::Overrides {
+        config_file: Some(config_file),
+        data_dir: Some(tmp.path().join("ws")),
+        unit: Some("000.00.01.H29".into()),
+    })
+    .unwrap();
+    let mut app = App::open(cfg, "test").unwrap();
+    hub_cli(&hub_dir, &["enrol", "--device", "counter-01", "--public-key", &app.device_key().unwrap()]);
+
+    // Records with a page each, processed, built and sealed.
+    let mut codes = Vec::new();
+    for i in 0..RECORDS {
+        let applicant =
+            Applicant { name: format!("Người nộp {i}"), personal_id: None, phone: None, address: None };
+        let r = app.new_record("1.001193", applicant, Channel::InPerson).unwrap();
+        app.import(&r.code.to_string(), 1, &[page_png(tmp.path(), i)]).unwrap();
+        codes.push(r.code.to_string());
+    }
+    app.process(2).unwrap();
+    for code in &codes {
+        app.build(code).unwrap();
+        app.seal(code).unwrap();
+    }
+    assert!(app.sync_ledger().unwrap().iter().all(|e| e.state == RecordState::Queued));
+
+    // Sync in a thread; kill the hub once some records are in.
+    let mut app = std::thread::scope(|s| {
+        let url = hub.url.clone();
+        let worker = s.spawn(move || {
+            let report = app.sync(Some(&url)).unwrap();
+            (app, report)
+        });
+        let started = Instant::now();
+        while hub_records(&hub_dir).len() < 5 {
+            assert!(started.elapsed() < Duration::from_secs(60), "no progress");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        hub.child.kill().unwrap(); // SIGKILL: mid-upload or mid-answer
+        hub.child.wait().unwrap();
+        let (app, report) = worker.join().unwrap();
+        assert!(!report.postponed.is_empty(), "the crash left work for later: {report:?}");
+        assert!(report.rejected.is_empty(), "a crash is not a rejection: {report:?}");
+        app
+    });
+
+    // The hub comes back (another port); retries with backoff finish the job.
+    let hub2 = start_hub(&hub_dir);
+    let started = Instant::now();
+    loop {
+        app.sync(Some(&hub2.url)).unwrap();
+        let ledger = app.sync_ledger().unwrap();
+        if ledger.iter().all(|e| e.state == RecordState::Synced) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "not all synced: {ledger:?}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    // Exactly once, same manifests, receipts kept and signed by the hub.
+    let at_hub = hub_records(&hub_dir);
+    assert_eq!(at_hub.len(), RECORDS);
+    for code in &codes {
+        let record = app.store().record(code).unwrap();
+        let (_, digest) = app.store().sealed_manifest(&record.id).unwrap().unwrap();
+        assert!(at_hub.contains(&(record.id.to_string(), digest.clone())), "{code}");
+        let receipt: hoso_sync::Receipt =
+            serde_json::from_str(&app.store().receipt(&record.id).unwrap().unwrap()).unwrap();
+        assert!(receipt.verify(&hub_key) && receipt.manifest_sha256 == digest);
+        // Every file the manifest names is at the hub, under its hash.
+        let manifest: hoso_sync::Manifest =
+            serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
+        for f in &manifest.files {
+            let bytes = std::fs::read(hub_dir.join("blobs").join(&f.sha256)).unwrap();
+            assert_eq!(hoso_sync::hex(ring_sha256(&bytes).as_ref()), f.sha256);
+        }
+    }
+
+    // A replay gets the first receipt; another manifest for the same id is a conflict.
+    let key =
+        hoso_sync::SigningKey::from_pkcs8(&std::fs::read(tmp.path().join("ws/device.key")).unwrap()).unwrap();
+    let client =
+        hoso_sync::client::Client::new(&hub2.url, "counter-01", key, Duration::from_secs(10)).unwrap();
+    let record = app.store().record(&codes[0]).unwrap();
+    let mut manifest: hoso_sync::Manifest =
+        serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
+    let first: hoso_sync::Receipt =
+        serde_json::from_str(&app.store().receipt(&record.id).unwrap().unwrap()).unwrap();
+    assert_eq!(client.put_record(&manifest).unwrap(), first);
+    manifest.applicant_name.push_str(" (sửa)");
+    let err = client.put_record(&manifest).unwrap_err();
+    assert!(matches!(err, hoso_sync::client::SyncError::Conflict(_)), "{err}");
+    assert_eq!(hub_records(&hub_dir).len(), RECORDS);
+    drop(hub2);
+}
+
+fn ring_sha256(bytes: &[u8]) -> ring::digest::Digest {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,157 @@
+//! The workstation's side: signed requests, resumable blob upload, record PUT.
+//! Blocking (reqwest): the outbox worker runs on its own thread.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::blocking::{Client as Http, RequestBuilder, Response};
+
+use crate::{
+    ErrorBody, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME, Manifest, Receipt,
+    SigningKey, request_message,
+};
+
+/// Blobs go up in pieces of this size, so an interrupted upload resumes.
+pub const CHUNK: usize = 4 << 20;
+
+/// How a sync attempt failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// Worth retrying later: network down, hub restarting, 5xx, timeouts.
+    #[error("tạm thời không gửi được / temporary: {0}")]
+    Transient(String),
+    /// The hub refused the item; retrying the same will not help.
+    #[error("máy chủ từ chối / rejected by the hub: {0}")]
+    Permanent(String),
+    /// The hub already holds a different manifest for this record id.
+    #[error(
+        "xung đột: máy chủ đã có hồ sơ này với nội dung khác / conflict: the hub holds another version: {0}"
+    )]
+    Conflict(String),
+}
+
+impl SyncError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Transient(_))
+    }
+}
+
+/// A connection to one hub as one enrolled device.
+#[derive(Debug)]
+pub struct Client {
+    base: String,
+    http: Http,
+    device: String,
+    key: SigningKey,
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+fn transient(e: reqwest::Error) -> SyncError {
+    SyncError::Transient(e.to_string())
+}
+
+/// Maps a non-success answer to the error kind the outbox acts on.
+fn classify(resp: Response) -> SyncError {
+    let status = resp.status();
+    let body: Option<ErrorBody> = resp.bytes().ok().and_then(|b| serde_json::from_slice(&b).ok());
+    let what = body
+        .as_ref()
+        .map_or_else(|| status.to_string(), |b| format!("{} ({}): {}", status, b.code, b.message));
+    match status.as_u16() {
+        409 => SyncError::Conflict(what),
+        // 412: the hub holds another offset of a partial blob (a lost answer); re-ask.
+        408 | 412 | 425 | 429 => SyncError::Transient(what),
+        // Missing blobs are uploaded on the next attempt.
+        422 if body.is_some_and(|b| !b.missing.is_empty()) => SyncError::Transient(what),
+        400..=499 => SyncError::Permanent(what),
+        _ => SyncError::Transient(what),
+    }
+}
+
+impl Client {
+    /// `base` like `https://hub.example/` (no trailing path), `device` the id
+    /// IT enrolled with the key's public half.
+    pub fn new(base: &str, device: &str, key: SigningKey, timeout: Duration) -> Result<Client, SyncError> {
+        let http = Http::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(timeout)
+            .build()
+            .map_err(transient)?;
+        Ok(Client { base: base.trim_end_matches('/').to_owned(), http, device: device.to_owned(), key })
+    }
+
+    fn signed(&self, method: reqwest::Method, path: &str, body: &[u8]) -> RequestBuilder {
+        let time = now();
+        let signature = self.key.sign_hex(&request_message(method.as_str(), path, time, body));
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .header(HEADER_DEVICE, &self.device)
+            .header(HEADER_TIME, time.to_string())
+            .header(HEADER_SIGNATURE, signature)
+    }
+
+    /// Bytes of the blob the hub holds (its size when complete), or `None`.
+    pub fn blob_offset(&self, sha256: &str) -> Result<Option<u64>, SyncError> {
+        let path = format!("/v1/blobs/{sha256}");
+        let resp = self.signed(reqwest::Method::HEAD, &path, b"").send().map_err(transient)?;
+        match resp.status().as_u16() {
+            200 => Ok(resp
+                .headers()
+                .get(HEADER_OFFSET)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .or(Some(0))),
+            404 => Ok(None),
+            _ => Err(classify(resp)),
+        }
+    }
+
+    /// Uploads a blob, continuing from what the hub already holds.
+    pub fn put_blob(&self, sha256: &str, bytes: &[u8]) -> Result<(), SyncError> {
+        let mut offset = self.blob_offset(sha256)?.unwrap_or(0) as usize;
+        if offset > bytes.len() {
+            offset = 0;
+        }
+        let path = format!("/v1/blobs/{sha256}");
+        if offset == bytes.len() && !bytes.is_empty() {
+            return Ok(());
+        }
+        loop {
+            let end = (offset + CHUNK).min(bytes.len());
+            let piece = &bytes[offset..end];
+            let resp = self
+                .signed(reqwest::Method::PUT, &path, piece)
+                .header(HEADER_OFFSET, offset.to_string())
+                .header(HEADER_LENGTH, bytes.len().to_string())
+                .body(piece.to_vec())
+                .send()
+                .map_err(transient)?;
+            if !resp.status().is_success() {
+                return Err(classify(resp));
+            }
+            offset = end;
+            if offset >= bytes.len() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sends the record's manifest; the hub answers with its receipt.
+    pub fn put_record(&self, manifest: &Manifest) -> Result<Receipt, SyncError> {
+        let path = format!("/v1/records/{}", manifest.record_id);
+        let body = serde_json::to_vec(manifest).expect("serialisable");
+        let resp = self
+            .signed(reqwest::Method::PUT, &path, &body)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .map_err(transient)?;
+        if !resp.status().is_success() {
+            return Err(classify(resp));
+        }
+        let bytes = resp.bytes().map_err(transient)?;
+        serde_json::from_slice::<Receipt>(&bytes).map_err(|e| SyncError::Transient(format!("receipt: {e}")))
+    }
+}

@@ -1,0 +1,179 @@
+//! The sync protocol between a workstation and the city backend (the hub):
+//! wire types, request signing, receipts, and the blocking client the
+//! workstation's outbox uses. The hub (crate `hoso-hub`) uses the same types.
+//!
+//! Protocol (documented in `docs/sync-openapi.yaml`):
+//! - `HEAD /v1/blobs/{sha256}` → 200 with `Upload-Offset` (bytes held; equal to
+//!   the size when complete) or 404.
+//! - `PUT /v1/blobs/{sha256}` with `Upload-Offset: n` → appends the body at n;
+//!   when the bytes reach `Upload-Length` the hub checks the SHA-256 and keeps
+//!   the blob (201), or drops it (422). Replays of a complete blob: 200.
+//! - `PUT /v1/records/{uuid}` with the [`Manifest`] → 201 with a signed
+//!   [`Receipt`]; the same manifest again → 200 with the first receipt; another
+//!   manifest for the id → 409, never an overwrite; blobs missing → 422.
+//! - Every request is signed by the device's Ed25519 key (enrolled at the hub
+//!   by IT): headers `X-HoSo-Device`, `X-HoSo-Time` (Unix seconds) and
+//!   `X-HoSo-Signature` = hex(Ed25519(method ␊ path ␊ time ␊ hex(SHA-256(body)))).
+
+pub mod client;
+
+use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
+use serde::{Deserialize, Serialize};
+
+pub const HEADER_DEVICE: &str = "x-hoso-device";
+pub const HEADER_TIME: &str = "x-hoso-time";
+pub const HEADER_SIGNATURE: &str = "x-hoso-signature";
+pub const HEADER_OFFSET: &str = "upload-offset";
+pub const HEADER_LENGTH: &str = "upload-length";
+/// Requests older or newer than this (seconds) are refused (replay window).
+pub const MAX_CLOCK_SKEW: i64 = 300;
+
+/// One file of a sealed record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestFile {
+    /// `page` (raw scan), `pdfa` or `certified`.
+    pub role: String,
+    pub component: u16,
+    /// Page number in the component (0 for documents).
+    pub ordinal: u32,
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+}
+
+/// What a sealed record is: its data and the hash of every file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub version: u32,
+    pub record_id: String,
+    pub code: String,
+    pub procedure: String,
+    pub unit: String,
+    /// 1 in person, 2 online, 3 post (KenhThucHien).
+    pub channel: u8,
+    pub applicant_name: String,
+    pub applicant_id: Option<String>,
+    pub received_at: String,
+    pub sealed_at: String,
+    pub files: Vec<ManifestFile>,
+    /// Head of the workstation's audit chain when sealed.
+    pub audit_head: String,
+}
+
+impl Manifest {
+    /// SHA-256 of the manifest's canonical JSON (serde's field order), hex.
+    pub fn digest(&self) -> String {
+        hex(ring::digest::digest(&ring::digest::SHA256, &serde_json::to_vec(self).expect("serialisable"))
+            .as_ref())
+    }
+}
+
+/// The hub's signed acknowledgement of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub record_id: String,
+    pub manifest_sha256: String,
+    pub accepted_at: String,
+    /// hex of the hub's Ed25519 public key.
+    pub hub_key: String,
+    /// hex Ed25519 signature over [`Receipt::message`].
+    pub signature: String,
+}
+
+impl Receipt {
+    pub fn message(record_id: &str, manifest_sha256: &str, accepted_at: &str) -> Vec<u8> {
+        format!("hoso-receipt\n{record_id}\n{manifest_sha256}\n{accepted_at}").into_bytes()
+    }
+
+    /// Checks the hub's signature (against the key the workstation trusts).
+    pub fn verify(&self, hub_key_hex: &str) -> bool {
+        self.hub_key == hub_key_hex
+            && verify(
+                hub_key_hex,
+                &Receipt::message(&self.record_id, &self.manifest_sha256, &self.accepted_at),
+                &self.signature,
+            )
+    }
+}
+
+/// An error answer of the hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len() / 2).map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
+}
+
+/// The bytes a request signature covers.
+pub fn request_message(method: &str, path: &str, time: i64, body: &[u8]) -> Vec<u8> {
+    let body_hash = hex(ring::digest::digest(&ring::digest::SHA256, body).as_ref());
+    format!("{method}\n{path}\n{time}\n{body_hash}").into_bytes()
+}
+
+/// Checks a hex Ed25519 signature with a hex public key.
+pub fn verify(public_key_hex: &str, message: &[u8], signature_hex: &str) -> bool {
+    match (unhex(public_key_hex), unhex(signature_hex)) {
+        (Some(k), Some(s)) => UnparsedPublicKey::new(&ED25519, k).verify(message, &s).is_ok(),
+        _ => false,
+    }
+}
+
+/// A device or hub key (Ed25519, PKCS#8).
+pub struct SigningKey {
+    pair: Ed25519KeyPair,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey").field("public", &self.public_hex()).finish()
+    }
+}
+
+impl SigningKey {
+    /// A new key as PKCS#8 bytes (to store with owner-only permissions).
+    pub fn generate() -> Vec<u8> {
+        Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new())
+            .expect("system randomness")
+            .as_ref()
+            .to_vec()
+    }
+
+    pub fn from_pkcs8(bytes: &[u8]) -> Option<SigningKey> {
+        Ed25519KeyPair::from_pkcs8(bytes).ok().map(|pair| SigningKey { pair })
+    }
+
+    pub fn public_hex(&self) -> String {
+        hex(self.pair.public_key().as_ref())
+    }
+
+    pub fn sign_hex(&self, message: &[u8]) -> String {
+        hex(self.pair.sign(message).as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_bind_method_path_time_and_body() {
+        let key = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
+        let sig = key.sign_hex(&request_message("PUT", "/v1/blobs/ab", 100, b"data"));
+        assert!(verify(&key.public_hex(), &request_message("PUT", "/v1/blobs/ab", 100, b"data"), &sig));
+        assert!(!verify(&key.public_hex(), &request_message("PUT", "/v1/blobs/ab", 101, b"data"), &sig));
+        assert!(!verify(&key.public_hex(), &request_message("PUT", "/v1/blobs/ab", 100, b"dato"), &sig));
+        assert!(!verify(&key.public_hex(), &request_message("PUT", "/v1/blobs/ac", 100, b"data"), &sig));
+    }
+}
