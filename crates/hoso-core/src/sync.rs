@@ -145,6 +145,14 @@ impl App {
             applicant_id: record.applicant.personal_id.as_ref().map(|p| p.as_str().to_owned()),
             received_at: record.received_at.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
             sealed_at: now().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            components: components
+                .iter()
+                .map(|c| hoso_sync::ManifestComponent {
+                    ordinal: c.ordinal,
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                })
+                .collect(),
             files,
             audit_head: audit.head,
         };

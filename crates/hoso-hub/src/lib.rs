@@ -76,6 +76,19 @@ impl Hub {
         Ok(())
     }
 
+    /// An accepted record in the national portal's DongBoHoSoMC shape.
+    pub fn dongbohoso(&self, id: &str) -> anyhow::Result<Option<serde_json::Value>> {
+        let manifest: Option<String> = self
+            .db
+            .lock()
+            .expect("db lock")
+            .query_row("SELECT manifest FROM records WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        Ok(manifest
+            .map(|m| serde_json::from_str::<Manifest>(&m).map(|m| hoso_sync::dongbohoso(&m)))
+            .transpose()?)
+    }
+
     /// Number of records accepted.
     pub fn record_count(&self) -> anyhow::Result<i64> {
         Ok(self.db.lock().expect("db lock").query_row("SELECT count(*) FROM records", [], |r| r.get(0))?)

@@ -33,6 +33,11 @@ enum Command {
     },
     /// Print the public key receipts are signed with (for workstations' config).
     Key,
+    /// Print an accepted record mapped to the portal's DongBoHoSoMC fields.
+    Dongbohoso {
+        #[arg(long)]
+        record: String,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -42,6 +47,10 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Enrol { device, public_key, note } => hub.enrol(&device, &public_key, &note)?,
         Command::Key => println!("{}", hub.public_key()),
+        Command::Dongbohoso { record } => match hub.dongbohoso(&record)? {
+            Some(v) => println!("{}", serde_json::to_string_pretty(&v)?),
+            None => anyhow::bail!("record {record} is not at this hub"),
+        },
         Command::Serve { listen } => {
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {

@@ -157,6 +157,15 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     let err = client.put_record(&manifest).unwrap_err();
     assert!(matches!(err, hoso_sync::client::SyncError::Conflict(_)), "{err}");
     assert_eq!(hub_records(&hub_dir).len(), RECORDS);
+
+    // Hub-side export to the portal's fields.
+    let mapped: serde_json::Value =
+        serde_json::from_str(&hub_cli(&hub_dir, &["dongbohoso", "--record", &record.id.to_string()]))
+            .unwrap();
+    assert_eq!(mapped["MaHoSo"], codes[0].as_str());
+    assert_eq!((mapped["MaTTHC"].as_str(), mapped["KenhThucHien"].as_u64()), (Some("1.001193"), Some(1)));
+    assert_eq!(mapped["NgayTiepNhan"].as_str().unwrap().len(), 14);
+    assert_eq!(mapped["TaiLieuNop"][0]["MaThanhPhanHoSo"], "TK");
     drop(hub2);
 }
 

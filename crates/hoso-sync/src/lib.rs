@@ -41,6 +41,14 @@ pub struct ManifestFile {
     pub media_type: String,
 }
 
+/// A checklist slot of the record (MaThanhPhanHoSo).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestComponent {
+    pub ordinal: u16,
+    pub code: String,
+    pub name: String,
+}
+
 /// What a sealed record is: its data and the hash of every file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -55,6 +63,7 @@ pub struct Manifest {
     pub applicant_id: Option<String>,
     pub received_at: String,
     pub sealed_at: String,
+    pub components: Vec<ManifestComponent>,
     pub files: Vec<ManifestFile>,
     /// Head of the workstation's audit chain when sealed.
     pub audit_head: String,
@@ -94,6 +103,39 @@ impl Receipt {
                 &self.signature,
             )
     }
+}
+
+/// The record in the national portal's DongBoHoSoMC shape (as seen in
+/// production integrations; not an official schema).
+pub fn dongbohoso(m: &Manifest) -> serde_json::Value {
+    let received: String = m.received_at.chars().take(19).filter(char::is_ascii_digit).collect();
+    let documents: Vec<serde_json::Value> = m
+        .components
+        .iter()
+        .filter(|c| m.files.iter().any(|f| f.component == c.ordinal))
+        .map(|c| {
+            serde_json::json!({
+                "MaThanhPhanHoSo": c.code,
+                "TenThanhPhanHoSo": c.name,
+                "DuocSoHoa": 1,
+                "DuocTaiSuDung": 0,
+                "TepDinhKem": m.files.iter().filter(|f| f.component == c.ordinal && f.role != "page")
+                    .map(|f| serde_json::json!({ "LoaiTep": f.role, "MaBam": f.sha256, "KichThuoc": f.size }))
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "MaHoSo": m.code,
+        "MaTTHC": m.procedure,
+        "KenhThucHien": m.channel,
+        "ChuHoSo": m.applicant_name,
+        "SoGiayToChuHoSo": m.applicant_id,
+        "NgayTiepNhan": received,
+        "HoSoCoThanhPhanSoHoa": u8::from(!documents.is_empty()),
+        "TaiLieuNop": documents,
+        "DinhDanhCHS": m.applicant_id.iter().collect::<Vec<_>>(),
+    })
 }
 
 /// An error answer of the hub.
