@@ -191,6 +191,9 @@ enum Command {
         /// Hub URL; `hub_url` from config by default.
         #[arg(long)]
         hub: Option<String>,
+        /// Retry now the records waiting for their next attempt.
+        #[arg(long)]
+        now: bool,
     },
     /// Thẻ căn cước / identity cards.
     #[command(subcommand)]
@@ -455,8 +458,8 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
         Command::Seal { record } => out.sealed(&open(g)?.seal(&record)?),
         Command::Sync { what: Some(SyncCmd::Status), .. } => out.ledger(&open(g)?.sync_ledger()?),
         Command::Sync { what: Some(SyncCmd::Key), .. } => out.device_key(&open(g)?.device_key()?),
-        Command::Sync { what: None, hub } => {
-            let report = open(g)?.sync(hub.as_deref())?;
+        Command::Sync { what: None, hub, now } => {
+            let report = open(g)?.sync(hub.as_deref(), now)?;
             out.sync(&report);
             if !report.rejected.is_empty() || !report.postponed.is_empty() {
                 return Ok(ExitCode::from(3));

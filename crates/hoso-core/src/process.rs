@@ -43,9 +43,14 @@ pub struct WorkerLock {
 }
 
 impl WorkerLock {
-    /// Takes the lock or says which folder is busy.
+    /// Takes the page workers' lock or says which folder is busy.
     pub fn acquire(data_dir: &Path) -> anyhow::Result<WorkerLock> {
-        let path = data_dir.join("worker.lock");
+        Self::acquire_named(data_dir, "worker.lock")
+    }
+
+    /// Takes the lock file `name` in the data folder (one per kind of worker).
+    pub fn acquire_named(data_dir: &Path, name: &str) -> anyhow::Result<WorkerLock> {
+        let path = data_dir.join(name);
         let file = File::options()
             .create(true)
             .truncate(false)

@@ -161,8 +161,11 @@ impl App {
         Ok(manifest)
     }
 
-    /// Works the outbox until no record is due. `hub` overrides `hub_url`.
-    pub fn sync(&mut self, hub: Option<&str>) -> anyhow::Result<SyncReport> {
+    /// Works the outbox until no record is due. `hub` overrides `hub_url`;
+    /// `now` makes records waiting for their next attempt due at once.
+    pub fn sync(&mut self, hub: Option<&str>, now_please: bool) -> anyhow::Result<SyncReport> {
+        // One sender per store: its leases are recovered only under this lock.
+        let _lock = crate::WorkerLock::acquire_named(&self.config.data_dir, "sync.lock")?;
         let hub = hub
             .map(str::to_owned)
             .or_else(|| self.config.hub_url.clone())
@@ -174,7 +177,10 @@ impl App {
             .context("chưa cấu hình mã máy / set `device_id` in config.toml (as enrolled at the hub)")?;
         let client = Client::new(&hub, &device, self.load_device_key()?, Duration::from_secs(60))?;
         let owner = format!("sync-pid{}", std::process::id());
-        jobs::recover(self.store.conn(), now().timestamp_millis())?;
+        jobs::recover_kind(self.store.conn(), SYNC_JOB, now().timestamp_millis())?;
+        if now_please {
+            jobs::run_now(self.store.conn(), SYNC_JOB, now().timestamp_millis())?;
+        }
         let mut report = SyncReport::default();
         while let Some(job) =
             jobs::lease(self.store.conn(), SYNC_JOB, &owner, now().timestamp_millis(), LEASE_MS)?

@@ -94,7 +94,7 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     let mut app = std::thread::scope(|s| {
         let url = hub.url.clone();
         let worker = s.spawn(move || {
-            let report = app.sync(Some(&url)).unwrap();
+            let report = app.sync(Some(&url), false).unwrap();
             (app, report)
         });
         let started = Instant::now();
@@ -114,7 +114,7 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     let hub2 = start_hub(&hub_dir);
     let started = Instant::now();
     loop {
-        app.sync(Some(&hub2.url)).unwrap();
+        app.sync(Some(&hub2.url), false).unwrap();
         let ledger = app.sync_ledger().unwrap();
         if ledger.iter().all(|e| e.state == RecordState::Synced) {
             break;

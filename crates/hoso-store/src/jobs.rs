@@ -153,6 +153,23 @@ pub fn recover(conn: &Connection, now_ms: i64) -> Result<usize> {
     )?)
 }
 
+/// Like [`recover`], for one kind of job only (its own worker lock held).
+pub fn recover_kind(conn: &Connection, kind: &str, now_ms: i64) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE jobs SET state = 'ready', lease_owner = NULL, lease_until = NULL, updated_at = ?2
+         WHERE state = 'leased' AND kind = ?1",
+        params![kind, now_ms],
+    )?)
+}
+
+/// Makes every waiting job of a kind due now (a person asked to retry at once).
+pub fn run_now(conn: &Connection, kind: &str, now_ms: i64) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE jobs SET run_after = ?2, updated_at = ?2 WHERE state = 'ready' AND kind = ?1 AND run_after > ?2",
+        params![kind, now_ms],
+    )?)
+}
+
 /// Puts a failed job back in the queue with a fresh set of attempts (a person decided to retry).
 pub fn retry_failed(conn: &Connection, id: i64, now_ms: i64) -> Result<()> {
     let n = conn.execute(

@@ -56,13 +56,23 @@ fn transient(e: reqwest::Error) -> SyncError {
 fn classify(resp: Response) -> SyncError {
     let status = resp.status();
     let body: Option<ErrorBody> = resp.bytes().ok().and_then(|b| serde_json::from_slice(&b).ok());
-    let what = body
-        .as_ref()
-        .map_or_else(|| status.to_string(), |b| format!("{} ({}): {}", status, b.code, b.message));
+    let what = match (&body, status.as_u16()) {
+        (Some(b), _) => format!("{} ({}): {}", status, b.code, b.message),
+        // HEAD answers carry no body: say what the status means here.
+        (None, 403) => {
+            "403: máy này chưa được đăng ký với máy chủ / this workstation is not enrolled at the hub".into()
+        }
+        (None, 401) => {
+            "401: chữ ký hoặc đồng hồ máy bị từ chối / signature or clock refused: check the time".into()
+        }
+        (None, _) => status.to_string(),
+    };
     match status.as_u16() {
         409 => SyncError::Conflict(what),
         // 412: the hub holds another offset of a partial blob (a lost answer); re-ask.
-        408 | 412 | 425 | 429 => SyncError::Transient(what),
+        // 401/403: clock or enrolment, a problem of the workstation, not of the
+        // record: it stays queued until IT fixes it.
+        401 | 403 | 408 | 412 | 425 | 429 => SyncError::Transient(what),
         // Missing blobs are uploaded on the next attempt.
         422 if body.is_some_and(|b| !b.missing.is_empty()) => SyncError::Transient(what),
         400..=499 => SyncError::Permanent(what),

@@ -7,6 +7,7 @@ pub mod crash;
 mod ocr;
 mod records;
 mod scan;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

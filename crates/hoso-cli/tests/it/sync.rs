@@ -1,0 +1,116 @@
+//! `hoso seal` and `hoso sync` against the reference hub running in this test
+//! process on a random loopback port, answering every request 40 ms late (slow
+//! network). The workstation process is killed with SIGKILL in the middle of a
+//! sync; running `hoso sync` again completes it, every record exactly once.
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::crash::{assert_consistent, kill_when};
+use crate::*;
+
+/// Starts the hub with a delay on every answer; returns its URL and handle.
+fn hub(dir: &Path) -> (String, Arc<hoso_hub::Hub>) {
+    let hub = Arc::new(hoso_hub::Hub::open(dir).unwrap());
+    let app = hoso_hub::router(Arc::clone(&hub)).layer(axum::middleware::from_fn(
+        |req: axum::extract::Request, next: axum::middleware::Next| async move {
+            tokio::time::sleep(Duration::from_millis(40)).await;
+            next.run(req).await
+        },
+    ));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    (url, hub)
+}
+
+#[test]
+fn sigkill_mid_sync_then_every_record_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let (url, hub_state) = hub(&dir.path().join("hub"));
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "device_id = \"counter-07\"\nhub_url = \"{url}\"\nhub_key = \"{}\"\n",
+            hub_state.public_key()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).output().unwrap();
+
+    let mut codes = Vec::new();
+    for i in 0..10u32 {
+        let o = run(&["--json", "record", "new", "--procedure", "1.001193", "--name", "Người nộp"]);
+        let code = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let file = write_png(dir.path(), &format!("p{i}.png"), &page(620, 877, i + 1));
+        assert!(run(&["import", &code, file.to_str().unwrap()]).status.success());
+        codes.push(code);
+    }
+    assert!(run(&["process"]).status.success());
+    for code in &codes {
+        assert!(run(&["build", code]).status.success());
+        let o = run(&["seal", code]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = run(&["--json", "sync", "key"]);
+    let key = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["public_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Not enrolled yet: refused for now, kept queued with the reason, nothing rejected.
+    let o = run(&["sync"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let o = run(&["--json", "sync", "status"]);
+    let ledger: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entries = ledger.as_array().unwrap();
+    assert_eq!(entries.len(), codes.len());
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["state"] == "queued" && e["last_error"].as_str().unwrap().contains("not enrolled")),
+        "{ledger}"
+    );
+    hub_state.enrol("counter-07", &key, "test").unwrap();
+
+    // `--now`: the records waiting for their next attempt go at once.
+    let mut child = cmd(&data, &["sync", "--now"])
+        .env("HOSO_CONFIG", &config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    kill_when(&mut child, || hub_state.record_count().unwrap() >= 3);
+    let at_kill = hub_state.record_count().unwrap();
+    assert!(at_kill < codes.len() as i64, "the sync was not interrupted");
+    assert_consistent(&data);
+
+    // Run again until everything is in; the killed lease expires or is recovered.
+    let started = std::time::Instant::now();
+    loop {
+        let _ = run(&["sync", "--now"]);
+        let o = run(&["--json", "sync", "status"]);
+        let ledger: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let synced = ledger.as_array().unwrap().iter().filter(|e| e["state"] == "synced").count();
+        if synced == codes.len() {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(400), "{ledger}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(hub_state.record_count().unwrap(), codes.len() as i64, "every record exactly once");
+    assert_consistent(&data);
+}
