@@ -1,0 +1,78 @@
+//! Benchmark (not a test): records per second from a workstation's outbox to
+//! the reference hub on loopback. Prepares N sealed records (one noisy,
+//! unique, blank-looking page each, so no OCR time is spent), then times
+//! `App::sync` until all are accepted.
+//! `cargo run --release -p hoso-hub --example bench_sync [N]` (default 1000).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use hoso_core::{App, config};
+use hoso_model::{Applicant, Channel};
+
+fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let tmp = tempfile::tempdir()?;
+    let hub = Arc::new(hoso_hub::Hub::open(&tmp.path().join("hub"))?);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}", listener.local_addr()?);
+    listener.set_nonblocking(true)?;
+    let router = hoso_hub::router(Arc::clone(&hub));
+    std::thread::spawn(move || {
+        tokio::runtime::Runtime::new().unwrap().block_on(async move {
+            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), router).await.unwrap();
+        })
+    });
+    let config_file = tmp.path().join("config.toml");
+    std::fs::write(&config_file, format!("device_id = \"bench\"\nhub_key = \"{}\"\n", hub.public_key()))?;
+    let cfg = config::load(&config::Overrides {
+        config_file: Some(config_file),
+        data_dir: Some(tmp.path().join("ws")),
+        unit: Some("000.00.01.H29".into()),
+    })?;
+    let mut app = App::open(cfg, "bench")?;
+    hub.enrol("bench", &app.device_key()?, "bench")?;
+
+    let prepared = Instant::now();
+    let mut codes = Vec::with_capacity(n);
+    let mut state = 0x9e3779b9u32;
+    for i in 0..n {
+        let img = image::GrayImage::from_fn(620, 877, |_, _| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            image::Luma([240 + (state % 12) as u8])
+        });
+        let file = tmp.path().join("page.png");
+        img.save(&file)?;
+        let applicant = Applicant { name: format!("Bench {i}"), personal_id: None, phone: None, address: None };
+        let r = app.new_record("1.001193", applicant, Channel::InPerson)?;
+        app.import(&r.code.to_string(), 1, &[file])?;
+        codes.push(r.code.to_string());
+    }
+    app.process(hoso_core::default_workers())?;
+    for code in &codes {
+        app.build(code)?;
+        app.seal(code)?;
+    }
+    println!("prepared {n} sealed records in {:.1} s", prepared.elapsed().as_secs_f64());
+
+    let started = Instant::now();
+    let mut bytes = 0u64;
+    loop {
+        let report = app.sync(Some(&url), true)?;
+        bytes += report.bytes_sent;
+        if report.postponed.is_empty() && report.rejected.is_empty() {
+            break;
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    anyhow::ensure!(hub.record_count()? == n as i64, "not every record arrived");
+    println!(
+        "synced {n} records ({:.1} MB) in {secs:.1} s: {:.1} records/s, {:.1} MB/s",
+        bytes as f64 / 1e6,
+        n as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+    Ok(())
+}
