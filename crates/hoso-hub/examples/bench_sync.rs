@@ -45,7 +45,8 @@ fn main() -> anyhow::Result<()> {
         });
         let file = tmp.path().join("page.png");
         img.save(&file)?;
-        let applicant = Applicant { name: format!("Bench {i}"), personal_id: None, phone: None, address: None };
+        let applicant =
+            Applicant { name: format!("Bench {i}"), personal_id: None, phone: None, address: None };
         let r = app.new_record("1.001193", applicant, Channel::InPerson)?;
         app.import(&r.code.to_string(), 1, &[file])?;
         codes.push(r.code.to_string());
