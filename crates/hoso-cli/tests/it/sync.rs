@@ -23,10 +23,10 @@ fn hub(dir: &Path) -> (String, Arc<hoso_hub::Hub>) {
         |req: axum::extract::Request, next: axum::middleware::Next| async move {
             tokio::time::sleep(Duration::from_millis(40)).await;
             let n = REQUESTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-            if n % 7 == 0 {
+            if n.is_multiple_of(7) {
                 return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
             }
-            if n % 11 == 0 {
+            if n.is_multiple_of(11) {
                 // Handled (the hub did the work), but the answer never arrives.
                 let _ = next.run(req).await;
                 std::panic::resume_unwind(Box::new("dropping the connection"));
