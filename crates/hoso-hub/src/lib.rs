@@ -141,6 +141,26 @@ fn authenticate(
     Ok(device.to_owned())
 }
 
+/// A request whose device signature checked out: the device and the body.
+struct Signed {
+    device: String,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl axum::extract::FromRequest<Arc<Hub>> for Signed {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, hub: &Arc<Hub>) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let body = axum::body::to_bytes(body, 64 << 20)
+            .await
+            .map_err(|e| error(StatusCode::PAYLOAD_TOO_LARGE, "body", e.to_string()))?;
+        let device = authenticate(hub, &parts.method, &parts.uri, &parts.headers, &body)?;
+        Ok(Signed { device, headers: parts.headers, body })
+    }
+}
+
 fn valid_hash(h: &str) -> bool {
     h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
@@ -174,18 +194,8 @@ async fn blob_head(
     }
 }
 
-async fn blob_put(
-    State(hub): State<Arc<Hub>>,
-    UrlPath(hash): UrlPath<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let device = match authenticate(&hub, &method, &uri, &headers, &body) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, signed: Signed) -> Response {
+    let Signed { device, headers, body } = signed;
     if !valid_hash(&hash) {
         return error(StatusCode::BAD_REQUEST, "bad_hash", "blob names are lowercase SHA-256 hex");
     }
@@ -243,18 +253,8 @@ async fn blob_put(
     }
 }
 
-async fn record_put(
-    State(hub): State<Arc<Hub>>,
-    UrlPath(id): UrlPath<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let device = match authenticate(&hub, &method, &uri, &headers, &body) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+async fn record_put(State(hub): State<Arc<Hub>>, UrlPath(id): UrlPath<String>, signed: Signed) -> Response {
+    let Signed { device, body, .. } = signed;
     let manifest: Manifest = match serde_json::from_slice(&body) {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, "manifest", e.to_string()),
