@@ -577,7 +577,11 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.process(&app.process(hoso_core::default_workers())?);
             out.record_detail(&app.record_detail(&record.code.to_string())?);
             out.text_summary(&app.record_text(&record.code.to_string())?);
-            out.demo_result(&app.config().data_dir, &record.code.to_string());
+            let code = record.code.to_string();
+            out.build(&app.build(&code)?);
+            let export = app.config().data_dir.join("export");
+            out.export(&app.export(&code, &export)?);
+            out.demo_result(&app.config().data_dir, &code);
         }
     }
     Ok(ExitCode::SUCCESS)

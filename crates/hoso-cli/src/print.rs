@@ -621,6 +621,11 @@ impl Out {
             self.t("chữ nhận dạng", "recognised text"),
             data_dir.display()
         );
+        println!(
+            "  {}: {}",
+            self.t("PDF/A tìm kiếm được và tệp XML", "searchable PDF/A and XML"),
+            data_dir.join("export").display()
+        );
     }
 
     /// One line per page: the transform OCR applied, its confidence and the first words.
