@@ -3,6 +3,9 @@
 //!
 //! Embedded mode: one SQLite file (`hub.db`: devices, blobs, records) and a
 //! folder of blobs named by SHA-256 (`blobs/`, partial uploads in `partial/`).
+//! Scale-out mode: the metadata in PostgreSQL ([`meta::PgMeta`]), shared by
+//! any number of hub replicas; the blob folder on a shared volume (an
+//! S3-compatible store is not built yet).
 //! Every request is authenticated by the device's Ed25519 signature
 //! ([`hoso_sync::request_message`]); a blob is kept only when its bytes hash to
 //! its name; a record id accepted once keeps its first manifest (replays get
@@ -10,7 +13,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
@@ -22,39 +25,45 @@ use hoso_sync::{
     ErrorBody, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME, MAX_CLOCK_SKEW,
     Manifest, Receipt, SigningKey, hex, request_message, verify,
 };
-use rusqlite::{Connection, OptionalExtension, params};
+pub mod meta;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, public_key TEXT NOT NULL, note TEXT, enrolled_at TEXT NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, device TEXT NOT NULL, received_at TEXT NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, manifest_sha256 TEXT NOT NULL, manifest TEXT NOT NULL,
-    receipt TEXT NOT NULL, device TEXT NOT NULL, accepted_at TEXT NOT NULL) STRICT;
-";
+use meta::{Meta, PgMeta, SqliteMeta};
 
 /// The hub's state: database, folders, signing key.
 #[derive(Debug)]
 pub struct Hub {
-    db: Mutex<Connection>,
+    meta: Box<dyn Meta>,
     dir: PathBuf,
     key: SigningKey,
 }
 
 impl Hub {
-    /// Opens (creating) the hub's folder; the receipt key is made on first start.
+    /// Opens (creating) the hub's folder in embedded mode (SQLite `hub.db`);
+    /// the receipt key is made on first start.
     pub fn open(dir: &Path) -> anyhow::Result<Hub> {
+        std::fs::create_dir_all(dir)?;
+        let meta = SqliteMeta::open(&dir.join("hub.db"))?;
+        Hub::with_meta(dir, Box::new(meta))
+    }
+
+    /// Scale-out mode: metadata in PostgreSQL at `url`, shared by replicas;
+    /// blobs and the receipt key in `dir` (a shared volume).
+    pub fn open_postgres(dir: &Path, url: &str) -> anyhow::Result<Hub> {
+        std::fs::create_dir_all(dir)?;
+        Hub::with_meta(dir, Box::new(PgMeta::connect(url)?))
+    }
+
+    fn with_meta(dir: &Path, meta: Box<dyn Meta>) -> anyhow::Result<Hub> {
         for sub in ["blobs", "partial"] {
             std::fs::create_dir_all(dir.join(sub))?;
         }
-        let db = Connection::open(dir.join("hub.db"))?;
-        db.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;")?;
-        db.execute_batch(SCHEMA)?;
         let key_path = dir.join("hub.key");
         if !key_path.exists() {
             std::fs::write(&key_path, SigningKey::generate())?;
         }
         let key = SigningKey::from_pkcs8(&std::fs::read(&key_path)?)
             .ok_or_else(|| anyhow::anyhow!("bad hub.key"))?;
-        Ok(Hub { db: Mutex::new(db), dir: dir.to_owned(), key })
+        Ok(Hub { meta, dir: dir.to_owned(), key })
     }
 
     /// The hex public key receipts are signed with.
@@ -68,22 +77,12 @@ impl Hub {
             hoso_sync::unhex(public_key).is_some_and(|k| k.len() == 32),
             "not an Ed25519 public key"
         );
-        self.db.lock().expect("db lock").execute(
-            "INSERT INTO devices (id, public_key, note, enrolled_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, note = excluded.note",
-            params![device, public_key, note, now()],
-        )?;
-        Ok(())
+        self.meta.enrol(device, public_key, note, &now())
     }
 
     /// An accepted record in the national portal's DongBoHoSoMC shape.
     pub fn dongbohoso(&self, id: &str) -> anyhow::Result<Option<serde_json::Value>> {
-        let manifest: Option<String> = self
-            .db
-            .lock()
-            .expect("db lock")
-            .query_row("SELECT manifest FROM records WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
+        let manifest = self.meta.manifest(id)?;
         Ok(manifest
             .map(|m| serde_json::from_str::<Manifest>(&m).map(|m| hoso_sync::dongbohoso(&m)))
             .transpose()?)
@@ -91,7 +90,7 @@ impl Hub {
 
     /// Number of records accepted.
     pub fn record_count(&self) -> anyhow::Result<i64> {
-        Ok(self.db.lock().expect("db lock").query_row("SELECT count(*) FROM records", [], |r| r.get(0))?)
+        self.meta.record_count()
     }
 }
 
@@ -125,12 +124,9 @@ fn authenticate(
     if (chrono::Utc::now().timestamp() - time).abs() > MAX_CLOCK_SKEW {
         return Err(unauthorised("clock skew: check the workstation's clock"));
     }
-    let key: Option<String> = hub
-        .db
-        .lock()
-        .expect("db lock")
-        .query_row("SELECT public_key FROM devices WHERE id = ?1", [device], |r| r.get(0))
-        .optional()
+    let key = hub
+        .meta
+        .device_key(device)
         .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()))?;
     let key = key.ok_or_else(|| {
         error(StatusCode::FORBIDDEN, "not_enrolled", format!("device {device} is not enrolled"))
@@ -166,13 +162,7 @@ fn valid_hash(h: &str) -> bool {
 }
 
 fn complete_size(hub: &Hub, hash: &str) -> Option<i64> {
-    hub.db
-        .lock()
-        .expect("db lock")
-        .query_row("SELECT size FROM blobs WHERE hash = ?1", [hash], |r| r.get(0))
-        .optional()
-        .ok()
-        .flatten()
+    hub.meta.blob_size(hash).ok().flatten()
 }
 
 async fn blob_head(
@@ -243,11 +233,7 @@ async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, s
         return error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string());
     }
     let _ = std::fs::File::open(hub.dir.join("blobs")).and_then(|d| d.sync_all());
-    let r = hub.db.lock().expect("db lock").execute(
-        "INSERT INTO blobs (hash, size, device, received_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hash) DO NOTHING",
-        params![hash, total as i64, device, now()],
-    );
-    match r {
+    match hub.meta.add_blob(&hash, total as i64, &device, &now()) {
         Ok(_) => StatusCode::CREATED.into_response(),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
     }
@@ -263,33 +249,26 @@ async fn record_put(State(hub): State<Arc<Hub>>, UrlPath(id): UrlPath<String>, s
         return error(StatusCode::BAD_REQUEST, "manifest", "record_id differs from the URL");
     }
     let digest = manifest.digest();
-    let db = hub.db.lock().expect("db lock");
-    let existing: Option<(String, String)> = match db
-        .query_row("SELECT manifest_sha256, receipt FROM records WHERE id = ?1", [&id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()
-    {
-        Ok(e) => e,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
-    };
-    if let Some((first_digest, receipt)) = existing {
+    let answer = |(first_digest, receipt): (String, String), created: bool| {
         if first_digest == digest {
-            return (StatusCode::OK, [("content-type", "application/json")], receipt).into_response();
+            let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+            (status, [("content-type", "application/json")], receipt).into_response()
+        } else {
+            error(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("record {id} was accepted with manifest {first_digest}"),
+            )
         }
-        return error(
-            StatusCode::CONFLICT,
-            "conflict",
-            format!("record {id} was accepted with manifest {first_digest}"),
-        );
+    };
+    match hub.meta.record(&id) {
+        Ok(Some(existing)) => return answer(existing, false),
+        Ok(None) => {}
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
     }
     let mut missing = Vec::new();
     for f in &manifest.files {
-        let size: Option<i64> = db
-            .query_row("SELECT size FROM blobs WHERE hash = ?1", [&f.sha256], |r| r.get(0))
-            .optional()
-            .unwrap_or(None);
-        if size != Some(f.size as i64) {
+        if complete_size(&hub, &f.sha256) != Some(f.size as i64) {
             missing.push(f.sha256.clone());
         }
     }
@@ -311,13 +290,15 @@ async fn record_put(State(hub): State<Arc<Hub>>, UrlPath(id): UrlPath<String>, s
         signature,
     };
     let receipt_json = serde_json::to_string(&receipt).expect("serialisable");
-    if let Err(e) = db.execute(
-        "INSERT INTO records (id, manifest_sha256, manifest, receipt, device, accepted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, digest, String::from_utf8_lossy(&body), receipt_json, device, accepted_at],
-    ) {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string());
+    // Insert-if-absent: a replica that lost the race answers like a replay.
+    match hub.meta.accept(&id, &digest, &String::from_utf8_lossy(&body), &receipt_json, &device, &accepted_at)
+    {
+        Ok(stored) => {
+            let created = stored.1 == receipt_json;
+            answer(stored, created)
+        }
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
     }
-    (StatusCode::CREATED, [("content-type", "application/json")], receipt_json).into_response()
 }
 
 /// The HTTP routes.

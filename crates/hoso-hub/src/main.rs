@@ -11,6 +11,10 @@ struct Cli {
     /// The hub's folder (database, blobs, receipt key).
     #[arg(long, env = "HOSO_HUB_DIR")]
     data: PathBuf,
+    /// Scale-out mode: PostgreSQL connection string for the metadata, shared by
+    /// every replica (blobs stay in --data, a shared volume).
+    #[arg(long, env = "HOSO_HUB_POSTGRES")]
+    postgres: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,7 +47,10 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
-    let hub = Arc::new(hoso_hub::Hub::open(&cli.data)?);
+    let hub = Arc::new(match &cli.postgres {
+        Some(url) => hoso_hub::Hub::open_postgres(&cli.data, url)?,
+        None => hoso_hub::Hub::open(&cli.data)?,
+    });
     match cli.command {
         Command::Enrol { device, public_key, note } => hub.enrol(&device, &public_key, &note)?,
         Command::Key => println!("{}", hub.public_key()),

@@ -1,0 +1,151 @@
+//! Scale-out mode against a real PostgreSQL (Debian's postgresql, a private
+//! cluster made and started by the test): two hub replicas share the database
+//! and the blob folder; records synced through one are known to the other
+//! (replay → first receipt, other manifest → 409), each exactly once.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hoso_core::{App, config};
+use hoso_model::{Applicant, Channel, RecordState};
+
+struct Postgres {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn pg_bin(name: &str) -> PathBuf {
+    let root = Path::new("/usr/lib/postgresql");
+    let mut versions: Vec<PathBuf> = std::fs::read_dir(root)
+        .expect("postgresql installed (scripts/packages.txt)")
+        .map(|e| e.unwrap().path())
+        .collect();
+    versions.sort();
+    versions.last().expect("a PostgreSQL version").join("bin").join(name)
+}
+
+/// Runs a PostgreSQL program as the `postgres` user when we are root (it refuses root).
+fn as_db_user(program: &Path) -> Command {
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn start_postgres(dir: &Path) -> Postgres {
+    let data = dir.join("pgdata");
+    std::fs::create_dir(&data).unwrap();
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    if root {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(Command::new("chown").args(["postgres:postgres"]).arg(&data).status().unwrap().success());
+    }
+    let o =
+        as_db_user(&pg_bin("initdb")).args(["-A", "trust", "-U", "hoso", "-D"]).arg(&data).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = as_db_user(&pg_bin("postgres"))
+        .arg("-D")
+        .arg(&data)
+        .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1", "-k"])
+        .arg(&data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("host=127.0.0.1 port={port} user=hoso dbname=postgres");
+    let started = Instant::now();
+    while postgres::Client::connect(&url, postgres::NoTls).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "PostgreSQL did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Postgres { child, url }
+}
+
+fn serve(hub: Arc<hoso_hub::Hub>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        tokio::runtime::Runtime::new().unwrap().block_on(async move {
+            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), hoso_hub::router(hub))
+                .await
+                .unwrap();
+        })
+    });
+    url
+}
+
+#[test]
+fn two_replicas_over_postgresql_agree_on_every_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pg = start_postgres(tmp.path());
+    let shared = tmp.path().join("hub-volume");
+    let a = Arc::new(hoso_hub::Hub::open_postgres(&shared, &pg.url).unwrap());
+    let b = Arc::new(hoso_hub::Hub::open_postgres(&shared, &pg.url).unwrap());
+    assert_eq!(a.public_key(), b.public_key(), "replicas share the receipt key");
+    let (url_a, url_b) = (serve(Arc::clone(&a)), serve(Arc::clone(&b)));
+
+    let config_file = tmp.path().join("config.toml");
+    std::fs::write(&config_file, format!("device_id = \"counter-pg\"\nhub_key = \"{}\"\n", a.public_key()))
+        .unwrap();
+    let cfg = config::load(&config::Overrides {
+        config_file: Some(config_file),
+        data_dir: Some(tmp.path().join("ws")),
+        unit: Some("000.00.01.H29".into()),
+    })
+    .unwrap();
+    let mut app = App::open(cfg, "test").unwrap();
+    a.enrol("counter-pg", &app.device_key().unwrap(), "pg").unwrap();
+    let mut codes = Vec::new();
+    for i in 0..6u8 {
+        let img = image::GrayImage::from_fn(300, 400, |x, y| {
+            image::Luma([if (y / 20) % 3 == 1 && x % 9 != u32::from(i) { 30 } else { 240 }])
+        });
+        let file = tmp.path().join(format!("p{i}.png"));
+        img.save(&file).unwrap();
+        let applicant = Applicant { name: format!("PG {i}"), personal_id: None, phone: None, address: None };
+        let r = app.new_record("1.001193", applicant, Channel::InPerson).unwrap();
+        app.import(&r.code.to_string(), 1, &[file]).unwrap();
+        codes.push(r.code.to_string());
+    }
+    app.process(2).unwrap();
+    for c in &codes {
+        app.build(c).unwrap();
+        app.seal(c).unwrap();
+    }
+    // Through replica A…
+    let report = app.sync(Some(&url_a), false).unwrap();
+    assert_eq!(report.synced.len(), 6, "{report:?}");
+    assert!(app.sync_ledger().unwrap().iter().all(|e| e.state == RecordState::Synced));
+    assert_eq!(b.record_count().unwrap(), 6, "replica B sees what A accepted");
+
+    // …and replica B answers replays with A's receipts, conflicts with 409.
+    let key =
+        hoso_sync::SigningKey::from_pkcs8(&std::fs::read(tmp.path().join("ws/device.key")).unwrap()).unwrap();
+    let client = hoso_sync::client::Client::new(&url_b, "counter-pg", key, Duration::from_secs(10)).unwrap();
+    let record = app.store().record(&codes[0]).unwrap();
+    let mut manifest: hoso_sync::Manifest =
+        serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
+    let first: hoso_sync::Receipt =
+        serde_json::from_str(&app.store().receipt(&record.id).unwrap().unwrap()).unwrap();
+    assert_eq!(client.put_record(&manifest).unwrap(), first);
+    manifest.applicant_name.push('!');
+    assert!(matches!(client.put_record(&manifest), Err(hoso_sync::client::SyncError::Conflict(_))));
+    assert_eq!(a.record_count().unwrap(), 6);
+}
