@@ -24,6 +24,10 @@ use crate::{
 };
 use ffi::{Constraint, Descriptor, RawHandle, Status, Word};
 
+/// Longest wait for the device thread's answer (a page at 600 dpi colour on a
+/// slow USB scanner takes well under a minute).
+const DRIVER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(180);
+
 /// The library file; its soname is stable across SANE 1.x.
 const LIBRARY: &str = "libsane.so.1";
 
@@ -100,6 +104,8 @@ pub struct SaneScanner {
     replies: mpsc::Receiver<Reply>,
     canceller: Canceller,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// The driver stopped answering; the device thread is abandoned.
+    stuck: bool,
 }
 
 impl SaneScanner {
@@ -138,13 +144,29 @@ impl SaneScanner {
             replies: reply_rx,
             canceller,
             thread: Some(thread),
+            stuck: false,
         })
     }
 
     fn ask(&mut self, cmd: Command) -> Reply {
         let gone = || ScanError::Device("the device thread stopped".into());
+        if self.stuck {
+            return Err(gone());
+        }
         self.commands.as_ref().ok_or_else(gone)?.send(cmd).map_err(|_| gone())?;
-        self.replies.recv().map_err(|_| gone())?
+        match self.replies.recv_timeout(DRIVER_TIMEOUT) {
+            Ok(reply) => reply,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                // A driver that hangs must not hang the counter: the device is
+                // given up (its thread is left behind), the pages already
+                // stored are safe, and the clerk gets a message.
+                self.stuck = true;
+                Err(ScanError::Device(
+                    "trình điều khiển máy quét không phản hồi; tắt/bật máy quét rồi thử lại / the scanner driver stopped answering: power-cycle the scanner and try again".into(),
+                ))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(gone()),
+        }
     }
 }
 
@@ -152,7 +174,9 @@ impl Drop for SaneScanner {
     fn drop(&mut self) {
         self.canceller.cancel();
         self.commands.take();
-        if let Some(t) = self.thread.take() {
+        if let Some(t) = self.thread.take()
+            && !self.stuck
+        {
             let _ = t.join();
         }
     }
@@ -436,6 +460,12 @@ impl Device {
                 Ok(Some(p))
             }
             Err(e) => {
+                // Backends built on sanei_thread cancel their reader thread
+                // asynchronously; hit while it is still starting (inside malloc),
+                // that leaves glibc's allocator locked and the process hangs.
+                // Seen with the test backend after a simulated jam. Give the
+                // reader time to reach its blocking write before cancelling.
+                std::thread::sleep(std::time::Duration::from_millis(200));
                 self.end_batch();
                 Err(e)
             }
