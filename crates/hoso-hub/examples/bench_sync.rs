@@ -2,7 +2,10 @@
 //! the reference hub on loopback. Prepares N sealed records (one noisy,
 //! unique, blank-looking page each, so no OCR time is spent), then times
 //! `App::sync` until all are accepted.
-//! `cargo run --release -p hoso-hub --example bench_sync [N]` (default 1000).
+//! `cargo run --release -p hoso-hub --example bench_sync [N] [--faults]`
+//! (default 1000). With `--faults`, every 7th request is answered 503 and every
+//! 11th connection dropped after the hub did the work; the run must still end
+//! with every record at the hub exactly once.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,12 +15,32 @@ use hoso_model::{Applicant, Channel};
 
 fn main() -> anyhow::Result<()> {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let faults = std::env::args().any(|a| a == "--faults");
     let tmp = tempfile::tempdir()?;
     let hub = Arc::new(hoso_hub::Hub::open(&tmp.path().join("hub"))?);
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let url = format!("http://{}", listener.local_addr()?);
     listener.set_nonblocking(true)?;
-    let router = hoso_hub::router(Arc::clone(&hub));
+    static REQUESTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let mut router = hoso_hub::router(Arc::clone(&hub));
+    if faults {
+        router = router.layer(axum::middleware::from_fn(
+            |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                use axum::response::IntoResponse;
+                let k = REQUESTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                if k.is_multiple_of(7) {
+                    return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+                }
+                let answer = next.run(req).await;
+                if k.is_multiple_of(11) {
+                    std::panic::resume_unwind(Box::new("dropping the connection"));
+                }
+                answer
+            },
+        ));
+        // The dropped connections are deliberate; keep their panic messages quiet.
+        std::panic::set_hook(Box::new(|_| {}));
+    }
     std::thread::spawn(move || {
         tokio::runtime::Runtime::new().unwrap().block_on(async move {
             axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), router).await.unwrap();
@@ -68,9 +91,10 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let secs = started.elapsed().as_secs_f64();
-    anyhow::ensure!(hub.record_count()? == n as i64, "not every record arrived");
+    anyhow::ensure!(hub.record_count()? == n as i64, "not every record arrived exactly once");
     println!(
-        "synced {n} records ({:.1} MB) in {secs:.1} s: {:.1} records/s, {:.1} MB/s",
+        "{}synced {n} records ({:.1} MB) in {secs:.1} s: {:.1} records/s, {:.1} MB/s",
+        if faults { "with faults: " } else { "" },
         bytes as f64 / 1e6,
         n as f64 / secs,
         bytes as f64 / 1e6 / secs
