@@ -239,7 +239,7 @@ impl App {
         for f in &manifest.files {
             let hash: hoso_model::BlobHash =
                 f.sha256.parse().map_err(|_| SyncError::Permanent("bad hash".into()))?;
-            if client.blob_offset(&f.sha256)? == Some(f.size) {
+            if client.blob_state(&f.sha256)? == Some((f.size, true)) {
                 continue;
             }
             let bytes = self.store.blobs().read(&hash).map_err(|e| local(e.into()))?;

@@ -22,8 +22,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{head, put};
 use axum::{Json, Router};
 use hoso_sync::{
-    ErrorBody, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME, MAX_CLOCK_SKEW,
-    Manifest, Receipt, SigningKey, hex, request_message, verify,
+    ErrorBody, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME,
+    MAX_CLOCK_SKEW, Manifest, Receipt, SigningKey, hex, request_message, verify,
 };
 pub mod meta;
 
@@ -176,10 +176,14 @@ async fn blob_head(
         return r;
     }
     if let Some(size) = complete_size(&hub, &hash) {
-        return (StatusCode::OK, [(HEADER_OFFSET, size.to_string())]).into_response();
+        return (StatusCode::OK, [(HEADER_OFFSET, size.to_string()), (HEADER_COMPLETE, "true".into())])
+            .into_response();
     }
+    // A partial file may hold every byte (the hub stopped before keeping it):
+    // the client finishes it with an empty piece.
     match std::fs::metadata(hub.dir.join("partial").join(&hash)) {
-        Ok(m) => (StatusCode::OK, [(HEADER_OFFSET, m.len().to_string())]).into_response(),
+        Ok(m) => (StatusCode::OK, [(HEADER_OFFSET, m.len().to_string()), (HEADER_COMPLETE, "false".into())])
+            .into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 
 use crate::{
-    ErrorBody, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME, Manifest, Receipt,
-    SigningKey, request_message,
+    ErrorBody, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME,
+    Manifest, Receipt, SigningKey, request_message,
 };
 
 /// Blobs go up in pieces of this size, so an interrupted upload resumes.
@@ -102,32 +102,36 @@ impl Client {
             .header(HEADER_SIGNATURE, signature)
     }
 
-    /// Bytes of the blob the hub holds (its size when complete), or `None`.
-    pub fn blob_offset(&self, sha256: &str) -> Result<Option<u64>, SyncError> {
+    /// What the hub holds of a blob: bytes, and whether it is complete and
+    /// checked; `None` when it holds nothing.
+    pub fn blob_state(&self, sha256: &str) -> Result<Option<(u64, bool)>, SyncError> {
         let path = format!("/v1/blobs/{sha256}");
         let resp = self.signed(reqwest::Method::HEAD, &path, b"").send().map_err(transient)?;
         match resp.status().as_u16() {
-            200 => Ok(resp
-                .headers()
-                .get(HEADER_OFFSET)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse().ok())
-                .or(Some(0))),
+            200 => {
+                let header =
+                    |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let offset = header(HEADER_OFFSET).and_then(|v| v.parse().ok()).unwrap_or(0);
+                Ok(Some((offset, header(HEADER_COMPLETE).as_deref() == Some("true"))))
+            }
             404 => Ok(None),
             _ => Err(classify(resp)),
         }
     }
 
-    /// Uploads a blob, continuing from what the hub already holds.
+    /// Uploads a blob, continuing from what the hub already holds. A partial
+    /// upload that already holds every byte gets one empty piece, which makes
+    /// the hub check and keep it.
     pub fn put_blob(&self, sha256: &str, bytes: &[u8]) -> Result<(), SyncError> {
-        let mut offset = self.blob_offset(sha256)?.unwrap_or(0) as usize;
+        let mut offset = match self.blob_state(sha256)? {
+            Some((_, true)) => return Ok(()),
+            Some((held, false)) => held as usize,
+            None => 0,
+        };
         if offset > bytes.len() {
             offset = 0;
         }
         let path = format!("/v1/blobs/{sha256}");
-        if offset == bytes.len() && !bytes.is_empty() {
-            return Ok(());
-        }
         loop {
             let end = (offset + CHUNK).min(bytes.len());
             let piece = &bytes[offset..end];

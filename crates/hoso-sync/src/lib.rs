@@ -3,8 +3,8 @@
 //! workstation's outbox uses. The hub (crate `hoso-hub`) uses the same types.
 //!
 //! Protocol (documented in `docs/sync-openapi.yaml`):
-//! - `HEAD /v1/blobs/{sha256}` → 200 with `Upload-Offset` (bytes held; equal to
-//!   the size when complete) or 404.
+//! - `HEAD /v1/blobs/{sha256}` → 200 with `Upload-Offset` (bytes held) and
+//!   `Upload-Complete` (kept and hash-checked, or still partial), or 404.
 //! - `PUT /v1/blobs/{sha256}` with `Upload-Offset: n` → appends the body at n;
 //!   when the bytes reach `Upload-Length` the hub checks the SHA-256 and keeps
 //!   the blob (201), or drops it (422). Replays of a complete blob: 200.
@@ -25,6 +25,9 @@ pub const HEADER_TIME: &str = "x-hoso-time";
 pub const HEADER_SIGNATURE: &str = "x-hoso-signature";
 pub const HEADER_OFFSET: &str = "upload-offset";
 pub const HEADER_LENGTH: &str = "upload-length";
+/// On HEAD: `true` when the blob is complete and checked, `false` for a partial
+/// upload (which may hold every byte yet not be finalised, if the hub stopped).
+pub const HEADER_COMPLETE: &str = "upload-complete";
 /// Requests older or newer than this (seconds) are refused (replay window).
 pub const MAX_CLOCK_SKEW: i64 = 300;
 
