@@ -18,9 +18,6 @@ fn main() -> anyhow::Result<()> {
     let faults = std::env::args().any(|a| a == "--faults");
     let tmp = tempfile::tempdir()?;
     let hub = Arc::new(hoso_hub::Hub::open(&tmp.path().join("hub"))?);
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let url = format!("http://{}", listener.local_addr()?);
-    listener.set_nonblocking(true)?;
     static REQUESTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let mut router = hoso_hub::router(Arc::clone(&hub));
     if faults {
@@ -41,11 +38,7 @@ fn main() -> anyhow::Result<()> {
         // The dropped connections are deliberate; keep their panic messages quiet.
         std::panic::set_hook(Box::new(|_| {}));
     }
-    std::thread::spawn(move || {
-        tokio::runtime::Runtime::new().unwrap().block_on(async move {
-            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), router).await.unwrap();
-        })
-    });
+    let url = hoso_hub::spawn_local(router)?;
     let config_file = tmp.path().join("config.toml");
     std::fs::write(&config_file, format!("device_id = \"bench\"\nhub_key = \"{}\"\n", hub.public_key()))?;
     let cfg = config::load(&config::Overrides {

@@ -305,6 +305,28 @@ async fn record_put(State(hub): State<Arc<Hub>>, UrlPath(id): UrlPath<String>, s
     }
 }
 
+/// Serves `router` on a free loopback port from a background thread with its
+/// own runtime; returns the base URL. For tests, benchmarks and demos.
+pub fn spawn_local(router: Router) -> std::io::Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}", listener.local_addr()?);
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            match tokio::net::TcpListener::from_std(listener) {
+                Ok(l) => {
+                    if let Err(e) = axum::serve(l, router).await {
+                        log::error!("hub stopped: {e}");
+                    }
+                }
+                Err(e) => log::error!("hub cannot listen: {e}"),
+            }
+        })
+    });
+    Ok(url)
+}
+
 /// The HTTP routes.
 pub fn router(hub: Arc<Hub>) -> Router {
     Router::new()

@@ -8,20 +8,6 @@ use std::time::Duration;
 use hoso_sync::SigningKey;
 use hoso_sync::client::{CHUNK, Client, SyncError};
 
-fn serve(hub: Arc<hoso_hub::Hub>) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        tokio::runtime::Runtime::new().unwrap().block_on(async move {
-            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), hoso_hub::router(hub))
-                .await
-                .unwrap();
-        })
-    });
-    url
-}
-
 fn sha(bytes: &[u8]) -> String {
     hoso_sync::hex(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
 }
@@ -30,7 +16,7 @@ fn sha(bytes: &[u8]) -> String {
 fn resumable_checked_and_finished_after_a_crash() {
     let tmp = tempfile::tempdir().unwrap();
     let hub = Arc::new(hoso_hub::Hub::open(tmp.path()).unwrap());
-    let url = serve(Arc::clone(&hub));
+    let url = hoso_hub::spawn_local(hoso_hub::router(Arc::clone(&hub))).unwrap();
     let pkcs8 = SigningKey::generate();
     let key = SigningKey::from_pkcs8(&pkcs8).unwrap();
     hub.enrol("d1", &key.public_hex(), "").unwrap();

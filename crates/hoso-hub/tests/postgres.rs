@@ -77,20 +77,6 @@ fn start_postgres(dir: &Path) -> Postgres {
     Postgres { child, url }
 }
 
-fn serve(hub: Arc<hoso_hub::Hub>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        tokio::runtime::Runtime::new().unwrap().block_on(async move {
-            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), hoso_hub::router(hub))
-                .await
-                .unwrap();
-        })
-    });
-    url
-}
-
 #[test]
 fn two_replicas_over_postgresql_agree_on_every_record() {
     let tmp = tempfile::tempdir().unwrap();
@@ -99,7 +85,8 @@ fn two_replicas_over_postgresql_agree_on_every_record() {
     let a = Arc::new(hoso_hub::Hub::open_postgres(&shared, &pg.url).unwrap());
     let b = Arc::new(hoso_hub::Hub::open_postgres(&shared, &pg.url).unwrap());
     assert_eq!(a.public_key(), b.public_key(), "replicas share the receipt key");
-    let (url_a, url_b) = (serve(Arc::clone(&a)), serve(Arc::clone(&b)));
+    let serve = |hub: &Arc<hoso_hub::Hub>| hoso_hub::spawn_local(hoso_hub::router(Arc::clone(hub))).unwrap();
+    let (url_a, url_b) = (serve(&a), serve(&b));
 
     let config_file = tmp.path().join("config.toml");
     std::fs::write(&config_file, format!("device_id = \"counter-pg\"\nhub_key = \"{}\"\n", a.public_key()))

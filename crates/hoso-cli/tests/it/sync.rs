@@ -34,16 +34,7 @@ fn hub(dir: &Path) -> (String, Arc<hoso_hub::Hub>) {
             next.run(req).await
         },
     ));
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
+    let url = hoso_hub::spawn_local(app).unwrap();
     (url, hub)
 }
 
