@@ -62,6 +62,9 @@ pub struct FileConfig {
     pub device_id: Option<String>,
     /// The hub's receipt key (hex, from `hoso-hub key`); receipts are checked against it.
     pub hub_key: Option<String>,
+    /// PEM file of a private CA the hub's TLS certificate chains to, trusted
+    /// besides the system's roots (a city CA not in the system store).
+    pub hub_ca: Option<PathBuf>,
 }
 
 impl FileConfig {
@@ -86,6 +89,7 @@ impl FileConfig {
             hub_url,
             device_id,
             hub_key,
+            hub_ca,
         } = other;
         self.data_dir = data_dir.or(self.data_dir.take());
         self.unit = unit.or(self.unit.take());
@@ -106,6 +110,7 @@ impl FileConfig {
         self.hub_url = hub_url.or(self.hub_url.take());
         self.device_id = device_id.or(self.device_id.take());
         self.hub_key = hub_key.or(self.hub_key.take());
+        self.hub_ca = hub_ca.or(self.hub_ca.take());
     }
 }
 
@@ -150,6 +155,7 @@ pub struct Config {
     pub hub_url: Option<String>,
     pub device_id: Option<String>,
     pub hub_key: Option<String>,
+    pub hub_ca: Option<PathBuf>,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
 }
@@ -274,6 +280,7 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         hub_url: merged.hub_url,
         device_id: merged.device_id,
         hub_key: merged.hub_key,
+        hub_ca: merged.hub_ca,
         files,
     })
 }

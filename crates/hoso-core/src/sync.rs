@@ -175,7 +175,14 @@ impl App {
             .device_id
             .clone()
             .context("chưa cấu hình mã máy / set `device_id` in config.toml (as enrolled at the hub)")?;
-        let client = Client::new(&hub, &device, self.load_device_key()?, Duration::from_secs(60))?;
+        let ca = match &self.config.hub_ca {
+            Some(path) => Some(std::fs::read(path).with_context(|| {
+                format!("không đọc được chứng thư CA / cannot read hub_ca {}", path.display())
+            })?),
+            None => None,
+        };
+        let client =
+            Client::new(&hub, &device, self.load_device_key()?, Duration::from_secs(60), ca.as_deref())?;
         let owner = format!("sync-pid{}", std::process::id());
         jobs::recover_kind(self.store.conn(), SYNC_JOB, now().timestamp_millis())?;
         if now_please {

@@ -4,8 +4,9 @@
 //! Embedded mode: one SQLite file (`hub.db`: devices, blobs, records) and a
 //! folder of blobs named by SHA-256 (`blobs/`, partial uploads in `partial/`).
 //! Scale-out mode: the metadata in PostgreSQL ([`meta::PgMeta`]), shared by
-//! any number of hub replicas; the blob folder on a shared volume (an
-//! S3-compatible store is not built yet).
+//! any number of hub replicas; the blobs in an S3-compatible bucket
+//! ([`s3::S3`]) or a folder on a shared volume. Partial uploads stay on the
+//! replica that received them until complete and checked.
 //! Every request is authenticated by the device's Ed25519 signature
 //! ([`hoso_sync::request_message`]); a blob is kept only when its bytes hash to
 //! its name; a record id accepted once keeps its first manifest (replays get
@@ -26,14 +27,54 @@ use hoso_sync::{
     MAX_CLOCK_SKEW, Manifest, Receipt, SigningKey, hex, request_message, verify,
 };
 pub mod meta;
+pub mod s3;
 
 use meta::{Meta, PgMeta, SqliteMeta};
+
+/// Where complete, checked blobs are kept.
+#[derive(Debug)]
+pub enum BlobStore {
+    /// `blobs/<sha256>` in the hub's folder.
+    Folder(PathBuf),
+    /// Objects `blobs/<sha256>` in an S3-compatible bucket.
+    S3(s3::S3),
+}
+
+impl BlobStore {
+    /// Keeps a checked blob whose bytes are in `partial`, then drops `partial`.
+    async fn keep(&self, hash: &str, partial: &Path, bytes: Vec<u8>) -> anyhow::Result<()> {
+        match self {
+            BlobStore::Folder(dir) => {
+                std::fs::rename(partial, dir.join(hash))?;
+                std::fs::File::open(dir)?.sync_all()?;
+            }
+            BlobStore::S3(s3) => {
+                s3.put(&format!("blobs/{hash}"), bytes).await?;
+                std::fs::remove_file(partial)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A kept blob's bytes, `None` when absent.
+    pub async fn read(&self, hash: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        match self {
+            BlobStore::Folder(dir) => match std::fs::read(dir.join(hash)) {
+                Ok(b) => Ok(Some(b)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e.into()),
+            },
+            BlobStore::S3(s3) => s3.get(&format!("blobs/{hash}")).await,
+        }
+    }
+}
 
 /// The hub's state: database, folders, signing key.
 #[derive(Debug)]
 pub struct Hub {
     meta: Box<dyn Meta>,
     dir: PathBuf,
+    blobs: BlobStore,
     key: SigningKey,
 }
 
@@ -63,7 +104,20 @@ impl Hub {
         }
         let key = SigningKey::from_pkcs8(&std::fs::read(&key_path)?)
             .ok_or_else(|| anyhow::anyhow!("bad hub.key"))?;
-        Ok(Hub { meta, dir: dir.to_owned(), key })
+        Ok(Hub { meta, dir: dir.to_owned(), blobs: BlobStore::Folder(dir.join("blobs")), key })
+    }
+
+    /// Keeps blobs in an S3-compatible bucket instead of the folder (the
+    /// bucket is made when missing).
+    pub async fn use_s3(&mut self, s3: s3::S3) -> anyhow::Result<()> {
+        s3.ensure_bucket().await?;
+        self.blobs = BlobStore::S3(s3);
+        Ok(())
+    }
+
+    /// Where blobs are kept.
+    pub fn blobs(&self) -> &BlobStore {
+        &self.blobs
     }
 
     /// The hex public key receipts are signed with.
@@ -232,11 +286,10 @@ async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, s
             "the bytes do not hash to the blob's name",
         );
     }
-    let final_path = hub.dir.join("blobs").join(&hash);
-    if let Err(e) = std::fs::rename(&partial, &final_path) {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string());
+    if let Err(e) = hub.blobs.keep(&hash, &partial, bytes).await {
+        // The partial file stays: the next attempt finishes it.
+        return error(StatusCode::SERVICE_UNAVAILABLE, "store", format!("blob store: {e:#}"));
     }
-    let _ = std::fs::File::open(hub.dir.join("blobs")).and_then(|d| d.sync_all());
     match hub.meta.add_blob(&hash, total as i64, &device, &now()) {
         Ok(_) => StatusCode::CREATED.into_response(),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
@@ -303,6 +356,21 @@ async fn record_put(State(hub): State<Arc<Hub>>, UrlPath(id): UrlPath<String>, s
         }
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
     }
+}
+
+/// Serves `router` over HTTPS (rustls with ring) on `listener`.
+pub async fn serve_tls(
+    listener: std::net::TcpListener,
+    router: Router,
+    cert: &Path,
+    key: &Path,
+) -> anyhow::Result<()> {
+    hoso_sync::install_tls_provider();
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+        .await
+        .map_err(|e| anyhow::anyhow!("TLS certificate {} / key {}: {e}", cert.display(), key.display()))?;
+    axum_server::from_tcp_rustls(listener, config)?.serve(router.into_make_service()).await?;
+    Ok(())
 }
 
 /// Serves `router` on a free loopback port from a background thread with its

@@ -15,6 +15,13 @@ struct Cli {
     /// every replica (blobs stay in --data, a shared volume).
     #[arg(long, env = "HOSO_HUB_POSTGRES")]
     postgres: Option<String>,
+    /// Keep blobs in an S3-compatible bucket, path style:
+    /// `https://s3.example:9000/hoso-blobs`. Credentials from
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+    #[arg(long, env = "HOSO_HUB_S3")]
+    s3: Option<String>,
+    #[arg(long, env = "HOSO_HUB_S3_REGION", default_value = "us-east-1")]
+    s3_region: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -25,6 +32,12 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8470")]
         listen: String,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM, PKCS#8 or PKCS#1).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Enrol a workstation's public key.
     Enrol {
@@ -47,10 +60,16 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
-    let hub = Arc::new(match &cli.postgres {
+    let rt = tokio::runtime::Runtime::new()?;
+    let mut hub = match &cli.postgres {
         Some(url) => hoso_hub::Hub::open_postgres(&cli.data, url)?,
         None => hoso_hub::Hub::open(&cli.data)?,
-    });
+    };
+    if let Some(url) = &cli.s3 {
+        let s3 = hoso_hub::s3::S3::from_env(url, &cli.s3_region)?;
+        rt.block_on(hub.use_s3(s3))?;
+    }
+    let hub = Arc::new(hub);
     match cli.command {
         Command::Enrol { device, public_key, note } => hub.enrol(&device, &public_key, &note)?,
         Command::Key => println!("{}", hub.public_key()),
@@ -58,14 +77,20 @@ fn main() -> anyhow::Result<()> {
             Some(v) => println!("{}", serde_json::to_string_pretty(&v)?),
             None => anyhow::bail!("record {record} is not at this hub"),
         },
-        Command::Serve { listen } => {
-            let rt = tokio::runtime::Runtime::new()?;
+        Command::Serve { listen, tls_cert, tls_key } => {
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(&listen).await?;
+                let listener = std::net::TcpListener::bind(&listen)?;
+                listener.set_nonblocking(true)?;
+                let scheme = if tls_cert.is_some() { "https" } else { "http" };
                 println!("listening on {}", listener.local_addr()?);
+                log::info!("serving {scheme} on {}", listener.local_addr()?);
                 use std::io::Write;
                 std::io::stdout().flush()?;
-                axum::serve(listener, hoso_hub::router(hub)).await?;
+                let app = hoso_hub::router(hub);
+                match (tls_cert, tls_key) {
+                    (Some(cert), Some(key)) => hoso_hub::serve_tls(listener, app, &cert, &key).await?,
+                    _ => axum::serve(tokio::net::TcpListener::from_std(listener)?, app).await?,
+                }
                 anyhow::Ok(())
             })?;
         }

@@ -20,7 +20,7 @@ fn resumable_checked_and_finished_after_a_crash() {
     let pkcs8 = SigningKey::generate();
     let key = SigningKey::from_pkcs8(&pkcs8).unwrap();
     hub.enrol("d1", &key.public_hex(), "").unwrap();
-    let client = Client::new(&url, "d1", key, Duration::from_secs(10)).unwrap();
+    let client = Client::new(&url, "d1", key, Duration::from_secs(10), None).unwrap();
 
     // More than one piece, resumed after the first piece.
     let big: Vec<u8> = (0..CHUNK + 12345).map(|i| (i % 251) as u8).collect();

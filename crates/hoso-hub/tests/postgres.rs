@@ -125,7 +125,8 @@ fn two_replicas_over_postgresql_agree_on_every_record() {
     // …and replica B answers replays with A's receipts, conflicts with 409.
     let key =
         hoso_sync::SigningKey::from_pkcs8(&std::fs::read(tmp.path().join("ws/device.key")).unwrap()).unwrap();
-    let client = hoso_sync::client::Client::new(&url_b, "counter-pg", key, Duration::from_secs(10)).unwrap();
+    let client =
+        hoso_sync::client::Client::new(&url_b, "counter-pg", key, Duration::from_secs(10), None).unwrap();
     let record = app.store().record(&codes[0]).unwrap();
     let mut manifest: hoso_sync::Manifest =
         serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();

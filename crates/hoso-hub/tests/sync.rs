@@ -4,41 +4,15 @@
 //! middle of a sync and comes back on another port; replays get the first
 //! receipt; a different manifest for an accepted id is refused (409).
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hoso_core::{App, config};
-use hoso_model::{Applicant, Channel, RecordState};
+use common::{hub_cli, sealed_records, sha256_hex, start_hub, workstation};
+use hoso_model::RecordState;
 
 const RECORDS: usize = 24;
-
-struct HubProcess {
-    child: Child,
-    url: String,
-}
-
-fn start_hub(dir: &Path) -> HubProcess {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso-hub"))
-        .arg("--data")
-        .arg(dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr =
-        line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_owned();
-    HubProcess { child, url: format!("http://{addr}") }
-}
-
-fn hub_cli(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_hoso-hub")).arg("--data").arg(dir).args(args).output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
-}
 
 fn hub_records(dir: &Path) -> Vec<(String, String)> {
     let db = rusqlite::Connection::open(dir.join("hub.db")).unwrap();
@@ -46,48 +20,14 @@ fn hub_records(dir: &Path) -> Vec<(String, String)> {
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
 }
 
-fn page_png(dir: &Path, i: usize) -> PathBuf {
-    let img = image::GrayImage::from_fn(600, 850, |x, y| {
-        let ink = (y / 30) % 3 == 1 && x > 60 && x < 540 && !(x / 20 + i as u32).is_multiple_of(5);
-        image::Luma([if ink { 20 } else { 245 }])
-    });
-    let path = dir.join(format!("page-{i}.png"));
-    img.save(&path).unwrap();
-    path
-}
-
 #[test]
 fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     let tmp = tempfile::tempdir().unwrap();
     let hub_dir = tmp.path().join("hub");
-    let mut hub = start_hub(&hub_dir);
+    let mut hub = start_hub(&hub_dir, &[], &[], &[]);
     let hub_key = hub_cli(&hub_dir, &["key"]);
-
-    let config_file = tmp.path().join("config.toml");
-    std::fs::write(&config_file, format!("device_id = \"counter-01\"\nhub_key = \"{hub_key}\"\n")).unwrap();
-    let cfg = config::load(&config::Overrides {
-        config_file: Some(config_file),
-        data_dir: Some(tmp.path().join("ws")),
-        unit: Some("000.00.01.H29".into()),
-    })
-    .unwrap();
-    let mut app = App::open(cfg, "test").unwrap();
-    hub_cli(&hub_dir, &["enrol", "--device", "counter-01", "--public-key", &app.device_key().unwrap()]);
-
-    // Records with a page each, processed, built and sealed.
-    let mut codes = Vec::new();
-    for i in 0..RECORDS {
-        let applicant =
-            Applicant { name: format!("Người nộp {i}"), personal_id: None, phone: None, address: None };
-        let r = app.new_record("1.001193", applicant, Channel::InPerson).unwrap();
-        app.import(&r.code.to_string(), 1, &[page_png(tmp.path(), i)]).unwrap();
-        codes.push(r.code.to_string());
-    }
-    app.process(2).unwrap();
-    for code in &codes {
-        app.build(code).unwrap();
-        app.seal(code).unwrap();
-    }
+    let mut app = workstation(tmp.path(), &hub_dir, &format!("hub_key = \"{hub_key}\""));
+    let codes = sealed_records(&mut app, tmp.path(), RECORDS);
     assert!(app.sync_ledger().unwrap().iter().all(|e| e.state == RecordState::Queued));
 
     // Sync in a thread; kill the hub once some records are in.
@@ -111,7 +51,7 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     });
 
     // The hub comes back (another port); retries with backoff finish the job.
-    let hub2 = start_hub(&hub_dir);
+    let hub2 = start_hub(&hub_dir, &[], &[], &[]);
     let started = Instant::now();
     loop {
         app.sync(Some(&hub2.url), false).unwrap();
@@ -138,7 +78,7 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
             serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
         for f in &manifest.files {
             let bytes = std::fs::read(hub_dir.join("blobs").join(&f.sha256)).unwrap();
-            assert_eq!(hoso_sync::hex(ring_sha256(&bytes).as_ref()), f.sha256);
+            assert_eq!(sha256_hex(&bytes), f.sha256);
         }
     }
 
@@ -146,7 +86,7 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     let key =
         hoso_sync::SigningKey::from_pkcs8(&std::fs::read(tmp.path().join("ws/device.key")).unwrap()).unwrap();
     let client =
-        hoso_sync::client::Client::new(&hub2.url, "counter-01", key, Duration::from_secs(10)).unwrap();
+        hoso_sync::client::Client::new(&hub2.url, "counter-01", key, Duration::from_secs(10), None).unwrap();
     let record = app.store().record(&codes[0]).unwrap();
     let mut manifest: hoso_sync::Manifest =
         serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
@@ -167,15 +107,4 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     assert_eq!(mapped["NgayTiepNhan"].as_str().unwrap().len(), 14);
     assert_eq!(mapped["TaiLieuNop"][0]["MaThanhPhanHoSo"], "TK");
     drop(hub2);
-}
-
-fn ring_sha256(bytes: &[u8]) -> ring::digest::Digest {
-    ring::digest::digest(&ring::digest::SHA256, bytes)
-}
-
-impl Drop for HubProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

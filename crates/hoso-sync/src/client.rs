@@ -48,8 +48,17 @@ fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
+/// A network failure with its causes ("error sending request" alone does not
+/// tell IT that the certificate was refused or the host is unreachable).
 fn transient(e: reqwest::Error) -> SyncError {
-    SyncError::Transient(e.to_string())
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    SyncError::Transient(text)
 }
 
 /// Maps a non-success answer to the error kind the outbox acts on.
@@ -82,13 +91,28 @@ fn classify(resp: Response) -> SyncError {
 
 impl Client {
     /// `base` like `https://hub.example/` (no trailing path), `device` the id
-    /// IT enrolled with the key's public half.
-    pub fn new(base: &str, device: &str, key: SigningKey, timeout: Duration) -> Result<Client, SyncError> {
-        let http = Http::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(timeout)
-            .build()
-            .map_err(transient)?;
+    /// IT enrolled with the key's public half. `ca_pem`: certificates of a
+    /// private CA trusted for the hub's TLS besides the system's roots.
+    pub fn new(
+        base: &str,
+        device: &str,
+        key: SigningKey,
+        timeout: Duration,
+        ca_pem: Option<&[u8]>,
+    ) -> Result<Client, SyncError> {
+        crate::install_tls_provider();
+        let mut builder = Http::builder().connect_timeout(Duration::from_secs(5)).timeout(timeout);
+        if let Some(pem) = ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| SyncError::Permanent(format!("hub_ca: not PEM certificates: {e}")))?;
+            if certs.is_empty() {
+                return Err(SyncError::Permanent("hub_ca: the file holds no certificate".into()));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        let http = builder.build().map_err(transient)?;
         Ok(Client { base: base.trim_end_matches('/').to_owned(), http, device: device.to_owned(), key })
     }
 

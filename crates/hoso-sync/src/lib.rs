@@ -17,6 +17,12 @@
 
 pub mod client;
 
+/// Makes ring (already used for signing) rustls' crypto for every TLS
+/// connection of the process, client or server; safe to call often.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use serde::{Deserialize, Serialize};
 

@@ -118,3 +118,79 @@ fn sigkill_mid_sync_then_every_record_exactly_once() {
     assert_eq!(hub_state.record_count().unwrap(), codes.len() as i64, "every record exactly once");
     assert_consistent(&data);
 }
+
+/// `Upload-Offset` of every blob piece the slow hub below received, by blob.
+static PIECES: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::new(Vec::new());
+
+#[test]
+fn sigkill_mid_large_blob_then_upload_resumes_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let hub_dir = dir.path().join("hub");
+    let hub = Arc::new(hoso_hub::Hub::open(&hub_dir).unwrap());
+    // The hub keeps the first piece of a blob, then is slow to answer: the
+    // workstation is killed while it waits, with one piece at the hub.
+    let app = hoso_hub::router(Arc::clone(&hub)).layer(axum::middleware::from_fn(
+        |req: axum::extract::Request, next: axum::middleware::Next| async move {
+            let piece = (req.method() == axum::http::Method::PUT
+                && req.uri().path().starts_with("/v1/blobs/"))
+            .then(|| {
+                let offset = req.headers().get(hoso_sync::HEADER_OFFSET).and_then(|v| v.to_str().ok());
+                (req.uri().path().rsplit('/').next().unwrap().to_owned(), offset.unwrap().parse().unwrap())
+            });
+            let answer = next.run(req).await;
+            if let Some((hash, offset)) = piece {
+                PIECES.lock().unwrap().push((hash, offset));
+                if offset == 0 {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            }
+            answer
+        },
+    ));
+    let url = hoso_hub::spawn_local(app).unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("device_id = \"counter-08\"\nhub_url = \"{url}\"\n")).unwrap();
+    let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).output().unwrap();
+
+    // One record with a page bigger than one upload piece (noise keeps the PNG big).
+    let o = run(&["--json", "record", "new", "--procedure", "1.001193", "--name", "Người nộp"]);
+    let code =
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["code"].as_str().unwrap().to_owned();
+    let file = write_png(dir.path(), "big.png", &page(3300, 4700, 7));
+    let size = std::fs::metadata(&file).unwrap().len();
+    assert!(size > hoso_sync::client::CHUNK as u64, "the page must take several pieces: {size}");
+    for args in
+        [&["import", &code, file.to_str().unwrap()][..], &["process"], &["build", &code], &["seal", &code]]
+    {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    let o = run(&["--json", "sync", "key"]);
+    let key = serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["public_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    hub.enrol("counter-08", &key, "test").unwrap();
+    let page_hash =
+        hoso_sync::hex(ring::digest::digest(&ring::digest::SHA256, &std::fs::read(&file).unwrap()).as_ref());
+
+    let mut child = cmd(&data, &["sync"]).env("HOSO_CONFIG", &config).stdout(Stdio::null()).spawn().unwrap();
+    let partial = hub_dir.join("partial").join(&page_hash);
+    kill_when(&mut child, || {
+        std::fs::metadata(&partial).is_ok_and(|m| m.len() >= hoso_sync::client::CHUNK as u64)
+    });
+    assert_consistent(&data);
+    let before = PIECES.lock().unwrap().len();
+
+    let o = run(&["sync", "--now"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let pieces = PIECES.lock().unwrap().clone();
+    let after: Vec<u64> = pieces[before..].iter().filter(|(h, _)| *h == page_hash).map(|(_, o)| *o).collect();
+    let chunk = hoso_sync::client::CHUNK as u64;
+    assert_eq!(after.first(), Some(&chunk), "resumed at the first byte the hub lacked: {after:?}");
+    assert!(after.windows(2).all(|w| w[1] == w[0] + chunk), "one pass, piece after piece: {after:?}");
+    assert_eq!(hub.record_count().unwrap(), 1);
+    let kept = std::fs::read(hub_dir.join("blobs").join(&page_hash)).unwrap();
+    assert_eq!(kept, std::fs::read(&file).unwrap());
+}

@@ -1,0 +1,98 @@
+//! Shared by the hub's integration tests: the real `hoso-hub` binary on a
+//! random port, and a workstation (`App`) with sealed records.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use hoso_core::{App, config};
+use hoso_model::{Applicant, Channel};
+
+pub struct HubProcess {
+    pub child: Child,
+    pub url: String,
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `hoso-hub --data DIR [global…] serve --listen 127.0.0.1:0 [serve…]`;
+/// waits for its `listening on` line.
+pub fn start_hub(dir: &Path, global: &[&str], serve: &[&str], envs: &[(&str, &str)]) -> HubProcess {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso-hub"))
+        .arg("--data")
+        .arg(dir)
+        .args(global)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(serve)
+        .envs(envs.iter().copied())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr =
+        line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_owned();
+    let scheme = if serve.contains(&"--tls-cert") { "https" } else { "http" };
+    HubProcess { child, url: format!("{scheme}://{addr}") }
+}
+
+pub fn hub_cli(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_hoso-hub")).arg("--data").arg(dir).args(args).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+pub fn page_png(dir: &Path, i: usize) -> PathBuf {
+    let img = image::GrayImage::from_fn(600, 850, |x, y| {
+        let ink = (y / 30) % 3 == 1 && x > 60 && x < 540 && !(x / 20 + i as u32).is_multiple_of(5);
+        image::Luma([if ink { 20 } else { 245 }])
+    });
+    let path = dir.join(format!("page-{i}.png"));
+    img.save(&path).unwrap();
+    path
+}
+
+/// A workstation in `dir/ws` whose config is `config` plus the device id
+/// `counter-01`, enrolled at the hub in `hub_dir`.
+pub fn workstation(dir: &Path, hub_dir: &Path, config: &str) -> App {
+    let config_file = dir.join("config.toml");
+    std::fs::write(&config_file, format!("device_id = \"counter-01\"\n{config}\n")).unwrap();
+    let cfg = config::load(&config::Overrides {
+        config_file: Some(config_file),
+        data_dir: Some(dir.join("ws")),
+        unit: Some("000.00.01.H29".into()),
+    })
+    .unwrap();
+    let app = App::open(cfg, "test").unwrap();
+    hub_cli(hub_dir, &["enrol", "--device", "counter-01", "--public-key", &app.device_key().unwrap()]);
+    app
+}
+
+/// `n` records of one page each, processed, built and sealed; their codes.
+pub fn sealed_records(app: &mut App, dir: &Path, n: usize) -> Vec<String> {
+    let mut codes = Vec::new();
+    for i in 0..n {
+        let applicant =
+            Applicant { name: format!("Người nộp {i}"), personal_id: None, phone: None, address: None };
+        let r = app.new_record("1.001193", applicant, Channel::InPerson).unwrap();
+        app.import(&r.code.to_string(), 1, &[page_png(dir, i)]).unwrap();
+        codes.push(r.code.to_string());
+    }
+    app.process(2).unwrap();
+    for code in &codes {
+        app.build(code).unwrap();
+        app.seal(code).unwrap();
+    }
+    codes
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hoso_sync::hex(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
+}

@@ -1,0 +1,133 @@
+//! Scale-out transport and storage: the real hub binary serving HTTPS
+//! (rustls) with a certificate from a private CA, keeping blobs in an
+//! S3-compatible bucket. The S3 server is moto's (from PyPI, installed by
+//! scripts/setup): no S3 server is packaged in Debian. moto does not check
+//! request signatures, so our SigV4 signing is checked separately against
+//! AWS's published example (`s3::tests`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{sealed_records, sha256_hex, start_hub, workstation};
+use hoso_model::RecordState;
+
+struct Moto(Child);
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn moto_server() -> PathBuf {
+    std::env::var_os("HOSO_MOTO_SERVER").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/tools/moto/bin/moto_server")
+    })
+}
+
+fn start_moto() -> (Moto, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let exe = moto_server();
+    let child = Command::new(&exe)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e} (scripts/setup installs moto)", exe.display()));
+    let moto = Moto(child);
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "moto did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (moto, format!("http://127.0.0.1:{port}"))
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let o = Command::new("openssl").current_dir(dir).args(args).output().unwrap();
+    assert!(o.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// A private CA and a server certificate for 127.0.0.1 / localhost.
+fn tls_pki(dir: &Path) {
+    let ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+    let args = |line: String| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
+    let run = |line: String| openssl(dir, &args(line).iter().map(String::as_str).collect::<Vec<_>>());
+    run(format!("req -x509 {ec} -keyout ca.key -out ca.crt -days 30 -subj /CN=HoSo-test-city-CA"));
+    run(format!("req -new {ec} -keyout hub.key -out hub.csr -subj /CN=hub"));
+    std::fs::write(
+        dir.join("hub.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n\
+         subjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    )
+    .unwrap();
+    run("x509 -req -in hub.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile hub.ext -out hub.crt"
+        .into());
+}
+
+#[test]
+fn https_hub_with_blobs_in_s3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pki = tmp.path().join("pki");
+    std::fs::create_dir_all(&pki).unwrap();
+    tls_pki(&pki);
+    let (_moto, s3_endpoint) = start_moto();
+    let s3_url = format!("{s3_endpoint}/hoso-blobs");
+    let creds = [("AWS_ACCESS_KEY_ID", "hoso-test"), ("AWS_SECRET_ACCESS_KEY", "hoso-test-secret")];
+    let hub_dir = tmp.path().join("hub");
+    let cert = pki.join("hub.crt");
+    let key = pki.join("hub.key");
+    let hub = start_hub(
+        &hub_dir,
+        &["--s3", &s3_url],
+        &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()],
+        &creds,
+    );
+    assert!(hub.url.starts_with("https://127.0.0.1:"));
+
+    // A workstation that does not trust the city CA refuses the hub; the
+    // records stay queued with a reason that names the certificate.
+    let stranger_dir = tmp.path().join("stranger");
+    std::fs::create_dir_all(&stranger_dir).unwrap();
+    let mut stranger = workstation(&stranger_dir, &hub_dir, "");
+    sealed_records(&mut stranger, &stranger_dir, 1);
+    let report = stranger.sync(Some(&hub.url), false).unwrap();
+    assert_eq!(report.postponed.len(), 1, "{report:?}");
+    let ledger = stranger.sync_ledger().unwrap();
+    assert_eq!(ledger[0].state, RecordState::Queued);
+    let reason = ledger[0].last_error.clone().unwrap_or_default().to_lowercase();
+    assert!(reason.contains("certificate"), "{reason}");
+
+    // With `hub_ca` the same hub is trusted and every record goes over HTTPS.
+    let ws_dir = tmp.path().join("counter");
+    std::fs::create_dir_all(&ws_dir).unwrap();
+    let mut app =
+        workstation(&ws_dir, &hub_dir, &format!("hub_ca = {:?}", pki.join("ca.crt").to_str().unwrap()));
+    let codes = sealed_records(&mut app, &ws_dir, 3);
+    let report = app.sync(Some(&hub.url), false).unwrap();
+    assert_eq!(report.synced.len(), 3, "{report:?}");
+    assert!(app.sync_ledger().unwrap().iter().all(|e| e.state == RecordState::Synced));
+
+    // Every file is in the bucket under its hash; nothing is left in the
+    // hub's folders but partial uploads (none) and the database.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let s3 = hoso_hub::s3::S3::new(&s3_url, "us-east-1", creds[0].1, creds[1].1).unwrap();
+    let mut files = 0;
+    for code in &codes {
+        let record = app.store().record(code).unwrap();
+        let manifest: hoso_sync::Manifest =
+            serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
+        for f in &manifest.files {
+            let bytes = rt.block_on(s3.get(&format!("blobs/{}", f.sha256))).unwrap().expect("blob in S3");
+            assert_eq!(sha256_hex(&bytes), f.sha256);
+            files += 1;
+        }
+    }
+    assert!(files >= 6, "pages and PDF/A of 3 records: {files}");
+    assert_eq!(std::fs::read_dir(hub_dir.join("blobs")).unwrap().count(), 0);
+    assert_eq!(std::fs::read_dir(hub_dir.join("partial")).unwrap().count(), 0);
+}
