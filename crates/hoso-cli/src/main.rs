@@ -57,6 +57,14 @@ struct Global {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Kiểm tra máy quầy / check this counter PC: store, disk, OCR models,
+    /// scanner, token and certificates, trust roots, hub and clock. Exit 0 all
+    /// well, 3 warnings, 1 a problem.
+    Doctor {
+        /// Also look for network scanners (a few seconds of mDNS).
+        #[arg(long)]
+        network: bool,
+    },
     /// Hồ sơ: tạo, liệt kê, xem / records: open, list, show.
     #[command(subcommand)]
     Record(RecordCmd),
@@ -184,6 +192,9 @@ enum Command {
         /// Record code or id.
         record: String,
     },
+    /// Tài khoản / accounts of the desktop app (IT): add, list, password, disable.
+    #[command(subcommand)]
+    User(UserCmd),
     /// Đồng bộ / send queued records to the hub; `status` shows the ledger, `key` this device's key.
     Sync {
         #[command(subcommand)]
@@ -264,6 +275,50 @@ enum RecordCmd {
 }
 
 #[derive(Subcommand, Debug)]
+enum UserCmd {
+    /// Add an account; the password comes from HOSO_PASSWORD.
+    Add {
+        username: String,
+        /// Full name, as shown in the app and written on certifications.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// List accounts.
+    List,
+    /// Set a new password (from HOSO_PASSWORD); unlocks a locked account.
+    Passwd { username: String },
+    /// Disable an account (kept for the audit log).
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum RoleArg {
+    Reception,
+    Supervisor,
+    Admin,
+}
+
+impl From<RoleArg> for hoso_core::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Reception => hoso_core::Role::Reception,
+            RoleArg::Supervisor => hoso_core::Role::Supervisor,
+            RoleArg::Admin => hoso_core::Role::Admin,
+        }
+    }
+}
+
+fn password_from_env() -> anyhow::Result<String> {
+    std::env::var("HOSO_PASSWORD").map_err(|_| {
+        anyhow::anyhow!("đặt mật khẩu trong biến HOSO_PASSWORD / put the password in HOSO_PASSWORD")
+    })
+}
+
+#[derive(Subcommand, Debug)]
 enum SyncCmd {
     /// The ledger: queued, rejected and synced records.
     Status,
@@ -337,12 +392,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn open(g: &Global) -> anyhow::Result<App> {
-    let config = config::load(&config::Overrides {
+fn load_config(g: &Global) -> anyhow::Result<config::Config> {
+    config::load(&config::Overrides {
         config_file: g.config.clone(),
         data_dir: g.data_dir.clone(),
         unit: g.unit.clone(),
-    })?;
+    })
+}
+
+fn open(g: &Global) -> anyhow::Result<App> {
+    let config = load_config(g)?;
     let actor = g
         .actor
         .clone()
@@ -451,9 +510,30 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                 year.unwrap_or_else(|| hoso_core::now().format("%Y").to_string().parse().unwrap_or(2026));
             out.book(&app.store().book(year)?);
         }
+        Command::Doctor { network } => {
+            // No App: the doctor must speak even when the store cannot open.
+            let config = load_config(g)?;
+            let options = hoso_core::doctor::Options { network_scanners: network, ..Default::default() };
+            let checks = hoso_core::doctor::run(&config, &options);
+            out.doctor(&checks);
+            return Ok(ExitCode::from(hoso_core::doctor::exit_code(&checks) as u8));
+        }
         Command::Tokens => {
             let app = open(g)?;
             out.tokens(&hoso_sign::list_certificates(&app.config().pkcs11_module)?);
+        }
+        Command::User(cmd) => {
+            let mut app = open(g)?;
+            match cmd {
+                UserCmd::Add { username, name, role } => {
+                    let a = app.add_account(&username, &name, role.into(), &password_from_env()?)?;
+                    out.accounts(&[a]);
+                }
+                UserCmd::List => out.accounts(&app.accounts()?),
+                UserCmd::Passwd { username } => app.set_password(&username, &password_from_env()?)?,
+                UserCmd::Disable { username } => app.set_account_disabled(&username, true)?,
+                UserCmd::Enable { username } => app.set_account_disabled(&username, false)?,
+            }
         }
         Command::Seal { record } => out.sealed(&open(g)?.seal(&record)?),
         Command::Sync { what: Some(SyncCmd::Status), .. } => out.ledger(&open(g)?.sync_ledger()?),

@@ -454,6 +454,38 @@ impl Out {
         }
     }
 
+    pub fn doctor(&self, checks: &[hoso_core::doctor::Check]) {
+        if self.json(&checks) {
+            return;
+        }
+        use hoso_core::doctor::Status;
+        for c in checks {
+            let mark = match c.status {
+                Status::Ok => "✓",
+                Status::Warn => "!",
+                Status::Fail => "✗",
+                Status::Skip => "-",
+            };
+            println!("{mark} {:<18} {}", c.name, c.detail);
+            if let Some(hint) = &c.hint
+                && c.status != Status::Ok
+            {
+                println!("  {:<18} → {hint}", "");
+            }
+        }
+        let count = |s| checks.iter().filter(|c| c.status == s).count();
+        println!(
+            "{}: {} {}, {} {}, {} {}",
+            self.t("Kết quả", "Result"),
+            count(Status::Ok),
+            self.t("đạt", "ok"),
+            count(Status::Warn),
+            self.t("cảnh báo", "warnings"),
+            count(Status::Fail),
+            self.t("lỗi", "problems"),
+        );
+    }
+
     pub fn tokens(&self, certs: &[hoso_sign::TokenCertificate]) {
         let rows: Vec<_> = certs
             .iter()
@@ -517,6 +549,16 @@ impl Out {
                 self.t("lần", "attempts"),
                 e.last_error.as_deref().unwrap_or("")
             );
+        }
+    }
+
+    pub fn accounts(&self, accounts: &[hoso_core::Account]) {
+        if self.json(&accounts) {
+            return;
+        }
+        for a in accounts {
+            let off = if a.disabled { self.t(" (đã khoá)", " (disabled)") } else { "" };
+            println!("{:<16} {:<11} {}{off}", a.username, a.role.as_str(), a.display_name);
         }
     }
 

@@ -12,12 +12,15 @@
 
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod build;
 mod certify;
 pub mod config;
+pub mod doctor;
 mod export;
 mod import;
 mod launch;
+mod pages;
 mod process;
 mod scan;
 mod sync;
@@ -33,7 +36,7 @@ pub use build::{BuildReport, BuiltDocument};
 pub use certify::{CertifiedCopy, CertifyReport, CertifyRequest};
 pub use export::ExportReport;
 pub use hoso_store::audit::Verification as AuditVerification;
-pub use hoso_store::{CheckReport, PageText, RecordSummary};
+pub use hoso_store::{Account, CheckReport, PageText, RecordSummary, Role};
 pub use import::{FileOutcome, ImportError, ImportReport};
 pub use launch::ensure_single_thread_ocr;
 pub use process::{ProcessReport, WorkerLock, default_workers};
@@ -51,6 +54,8 @@ pub struct App {
     config: config::Config,
     store: Store,
     actor: String,
+    /// The signed-in account's role (desktop); `None` for the CLI.
+    role: Option<Role>,
 }
 
 /// A record with everything a detail view shows.
@@ -80,7 +85,7 @@ impl App {
         let store = Store::open(&config.data_dir).with_context(|| {
             format!("không mở được kho dữ liệu / cannot open the store in {}", config.data_dir.display())
         })?;
-        Ok(App { config, store, actor: actor.to_owned() })
+        Ok(App { config, store, actor: actor.to_owned(), role: None })
     }
 
     /// The configuration in force.

@@ -114,6 +114,16 @@ impl App {
                     c.ordinal
                 );
             }
+            if has_pages && pdfa.is_some_and(|d| d.stale) {
+                bail!(
+                    "trang của thành phần {} đã thay đổi sau khi dựng PDF/A; dựng lại / the pages of component {} \
+                     changed after its PDF/A was built: build again",
+                    c.ordinal,
+                    c.ordinal
+                );
+            }
+            // A certified copy of an older PDF/A does not show the pages as they are.
+            let certified = certified.filter(|d| pdfa.is_some_and(|p| d.id > p.id) && !d.stale);
             if has_pages && c.needs_certification && certified.is_none() {
                 bail!(
                     "thành phần {} cần chứng thực; chạy `hoso certify` / component {} needs certification: run `hoso certify`",

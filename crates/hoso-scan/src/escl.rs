@@ -64,6 +64,9 @@ impl EsclScanner {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(ScanError::NotFound(format!("{url} (expected http://host/eSCL)")));
         }
+        // reqwest is built with rustls without a chosen crypto provider: ring,
+        // as everywhere in HoSo (eSCL over https then works too).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::blocking::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(PAGE_TIMEOUT)

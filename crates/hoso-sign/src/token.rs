@@ -109,7 +109,13 @@ pub fn list_certificates(module: &Path) -> Result<Vec<TokenCertificate>, SignErr
     let pkcs11 = open(module)?;
     let mut out = Vec::new();
     for slot in pkcs11.get_slots_with_token().map_err(p11("C_GetSlotList"))? {
-        let label = pkcs11.get_token_info(slot).map_err(p11("C_GetTokenInfo"))?.label().trim().to_owned();
+        let info = pkcs11.get_token_info(slot).map_err(p11("C_GetTokenInfo"))?;
+        // A blank token (SoftHSM2 always offers one, a new card before its
+        // first use) holds nothing and refuses sessions: not an error.
+        if !info.token_initialized() {
+            continue;
+        }
+        let label = info.label().trim().to_owned();
         let session = pkcs11.open_ro_session(slot).map_err(p11("C_OpenSession"))?;
         for (c, _) in certificates(&session)? {
             out.push(TokenCertificate {

@@ -27,6 +27,8 @@ pub fn fetch(url: &str, hash: &[u8]) -> Result<Vec<u8>, SignError> {
         *ring::digest::digest(&ring::digest::SHA256, hash).as_ref().first_chunk().expect("32 bytes"),
     );
     let fail = |m: String| SignError::Timestamp(format!("{url}: {m}"));
+    // reqwest's rustls has no crypto provider of its own: ring, as everywhere.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()

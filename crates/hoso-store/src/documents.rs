@@ -60,6 +60,8 @@ pub struct Document {
     pub pages: u32,
     pub kind: DocumentKind,
     pub created_at: String,
+    /// Built before the component's pages last changed: build again.
+    pub stale: bool,
 }
 
 impl Store {
@@ -98,8 +100,9 @@ impl Store {
     /// The newest document of each component and kind of a record, by component.
     pub fn documents(&self, record: &RecordId) -> Result<Vec<Document>> {
         let mut stmt = self.conn().prepare(
-            "SELECT d.id, d.component, d.blob, b.size, d.pages, d.kind, d.created_at
+            "SELECT d.id, d.component, d.blob, b.size, d.pages, d.kind, d.created_at, d.id <= c.stale_through
              FROM documents d JOIN blobs b ON b.hash = d.blob
+             JOIN components c ON c.record_id = d.record_id AND c.ordinal = d.component
              WHERE d.record_id = ?1
                AND d.id = (SELECT max(id) FROM documents e
                            WHERE e.record_id = d.record_id AND e.component = d.component AND e.kind = d.kind)
@@ -114,11 +117,12 @@ impl Store {
                 r.get::<_, u32>(4)?,
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, bool>(7)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, component, blob, size, pages, kind, created_at) = row?;
+            let (id, component, blob, size, pages, kind, created_at, stale) = row?;
             out.push(Document {
                 id,
                 component,
@@ -128,6 +132,7 @@ impl Store {
                 kind: DocumentKind::parse(&kind)
                     .ok_or_else(|| StoreError::Corrupt(format!("document {id}: kind {kind}")))?,
                 created_at,
+                stale,
             });
         }
         Ok(out)

@@ -79,6 +79,10 @@ pub enum StoreError {
     /// A stored row that does not parse.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// A request the store refuses (bad input, wrong password); the message
+    /// is for the person at the counter.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl StoreError {

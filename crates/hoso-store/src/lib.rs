@@ -22,6 +22,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod audit;
 mod blobs;
 mod book;
@@ -29,6 +30,7 @@ mod check;
 mod documents;
 mod error;
 pub mod jobs;
+mod pages;
 mod records;
 mod sync;
 
@@ -37,6 +39,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use accounts::{Account, Role};
 pub use blobs::{Blobs, sha256};
 pub use book::BookEntry;
 pub use check::CheckReport;
@@ -58,6 +61,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_documents.sql"),
     include_str!("../migrations/0004_certification_book.sql"),
     include_str!("../migrations/0005_sync.sql"),
+    include_str!("../migrations/0006_accounts.sql"),
+    include_str!("../migrations/0007_page_edits.sql"),
 ];
 
 /// An open store folder.

@@ -209,7 +209,7 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
     })
 }
 
-fn state_of(conn: &Connection, id: &RecordId) -> Result<RecordState> {
+pub(crate) fn state_of(conn: &Connection, id: &RecordId) -> Result<RecordState> {
     let s: Option<String> = conn
         .query_row("SELECT state FROM records WHERE id = ?1", [id.to_string()], |r| r.get(0))
         .optional()?;
@@ -218,6 +218,16 @@ fn state_of(conn: &Connection, id: &RecordId) -> Result<RecordState> {
 }
 
 /// The guarded update behind every record state change, plus its audit entry.
+/// Documents built so far no longer show the component's pages.
+pub(crate) fn mark_pages_changed(conn: &Connection, id: &RecordId, component: u16) -> Result<()> {
+    conn.execute(
+        "UPDATE components SET stale_through = (SELECT coalesce(max(id), 0) FROM documents)
+         WHERE record_id = ?1 AND ordinal = ?2",
+        params![id.to_string(), component],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn change_state(conn: &Connection, id: &RecordId, c: &StateChange<'_>) -> Result<()> {
     let StateChange { from, to, reason, actor, now } = *c;
     from.transition(to)?;
@@ -466,9 +476,19 @@ impl Store {
                 "INSERT INTO pages (record_id, component, ordinal, source, frame, width, height, dpi,
                                     state, created_at)
                  VALUES (?1, ?2,
-                         (SELECT coalesce(max(ordinal), 0) + 1 FROM pages WHERE record_id = ?1 AND component = ?2),
+                         (SELECT coalesce(max(ordinal), 0) + 1 FROM pages
+                          WHERE record_id = ?1 AND component = ?2 AND state != 'discarded'),
                          ?3, ?4, ?5, ?6, ?7, 'stored', ?8)",
-                params![id.to_string(), component, source.to_hex(), f.frame, f.width, f.height, f.dpi, stamp(now)],
+                params![
+                    id.to_string(),
+                    component,
+                    source.to_hex(),
+                    f.frame,
+                    f.width,
+                    f.height,
+                    f.dpi,
+                    stamp(now)
+                ],
             )?;
             let page = tx.last_insert_rowid();
             jobs::enqueue(&tx, PAGE_JOB, &page.to_string(), PAGE_JOB_ATTEMPTS, now.timestamp_millis())?;
@@ -482,6 +502,7 @@ impl Store {
             })
             .collect();
         if !added.is_empty() {
+            mark_pages_changed(&tx, id, component)?;
             if matches!(state, RecordState::Draft | RecordState::Review) {
                 let change = StateChange { from: state, to: RecordState::Scanning, reason: None, actor, now };
                 change_state(&tx, id, &change)?;

@@ -35,6 +35,15 @@ impl SyncError {
     }
 }
 
+/// What [`Client::probe`] learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    /// 404: enrolled and answering; 403: not enrolled; 401: clock or key refused.
+    pub status: u16,
+    /// This machine's clock minus the hub's (seconds), from the `Date` header.
+    pub clock_skew: Option<i64>,
+}
+
 /// A connection to one hub as one enrolled device.
 #[derive(Debug)]
 pub struct Client {
@@ -124,6 +133,20 @@ impl Client {
             .header(HEADER_DEVICE, &self.device)
             .header(HEADER_TIME, time.to_string())
             .header(HEADER_SIGNATURE, signature)
+    }
+
+    /// Asks the hub one signed question (the state of a blob no one has) to
+    /// learn whether it answers, knows this device and agrees on the time.
+    pub fn probe(&self) -> Result<Probe, SyncError> {
+        let path = format!("/v1/blobs/{}", "0".repeat(64));
+        let resp = self.signed(reqwest::Method::HEAD, &path, b"").send().map_err(transient)?;
+        let hub_time = resp
+            .headers()
+            .get("date")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+            .map(|d| d.timestamp());
+        Ok(Probe { status: resp.status().as_u16(), clock_skew: hub_time.map(|t| now() - t) })
     }
 
     /// What the hub holds of a blob: bytes, and whether it is complete and

@@ -35,12 +35,7 @@ fn pdfsig(nss: &Path, ca: &Path, file: &Path) -> String {
 fn certify_numbers_signs_twice_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let pki = dir.path().join("pki");
-    let o = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-pki"))
-        .arg(&pki)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let softhsm_conf = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    let softhsm_conf = test_pki(&pki);
     let fingerprint = |name: &str| {
         std::fs::read_to_string(pki.join(format!("{name}.fingerprint"))).unwrap().trim().to_owned()
     };

@@ -4,6 +4,7 @@ mod bad_input;
 mod card;
 mod certify;
 pub mod crash;
+mod doctor;
 mod ocr;
 mod records;
 mod scan;
@@ -36,6 +37,17 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A SoftHSM2 token `hoso-test` (PIN 123456) with a test CA, certifier and
+/// agency certificates in `dir` (scripts/test-pki); returns SOFTHSM2_CONF.
+pub fn test_pki(dir: &Path) -> String {
+    let o = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-pki"))
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
 
 /// Opens a record and returns its code.

@@ -8,7 +8,7 @@ use crate::crash::{assert_consistent, kill_when};
 use crate::*;
 
 /// A private SANE config enabling only the test backend, A4-sized.
-fn sane_conf() -> tempfile::TempDir {
+pub fn sane_conf() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("dll.conf"), "test\n").unwrap();
     let stock = std::fs::read_to_string("/etc/sane.d/test.conf").expect("sane-utils / libsane1 installed");

@@ -321,3 +321,69 @@ fn damaged_blobs_are_found_by_the_deep_check() {
     assert_eq!(deep.bad_blobs, [hash.to_hex()]);
     assert!(matches!(store.blobs().read(&hash), Err(StoreError::BlobDamaged { .. })));
 }
+
+#[test]
+fn pages_are_removed_and_moved_and_built_documents_go_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let r = new_record(&mut store, "2026-11-23T08:00:00+07:00");
+    let bytes = b"four frames".to_vec();
+    let hash = store.blobs().put(&bytes).unwrap();
+    let frames: Vec<PageInput> =
+        (0..4).map(|frame| PageInput { frame, width: 10, height: 20, dpi: Some(300.0) }).collect();
+    let now = at("2026-11-23T08:01:00+07:00");
+    store.add_pages(&r.id, &tif(1, &hash, bytes.len() as u64, &frames, now)).unwrap();
+    let ids: Vec<i64> = store.pages(&r.id).unwrap().iter().map(|p| p.id).collect();
+    let order = |store: &Store| -> Vec<(i64, u32)> {
+        let mut kept: Vec<_> = store
+            .pages(&r.id)
+            .unwrap()
+            .into_iter()
+            .filter(|p| p.state != PageState::Discarded)
+            .map(|p| (p.id, p.ordinal))
+            .collect();
+        kept.sort_by_key(|p| p.1);
+        kept
+    };
+
+    // A PDF/A built from the four pages.
+    let pdf = store.blobs().put(b"%PDF-1.7 four pages").unwrap();
+    store
+        .add_document(&hoso_store::NewDocument {
+            record: &r.id,
+            component: 1,
+            blob: &pdf,
+            size: 19,
+            pages: 4,
+            kind: hoso_store::DocumentKind::Pdfa,
+            actor: "test",
+            now,
+        })
+        .unwrap();
+    assert!(!store.documents(&r.id).unwrap()[0].stale);
+
+    // Move the last page first, then the first page last.
+    store.move_page(ids[3], 1, "lan", now).unwrap();
+    assert_eq!(order(&store), [(ids[3], 1), (ids[0], 2), (ids[1], 3), (ids[2], 4)]);
+    store.move_page(ids[3], 9, "lan", now).unwrap(); // past the end: last
+    assert_eq!(order(&store), [(ids[0], 1), (ids[1], 2), (ids[2], 3), (ids[3], 4)]);
+    assert!(store.documents(&r.id).unwrap()[0].stale, "the PDF/A no longer shows the pages");
+
+    // Remove the second page: kept as discarded with the reason, the rest move up,
+    // its processing job is gone, a new page goes to the end of the kept ones.
+    store.discard_page(ids[1], "trang trắng / blank", "lan", now).unwrap();
+    assert_eq!(order(&store), [(ids[0], 1), (ids[2], 2), (ids[3], 3)]);
+    let removed = store.page(ids[1]).unwrap();
+    assert_eq!((removed.state, removed.note.as_deref()), (PageState::Discarded, Some("trang trắng / blank")));
+    assert_eq!(jobs::counts(store.conn(), Some(hoso_store::PAGE_JOB)).unwrap().ready, 3);
+    assert!(store.move_page(ids[1], 1, "lan", now).is_err(), "a removed page does not move");
+    let more = b"one more".to_vec();
+    let h2 = store.blobs().put(&more).unwrap();
+    let one = [PageInput { frame: 0, width: 10, height: 20, dpi: Some(300.0) }];
+    store.add_pages(&r.id, &tif(1, &h2, more.len() as u64, &one, now)).unwrap();
+    assert_eq!(order(&store).last().unwrap().1, 4);
+    let actions: Vec<String> =
+        audit::for_subject(store.conn(), &r.id.to_string()).unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.contains(&"page.moved".to_owned()) && actions.contains(&"page.discarded".to_owned()));
+    assert!(audit::verify(store.conn()).unwrap().broken.is_none());
+}

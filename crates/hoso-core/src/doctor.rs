@@ -1,0 +1,395 @@
+//! `hoso doctor`: checks a counter PC the way IT would by hand — store folder
+//! and disk space, OCR models, scanner stack, PKCS#11 module, token and
+//! certificate expiry, trust roots, the hub (reachable, enrolled, clock) and
+//! the OCR thread setting — and says what to do about each problem. It reads
+//! the configuration only; it never creates keys or changes the store.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::config::Config;
+
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    /// Works, but needs attention (a certificate expiring soon, little disk).
+    Warn,
+    /// Something the counter needs does not work.
+    Fail,
+    /// Not configured on this machine (no hub, no token): not a problem by itself.
+    Skip,
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// Short id: `store`, `disk`, `ocr`, `scanner`, `pkcs11`, `certificates`, …
+    pub name: &'static str,
+    pub status: Status,
+    /// What was found.
+    pub detail: String,
+    /// What to do, when something is wrong.
+    pub hint: Option<String>,
+}
+
+impl Check {
+    fn new(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
+        Check { name, status, detail: detail.into(), hint: None }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Check {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// What the checks may look at beyond the configuration.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Ask SANE's network backends too (a few seconds of mDNS).
+    pub network_scanners: bool,
+    /// Certificates expiring within this many days are a warning.
+    pub expiry_warning_days: i64,
+    /// Free space below this (bytes) is a warning; below a tenth of it, a failure.
+    pub disk_warning_bytes: u64,
+    /// The time now (Unix seconds).
+    pub now: i64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            network_scanners: false,
+            expiry_warning_days: 30,
+            disk_warning_bytes: 5 << 30,
+            now: chrono::Utc::now().timestamp(),
+        }
+    }
+}
+
+/// Runs every check.
+pub fn run(config: &Config, options: &Options) -> Vec<Check> {
+    let mut out = vec![config_files(config), store(config)];
+    out.push(disk(&config.data_dir, options.disk_warning_bytes));
+    out.push(ocr_threads());
+    out.push(ocr(config));
+    out.push(scanner(config, options.network_scanners));
+    out.extend(tokens(config, options));
+    out.push(trust_roots(config, options));
+    out.extend(hub(config));
+    out
+}
+
+/// The exit code of `hoso doctor`: 0 all well, 3 warnings only, 1 a failure.
+pub fn exit_code(checks: &[Check]) -> i32 {
+    match checks.iter().map(|c| c.status).filter(|s| *s != Status::Skip).max() {
+        Some(Status::Fail) => 1,
+        Some(Status::Warn) => 3,
+        _ => 0,
+    }
+}
+
+fn config_files(config: &Config) -> Check {
+    let files: Vec<String> = config.files.iter().map(|f| f.display().to_string()).collect();
+    if files.is_empty() {
+        Check::new("config", Status::Warn, "no configuration file was read; built-in defaults only").hint(
+            format!("IT: write {} (template: installer/config.toml)", crate::config::system_file().display()),
+        )
+    } else {
+        Check::new("config", Status::Ok, files.join(", "))
+    }
+}
+
+fn store(config: &Config) -> Check {
+    let dir = &config.data_dir;
+    let probe = dir.join(".doctor-probe");
+    let writable = std::fs::create_dir_all(dir)
+        .and_then(|_| std::fs::write(&probe, b"ok"))
+        .and_then(|_| std::fs::remove_file(&probe));
+    match writable {
+        Err(e) => Check::new("store", Status::Fail, format!("{}: {e}", dir.display()))
+            .hint("the store folder must be writable by the counter's user (data_dir)"),
+        Ok(()) if dir.join("hoso.db").is_file() => Check::new(
+            "store",
+            Status::Ok,
+            format!("{} (run `hoso store check --deep` to re-hash)", dir.display()),
+        ),
+        Ok(()) => Check::new("store", Status::Ok, format!("{} (empty: made on first use)", dir.display())),
+    }
+}
+
+#[cfg(unix)]
+fn free_space(path: &Path) -> std::io::Result<u64> {
+    let mut p = path;
+    while !p.exists() {
+        p = p.parent().unwrap_or(Path::new("/"));
+    }
+    let s = rustix::fs::statvfs(p)?;
+    Ok(s.f_bavail.saturating_mul(s.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_space(_path: &Path) -> std::io::Result<u64> {
+    Err(std::io::Error::other("not measured on this system"))
+}
+
+fn disk(dir: &Path, warning: u64) -> Check {
+    let gib = |b: u64| format!("{:.1} GB", b as f64 / (1u64 << 30) as f64);
+    match free_space(dir) {
+        Err(e) => Check::new("disk", Status::Warn, format!("free space unknown: {e}")),
+        Ok(free) if free < warning / 10 => Check::new("disk", Status::Fail, format!("{} free", gib(free)))
+            .hint("scans stop when the disk fills: free space or move data_dir (synced records can be archived)"),
+        Ok(free) if free < warning => Check::new("disk", Status::Warn, format!("{} free", gib(free)))
+            .hint(format!("below {}: about 1 MB per scanned page", gib(warning))),
+        Ok(free) => Check::new("disk", Status::Ok, format!("{} free", gib(free))),
+    }
+}
+
+fn ocr_threads() -> Check {
+    match std::env::var("OMP_THREAD_LIMIT").as_deref() {
+        Ok("1") => Check::new("ocr-threads", Status::Ok, "OMP_THREAD_LIMIT=1"),
+        other => Check::new(
+            "ocr-threads",
+            Status::Warn,
+            format!("OMP_THREAD_LIMIT is {}", other.map_or("unset".to_owned(), |v| format!("{v:?}"))),
+        )
+        .hint("Tesseract is 3-7x slower without it: start the app through its launcher (`hoso` re-executes itself)"),
+    }
+}
+
+fn ocr(config: &Config) -> Check {
+    match hoso_ocr::Ocr::new(&config.ocr) {
+        Ok(_) => Check::new(
+            "ocr",
+            Status::Ok,
+            format!("Tesseract {}, languages {}", hoso_ocr::Ocr::version(), config.ocr.languages),
+        ),
+        Err(e) => Check::new("ocr", Status::Fail, e.to_string())
+            .hint("install tesseract-ocr-vie and tesseract-ocr-osd, or set `tessdata` to the models' folder"),
+    }
+}
+
+fn scanner(config: &Config, network: bool) -> Check {
+    match hoso_scan::devices(network) {
+        Err(e) => Check::new("scanner", Status::Fail, e.to_string())
+            .hint("install libsane1 and the scanner's SANE driver (or sane-airscan for network scanners)"),
+        Ok(devices) => {
+            let names: Vec<String> =
+                devices.iter().map(|d| format!("{} ({} {})", d.id, d.vendor, d.model)).collect();
+            match &config.scanner {
+                Some(wanted) if wanted.starts_with("escl:") || wanted.starts_with("http") => Check::new(
+                    "scanner",
+                    Status::Ok,
+                    format!("{wanted} (eSCL, checked when scanning); SANE sees {}", names.len()),
+                ),
+                Some(wanted) if !devices.iter().any(|d| &d.id == wanted) => Check::new(
+                    "scanner",
+                    Status::Fail,
+                    format!("configured scanner {wanted} not found; SANE sees: {}", list_or_none(&names)),
+                )
+                .hint(
+                    "check the USB cable and power, then `hoso devices`; or correct `scanner` in config.toml",
+                ),
+                Some(wanted) => Check::new("scanner", Status::Ok, wanted.clone()),
+                None if devices.is_empty() => Check::new("scanner", Status::Warn, "SANE sees no scanner")
+                    .hint("connect the scanner, or use a watched folder (`watch_folder`)"),
+                None => Check::new("scanner", Status::Ok, names.join(", ")),
+            }
+        }
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() { "none".into() } else { items.join(", ") }
+}
+
+fn expiry(name: &str, not_after: i64, options: &Options) -> (Status, String) {
+    let days = (not_after - options.now).div_euclid(86_400);
+    let date = chrono::DateTime::from_timestamp(not_after, 0)
+        .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string());
+    if days < 0 {
+        (Status::Fail, format!("{name}: expired on {date}"))
+    } else if days < options.expiry_warning_days {
+        (Status::Warn, format!("{name}: expires on {date}, in {days} days"))
+    } else {
+        (Status::Ok, format!("{name}: valid until {date}"))
+    }
+}
+
+fn tokens(config: &Config, options: &Options) -> Vec<Check> {
+    let module = &config.pkcs11_module;
+    if !module.is_file() {
+        return vec![Check::new("pkcs11", Status::Skip, format!("no PKCS#11 module at {}", module.display())).hint(
+            "counters that certify copies: install the token's driver (OpenSC or the CA's) and set `pkcs11_module`",
+        )];
+    }
+    let certs =
+        match hoso_sign::list_certificates(module) {
+            Ok(c) => c,
+            Err(e) => {
+                return vec![Check::new("pkcs11", Status::Fail, format!("{}: {e}", module.display())).hint(
+                    "is pcscd running and the module the token vendor's? (`pkcs11-tool --module … -L`)",
+                )];
+            }
+        };
+    let mut out = vec![Check::new("pkcs11", Status::Ok, module.display().to_string())];
+    let tokens: Vec<&TokenCert> =
+        certs.iter().filter(|c| config.token_label.as_deref().is_none_or(|l| l == c.token_label)).collect();
+    if tokens.is_empty() {
+        out.push(
+            Check::new(
+                "token",
+                Status::Warn,
+                match &config.token_label {
+                    Some(l) => format!("no token labelled {l:?} with certificates is plugged in"),
+                    None => "no token with certificates is plugged in".to_owned(),
+                },
+            )
+            .hint("plug in the supervisor's USB token; `hoso tokens` lists what is seen"),
+        );
+        return out;
+    }
+    for c in tokens {
+        let (status, detail) = expiry(
+            &format!("{} [{}] {}", c.token_label, &c.fingerprint[..12], c.subject),
+            c.not_after,
+            options,
+        );
+        let mut check = Check::new("certificate", status, detail);
+        if status != Status::Ok {
+            check = check
+                .hint("ask the CA to renew the certificate before it expires; an expired one cannot sign");
+        }
+        out.push(check);
+    }
+    if let Some(fp) = &config.agency_certificate
+        && config.agency_pkcs12.is_none()
+        && !certs.iter().any(|c| c.fingerprint.starts_with(fp.as_str()))
+    {
+        out.push(
+            Check::new("agency-certificate", Status::Fail, format!("no certificate {fp}… on the tokens"))
+                .hint("plug in the agency's token or correct `agency_certificate` (`hoso tokens`)"),
+        );
+    }
+    out
+}
+
+type TokenCert = hoso_sign::TokenCertificate;
+
+fn trust_roots(config: &Config, options: &Options) -> Check {
+    let Some(path) = &config.trust_roots else {
+        return Check::new(
+            "trust-roots",
+            Status::Skip,
+            "no `trust_roots`: signatures are checked without a trusted root",
+        )
+        .hint("IT: put the national root CA (PEM) in `trust_roots`");
+    };
+    let certs = std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|pem| hoso_sign::parse_certs(&pem).map_err(|e| e.to_string()));
+    match certs {
+        Err(e) => Check::new("trust-roots", Status::Fail, format!("{}: {e}", path.display())),
+        Ok(certs) if certs.is_empty() => {
+            Check::new("trust-roots", Status::Fail, format!("{}: no certificate", path.display()))
+        }
+        Ok(certs) => {
+            let worst = certs
+                .iter()
+                .map(|c| expiry(&c.subject_name(), c.validity().1, options))
+                .max_by_key(|(s, _)| *s)
+                .expect("not empty");
+            let status = worst.0;
+            let detail = format!("{} root(s) in {}; {}", certs.len(), path.display(), worst.1);
+            Check::new("trust-roots", status, detail)
+        }
+    }
+}
+
+fn hub(config: &Config) -> Vec<Check> {
+    let Some(url) = &config.hub_url else {
+        return vec![Check::new("hub", Status::Skip, "no `hub_url`: records stay queued on this PC")];
+    };
+    let Some(device) = &config.device_id else {
+        return vec![
+            Check::new("hub", Status::Fail, "`hub_url` is set but `device_id` is not")
+                .hint("set `device_id` to the id IT enrolled at the hub"),
+        ];
+    };
+    let key = match std::fs::read(config.data_dir.join("device.key")) {
+        Ok(k) => match hoso_sync::SigningKey::from_pkcs8(&k) {
+            Some(k) => k,
+            None => return vec![Check::new("hub", Status::Fail, "device.key is damaged")],
+        },
+        Err(_) => {
+            return vec![
+                Check::new("hub", Status::Fail, "this PC has no device key yet")
+                    .hint("run `hoso sync key` and give the printed key to IT for `hoso-hub enrol`"),
+            ];
+        }
+    };
+    let ca = match config.hub_ca.as_ref().map(std::fs::read).transpose() {
+        Ok(ca) => ca,
+        Err(e) => return vec![Check::new("hub", Status::Fail, format!("hub_ca: {e}"))],
+    };
+    let client =
+        match hoso_sync::client::Client::new(url, device, key, Duration::from_secs(10), ca.as_deref()) {
+            Ok(c) => c,
+            Err(e) => return vec![Check::new("hub", Status::Fail, e.to_string())],
+        };
+    let probe = match client.probe() {
+        Ok(p) => p,
+        Err(e) => {
+            return vec![
+                Check::new("hub", Status::Fail, format!("{url}: {e}"))
+                    .hint("check the network, the hub's address, and `hub_ca` if the hub uses a private CA"),
+            ];
+        }
+    };
+    let mut out = vec![match probe.status {
+        404 | 200 => Check::new("hub", Status::Ok, format!("{url}: answers, device {device} enrolled")),
+        403 => Check::new("hub", Status::Fail, format!("{url}: device {device} is not enrolled"))
+            .hint("give IT this PC's key (`hoso sync key`) for `hoso-hub enrol`"),
+        401 => Check::new("hub", Status::Fail, format!("{url}: the hub refused the signature"))
+            .hint("check this PC's clock, and that the enrolled key is this PC's (`hoso sync key`)"),
+        s => Check::new("hub", Status::Warn, format!("{url}: answered {s}")),
+    }];
+    out.push(match probe.clock_skew {
+        None => Check::new("clock", Status::Warn, "the hub sent no time"),
+        Some(s) if s.abs() > hoso_sync::MAX_CLOCK_SKEW => {
+            Check::new("clock", Status::Fail, format!("this PC is {s} s off the hub's clock"))
+                .hint("set the time (NTP); the hub refuses requests more than 5 minutes off")
+        }
+        Some(s) if s.abs() > 30 => {
+            Check::new("clock", Status::Warn, format!("this PC is {s} s off the hub's clock"))
+                .hint("enable NTP time synchronisation")
+        }
+        Some(s) => Check::new("clock", Status::Ok, format!("within {} s of the hub", s.abs())),
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_code_is_the_worst_status() {
+        let c = |s| Check::new("x", s, "");
+        assert_eq!(exit_code(&[c(Status::Ok), c(Status::Skip)]), 0);
+        assert_eq!(exit_code(&[c(Status::Ok), c(Status::Warn), c(Status::Skip)]), 3);
+        assert_eq!(exit_code(&[c(Status::Warn), c(Status::Fail)]), 1);
+    }
+
+    #[test]
+    fn certificate_expiry() {
+        let o = Options { now: 1_800_000_000, ..Options::default() };
+        assert_eq!(expiry("c", o.now - 1, &o).0, Status::Fail);
+        assert_eq!(expiry("c", o.now + 10 * 86_400, &o).0, Status::Warn);
+        assert_eq!(expiry("c", o.now + 90 * 86_400, &o).0, Status::Ok);
+    }
+}

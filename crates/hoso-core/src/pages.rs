@@ -1,0 +1,15 @@
+//! Page edits at the counter: remove a page, move it inside its component.
+
+use crate::{App, now};
+
+impl App {
+    /// Removes a page from its record (kept as discarded with `reason`).
+    pub fn discard_page(&mut self, page_id: i64, reason: &str) -> anyhow::Result<()> {
+        Ok(self.store.discard_page(page_id, reason, &self.actor, now())?)
+    }
+
+    /// Moves a page to position `to` in its component.
+    pub fn move_page(&mut self, page_id: i64, to: u32) -> anyhow::Result<()> {
+        Ok(self.store.move_page(page_id, to, &self.actor, now())?)
+    }
+}

@@ -1,0 +1,141 @@
+//! Page edits at the counter before sealing: remove a page (kept as
+//! `discarded`, its file stays, so nothing is lost), move a page inside its
+//! component. Each edit is one transaction with its audit entry, and marks the
+//! component's built documents stale.
+
+use chrono::{DateTime, FixedOffset};
+use hoso_model::{PageState, RecordId};
+use rusqlite::params;
+use serde_json::json;
+
+use crate::records::{mark_pages_changed, state_of};
+use crate::{Result, Store, StoreError, audit};
+
+impl Store {
+    fn editable_page(
+        tx: &rusqlite::Transaction<'_>,
+        page_id: i64,
+    ) -> Result<(RecordId, u16, u32, PageState)> {
+        let (record, component, ordinal, state): (String, u16, u32, String) = tx
+            .query_row(
+                "SELECT record_id, component, ordinal, state FROM pages WHERE id = ?1",
+                [page_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .map_err(|_| StoreError::NotFound(format!("page {page_id}")))?;
+        let id: RecordId =
+            record.parse().map_err(|_| StoreError::Corrupt(format!("page {page_id}: record")))?;
+        let state_now = state_of(tx, &id)?;
+        if !state_now.accepts_pages() {
+            return Err(StoreError::Closed { record: id.to_string(), state: state_now });
+        }
+        let page_state: PageState =
+            state.parse().map_err(|e| StoreError::Corrupt(format!("page {page_id}: {e}")))?;
+        Ok((id, component, ordinal, page_state))
+    }
+
+    /// Removes a page from its record: it becomes `discarded` with the reason,
+    /// its processing job is dropped, and the pages after it move up.
+    pub fn discard_page(
+        &mut self,
+        page_id: i64,
+        reason: &str,
+        actor: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        let (id, component, ordinal, state) = Self::editable_page(&tx, page_id)?;
+        if state == PageState::Discarded {
+            return Ok(());
+        }
+        // Discarded pages leave the numbering: parked far behind the kept ones.
+        tx.execute(
+            "UPDATE pages SET state = 'discarded', note = ?2, ordinal = ?3 WHERE id = ?1",
+            params![page_id, reason, DISCARDED_ORDINALS + page_id],
+        )?;
+        renumber(&tx, &id, component)?;
+        tx.execute("DELETE FROM jobs WHERE kind = 'page.process' AND subject = ?1", [page_id.to_string()])?;
+        mark_pages_changed(&tx, &id, component)?;
+        audit::append(
+            &tx,
+            now,
+            actor,
+            "page.discarded",
+            &id.to_string(),
+            &json!({ "page": page_id, "component": component, "ordinal": ordinal, "reason": reason }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Moves a page to position `to` (from 1) inside its component.
+    pub fn move_page(
+        &mut self,
+        page_id: i64,
+        to: u32,
+        actor: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        let (id, component, from, state) = Self::editable_page(&tx, page_id)?;
+        if state == PageState::Discarded {
+            return Err(StoreError::Invalid(format!("page {page_id} was removed")));
+        }
+        let count: u32 = tx.query_row(
+            "SELECT count(*) FROM pages WHERE record_id = ?1 AND component = ?2 AND state != 'discarded'",
+            params![id.to_string(), component],
+            |r| r.get(0),
+        )?;
+        let to = to.clamp(1, count.max(1));
+        if to == from {
+            return Ok(());
+        }
+        // Ordinals are unique: take the page out (0), move the others through
+        // negative numbers (every step stays unique), put it back.
+        tx.execute("UPDATE pages SET ordinal = 0 WHERE id = ?1", [page_id])?;
+        let (shift, lo, hi) = if to < from { (1, to, from - 1) } else { (-1, from + 1, to) };
+        tx.execute(
+            "UPDATE pages SET ordinal = -(ordinal + ?4)
+             WHERE record_id = ?1 AND component = ?2 AND state != 'discarded' AND ordinal BETWEEN ?3 AND ?5",
+            params![id.to_string(), component, lo, shift, hi],
+        )?;
+        tx.execute(
+            "UPDATE pages SET ordinal = -ordinal WHERE record_id = ?1 AND component = ?2 AND ordinal < 0",
+            params![id.to_string(), component],
+        )?;
+        tx.execute("UPDATE pages SET ordinal = ?2 WHERE id = ?1", params![page_id, to])?;
+        mark_pages_changed(&tx, &id, component)?;
+        audit::append(
+            &tx,
+            now,
+            actor,
+            "page.moved",
+            &id.to_string(),
+            &json!({ "page": page_id, "component": component, "from": from, "to": to }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Ordinals of discarded pages start here (plus the page id), out of the way
+/// of the kept pages' 1, 2, 3…
+pub(crate) const DISCARDED_ORDINALS: i64 = 1_000_000;
+
+/// Numbers the kept pages of a component 1, 2, 3… in their current order.
+fn renumber(tx: &rusqlite::Transaction<'_>, id: &RecordId, component: u16) -> Result<()> {
+    let ids: Vec<i64> = {
+        let mut stmt = tx.prepare(
+            "SELECT id FROM pages WHERE record_id = ?1 AND component = ?2 AND state != 'discarded' ORDER BY ordinal",
+        )?;
+        stmt.query_map(params![id.to_string(), component], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+    };
+    for (i, page) in ids.iter().enumerate() {
+        tx.execute("UPDATE pages SET ordinal = ?2 WHERE id = ?1", params![page, -(i as i64) - 1])?;
+    }
+    tx.execute(
+        "UPDATE pages SET ordinal = -ordinal WHERE record_id = ?1 AND component = ?2 AND ordinal < 0",
+        params![id.to_string(), component],
+    )?;
+    Ok(())
+}
