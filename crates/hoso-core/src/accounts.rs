@@ -21,6 +21,11 @@ impl App {
         self.role = None;
     }
 
+    /// Who the audit log names for the next change.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
     /// The signed-in role (`None` for the CLI, which acts as the system user).
     pub fn role(&self) -> Option<Role> {
         self.role

@@ -389,6 +389,20 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("page {page_id}")))
     }
 
+    /// The thumbnail (JPEG) made when the page was processed.
+    pub fn page_thumbnail(&self, page_id: i64) -> Result<Option<Vec<u8>>> {
+        let hash: Option<String> = self
+            .conn
+            .query_row("SELECT thumbnail FROM pages WHERE id = ?1", [page_id], |r| r.get(0))
+            .optional()?
+            .flatten();
+        hash.map(|h| {
+            let hash = h.parse().map_err(|_| StoreError::Corrupt(format!("page {page_id} thumbnail {h}")))?;
+            self.blobs.read(&hash)
+        })
+        .transpose()
+    }
+
     /// The processing results of a page (metrics and quality issues), if processed.
     pub fn page_metrics(&self, page_id: i64) -> Result<Option<serde_json::Value>> {
         let text: Option<String> = self

@@ -1,0 +1,720 @@
+//! HoSo Intake's desktop shell: the one command the front end calls
+//! ([`Desktop::call`], a command name and JSON arguments), sign-in and roles,
+//! and background tasks for the long jobs (scan, OCR, build, certify, sync),
+//! each on its own thread with its own connection to the store. Everything
+//! else is hoso-core. The Tauri binary (`main.rs`) hands `call` to the webview;
+//! [`bridge`] serves the same `call` and the built front end over loopback
+//! HTTP, for the browser tests.
+
+pub mod bridge;
+mod tasks;
+pub mod views;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use hoso_core::{App, Role, config::Config};
+use hoso_model::{Applicant, Channel};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use tasks::Tasks;
+use views::*;
+
+/// The open workstation behind the window.
+#[derive(Debug)]
+pub struct Desktop {
+    config: Config,
+    app: Mutex<App>,
+    tasks: Arc<Tasks>,
+}
+
+fn args<T: for<'de> Deserialize<'de>>(v: Value) -> anyhow::Result<T> {
+    serde_json::from_value(v).context("tham số sai / bad arguments")
+}
+
+fn data_url(mime: &str, bytes: &[u8]) -> String {
+    format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+fn account_view(a: &hoso_core::Account) -> AccountView {
+    AccountView {
+        username: a.username.clone(),
+        display_name: a.display_name.clone(),
+        role: a.role.as_str().into(),
+        disabled: a.disabled,
+    }
+}
+
+#[derive(Deserialize)]
+struct Login {
+    username: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct Code {
+    code: String,
+}
+
+#[derive(Deserialize)]
+struct NewRecord {
+    procedure: String,
+    applicant: ApplicantView,
+}
+
+#[derive(Deserialize)]
+struct Import {
+    code: String,
+    component: u16,
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Deserialize)]
+struct Scan {
+    code: String,
+    component: u16,
+    device: String,
+    #[serde(default)]
+    source: Option<hoso_scan::Source>,
+    #[serde(default)]
+    resolution: Option<u32>,
+    #[serde(default)]
+    mode: Option<hoso_scan::ColourMode>,
+}
+
+#[derive(Deserialize)]
+struct PageId {
+    page: i64,
+}
+
+#[derive(Deserialize)]
+struct MovePage {
+    page: i64,
+    to: u32,
+}
+
+#[derive(Deserialize)]
+struct Certify {
+    codes: Vec<String>,
+    pin: String,
+    #[serde(default)]
+    certificate: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AddAccount {
+    username: String,
+    display_name: String,
+    role: Role,
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct SetPassword {
+    username: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+struct Disable {
+    username: String,
+    disabled: bool,
+}
+
+#[derive(Deserialize)]
+struct ListRecords {
+    #[serde(default)]
+    state: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Document {
+    code: String,
+    component: u16,
+}
+
+impl Desktop {
+    /// Opens the store named by `config`.
+    pub fn open(config: Config) -> anyhow::Result<Desktop> {
+        let app = App::open(config.clone(), "desktop")?;
+        Ok(Desktop { config, app: Mutex::new(app), tasks: Arc::new(Tasks::default()) })
+    }
+
+    fn app(&self) -> MutexGuard<'_, App> {
+        self.app.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The signed-in app, or a refusal that sends the UI to the sign-in screen.
+    fn signed_in(&self) -> anyhow::Result<MutexGuard<'_, App>> {
+        let app = self.app();
+        if app.role().is_none() {
+            bail!("chưa đăng nhập / not signed in");
+        }
+        Ok(app)
+    }
+
+    /// A second connection to the store for a background task, acting as the
+    /// signed-in person.
+    fn task_app(&self) -> anyhow::Result<App> {
+        let actor = self.signed_in()?.actor().to_owned();
+        App::open(self.config.clone(), &actor)
+    }
+
+    /// Runs one command of the front end. Errors are messages for the person
+    /// at the counter (Vietnamese / English).
+    pub fn call(&self, command: &str, a: Value) -> Result<Value, String> {
+        self.dispatch(command, a).map_err(|e| format!("{e:#}"))
+    }
+
+    fn dispatch(&self, command: &str, a: Value) -> anyhow::Result<Value> {
+        let v = |x: &dyn erased::Ser| x.to_json();
+        Ok(match command {
+            "session" => v(&self.session()?),
+            "login" => {
+                let Login { username, password } = args(a)?;
+                v(&account_view(&self.app().login(&username, &password)?))
+            }
+            "logout" => {
+                self.app().logout();
+                Value::Null
+            }
+            "procedures" => v(&self.procedures()),
+            "records" => {
+                let ListRecords { state } = args(a)?;
+                v(&self.records(state.as_deref())?)
+            }
+            "record_new" => {
+                let NewRecord { procedure, applicant } = args(a)?;
+                let applicant = Applicant {
+                    name: applicant.name.trim().to_owned(),
+                    personal_id: applicant
+                        .personal_id
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|s| s.trim().parse())
+                        .transpose()
+                        .map_err(|e| anyhow::anyhow!("số định danh sai / invalid personal id: {e}"))?,
+                    phone: applicant.phone.filter(|s| !s.trim().is_empty()),
+                    address: applicant.address.filter(|s| !s.trim().is_empty()),
+                };
+                let r = self.signed_in()?.new_record(&procedure, applicant, Channel::InPerson)?;
+                v(&self.record(&r.code.to_string())?)
+            }
+            "record" => v(&self.record(&args::<Code>(a)?.code)?),
+            "read_card" => {
+                #[derive(Deserialize)]
+                struct Card {
+                    path: PathBuf,
+                }
+                let Card { path } = args(a)?;
+                let reading = self.signed_in()?.read_card(&path)?;
+                let applicant = reading.applicant().with_context(|| {
+                    format!(
+                        "không đọc được mã QR hay MRZ trên thẻ / no QR code or MRZ could be read{}",
+                        if reading.problems.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", reading.problems.join("; "))
+                        }
+                    )
+                })?;
+                v(&ApplicantView {
+                    name: applicant.name,
+                    personal_id: applicant.personal_id.map(|p| p.to_string()),
+                    phone: applicant.phone,
+                    address: applicant.address,
+                })
+            }
+            "import" => {
+                let Import { code, component, paths } = args(a)?;
+                let report = self.signed_in()?.import(&code, component, &paths)?;
+                self.start_processing()?;
+                json!({
+                    "pages": report.pages_added(),
+                    "failed": report.files.iter().filter_map(|f| f.error_vi.clone()).collect::<Vec<_>>(),
+                })
+            }
+            "devices" => v(&self.devices()?),
+            "scan" => v(&self.scan(args(a)?)?),
+            "page_image" => {
+                let PageId { page } = args(a)?;
+                json!(self.page_image(page)?)
+            }
+            "page_discard" => {
+                let PageId { page } = args(a)?;
+                self.signed_in()?.discard_page(page, "loại khi kiểm tra / removed at review")?;
+                Value::Null
+            }
+            "page_move" => {
+                let MovePage { page, to } = args(a)?;
+                self.signed_in()?.move_page(page, to)?;
+                Value::Null
+            }
+            "process" => {
+                self.start_processing()?;
+                Value::Null
+            }
+            "build" => v(&self.build(&args::<Code>(a)?.code)?),
+            "document" => {
+                let Document { code, component } = args(a)?;
+                json!(self.document(&code, component)?)
+            }
+            "seal" => {
+                let Code { code } = args(a)?;
+                self.signed_in()?.seal(&code)?;
+                v(&self.slip(&code)?)
+            }
+            "slip" => v(&self.slip(&args::<Code>(a)?.code)?),
+            "certification_queue" => v(&self.certification_queue()?),
+            "tokens" => v(&self.tokens()?),
+            "certify" => v(&self.certify(args(a)?)?),
+            "ledger" => v(&self.ledger()?),
+            "sync" => v(&self.start_sync()?),
+            "tasks" => v(&self.tasks.list()),
+            "doctor" => v(&self.doctor()),
+            "settings" => v(&self.settings()),
+            "accounts" => {
+                let app = self.signed_in()?;
+                app.require_admin()?;
+                v(&app.accounts()?.iter().map(account_view).collect::<Vec<_>>())
+            }
+            "account_add" => {
+                let AddAccount { username, display_name, role, password } = args(a)?;
+                let mut app = self.signed_in()?;
+                app.require_admin()?;
+                v(&account_view(&app.add_account(&username, &display_name, role, &password)?))
+            }
+            "account_password" => {
+                let SetPassword { username, password } = args(a)?;
+                let mut app = self.signed_in()?;
+                if app.actor() != username {
+                    app.require_admin()?;
+                }
+                app.set_password(&username, &password)?;
+                Value::Null
+            }
+            "account_disable" => {
+                let Disable { username, disabled } = args(a)?;
+                let mut app = self.signed_in()?;
+                app.require_admin()?;
+                app.set_account_disabled(&username, disabled)?;
+                Value::Null
+            }
+            other => bail!("lệnh không có / unknown command {other:?}"),
+        })
+    }
+
+    fn session(&self) -> anyhow::Result<SessionView> {
+        let app = self.app();
+        let user = match app.role() {
+            Some(_) => app.store().account(app.actor())?.as_ref().map(account_view),
+            None => None,
+        };
+        Ok(SessionView {
+            user,
+            unit: self.config.unit.as_ref().map(|u| u.to_string()),
+            agency: self.config.agency.clone(),
+            no_accounts: app.accounts()?.is_empty(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        })
+    }
+
+    fn procedures(&self) -> Vec<ProcedureView> {
+        self.config
+            .catalogue
+            .procedures
+            .iter()
+            .map(|p| ProcedureView {
+                code: p.code.clone(),
+                name: p.name.clone(),
+                components: p
+                    .components
+                    .iter()
+                    .map(|c| ComponentSpecView {
+                        code: c.code.clone(),
+                        name: c.name.clone(),
+                        required: c.required,
+                        needs_certification: c.needs_certification,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn records(&self, state: Option<&str>) -> anyhow::Result<Vec<RecordRow>> {
+        let app = self.signed_in()?;
+        let state =
+            state.filter(|s| !s.is_empty()).map(str::parse).transpose().map_err(anyhow::Error::msg)?;
+        Ok(app
+            .store()
+            .list_records(state, 500)?
+            .into_iter()
+            .map(|s| RecordRow {
+                code: s.record.code.to_string(),
+                procedure: s.record.procedure.clone(),
+                applicant: s.record.applicant.name.clone(),
+                state: s.record.state.as_str().into(),
+                received_at: s.record.received_at.format("%d/%m/%Y %H:%M").to_string(),
+                pages: s.pages,
+                pages_pending: s.pages_pending,
+            })
+            .collect())
+    }
+
+    fn record(&self, code: &str) -> anyhow::Result<RecordView> {
+        let app = self.signed_in()?;
+        let detail = app.record_detail(code)?;
+        let documents = app.store().documents(&detail.record.id)?;
+        let r = &detail.record;
+        let mut components = Vec::new();
+        for c in &detail.components {
+            let mut pages = Vec::new();
+            for p in c.pages.iter().filter(|p| p.state != hoso_model::PageState::Discarded) {
+                let issues = app
+                    .store()
+                    .page_metrics(p.id)?
+                    .and_then(|m| m.get("issues").cloned())
+                    .and_then(|i| serde_json::from_value::<Vec<String>>(i).ok())
+                    .unwrap_or_default();
+                let thumbnail = app.store().page_thumbnail(p.id)?.map(|b| data_url("image/jpeg", &b));
+                pages.push(PageView {
+                    id: p.id,
+                    ordinal: p.ordinal,
+                    state: p.state.as_str().into(),
+                    note: p.note.clone(),
+                    issues,
+                    thumbnail,
+                    dpi: p.dpi,
+                });
+            }
+            pages.sort_by_key(|p| p.ordinal);
+            components.push(ComponentView {
+                ordinal: c.component.ordinal,
+                code: c.component.code.clone(),
+                name: c.component.name.clone(),
+                required: c.component.required,
+                needs_certification: c.component.needs_certification,
+                pages,
+                documents: documents
+                    .iter()
+                    .filter(|d| d.component == c.component.ordinal)
+                    .map(|d| DocumentView {
+                        id: d.id,
+                        kind: d.kind.as_str().into(),
+                        pages: d.pages,
+                        bytes: d.size,
+                        created_at: d.created_at.clone(),
+                        stale: d.stale,
+                    })
+                    .collect(),
+            });
+        }
+        Ok(RecordView {
+            id: r.id.to_string(),
+            code: r.code.to_string(),
+            procedure: r.procedure.clone(),
+            procedure_name: detail.procedure_name.clone(),
+            applicant: ApplicantView {
+                name: r.applicant.name.clone(),
+                personal_id: r.applicant.personal_id.as_ref().map(|p| p.to_string()),
+                phone: r.applicant.phone.clone(),
+                address: r.applicant.address.clone(),
+            },
+            state: r.state.as_str().into(),
+            state_reason: r.state_reason.clone(),
+            received_at: r.received_at.format("%d/%m/%Y %H:%M").to_string(),
+            components,
+        })
+    }
+
+    /// A page at screen size (1200 px), as a data URL, upright as scanned.
+    fn page_image(&self, page: i64) -> anyhow::Result<String> {
+        let (bytes, frame) = {
+            let app = self.signed_in()?;
+            let p = app.store().page(page)?;
+            (app.store().blobs().read(&p.source)?, p.frame)
+        };
+        let decoded = hoso_imaging::decode_frame(&bytes, frame, &hoso_imaging::Limits::default())
+            .context("ảnh trang không đọc được / the page image cannot be read")?;
+        let colour = !matches!(
+            decoded.image,
+            image::DynamicImage::ImageLuma8(_) | image::DynamicImage::ImageLuma16(_)
+        );
+        Ok(data_url("image/jpeg", &hoso_imaging::thumbnail_jpeg(&decoded.image, 1200, colour)))
+    }
+
+    /// The newest document of a component (certified copy first) as a data URL.
+    fn document(&self, code: &str, component: u16) -> anyhow::Result<String> {
+        let app = self.signed_in()?;
+        let record = app.store().record(code)?;
+        let docs = app.store().documents(&record.id)?;
+        let doc = docs
+            .iter()
+            .filter(|d| d.component == component)
+            .max_by_key(|d| (d.kind == hoso_store::DocumentKind::Certified, d.id))
+            .context("thành phần chưa có PDF / the component has no PDF yet")?;
+        Ok(data_url("application/pdf", &app.store().blobs().read(&doc.blob)?))
+    }
+
+    fn build(&self, code: &str) -> anyhow::Result<TaskView> {
+        let mut app = self.task_app()?;
+        let code = code.to_owned();
+        Ok(self.tasks.spawn("build", Some(code.clone()), move |_| {
+            let report = app.build(&code)?;
+            Ok(format!(
+                "Đã dựng {} PDF/A ({} trang) / built {} PDF/A",
+                report.documents.len(),
+                report.documents.iter().map(|d| d.pages).sum::<u32>(),
+                report.documents.len()
+            ))
+        }))
+    }
+
+    fn devices(&self) -> anyhow::Result<Vec<DeviceView>> {
+        let mut out: Vec<DeviceView> = hoso_scan::devices(false)?
+            .into_iter()
+            .map(|d| DeviceView { label: format!("{} {} ({})", d.vendor, d.model, d.kind), id: d.id })
+            .collect();
+        if let Some(configured) = &self.config.scanner
+            && !out.iter().any(|d| &d.id == configured)
+        {
+            out.insert(0, DeviceView { id: configured.clone(), label: configured.clone() });
+        }
+        Ok(out)
+    }
+
+    fn scan(&self, req: Scan) -> anyhow::Result<TaskView> {
+        let mut app = self.task_app()?;
+        let tasks = Arc::clone(&self.tasks);
+        let config = self.config.clone();
+        let actor = app.actor().to_owned();
+        let task = self.tasks.spawn("scan", Some(req.code.clone()), move |id| {
+            let mut scanner = hoso_scan::open(&req.device)?;
+            let mut settings = hoso_scan::ScanSettings::default();
+            if let Some(s) = req.source {
+                settings.source = s;
+            }
+            if let Some(r) = req.resolution {
+                settings.resolution = r;
+            }
+            if let Some(m) = req.mode {
+                settings.mode = m;
+            }
+            let report = app.scan(&req.code, req.component, scanner.as_mut(), &settings, &[], |n, _| {
+                tasks.progress(id, n as u32);
+            })?;
+            tasks::process_in_background(&tasks, config, &actor);
+            match report.failure {
+                Some(f) if report.pages.is_empty() => bail!("{}", f.message),
+                Some(f) => Ok(format!(
+                    "Đã quét {} trang, rồi dừng / {} pages scanned, then: {}",
+                    report.pages.len(),
+                    report.pages.len(),
+                    f.message
+                )),
+                None => {
+                    Ok(format!("Đã quét {} trang / scanned {} pages", report.pages.len(), report.pages.len()))
+                }
+            }
+        });
+        Ok(task)
+    }
+
+    fn start_processing(&self) -> anyhow::Result<()> {
+        let actor = self.signed_in()?.actor().to_owned();
+        tasks::process_in_background(&self.tasks, self.config.clone(), &actor);
+        Ok(())
+    }
+
+    fn slip(&self, code: &str) -> anyhow::Result<SlipView> {
+        let app = self.signed_in()?;
+        let detail = app.record_detail(code)?;
+        let r = &detail.record;
+        let qr = qrcode::QrCode::new(r.code.to_string().as_bytes())?;
+        let qr_svg = qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).build();
+        Ok(SlipView {
+            code: r.code.to_string(),
+            unit: self.config.unit.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+            agency: self.config.agency.clone(),
+            procedure: r.procedure.clone(),
+            procedure_name: detail.procedure_name.clone(),
+            applicant: r.applicant.name.clone(),
+            received_at: r.received_at.format("%H:%M %d/%m/%Y").to_string(),
+            pages: detail
+                .components
+                .iter()
+                .flat_map(|c| &c.pages)
+                .filter(|p| p.state != hoso_model::PageState::Discarded)
+                .count() as i64,
+            qr_svg,
+        })
+    }
+
+    /// Records in review with a component that needs a certified copy and has
+    /// none of its current PDF/A yet.
+    fn certification_queue(&self) -> anyhow::Result<Vec<RecordRow>> {
+        let rows = self.records(Some("review"))?;
+        let app = self.signed_in()?;
+        let mut out = Vec::new();
+        for row in rows {
+            let detail = app.record_detail(&row.code)?;
+            let docs = app.store().documents(&detail.record.id)?;
+            let waiting = detail.components.iter().any(|c| {
+                let has_pages = c.pages.iter().any(|p| p.state == hoso_model::PageState::Processed);
+                let pdfa = docs
+                    .iter()
+                    .find(|d| d.component == c.component.ordinal && d.kind == hoso_store::DocumentKind::Pdfa);
+                let certified = docs.iter().find(|d| {
+                    d.component == c.component.ordinal && d.kind == hoso_store::DocumentKind::Certified
+                });
+                c.component.needs_certification
+                    && has_pages
+                    && pdfa.is_some_and(|p| !p.stale)
+                    && certified.is_none_or(|d| d.stale || pdfa.is_some_and(|p| p.id > d.id))
+            });
+            if waiting {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    fn tokens(&self) -> anyhow::Result<Vec<TokenView>> {
+        self.signed_in()?.require_certifier()?;
+        Ok(hoso_sign::list_certificates(&self.config.pkcs11_module)?
+            .into_iter()
+            .map(|c| TokenView {
+                token: c.token_label,
+                subject: c.subject,
+                fingerprint: c.fingerprint,
+                not_after: chrono::DateTime::from_timestamp(c.not_after, 0)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Certifies the records one after the other with one PIN (a batch), as the
+    /// signed-in supervisor.
+    fn certify(&self, req: Certify) -> anyhow::Result<TaskView> {
+        let (mut app, name) = {
+            let app = self.signed_in()?;
+            app.require_certifier()?;
+            let account = app.store().account(app.actor())?.context("account missing")?;
+            (App::open(self.config.clone(), app.actor())?, account.display_name)
+        };
+        let Certify { codes, pin, certificate, title } = req;
+        Ok(self.tasks.spawn("certify", codes.first().cloned(), move |_| {
+            let mut done = Vec::new();
+            for code in &codes {
+                let report = app
+                    .certify(
+                        code,
+                        &hoso_core::CertifyRequest {
+                            pin: pin.clone(),
+                            certifier_name: name.clone(),
+                            certifier_title: title.clone().unwrap_or_default(),
+                            certificate: certificate.clone(),
+                            components: None,
+                        },
+                    )
+                    .with_context(|| {
+                        if done.is_empty() {
+                            code.clone()
+                        } else {
+                            format!("{code} (đã xong trước đó / done before: {})", done.join(", "))
+                        }
+                    })?;
+                for c in report.copies {
+                    done.push(format!("{code} số {}", c.number));
+                }
+            }
+            Ok(format!("Đã chứng thực / certified: {}", done.join(", ")))
+        }))
+    }
+
+    fn ledger(&self) -> anyhow::Result<Vec<LedgerRow>> {
+        Ok(self
+            .signed_in()?
+            .sync_ledger()?
+            .into_iter()
+            .map(|e| LedgerRow {
+                record: e.record,
+                state: e.state.as_str().into(),
+                attempts: e.attempts,
+                last_error: e.last_error,
+            })
+            .collect())
+    }
+
+    fn start_sync(&self) -> anyhow::Result<TaskView> {
+        let mut app = self.task_app()?;
+        Ok(self.tasks.spawn("sync", None, move |_| {
+            let report = app.sync(None, true)?;
+            Ok(format!(
+                "Đã gửi {} hồ sơ, {} chờ gửi lại, {} bị từ chối / sent {}, postponed {}, rejected {}",
+                report.synced.len(),
+                report.postponed.len(),
+                report.rejected.len(),
+                report.synced.len(),
+                report.postponed.len(),
+                report.rejected.len()
+            ))
+        }))
+    }
+
+    fn doctor(&self) -> Vec<CheckView> {
+        hoso_core::doctor::run(&self.config, &hoso_core::doctor::Options::default())
+            .into_iter()
+            .map(|c| CheckView {
+                name: c.name.into(),
+                status: serde_json::to_value(c.status)
+                    .ok()
+                    .and_then(|s| s.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                detail: c.detail,
+                hint: c.hint,
+            })
+            .collect()
+    }
+
+    fn settings(&self) -> SettingsView {
+        let c = &self.config;
+        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+        let path = |p: &Option<PathBuf>| p.as_ref().map_or_else(|| "—".into(), |p| p.display().to_string());
+        SettingsView {
+            files: c.files.iter().map(|f| f.display().to_string()).collect(),
+            values: vec![
+                ("data_dir".into(), c.data_dir.display().to_string()),
+                ("unit".into(), c.unit.as_ref().map_or_else(|| "—".into(), |u| u.to_string())),
+                ("agency".into(), opt(&c.agency)),
+                ("scanner".into(), opt(&c.scanner)),
+                ("watch_folder".into(), path(&c.watch_folder)),
+                ("ocr_languages".into(), c.ocr.languages.clone()),
+                ("pkcs11_module".into(), c.pkcs11_module.display().to_string()),
+                ("token_label".into(), opt(&c.token_label)),
+                ("agency_certificate".into(), opt(&c.agency_certificate)),
+                ("trust_roots".into(), path(&c.trust_roots)),
+                ("tsa_url".into(), opt(&c.tsa_url)),
+                ("hub_url".into(), opt(&c.hub_url)),
+                ("device_id".into(), opt(&c.device_id)),
+            ],
+        }
+    }
+}
+
+/// Serialising any view to JSON without naming its type at each arm.
+mod erased {
+    pub trait Ser {
+        fn to_json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        }
+    }
+}

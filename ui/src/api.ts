@@ -1,0 +1,20 @@
+// The one door to the Rust side: `call(command, args)`. In the Tauri window it
+// is `invoke("call", …)`; in a browser (UI tests) the same command goes to the
+// loopback bridge (`POST /api/call`), which runs the same Rust code.
+
+type TauriWindow = Window & { __TAURI_INTERNALS__?: unknown };
+
+export async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
+  if ((window as TauriWindow).__TAURI_INTERNALS__) {
+    const { invoke } = await import("@tauri-apps/api/core");
+    return invoke<T>("call", { command, args });
+  }
+  const response = await fetch("/api/call", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ command, args }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ?? response.statusText);
+  return body as T;
+}

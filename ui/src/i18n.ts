@@ -1,0 +1,144 @@
+// Vietnamese by default, English on request; the choice is remembered.
+
+const strings = {
+  appName: ["Tiếp nhận hồ sơ", "Record intake"],
+  signIn: ["Đăng nhập", "Sign in"],
+  signOut: ["Đăng xuất", "Sign out"],
+  username: ["Tên đăng nhập", "Username"],
+  password: ["Mật khẩu", "Password"],
+  noAccounts: [
+    "Chưa có tài khoản nào. Cán bộ CNTT tạo tài khoản đầu tiên bằng lệnh: hoso user add TÊN --name \"Họ tên\" --role admin",
+    "No account exists yet. IT creates the first one with: hoso user add NAME --name \"Full name\" --role admin",
+  ],
+  records: ["Hồ sơ", "Records"],
+  newRecord: ["Tiếp nhận mới", "New record"],
+  certification: ["Chứng thực", "Certification"],
+  sync: ["Đồng bộ", "Sync"],
+  diagnostics: ["Chẩn đoán", "Diagnostics"],
+  settings: ["Cài đặt", "Settings"],
+  accounts: ["Tài khoản", "Accounts"],
+  code: ["Mã hồ sơ", "Record code"],
+  procedure: ["Thủ tục", "Procedure"],
+  applicant: ["Người nộp", "Applicant"],
+  state: ["Trạng thái", "State"],
+  received: ["Ngày nhận", "Received"],
+  pages: ["Trang", "Pages"],
+  all: ["Tất cả", "All"],
+  name: ["Họ và tên", "Full name"],
+  personalId: ["Số định danh (CCCD)", "Personal ID"],
+  phone: ["Điện thoại", "Phone"],
+  address: ["Địa chỉ", "Address"],
+  cardPath: ["Ảnh thẻ CCCD (đường dẫn tệp)", "ID card image (file path)"],
+  readCard: ["Đọc thẻ", "Read card"],
+  create: ["Tạo hồ sơ", "Open record"],
+  checklist: ["Thành phần hồ sơ", "Checklist"],
+  required: ["bắt buộc", "required"],
+  optional: ["không bắt buộc", "optional"],
+  needsCert: ["cần chứng thực", "needs certification"],
+  scan: ["Quét", "Scan"],
+  scanner: ["Máy quét", "Scanner"],
+  source: ["Khay", "Source"],
+  feeder: ["Khay nạp giấy", "Feeder"],
+  flatbed: ["Mặt kính", "Flatbed"],
+  duplex: ["Hai mặt", "Duplex"],
+  resolution: ["Độ phân giải", "Resolution"],
+  mode: ["Màu", "Colour"],
+  colour: ["Màu", "Colour"],
+  gray: ["Xám", "Grey"],
+  bw: ["Đen trắng", "Black & white"],
+  importFiles: ["Nhập tệp", "Import files"],
+  filePaths: ["Đường dẫn tệp (mỗi dòng một tệp)", "File paths (one per line)"],
+  build: ["Dựng PDF/A", "Build PDF/A"],
+  seal: ["Niêm phong và xếp hàng gửi", "Seal and queue"],
+  slip: ["Phiếu tiếp nhận", "Receipt slip"],
+  print: ["In", "Print"],
+  remove: ["Bỏ trang", "Remove page"],
+  moveUp: ["Lên", "Earlier"],
+  moveDown: ["Xuống", "Later"],
+  rescan: ["Quét lại", "Rescan"],
+  view: ["Xem", "View"],
+  waitingOcr: ["đang nhận dạng", "being read"],
+  noPages: ["Chưa có trang", "No pages yet"],
+  staleDoc: ["PDF cũ: trang đã thay đổi, dựng lại", "Old PDF: pages changed, build again"],
+  certifyQueue: ["Hồ sơ chờ chứng thực", "Records awaiting certification"],
+  certificate: ["Chứng thư số", "Certificate"],
+  pin: ["Mã PIN của thiết bị ký", "Token PIN"],
+  certifySelected: ["Chứng thực các hồ sơ đã chọn", "Certify selected records"],
+  title: ["Chức vụ", "Title"],
+  nothingWaiting: ["Không có hồ sơ nào chờ.", "Nothing is waiting."],
+  ledger: ["Sổ gửi", "Sync ledger"],
+  attempts: ["Lần thử", "Attempts"],
+  lastError: ["Lỗi gần nhất", "Last error"],
+  sendNow: ["Gửi ngay", "Send now"],
+  check: ["Kiểm tra", "Check"],
+  runAgain: ["Kiểm tra lại", "Check again"],
+  hint: ["Cách xử lý", "What to do"],
+  configFiles: ["Tệp cấu hình", "Configuration files"],
+  settingsNote: [
+    "Cài đặt do cán bộ CNTT quản lý trong tệp cấu hình; ứng dụng chỉ hiển thị.",
+    "IT manages settings in the configuration file; the app shows them.",
+  ],
+  role: ["Vai trò", "Role"],
+  reception: ["Tiếp nhận", "Reception"],
+  supervisor: ["Lãnh đạo / giám sát", "Supervisor"],
+  admin: ["Quản trị", "Administrator"],
+  add: ["Thêm", "Add"],
+  disable: ["Khoá", "Disable"],
+  enable: ["Mở khoá", "Enable"],
+  setPassword: ["Đặt mật khẩu", "Set password"],
+  disabled: ["đã khoá", "disabled"],
+  tasks: ["Công việc", "Tasks"],
+  pageImage: ["Ảnh trang", "Page image"],
+  pdf: ["Bản PDF", "PDF"],
+  close: ["Đóng", "Close"],
+  language: ["English", "Tiếng Việt"],
+} as const;
+
+export type Key = keyof typeof strings;
+
+let lang: 0 | 1 = localStorage.getItem("hoso.lang") === "en" ? 1 : 0;
+
+export function t(key: Key): string {
+  return strings[key][lang];
+}
+
+export function toggleLanguage(): void {
+  lang = lang === 0 ? 1 : 0;
+  localStorage.setItem("hoso.lang", lang === 1 ? "en" : "vi");
+  document.documentElement.lang = lang === 1 ? "en" : "vi";
+}
+
+export function isEnglish(): boolean {
+  return lang === 1;
+}
+
+const stateLabels: Record<string, [string, string]> = {
+  draft: ["Mới tạo", "Draft"],
+  scanning: ["Đang quét", "Scanning"],
+  processing: ["Đang xử lý", "Processing"],
+  review: ["Chờ kiểm tra", "Review"],
+  certification: ["Đã chứng thực", "Certified"],
+  sealed: ["Đã niêm phong", "Sealed"],
+  queued: ["Chờ gửi", "Queued"],
+  synced: ["Đã gửi", "Synced"],
+  rejected: ["Bị từ chối", "Rejected"],
+};
+
+export function stateLabel(state: string): string {
+  return stateLabels[state]?.[lang] ?? state;
+}
+
+export const recordStates = Object.keys(stateLabels);
+
+const issueLabels: Record<string, [string, string]> = {
+  blank: ["Trang trắng", "Blank"],
+  blurred: ["Mờ", "Blurred"],
+  too_dark: ["Quá tối", "Too dark"],
+  faint: ["Chữ nhạt", "Faint"],
+  low_dpi: ["Dưới 200 dpi: quét lại", "Below 200 dpi: rescan"],
+  no_dpi: ["Không rõ dpi", "No dpi"],
+};
+
+export function issueLabel(issue: string): string {
+  return issueLabels[issue]?.[lang] ?? issue;
+}

@@ -1,0 +1,186 @@
+// The whole counter flow in Debian's Chromium (playwright-core, no downloaded
+// browser) against the real command layer served by examples/ui_bridge.rs.
+// Started by src-tauri/tests/ui.rs, which sets HOSO_UI_URL, HOSO_SAMPLES,
+// HOSO_SCREENSHOTS and HOSO_CERTIFIER. Exits non-zero on the first failure.
+
+import assert from "node:assert/strict";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const url = process.env.HOSO_UI_URL;
+const samples = process.env.HOSO_SAMPLES;
+const shots = process.env.HOSO_SCREENSHOTS;
+const certifier = process.env.HOSO_CERTIFIER;
+assert.ok(url && samples && shots && certifier, "HOSO_UI_URL, HOSO_SAMPLES, HOSO_SCREENSHOTS, HOSO_CERTIFIER");
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+page.setDefaultTimeout(20_000);
+const pageErrors = [];
+page.on("pageerror", (e) => pageErrors.push(e.message));
+page.on("dialog", (d) => d.accept());
+
+const step = (name) => console.log(`ui: ${name}`);
+const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+
+async function signIn(user, password) {
+  await page.fill("input[name=username]", user);
+  await page.fill("input[name=password]", password);
+  await page.click("form.login button[type=submit]");
+}
+
+async function noHorizontalScroll() {
+  const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  assert.ok(width <= 1366, `the screen fits 1366 px (scrollWidth ${width})`);
+}
+
+try {
+  step("sign-in screen, Vietnamese by default; a wrong password is refused");
+  await page.goto(url);
+  await page.waitForSelector("form.login");
+  assert.equal(await page.getAttribute("html", "lang"), "vi");
+  await signIn("lan", "sai-mat-khau");
+  await page.waitForSelector("form.login .error");
+  assert.match(await page.textContent("form.login .error"), /sai tên đăng nhập hoặc mật khẩu/);
+  await shot("01-sign-in");
+  await signIn("lan", "quay-mot-123");
+  await page.waitForSelector("nav");
+  assert.match(await page.textContent("header .user"), /Nguyễn Thị Lan/);
+  assert.equal(await page.locator("nav a[href='#/certify']").count(), 0, "reception has no certification screen");
+
+  step("new record from the keyboard: Alt+2, procedure checklist, applicant");
+  await page.keyboard.press("Alt+2");
+  await page.waitForSelector("form.new-record");
+  await page.selectOption("select[name=procedure]", "2.000815");
+  assert.match(await page.textContent("ul.checklist"), /BC.*cần chứng thực/s);
+  await page.fill("input[name=name]", "Phạm Thị Hoa");
+  await page.fill("input[name=personal_id]", "079070752696");
+  await page.fill("input[name=phone]", "0903123456");
+  await page.click("form.new-record button[type=submit]");
+  await page.waitForSelector("section.component[data-component='1']");
+  const code = (await page.textContent("main h1")).replace(/^.* /, "");
+  assert.match(code, /^000\.00\.01\.H29-\d{6}-\d{4}$/);
+  await noHorizontalScroll();
+
+  step("scan one page from the SANE test backend, import two sample scans");
+  const section = page.locator("section.component[data-component='1']");
+  await section.locator("details.scan summary").click();
+  await section.locator("select[name=device]").selectOption("sane:test:0");
+  await section.locator("select[name=source]").selectOption("flatbed");
+  await section.locator("select[name=mode]").selectOption("gray");
+  await section.locator("button.scan-button").click();
+  await section.locator("figure.page").first().waitFor({ timeout: 60_000 });
+  assert.equal(await section.locator("details.scan[open]").count(), 1, "refreshes keep the scan panel open");
+  await section.locator("textarea[name=paths]").fill([path.join(samples, "dev_p01.png"), path.join(samples, "dev_p05.png")].join("\n"));
+  await section.locator("button.import-button").click();
+  await page.waitForFunction(
+    () => {
+      const figs = document.querySelectorAll("section.component[data-component='1'] figure.page");
+      return figs.length === 3 && [...figs].every((f) => !f.classList.contains("stored") && f.querySelector("img"));
+    },
+    null,
+    { timeout: 180_000 },
+  );
+  await shot("02-pages-read");
+
+  step("the scanned test page is flagged; remove it, move a page");
+  const flagged = section.locator("figure.page[data-issues*='too_dark'], figure.page[data-issues*='blank']");
+  assert.equal(await flagged.count(), 1, "the solid test page is flagged");
+  await flagged.locator("button.danger").click();
+  await page.waitForFunction(() => document.querySelectorAll("section.component[data-component='1'] figure.page").length === 2);
+  const before = await section.locator("figure.page").evaluateAll((f) => f.map((x) => x.dataset.page));
+  await section.locator("figure.page").first().locator("button[title]").nth(1).click();
+  await page.waitForFunction(
+    (first) => document.querySelector("section.component[data-component='1'] figure.page")?.dataset.page !== first,
+    before[0],
+  );
+  const after = await section.locator("figure.page").evaluateAll((f) => f.map((x) => x.dataset.page));
+  assert.deepEqual(after, [before[1], before[0]], "pages swapped");
+
+  step("build the PDF/A; sealing waits for the certified copy");
+  await page.click("button.build-button");
+  await page.waitForSelector("section.component[data-component='1'] .doc.pdfa:not(.stale)", { timeout: 60_000 });
+  await page.click("button.seal-button");
+  await page.waitForSelector("main .status .error");
+  assert.match(await page.textContent("main .status .error"), /cần chứng thực|needs certification/);
+  const refused = await page.evaluate(async (c) => {
+    const r = await fetch("/api/call", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ command: "certify", args: { codes: [c], pin: "123456" } }) });
+    return { status: r.status, body: await r.json() };
+  }, code);
+  assert.equal(refused.status, 422);
+  assert.match(refused.body.error, /only a supervisor/);
+  await shot("03-record-review");
+
+  step("the supervisor certifies with the token: a wrong PIN, then the right one");
+  await page.click("header button:has-text('Đăng xuất')");
+  await page.waitForSelector("form.login");
+  await signIn("minh", "giam-sat-456");
+  await page.waitForSelector("nav a[href='#/certify']");
+  await page.keyboard.press("Alt+3");
+  await page.waitForSelector("form.certify");
+  assert.match(await page.textContent("table.queue"), new RegExp(code.replace(/\./g, "\\.")));
+  await page.selectOption("select[name=certificate]", certifier);
+  await shot("04-certification-queue");
+  await page.fill("input[name=title]", "Phó Chủ tịch");
+  await page.fill("input[name=pin]", "000000");
+  await page.click("form.certify button[type=submit]");
+  await page.waitForSelector("#tasks .task.failed[data-kind=certify]", { timeout: 60_000 });
+  assert.match(await page.textContent("#tasks .task.failed[data-kind=certify]"), /PIN/);
+  await page.fill("input[name=pin]", "123456");
+  await page.click("form.certify button[type=submit]");
+  await page.waitForSelector("#tasks .task.done[data-kind=certify]", { timeout: 60_000 });
+  assert.match(await page.textContent("#tasks .task.done[data-kind=certify]"), /số 1/);
+  await page.click(`table.queue button`).catch(() => {}); // the queue may already be empty after the refresh
+  await page.goto(`${url}/#/certify`);
+  await page.waitForSelector("form.certify");
+  assert.match(await page.textContent("main"), /Không có hồ sơ nào chờ/);
+
+  step("page image beside the certified PDF, then seal: the receipt slip");
+  await page.goto(`${url}/#/record/${code}`);
+  await page.waitForSelector(".doc.certified");
+  await page.locator("section.component[data-component='1'] figure.page").first().locator("button[title]").nth(2).click();
+  await page.waitForSelector("dialog.viewer img");
+  await page.click("dialog.viewer button");
+  await page.click("button.seal-button");
+  await page.waitForSelector("dialog.slip");
+  assert.equal((await page.textContent("dialog.slip .slip-code")).trim(), code);
+  assert.equal(await page.locator("dialog.slip .qr svg").count(), 1);
+  await shot("05-receipt-slip");
+  await page.click("dialog.slip .no-print button:last-child");
+
+  step("sync: the record goes to the hub");
+  await page.keyboard.press("Alt+4");
+  await page.waitForSelector("button.sync-button");
+  await page.click("button.sync-button");
+  await page.waitForSelector(`table.ledger tr[data-state=synced]`, { timeout: 60_000 });
+  await shot("06-sync-ledger");
+
+  step("diagnostics, settings, English");
+  await page.keyboard.press("Alt+5");
+  await page.waitForSelector("table.doctor tr[data-check=ocr]");
+  assert.equal(await page.getAttribute("table.doctor tr[data-check=ocr]", "class"), "ok");
+  assert.equal(await page.getAttribute("table.doctor tr[data-check=hub]", "class"), "ok");
+  await shot("07-diagnostics");
+  await page.keyboard.press("Alt+6");
+  await page.waitForSelector("table.settings");
+  await page.click("header button:has-text('English')");
+  await page.waitForSelector("nav a:has-text('Records')");
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  await page.keyboard.press("Alt+1");
+  await page.waitForSelector("table.records");
+  assert.match(await page.textContent("table.records"), /Synced/);
+  await noHorizontalScroll();
+  await shot("08-records-english");
+
+  assert.deepEqual(pageErrors, [], "no script errors");
+  step("all passed");
+} catch (e) {
+  await shot("failure").catch(() => {});
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
