@@ -14,10 +14,41 @@ fn call(
     desktop.call(&command, args)
 }
 
+/// The log file: `$XDG_STATE_HOME/hoso/hoso-desktop.log` (`~/.local/state/hoso/`)
+/// on Linux, `%LOCALAPPDATA%\HoSo\logs\hoso-desktop.log` on Windows; the
+/// previous one is kept as `.1` once it passes 10 MB. Standard error when the
+/// folder cannot be written.
+fn log_path() -> Option<std::path::PathBuf> {
+    let dir = if cfg!(windows) {
+        std::path::PathBuf::from(std::env::var_os("LOCALAPPDATA")?).join("HoSo").join("logs")
+    } else {
+        std::env::var_os("XDG_STATE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/state")))?
+            .join("hoso")
+    };
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(dir.join("hoso-desktop.log"))
+}
+
+fn init_log() {
+    let mut builder = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"));
+    if let Some(path) = log_path() {
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() > 10 << 20) {
+            let _ = std::fs::rename(&path, path.with_extension("log.1"));
+        }
+        if let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(&path) {
+            builder.target(env_logger::Target::Pipe(Box::new(file)));
+        }
+    }
+    builder.init();
+}
+
 fn main() {
     // Tesseract needs OMP_THREAD_LIMIT=1 before the process starts: re-exec.
     hoso_core::ensure_single_thread_ocr();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    init_log();
     let desktop = hoso_core::config::load(&hoso_core::config::Overrides::default()).and_then(Desktop::open);
     let desktop = match desktop {
         Ok(d) => d,

@@ -73,7 +73,7 @@ impl Default for Options {
 
 /// Runs every check.
 pub fn run(config: &Config, options: &Options) -> Vec<Check> {
-    let mut out = vec![config_files(config), store(config)];
+    let mut out = vec![config_files(config), unit(config), store(config)];
     out.push(disk(&config.data_dir, options.disk_warning_bytes));
     out.push(ocr_threads());
     out.push(ocr(config));
@@ -101,6 +101,14 @@ fn config_files(config: &Config) -> Check {
         )
     } else {
         Check::new("config", Status::Ok, files.join(", "))
+    }
+}
+
+fn unit(config: &Config) -> Check {
+    match &config.unit {
+        Some(u) => Check::new("unit", Status::Ok, u.to_string()),
+        None => Check::new("unit", Status::Fail, "no receiving unit: records cannot be numbered")
+            .hint("IT: set `unit = \"000.00.01.H29\"` (the unit's code) in the configuration file"),
     }
 }
 

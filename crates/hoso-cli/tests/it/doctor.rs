@@ -73,7 +73,7 @@ fn doctor_reports_a_working_counter_and_names_each_problem() {
     hub.enrol("counter-09", &key, "test").unwrap();
     let o = run(&["--json", "doctor"]);
     let c = checks(&o);
-    for name in ["config", "store", "ocr", "scanner", "pkcs11", "trust-roots", "hub", "clock"] {
+    for name in ["config", "unit", "store", "ocr", "scanner", "pkcs11", "trust-roots", "hub", "clock"] {
         assert_eq!(status(&c, name), "ok", "{name}: {c:?}");
     }
     // Disk space depends on the machine: a warning at most.

@@ -1,0 +1,290 @@
+//! The real desktop app (the `hoso-desktop` binary: Tauri 2, WebKitGTK) in a
+//! virtual display (Xvfb), driven over WebDriver by tauri-driver and
+//! WebKitWebDriver: a receptionist scans a page from SANE's test backend,
+//! builds the PDF/A; a supervisor certifies with a SoftHSM2 token, seals (the
+//! receipt slip) and syncs to the reference hub on a loopback port.
+//! Screenshots of the real window go to target/e2e-screenshots/.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn run(cmd: &mut Command) -> String {
+    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(o.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// A WebDriver session (W3C protocol, JSON over HTTP).
+struct Driver {
+    http: reqwest::blocking::Client,
+    base: String,
+    shots: PathBuf,
+}
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+impl Driver {
+    fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req.header("content-type", "application/json").body(b.to_string());
+        }
+        let resp = req.send().unwrap_or_else(|e| panic!("WebDriver {path}: {e}"));
+        let status = resp.status();
+        let v: Value = serde_json::from_slice(&resp.bytes().unwrap()).unwrap();
+        assert!(status.is_success(), "WebDriver {path}: {status} {v}");
+        v["value"].clone()
+    }
+
+    /// Runs JavaScript in the app's window and returns its value.
+    fn js(&self, script: &str, args: Value) -> Value {
+        self.send(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": args })))
+    }
+
+    fn wait(&self, what: &str, timeout: Duration, script: &str, args: Value) -> Value {
+        let start = Instant::now();
+        loop {
+            let v = self.js(script, args.clone());
+            if !v.is_null() && v != json!(false) {
+                return v;
+            }
+            if start.elapsed() > timeout {
+                self.shot("failure");
+                panic!("timed out waiting for {what}");
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    fn wait_for(&self, selector: &str, timeout: Duration) {
+        self.wait(selector, timeout, "return !!document.querySelector(arguments[0])", json!([selector]));
+    }
+
+    fn element(&self, selector: &str) -> String {
+        self.wait_for(selector, Duration::from_secs(30));
+        let v = self.send(
+            reqwest::Method::POST,
+            "/element",
+            Some(json!({ "using": "css selector", "value": selector })),
+        );
+        v[ELEMENT].as_str().unwrap().to_owned()
+    }
+
+    fn click(&self, selector: &str) {
+        let id = self.element(selector);
+        self.send(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    fn type_into(&self, selector: &str, text: &str) {
+        let id = self.element(selector);
+        self.send(reqwest::Method::POST, &format!("/element/{id}/clear"), Some(json!({})));
+        self.send(reqwest::Method::POST, &format!("/element/{id}/value"), Some(json!({ "text": text })));
+    }
+
+    fn select(&self, selector: &str, value: &str) {
+        self.element(selector);
+        self.js(
+            "const s = document.querySelector(arguments[0]); s.value = arguments[1]; \
+             s.dispatchEvent(new Event('change', { bubbles: true })); return s.value",
+            json!([selector, value]),
+        );
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.element(selector);
+        self.js("return document.querySelector(arguments[0]).textContent", json!([selector]))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn shot(&self, name: &str) {
+        // Let the window paint what the DOM already holds.
+        self.js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))", json!([]));
+        std::thread::sleep(Duration::from_millis(300));
+        let v = self.send(reqwest::Method::GET, "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap_or_default()).unwrap();
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+    }
+
+    fn sign_in(&self, user: &str, password: &str) {
+        self.type_into("input[name=username]", user);
+        self.type_into("input[name=password]", password);
+        self.click("form.login button[type=submit]");
+        self.wait_for("nav", Duration::from_secs(30));
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    std::env::var_os("HOSO_TAURI_DRIVER").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tools/cargo/bin/tauri-driver")
+    })
+}
+
+#[test]
+fn scan_certify_seal_and_sync_in_the_real_app() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let tmp = tempfile::tempdir().unwrap();
+    let pki = tmp.path().join("pki");
+    let softhsm = run(Command::new(root.join("scripts/test-pki")).arg(&pki));
+    let fingerprint = |name: &str| {
+        std::fs::read_to_string(pki.join(format!("{name}.fingerprint"))).unwrap().trim().to_owned()
+    };
+    let sane = tmp.path().join("sane");
+    std::fs::create_dir_all(&sane).unwrap();
+    std::fs::write(sane.join("dll.conf"), "test\n").unwrap();
+    let stock = std::fs::read_to_string("/etc/sane.d/test.conf").expect("libsane1 installed");
+    std::fs::write(sane.join("test.conf"), stock.replace("geometry_max 200.0", "geometry_max 300.0"))
+        .unwrap();
+    let hub = Arc::new(hoso_hub::Hub::open(&tmp.path().join("hub")).unwrap());
+    let hub_url = hoso_hub::spawn_local(hoso_hub::router(Arc::clone(&hub))).unwrap();
+
+    let data = tmp.path().join("store");
+    let config = tmp.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "unit = \"000.00.01.H29\"\nagency = \"UBND phường Bến Thành\"\nscanner = \"sane:test:0\"\n\
+             pkcs11_module = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"hoso-test\"\n\
+             agency_certificate = \"{}\"\nhub_url = \"{hub_url}\"\ndevice_id = \"quay-02\"\nhub_key = \"{}\"\n",
+            fingerprint("agency"),
+            hub.public_key()
+        ),
+    )
+    .unwrap();
+    {
+        let cfg = hoso_core::config::load(&hoso_core::config::Overrides {
+            config_file: Some(config.clone()),
+            data_dir: Some(data.clone()),
+            unit: None,
+        })
+        .unwrap();
+        let mut app = hoso_core::App::open(cfg, "it").unwrap();
+        app.add_account("lan", "Nguyễn Thị Lan", hoso_core::Role::Reception, "quay-mot-123").unwrap();
+        app.add_account("minh", "Trần Văn Minh", hoso_core::Role::Supervisor, "giam-sat-456").unwrap();
+        hub.enrol("quay-02", &app.device_key().unwrap(), "counter 2").unwrap();
+    }
+
+    // A virtual display, then tauri-driver in front of WebKitWebDriver.
+    let display = format!(":{}", 90 + std::process::id() % 100);
+    let _xvfb = Killed(
+        Command::new("Xvfb")
+            .args([display.as_str(), "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb (package xvfb)"),
+    );
+    let (port, native_port) = (free_port(), free_port());
+    let driver_exe = tauri_driver();
+    let mut driver = Killed(
+        Command::new(&driver_exe)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("DISPLAY", &display)
+            .env("HOSO_CONFIG", &config)
+            .env("HOSO_DATA_DIR", &data)
+            .env("SANE_CONFIG_DIR", &sane)
+            .env("SOFTHSM2_CONF", &softhsm)
+            .env("OMP_THREAD_LIMIT", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("{}: {e} (scripts/setup installs tauri-driver)", driver_exe.display())
+            }),
+    );
+    let stdout = driver.0.stdout.take().unwrap();
+    std::thread::spawn(move || for _ in BufReader::new(stdout).lines() {});
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "tauri-driver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    hoso_sync::install_tls_provider();
+    let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(120)).build().unwrap();
+    let capabilities = json!({ "capabilities": { "alwaysMatch": {
+        "browserName": "wry",
+        "tauri:options": { "application": env!("CARGO_BIN_EXE_hoso-desktop") }
+    }}});
+    let session: Value = serde_json::from_slice(
+        &http
+            .post(format!("http://127.0.0.1:{port}/session"))
+            .header("content-type", "application/json")
+            .body(capabilities.to_string())
+            .send()
+            .unwrap()
+            .bytes()
+            .unwrap(),
+    )
+    .unwrap();
+    let id =
+        session["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {session}")).to_owned();
+    let shots = root.join("target/e2e-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let d = Driver { http, base: format!("http://127.0.0.1:{port}/session/{id}"), shots };
+
+    // Reception: a record, one page scanned on the SANE test scanner, the PDF/A.
+    d.wait_for("form.login", Duration::from_secs(60));
+    d.shot("01-sign-in");
+    d.sign_in("lan", "quay-mot-123");
+    d.js("location.hash = '#/new'", json!([]));
+    d.select("select[name=procedure]", "2.000815");
+    d.type_into("input[name=name]", "Võ Thị Sáu");
+    d.click("form.new-record button[type=submit]");
+    d.wait_for("section.component[data-component='1']", Duration::from_secs(30));
+    let code = d.text("main h1").rsplit(' ').next().unwrap().to_owned();
+    d.click("section.component[data-component='1'] details.scan summary");
+    d.select("section.component[data-component='1'] select[name=device]", "sane:test:0");
+    d.select("section.component[data-component='1'] select[name=source]", "flatbed");
+    d.select("section.component[data-component='1'] select[name=mode]", "gray");
+    d.click("section.component[data-component='1'] button.scan-button");
+    d.wait_for("section.component[data-component='1'] figure.page.processed img", Duration::from_secs(120));
+    d.click("button.build-button");
+    d.wait_for(".doc.pdfa:not(.stale)", Duration::from_secs(120));
+    d.shot("02-scanned-and-built");
+    d.click("header button:last-child");
+
+    // Supervisor: certify with the token, seal, sync.
+    d.sign_in("minh", "giam-sat-456");
+    d.js("location.hash = '#/certify'", json!([]));
+    d.wait_for("table.queue", Duration::from_secs(30));
+    d.select("select[name=certificate]", &fingerprint("certifier"));
+    d.type_into("input[name=pin]", "123456");
+    d.shot("03-certify");
+    d.click("form.certify button[type=submit]");
+    d.wait_for("#tasks .task.done[data-kind=certify]", Duration::from_secs(120));
+    d.js(&format!("location.hash = '#/record/{code}'"), json!([]));
+    d.wait_for(".doc.certified", Duration::from_secs(30));
+    d.click("button.seal-button");
+    d.wait_for("dialog.slip .qr svg", Duration::from_secs(30));
+    assert_eq!(d.text("dialog.slip .slip-code").trim(), code);
+    d.shot("04-receipt-slip");
+    d.click("dialog.slip .no-print button:last-child");
+    d.js("location.hash = '#/sync'", json!([]));
+    d.click("button.sync-button");
+    d.wait_for("table.ledger tr[data-state=synced]", Duration::from_secs(120));
+    d.shot("05-synced");
+    let _ = d.http.delete(d.base.clone()).send();
+
+    assert_eq!(hub.record_count().unwrap(), 1, "the record is at the hub, once");
+}
