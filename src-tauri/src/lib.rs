@@ -249,6 +249,17 @@ impl Desktop {
                 self.signed_in()?.discard_page(page, "loại khi kiểm tra / removed at review")?;
                 Value::Null
             }
+            "page_turn" => {
+                #[derive(Deserialize)]
+                struct Turn {
+                    page: i64,
+                    degrees: u16,
+                }
+                let Turn { page, degrees } = args(a)?;
+                let turn = self.signed_in()?.turn_page(page, degrees)?;
+                self.start_processing()?;
+                json!(turn)
+            }
             "page_move" => {
                 let MovePage { page, to } = args(a)?;
                 self.signed_in()?.move_page(page, to)?;
@@ -433,10 +444,15 @@ impl Desktop {
 
     /// A page at screen size (1200 px), as a data URL, upright as scanned.
     fn page_image(&self, page: i64) -> anyhow::Result<String> {
-        let (bytes, frame) = {
+        let (bytes, frame, rotation) = {
             let app = self.signed_in()?;
             let p = app.store().page(page)?;
-            (app.store().blobs().read(&p.source)?, p.frame)
+            let detected = app
+                .store()
+                .page_text(page)?
+                .and_then(|t| t.layout["upright"]["rotation"].as_u64())
+                .map(|r| r as u16);
+            (app.store().blobs().read(&p.source)?, p.frame, p.turn.or(detected).unwrap_or(0))
         };
         let decoded = hoso_imaging::decode_frame(&bytes, frame, &hoso_imaging::Limits::default())
             .context("ảnh trang không đọc được / the page image cannot be read")?;
@@ -444,7 +460,9 @@ impl Desktop {
             decoded.image,
             image::DynamicImage::ImageLuma8(_) | image::DynamicImage::ImageLuma16(_)
         );
-        Ok(data_url("image/jpeg", &hoso_imaging::thumbnail_jpeg(&decoded.image, 1200, colour)))
+        let small = decoded.image.thumbnail(1200, 1200);
+        let upright = hoso_imaging::Upright { rotation, skew_deg: 0.0 }.apply(&small);
+        Ok(data_url("image/jpeg", &hoso_imaging::thumbnail_jpeg(&upright, 1200, colour)))
     }
 
     /// The newest document of a component (certified copy first) as a data URL.

@@ -119,7 +119,10 @@ impl Driver {
 
     fn shot(&self, name: &str) {
         // Let the window paint what the DOM already holds.
-        self.js("return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))", json!([]));
+        self.js(
+            "return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))",
+            json!([]),
+        );
         std::thread::sleep(Duration::from_millis(300));
         let v = self.send(reqwest::Method::GET, "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap_or_default()).unwrap();

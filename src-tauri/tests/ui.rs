@@ -88,6 +88,8 @@ fn reception_supervisor_and_sync_in_chromium() {
         hub.enrol("quay-01", &app.device_key().unwrap(), "counter 1").unwrap();
     }
 
+    // `cargo test --test ui` alone does not build examples: make sure it is current.
+    run(Command::new(env!("CARGO")).args(["build", "--quiet", "-p", "hoso-desktop", "--example", "ui_bridge"]));
     let examples = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("examples");
     let mut bridge = Killed(
         Command::new(examples.join("ui_bridge"))

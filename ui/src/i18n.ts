@@ -56,6 +56,7 @@ const strings = {
   moveUp: ["Lên", "Earlier"],
   moveDown: ["Xuống", "Later"],
   rescan: ["Quét lại", "Rescan"],
+  turn: ["Xoay phải 90°", "Turn right 90°"],
   view: ["Xem", "View"],
   waitingOcr: ["đang nhận dạng", "being read"],
   noPages: ["Chưa có trang", "No pages yet"],

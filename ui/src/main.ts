@@ -308,6 +308,7 @@ function pageCard(code: string, page: PageView, count: number, rerender: () => P
       h("button", { type: "button", title: t("moveUp"), disabled: page.ordinal === 1, onclick: act("page_move", { page: page.id, to: page.ordinal - 1 }) }, "←"),
       h("button", { type: "button", title: t("moveDown"), disabled: page.ordinal === count, onclick: act("page_move", { page: page.id, to: page.ordinal + 1 }) }, "→"),
       h("button", { type: "button", title: t("view"), onclick: () => showPage(code, page.id) }, "⤢"),
+      h("button", { type: "button", class: "turn", title: t("turn"), onclick: async () => { await act("page_turn", { page: page.id, degrees: 90 })(); refreshWhileBusy(rerender); } }, "↻"),
       h("button", { type: "button", class: "danger", title: t("remove"), onclick: act("page_discard", { page: page.id }) }, "✕"),
     ),
   );

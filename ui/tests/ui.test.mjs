@@ -100,6 +100,20 @@ try {
   const after = await section.locator("figure.page").evaluateAll((f) => f.map((x) => x.dataset.page));
   assert.deepEqual(after, [before[1], before[0]], "pages swapped");
 
+  step("turn a page by hand: it is read again, then turned back");
+  await section.locator("figure.page").first().locator("button.turn").click();
+  await page.waitForFunction(() => document.querySelector("section.component[data-component='1'] figure.page")?.classList.contains("stored"));
+  await page.waitForFunction(() => document.querySelector("section.component[data-component='1'] figure.page")?.classList.contains("processed"), null, { timeout: 60_000 });
+  await page.evaluate(async (id) => {
+    await fetch("/api/call", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ command: "page_turn", args: { page: Number(id), degrees: 270 } }) });
+  }, after[0]);
+  await page.waitForFunction(() => document.querySelector("section.component[data-component='1'] figure.page")?.classList.contains("stored"));
+  await page.waitForFunction(
+    () => [...document.querySelectorAll("section.component[data-component='1'] figure.page")].every((f) => f.classList.contains("processed")) && document.querySelector("#record-state")?.textContent === "Chờ kiểm tra",
+    null,
+    { timeout: 60_000 },
+  );
+
   step("build the PDF/A; sealing waits for the certified copy");
   await page.click("button.build-button");
   await page.waitForSelector("section.component[data-component='1'] .doc.pdfa:not(.stale)", { timeout: 60_000 });

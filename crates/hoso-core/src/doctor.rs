@@ -97,7 +97,7 @@ fn config_files(config: &Config) -> Check {
     let files: Vec<String> = config.files.iter().map(|f| f.display().to_string()).collect();
     if files.is_empty() {
         Check::new("config", Status::Warn, "no configuration file was read; built-in defaults only").hint(
-            format!("IT: write {} (template: installer/config.toml)", crate::config::system_file().display()),
+            format!("CNTT: tạo tệp {} (mẫu: installer/config.toml) / IT: write it (template: installer/config.toml)", crate::config::system_file().display()),
         )
     } else {
         Check::new("config", Status::Ok, files.join(", "))
@@ -108,7 +108,7 @@ fn unit(config: &Config) -> Check {
     match &config.unit {
         Some(u) => Check::new("unit", Status::Ok, u.to_string()),
         None => Check::new("unit", Status::Fail, "no receiving unit: records cannot be numbered")
-            .hint("IT: set `unit = \"000.00.01.H29\"` (the unit's code) in the configuration file"),
+            .hint("CNTT: đặt `unit = \"000.00.01.H29\"` (mã đơn vị) trong tệp cấu hình / IT: set the unit's code in the configuration file"),
     }
 }
 
@@ -120,7 +120,7 @@ fn store(config: &Config) -> Check {
         .and_then(|_| std::fs::remove_file(&probe));
     match writable {
         Err(e) => Check::new("store", Status::Fail, format!("{}: {e}", dir.display()))
-            .hint("the store folder must be writable by the counter's user (data_dir)"),
+            .hint("thư mục dữ liệu phải ghi được / the store folder (data_dir) must be writable by the counter's user"),
         Ok(()) if dir.join("hoso.db").is_file() => Check::new(
             "store",
             Status::Ok,
@@ -150,9 +150,9 @@ fn disk(dir: &Path, warning: u64) -> Check {
     match free_space(dir) {
         Err(e) => Check::new("disk", Status::Warn, format!("free space unknown: {e}")),
         Ok(free) if free < warning / 10 => Check::new("disk", Status::Fail, format!("{} free", gib(free)))
-            .hint("scans stop when the disk fills: free space or move data_dir (synced records can be archived)"),
+            .hint("đĩa đầy thì không quét được: giải phóng dung lượng / scans stop when the disk fills: free space or move data_dir"),
         Ok(free) if free < warning => Check::new("disk", Status::Warn, format!("{} free", gib(free)))
-            .hint(format!("below {}: about 1 MB per scanned page", gib(warning))),
+            .hint(format!("dưới {} / below {}: khoảng 1 MB mỗi trang / about 1 MB per scanned page", gib(warning), gib(warning))),
         Ok(free) => Check::new("disk", Status::Ok, format!("{} free", gib(free))),
     }
 }
@@ -165,7 +165,7 @@ fn ocr_threads() -> Check {
             Status::Warn,
             format!("OMP_THREAD_LIMIT is {}", other.map_or("unset".to_owned(), |v| format!("{v:?}"))),
         )
-        .hint("Tesseract is 3-7x slower without it: start the app through its launcher (`hoso` re-executes itself)"),
+        .hint("nhận dạng chậm 3-7 lần / OCR is 3-7x slower without it: start the app through its launcher"),
     }
 }
 
@@ -177,14 +177,14 @@ fn ocr(config: &Config) -> Check {
             format!("Tesseract {}, languages {}", hoso_ocr::Ocr::version(), config.ocr.languages),
         ),
         Err(e) => Check::new("ocr", Status::Fail, e.to_string())
-            .hint("install tesseract-ocr-vie and tesseract-ocr-osd, or set `tessdata` to the models' folder"),
+            .hint("cài / install tesseract-ocr-vie tesseract-ocr-osd, hoặc đặt / or set `tessdata`"),
     }
 }
 
 fn scanner(config: &Config, network: bool) -> Check {
     match hoso_scan::devices(network) {
         Err(e) => Check::new("scanner", Status::Fail, e.to_string())
-            .hint("install libsane1 and the scanner's SANE driver (or sane-airscan for network scanners)"),
+            .hint("cài / install libsane1 và trình điều khiển máy quét / and the scanner's SANE driver (sane-airscan for network scanners)"),
         Ok(devices) => {
             let names: Vec<String> =
                 devices.iter().map(|d| format!("{} ({} {})", d.id, d.vendor, d.model)).collect();
@@ -200,11 +200,11 @@ fn scanner(config: &Config, network: bool) -> Check {
                     format!("configured scanner {wanted} not found; SANE sees: {}", list_or_none(&names)),
                 )
                 .hint(
-                    "check the USB cable and power, then `hoso devices`; or correct `scanner` in config.toml",
+                    "kiểm tra cáp USB và nguồn, rồi `hoso devices` / check the USB cable and power, then `hoso devices`; or correct `scanner`",
                 ),
                 Some(wanted) => Check::new("scanner", Status::Ok, wanted.clone()),
                 None if devices.is_empty() => Check::new("scanner", Status::Warn, "SANE sees no scanner")
-                    .hint("connect the scanner, or use a watched folder (`watch_folder`)"),
+                    .hint("cắm máy quét, hoặc dùng thư mục theo dõi / connect the scanner, or use a watched folder (`watch_folder`)"),
                 None => Check::new("scanner", Status::Ok, names.join(", ")),
             }
         }
@@ -232,18 +232,17 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
     let module = &config.pkcs11_module;
     if !module.is_file() {
         return vec![Check::new("pkcs11", Status::Skip, format!("no PKCS#11 module at {}", module.display())).hint(
-            "counters that certify copies: install the token's driver (OpenSC or the CA's) and set `pkcs11_module`",
+            "quầy chứng thực: cài trình điều khiển thiết bị ký / counters that certify: install the token's driver (OpenSC or the CA's), set `pkcs11_module`",
         )];
     }
-    let certs =
-        match hoso_sign::list_certificates(module) {
-            Ok(c) => c,
-            Err(e) => {
-                return vec![Check::new("pkcs11", Status::Fail, format!("{}: {e}", module.display())).hint(
-                    "is pcscd running and the module the token vendor's? (`pkcs11-tool --module … -L`)",
+    let certs = match hoso_sign::list_certificates(module) {
+        Ok(c) => c,
+        Err(e) => {
+            return vec![Check::new("pkcs11", Status::Fail, format!("{}: {e}", module.display())).hint(
+                    "pcscd có chạy không, thư viện có đúng của nhà cung cấp không? / is pcscd running and the module the vendor's? (`pkcs11-tool --module … -L`)",
                 )];
-            }
-        };
+        }
+    };
     let mut out = vec![Check::new("pkcs11", Status::Ok, module.display().to_string())];
     let tokens: Vec<&TokenCert> =
         certs.iter().filter(|c| config.token_label.as_deref().is_none_or(|l| l == c.token_label)).collect();
@@ -257,7 +256,7 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
                     None => "no token with certificates is plugged in".to_owned(),
                 },
             )
-            .hint("plug in the supervisor's USB token; `hoso tokens` lists what is seen"),
+            .hint("cắm thiết bị ký USB của lãnh đạo / plug in the supervisor's USB token (`hoso tokens`)"),
         );
         return out;
     }
@@ -270,7 +269,7 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
         let mut check = Check::new("certificate", status, detail);
         if status != Status::Ok {
             check = check
-                .hint("ask the CA to renew the certificate before it expires; an expired one cannot sign");
+                .hint("đề nghị CA gia hạn chứng thư trước khi hết hạn / ask the CA to renew it: an expired certificate cannot sign");
         }
         out.push(check);
     }
@@ -280,7 +279,7 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
     {
         out.push(
             Check::new("agency-certificate", Status::Fail, format!("no certificate {fp}… on the tokens"))
-                .hint("plug in the agency's token or correct `agency_certificate` (`hoso tokens`)"),
+                .hint("cắm thiết bị ký của cơ quan / plug in the agency's token or correct `agency_certificate` (`hoso tokens`)"),
         );
     }
     out
@@ -295,7 +294,7 @@ fn trust_roots(config: &Config, options: &Options) -> Check {
             Status::Skip,
             "no `trust_roots`: signatures are checked without a trusted root",
         )
-        .hint("IT: put the national root CA (PEM) in `trust_roots`");
+        .hint("CNTT: đặt chứng thư gốc quốc gia vào / IT: put the national root CA (PEM) in `trust_roots`");
     };
     let certs = std::fs::read(path)
         .map_err(|e| e.to_string())
@@ -325,7 +324,7 @@ fn hub(config: &Config) -> Vec<Check> {
     let Some(device) = &config.device_id else {
         return vec![
             Check::new("hub", Status::Fail, "`hub_url` is set but `device_id` is not")
-                .hint("set `device_id` to the id IT enrolled at the hub"),
+                .hint("đặt / set `device_id` = mã máy đã đăng ký / the id enrolled at the hub"),
         ];
     };
     let key = match std::fs::read(config.data_dir.join("device.key")) {
@@ -336,7 +335,7 @@ fn hub(config: &Config) -> Vec<Check> {
         Err(_) => {
             return vec![
                 Check::new("hub", Status::Fail, "this PC has no device key yet")
-                    .hint("run `hoso sync key` and give the printed key to IT for `hoso-hub enrol`"),
+                    .hint("chạy `hoso sync key`, gửi khoá cho CNTT / run `hoso sync key` and give the key to IT for `hoso-hub enrol`"),
             ];
         }
     };
@@ -354,27 +353,28 @@ fn hub(config: &Config) -> Vec<Check> {
         Err(e) => {
             return vec![
                 Check::new("hub", Status::Fail, format!("{url}: {e}"))
-                    .hint("check the network, the hub's address, and `hub_ca` if the hub uses a private CA"),
+                    .hint("kiểm tra mạng, địa chỉ máy chủ, `hub_ca` / check the network, the hub's address, and `hub_ca` for a private CA"),
             ];
         }
     };
     let mut out = vec![match probe.status {
         404 | 200 => Check::new("hub", Status::Ok, format!("{url}: answers, device {device} enrolled")),
         403 => Check::new("hub", Status::Fail, format!("{url}: device {device} is not enrolled"))
-            .hint("give IT this PC's key (`hoso sync key`) for `hoso-hub enrol`"),
+            .hint("gửi khoá máy này cho CNTT / give IT this PC's key (`hoso sync key`) for `hoso-hub enrol`"),
         401 => Check::new("hub", Status::Fail, format!("{url}: the hub refused the signature"))
-            .hint("check this PC's clock, and that the enrolled key is this PC's (`hoso sync key`)"),
+            .hint("kiểm tra đồng hồ máy và khoá đã đăng ký / check the clock, and that the enrolled key is this PC's (`hoso sync key`)"),
         s => Check::new("hub", Status::Warn, format!("{url}: answered {s}")),
     }];
     out.push(match probe.clock_skew {
         None => Check::new("clock", Status::Warn, "the hub sent no time"),
         Some(s) if s.abs() > hoso_sync::MAX_CLOCK_SKEW => {
-            Check::new("clock", Status::Fail, format!("this PC is {s} s off the hub's clock"))
-                .hint("set the time (NTP); the hub refuses requests more than 5 minutes off")
+            Check::new("clock", Status::Fail, format!("this PC is {s} s off the hub's clock")).hint(
+                "chỉnh giờ (NTP) / set the time (NTP): the hub refuses requests more than 5 minutes off",
+            )
         }
         Some(s) if s.abs() > 30 => {
             Check::new("clock", Status::Warn, format!("this PC is {s} s off the hub's clock"))
-                .hint("enable NTP time synchronisation")
+                .hint("bật đồng bộ giờ NTP / enable NTP time synchronisation")
         }
         Some(s) => Check::new("clock", Status::Ok, format!("within {} s of the hub", s.abs())),
     });

@@ -12,4 +12,9 @@ impl App {
     pub fn move_page(&mut self, page_id: i64, to: u32) -> anyhow::Result<()> {
         Ok(self.store.move_page(page_id, to, &self.actor, now())?)
     }
+
+    /// Turns a page by 90, 180 or 270 degrees clockwise; it is read again.
+    pub fn turn_page(&mut self, page_id: i64, degrees: u16) -> anyhow::Result<u16> {
+        Ok(self.store.turn_page(page_id, degrees, &self.actor, now())?)
+    }
 }

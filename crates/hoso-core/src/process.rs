@@ -113,12 +113,20 @@ fn analyse(task: &Task, ocr: &mut Ocr) -> Result<Analysis, AnalysisError> {
     let frame = hoso_imaging::decode_frame(&task.bytes, task.page.frame, &Limits::default())?;
     let metrics = hoso_imaging::measure(&frame.image);
     let quality = hoso_imaging::assess(&metrics, task.page.dpi);
-    let thumbnail = hoso_imaging::thumbnail_jpeg(&frame.image, THUMB_SIDE, metrics.is_colour);
     // A rejected page is rescanned, a blank one shown to the clerk: neither is read.
     let text = if quality.rejected() || metrics.looks_blank {
         None
     } else {
-        Some(ocr.read_page(&frame.image, task.page.dpi)?)
+        Some(ocr.read_page_as(&frame.image, task.page.dpi, task.page.turn)?)
+    };
+    // The thumbnail shows the page the right way up, as the PDF will.
+    let rotation = text.as_ref().map(|t| t.upright.rotation).or(task.page.turn).unwrap_or(0);
+    let thumbnail = if rotation == 0 {
+        hoso_imaging::thumbnail_jpeg(&frame.image, THUMB_SIDE, metrics.is_colour)
+    } else {
+        let small = frame.image.thumbnail(THUMB_SIDE, THUMB_SIDE);
+        let turned = hoso_imaging::Upright { rotation, skew_deg: 0.0 }.apply(&small);
+        hoso_imaging::thumbnail_jpeg(&turned, THUMB_SIDE, metrics.is_colour)
     };
     Ok(Analysis { metrics, quality, thumbnail, text })
 }

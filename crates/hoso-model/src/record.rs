@@ -302,6 +302,9 @@ pub struct Page {
     pub state: PageState,
     /// Why processing failed or what it flagged, for people.
     pub note: Option<String>,
+    /// Orientation set by a person (degrees clockwise from the scan: 0, 90,
+    /// 180, 270), overriding detection; `None`: detected.
+    pub turn: Option<u16>,
 }
 
 #[cfg(test)]

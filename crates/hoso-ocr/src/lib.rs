@@ -175,10 +175,25 @@ impl Ocr {
     /// Reads a page: orientation, deskew, clean grey copy, recognition.
     /// `dpi` is the scan resolution (300 assumed when unknown).
     pub fn read_page(&mut self, img: &DynamicImage, dpi: Option<f32>) -> Result<PageText, OcrError> {
+        self.read_page_as(img, dpi, None)
+    }
+
+    /// Like [`Ocr::read_page`], but `turn` (degrees clockwise, set by a person)
+    /// replaces orientation detection when given.
+    pub fn read_page_as(
+        &mut self,
+        img: &DynamicImage,
+        dpi: Option<f32>,
+        turn: Option<u16>,
+    ) -> Result<PageText, OcrError> {
         let started = Instant::now();
         let dpi = dpi.filter(|d| *d >= 50.0).map_or(300, |d| d.round() as u32);
         let gray = ocr_gray(img);
         let t_gray = started.elapsed();
+        if let Some(rotation) = turn {
+            let page = self.read_turned(&gray, rotation % 360, dpi)?;
+            return Ok(PageText { millis: started.elapsed().as_millis() as u64, ..page });
+        }
 
         let (rotation, orientation_confidence) = match &mut self.osd {
             Some(osd) => {

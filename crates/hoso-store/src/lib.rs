@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_sync.sql"),
     include_str!("../migrations/0006_accounts.sql"),
     include_str!("../migrations/0007_page_edits.sql"),
+    include_str!("../migrations/0008_page_turn.sql"),
 ];
 
 /// An open store folder.

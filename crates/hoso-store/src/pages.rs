@@ -8,8 +8,10 @@ use hoso_model::{PageState, RecordId};
 use rusqlite::params;
 use serde_json::json;
 
-use crate::records::{mark_pages_changed, state_of};
-use crate::{Result, Store, StoreError, audit};
+use hoso_model::RecordState;
+
+use crate::records::{PAGE_JOB, PAGE_JOB_ATTEMPTS, StateChange, change_state, mark_pages_changed, state_of};
+use crate::{Result, Store, StoreError, audit, jobs};
 
 impl Store {
     fn editable_page(
@@ -54,7 +56,10 @@ impl Store {
             params![page_id, reason, DISCARDED_ORDINALS + page_id],
         )?;
         renumber(&tx, &id, component)?;
-        tx.execute("DELETE FROM jobs WHERE kind = 'page.process' AND subject = ?1", [page_id.to_string()])?;
+        tx.execute(
+            "DELETE FROM jobs WHERE kind = ?1 AND subject = ?2",
+            params![PAGE_JOB, page_id.to_string()],
+        )?;
         mark_pages_changed(&tx, &id, component)?;
         audit::append(
             &tx,
@@ -66,6 +71,69 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Turns a page by `degrees` clockwise (90, 180, 270) from how it is shown
+    /// now (the detected orientation, or the last turn set by hand). The page
+    /// is read again in that orientation: back to `stored`, its text dropped,
+    /// a new processing job, the record back to Processing.
+    pub fn turn_page(
+        &mut self,
+        page_id: i64,
+        degrees: u16,
+        actor: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<u16> {
+        if !matches!(degrees, 90 | 180 | 270) {
+            return Err(StoreError::Invalid(format!("turn by {degrees}°: 90, 180 or 270")));
+        }
+        let tx = self.write()?;
+        let (id, component, _, state) = Self::editable_page(&tx, page_id)?;
+        if state == PageState::Discarded {
+            return Err(StoreError::Invalid(format!("page {page_id} was removed")));
+        }
+        let (set, layout): (Option<u16>, Option<String>) = tx.query_row(
+            "SELECT p.turn, t.layout FROM pages p LEFT JOIN page_text t ON t.page_id = p.id WHERE p.id = ?1",
+            [page_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let detected = layout
+            .and_then(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
+            .and_then(|l| l["upright"]["rotation"].as_u64())
+            .unwrap_or(0) as u16;
+        let turn = (set.unwrap_or(detected) + degrees) % 360;
+        tx.execute(
+            "UPDATE pages SET turn = ?2, state = 'stored', note = NULL, metrics = NULL, thumbnail = NULL WHERE id = ?1",
+            params![page_id, turn],
+        )?;
+        tx.execute("DELETE FROM page_text WHERE page_id = ?1", [page_id])?;
+        tx.execute(
+            "DELETE FROM jobs WHERE kind = ?1 AND subject = ?2",
+            params![PAGE_JOB, page_id.to_string()],
+        )?;
+        jobs::enqueue(&tx, PAGE_JOB, &page_id.to_string(), PAGE_JOB_ATTEMPTS, now.timestamp_millis())?;
+        mark_pages_changed(&tx, &id, component)?;
+        // Pages wait again: Review → Scanning → Processing, as after adding pages.
+        let mut current = state_of(&tx, &id)?;
+        let path: &[RecordState] = match current {
+            RecordState::Review => &[RecordState::Scanning, RecordState::Processing],
+            RecordState::Scanning => &[RecordState::Processing],
+            _ => &[],
+        };
+        for &next in path {
+            change_state(&tx, &id, &StateChange { from: current, to: next, reason: None, actor, now })?;
+            current = next;
+        }
+        audit::append(
+            &tx,
+            now,
+            actor,
+            "page.turned",
+            &id.to_string(),
+            &json!({ "page": page_id, "component": component, "turn": turn }),
+        )?;
+        tx.commit()?;
+        Ok(turn)
     }
 
     /// Moves a page to position `to` (from 1) inside its component.

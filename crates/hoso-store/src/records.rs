@@ -14,7 +14,7 @@ use crate::{Result, Store, StoreError, audit, jobs};
 /// Job kind for processing a stored page.
 pub const PAGE_JOB: &str = "page.process";
 /// Attempts a page job gets before it is marked failed.
-const PAGE_JOB_ATTEMPTS: i64 = 5;
+pub(crate) const PAGE_JOB_ATTEMPTS: i64 = 5;
 
 /// What is needed to open a record.
 #[derive(Debug, Clone)]
@@ -188,7 +188,7 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
 }
 
 const PAGE_COLUMNS: &str =
-    "id, record_id, component, ordinal, source, frame, width, height, dpi, state, note";
+    "id, record_id, component, ordinal, source, frame, width, height, dpi, state, note, turn";
 
 fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
     let record: String = r.get(1)?;
@@ -206,6 +206,7 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
         dpi: r.get(8)?,
         state: state.parse().map_err(conv_str)?,
         note: r.get(10)?,
+        turn: r.get(11)?,
     })
 }
 

@@ -382,8 +382,24 @@ fn pages_are_removed_and_moved_and_built_documents_go_stale() {
     let one = [PageInput { frame: 0, width: 10, height: 20, dpi: Some(300.0) }];
     store.add_pages(&r.id, &tif(1, &h2, more.len() as u64, &one, now)).unwrap();
     assert_eq!(order(&store).last().unwrap().1, 4);
+    // Turning a page by hand: read again in that orientation, the record waits again.
+    let jobs_before = jobs::counts(store.conn(), Some(hoso_store::PAGE_JOB)).unwrap().ready;
+    assert_eq!(store.turn_page(ids[0], 90, "lan", now).unwrap(), 90);
+    assert_eq!(store.turn_page(ids[0], 180, "lan", now).unwrap(), 270);
+    assert_eq!(store.turn_page(ids[0], 90, "lan", now).unwrap(), 0);
+    assert!(store.turn_page(ids[0], 45, "lan", now).is_err());
+    assert!(store.turn_page(ids[1], 90, "lan", now).is_err(), "a removed page does not turn");
+    let turned = store.page(ids[0]).unwrap();
+    assert_eq!((turned.turn, turned.state), (Some(0), PageState::Stored));
+    assert_eq!(
+        jobs::counts(store.conn(), Some(hoso_store::PAGE_JOB)).unwrap().ready,
+        jobs_before,
+        "one job per page"
+    );
+    assert_eq!(store.record(&r.id.to_string()).unwrap().state, RecordState::Processing);
     let actions: Vec<String> =
         audit::for_subject(store.conn(), &r.id.to_string()).unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"page.moved".to_owned()) && actions.contains(&"page.discarded".to_owned()));
+    assert!(actions.contains(&"page.turned".to_owned()));
     assert!(audit::verify(store.conn()).unwrap().broken.is_none());
 }
