@@ -5,32 +5,19 @@
 //! receipt slip) and syncs to the reference hub on a loopback port.
 //! Screenshots of the real window go to target/e2e-screenshots/.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
+use common::{Counter, Killed, workspace};
 use serde_json::{Value, json};
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn run(cmd: &mut Command) -> String {
-    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(o.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
 
 /// A WebDriver session (W3C protocol, JSON over HTTP).
@@ -145,47 +132,8 @@ fn tauri_driver() -> PathBuf {
 
 #[test]
 fn scan_certify_seal_and_sync_in_the_real_app() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let tmp = tempfile::tempdir().unwrap();
-    let pki = tmp.path().join("pki");
-    let softhsm = run(Command::new(root.join("scripts/test-pki")).arg(&pki));
-    let fingerprint = |name: &str| {
-        std::fs::read_to_string(pki.join(format!("{name}.fingerprint"))).unwrap().trim().to_owned()
-    };
-    let sane = tmp.path().join("sane");
-    std::fs::create_dir_all(&sane).unwrap();
-    std::fs::write(sane.join("dll.conf"), "test\n").unwrap();
-    let stock = std::fs::read_to_string("/etc/sane.d/test.conf").expect("libsane1 installed");
-    std::fs::write(sane.join("test.conf"), stock.replace("geometry_max 200.0", "geometry_max 300.0"))
-        .unwrap();
-    let hub = Arc::new(hoso_hub::Hub::open(&tmp.path().join("hub")).unwrap());
-    let hub_url = hoso_hub::spawn_local(hoso_hub::router(Arc::clone(&hub))).unwrap();
-
-    let data = tmp.path().join("store");
-    let config = tmp.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "unit = \"000.00.01.H29\"\nagency = \"UBND phường Bến Thành\"\nscanner = \"sane:test:0\"\n\
-             pkcs11_module = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"hoso-test\"\n\
-             agency_certificate = \"{}\"\nhub_url = \"{hub_url}\"\ndevice_id = \"quay-02\"\nhub_key = \"{}\"\n",
-            fingerprint("agency"),
-            hub.public_key()
-        ),
-    )
-    .unwrap();
-    {
-        let cfg = hoso_core::config::load(&hoso_core::config::Overrides {
-            config_file: Some(config.clone()),
-            data_dir: Some(data.clone()),
-            unit: None,
-        })
-        .unwrap();
-        let mut app = hoso_core::App::open(cfg, "it").unwrap();
-        app.add_account("lan", "Nguyễn Thị Lan", hoso_core::Role::Reception, "quay-mot-123").unwrap();
-        app.add_account("minh", "Trần Văn Minh", hoso_core::Role::Supervisor, "giam-sat-456").unwrap();
-        hub.enrol("quay-02", &app.device_key().unwrap(), "counter 2").unwrap();
-    }
+    let root = workspace();
+    let counter = Counter::new("UBND phường Bến Thành", "quay-02");
 
     // A virtual display, then tauri-driver in front of WebKitWebDriver.
     let display = format!(":{}", 90 + std::process::id() % 100);
@@ -198,23 +146,18 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     );
     let (port, native_port) = (free_port(), free_port());
     let driver_exe = tauri_driver();
-    let mut driver = Killed(
-        Command::new(&driver_exe)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .env("DISPLAY", &display)
-            .env("HOSO_CONFIG", &config)
-            .env("HOSO_DATA_DIR", &data)
-            .env("SANE_CONFIG_DIR", &sane)
-            .env("SOFTHSM2_CONF", &softhsm)
-            .env("OMP_THREAD_LIMIT", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("{}: {e} (scripts/setup installs tauri-driver)", driver_exe.display())
-            }),
-    );
+    let mut command = Command::new(&driver_exe);
+    command
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+        .env("DISPLAY", &display)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    counter.env(&mut command);
+    let mut driver =
+        Killed(command.spawn().unwrap_or_else(|e| {
+            panic!("{}: {e} (scripts/setup installs tauri-driver)", driver_exe.display())
+        }));
     let stdout = driver.0.stdout.take().unwrap();
     std::thread::spawn(move || for _ in BufReader::new(stdout).lines() {});
     let started = Instant::now();
@@ -271,7 +214,7 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     d.sign_in("minh", "giam-sat-456");
     d.js("location.hash = '#/certify'", json!([]));
     d.wait_for("table.queue", Duration::from_secs(30));
-    d.select("select[name=certificate]", &fingerprint("certifier"));
+    d.select("select[name=certificate]", &counter.fingerprint("certifier"));
     d.type_into("input[name=pin]", "123456");
     d.shot("03-certify");
     d.click("form.certify button[type=submit]");
@@ -289,5 +232,5 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     d.shot("05-synced");
     let _ = d.http.delete(d.base.clone()).send();
 
-    assert_eq!(hub.record_count().unwrap(), 1, "the record is at the hub, once");
+    assert_eq!(counter.hub.record_count().unwrap(), 1, "the record is at the hub, once");
 }

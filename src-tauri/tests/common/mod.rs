@@ -1,0 +1,106 @@
+//! A counter PC for the desktop tests, made of real parts: a SoftHSM2 token
+//! with a test CA, certifier and agency certificates (scripts/test-pki), SANE's
+//! test backend (A4-sized), the reference hub on a loopback port with this
+//! counter enrolled, a configuration file, and two accounts: `lan`
+//! (reception, password `quay-mot-123`) and `minh` (supervisor, `giam-sat-456`).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::sync::Arc;
+
+/// A child process killed when the test ends.
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn run(cmd: &mut Command) -> String {
+    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        o.status.success(),
+        "{cmd:?}: {}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub struct Counter {
+    pub tmp: tempfile::TempDir,
+    pub pki: PathBuf,
+    /// SOFTHSM2_CONF for the token.
+    pub softhsm: String,
+    /// SANE_CONFIG_DIR enabling the test backend.
+    pub sane: PathBuf,
+    pub hub: Arc<hoso_hub::Hub>,
+    pub config: PathBuf,
+    pub data: PathBuf,
+}
+
+impl Counter {
+    pub fn new(agency: &str, device: &str) -> Counter {
+        let root = workspace();
+        let tmp = tempfile::tempdir().unwrap();
+        let pki = tmp.path().join("pki");
+        let softhsm = run(Command::new(root.join("scripts/test-pki")).arg(&pki));
+        let sane = tmp.path().join("sane");
+        std::fs::create_dir_all(&sane).unwrap();
+        std::fs::write(sane.join("dll.conf"), "test\n").unwrap();
+        let stock = std::fs::read_to_string("/etc/sane.d/test.conf").expect("libsane1 installed");
+        std::fs::write(sane.join("test.conf"), stock.replace("geometry_max 200.0", "geometry_max 300.0"))
+            .unwrap();
+        let hub = Arc::new(hoso_hub::Hub::open(&tmp.path().join("hub")).unwrap());
+        let hub_url = hoso_hub::spawn_local(hoso_hub::router(Arc::clone(&hub))).unwrap();
+        let data = tmp.path().join("store");
+        let config = tmp.path().join("config.toml");
+        let counter = Counter { pki, softhsm, sane, hub, config, data, tmp };
+        std::fs::write(
+            &counter.config,
+            format!(
+                "unit = \"000.00.01.H29\"\nagency = \"{agency}\"\nscanner = \"sane:test:0\"\n\
+                 pkcs11_module = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"hoso-test\"\n\
+                 agency_certificate = \"{}\"\ntrust_roots = \"{}\"\nhub_url = \"{hub_url}\"\n\
+                 device_id = \"{device}\"\nhub_key = \"{}\"\n",
+                counter.fingerprint("agency"),
+                counter.pki.join("ca.crt").display(),
+                counter.hub.public_key()
+            ),
+        )
+        .unwrap();
+        let cfg = hoso_core::config::load(&hoso_core::config::Overrides {
+            config_file: Some(counter.config.clone()),
+            data_dir: Some(counter.data.clone()),
+            unit: None,
+        })
+        .unwrap();
+        let mut app = hoso_core::App::open(cfg, "it").unwrap();
+        app.add_account("lan", "Nguyễn Thị Lan", hoso_core::Role::Reception, "quay-mot-123").unwrap();
+        app.add_account("minh", "Trần Văn Minh", hoso_core::Role::Supervisor, "giam-sat-456").unwrap();
+        counter.hub.enrol(device, &app.device_key().unwrap(), "test counter").unwrap();
+        counter
+    }
+
+    /// SHA-256 fingerprint of a test-pki certificate (`certifier`, `agency`).
+    pub fn fingerprint(&self, name: &str) -> String {
+        std::fs::read_to_string(self.pki.join(format!("{name}.fingerprint"))).unwrap().trim().to_owned()
+    }
+
+    /// The environment the app needs to find this counter's parts.
+    pub fn env(&self, cmd: &mut Command) {
+        cmd.env("HOSO_CONFIG", &self.config)
+            .env("HOSO_DATA_DIR", &self.data)
+            .env("SANE_CONFIG_DIR", &self.sane)
+            .env("SOFTHSM2_CONF", &self.softhsm)
+            .env("OMP_THREAD_LIMIT", "1");
+    }
+}
