@@ -285,6 +285,11 @@ impl Desktop {
             "certify" => v(&self.certify(args(a)?)?),
             "ledger" => v(&self.ledger()?),
             "sync" => v(&self.start_sync()?),
+            "sync_retry" => {
+                let Code { code } = args(a)?;
+                self.signed_in()?.retry_sync(&code)?;
+                v(&self.start_sync()?)
+            }
             "tasks" => v(&self.tasks.list()),
             "doctor" => v(&self.doctor()),
             "settings" => v(&self.settings()),

@@ -71,6 +71,7 @@ const strings = {
   attempts: ["Lần thử", "Attempts"],
   lastError: ["Lỗi gần nhất", "Last error"],
   sendNow: ["Gửi ngay", "Send now"],
+  retry: ["Gửi lại", "Send again"],
   check: ["Kiểm tra", "Check"],
   runAgain: ["Kiểm tra lại", "Check again"],
   hint: ["Cách xử lý", "What to do"],

@@ -492,7 +492,8 @@ async function syncScreen(): Promise<void> {
     status,
     h("table", { class: "ledger" },
       h("thead", {}, h("tr", {}, ...(["code", "state", "attempts", "lastError"] as Key[]).map((k) => h("th", {}, t(k))))),
-      h("tbody", {}, ...rows.map((r) => h("tr", { "data-state": r.state }, h("td", {}, h("a", { href: `#/record/${r.record}` }, r.record)), h("td", {}, h("span", { class: `state ${r.state}` }, stateLabel(r.state))), h("td", {}, String(r.attempts)), h("td", {}, r.last_error ?? ""))))),
+      h("tbody", {}, ...rows.map((r) => h("tr", { "data-state": r.state }, h("td", {}, h("a", { href: `#/record/${r.record}` }, r.record)), h("td", {}, h("span", { class: `state ${r.state}` }, stateLabel(r.state))), h("td", {}, String(r.attempts)), h("td", {}, r.last_error ?? ""),
+        h("td", {}, r.state === "rejected" ? h("button", { type: "button", class: "retry", onclick: async () => { try { await call<TaskView>("sync_retry", { code: r.record }); refreshWhileBusy(syncScreen); await syncScreen(); } catch (err) { status.replaceChildren(errorBox(err)); } } }, t("retry")) : null))))),
   );
 }
 

@@ -324,6 +324,11 @@ enum SyncCmd {
     Status,
     /// This workstation's public key (made on first use), for IT to enrol at the hub.
     Key,
+    /// Queue a rejected record again (after the hub's side was fixed).
+    Retry {
+        /// Record code or id.
+        record: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -538,6 +543,11 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
         Command::Seal { record } => out.sealed(&open(g)?.seal(&record)?),
         Command::Sync { what: Some(SyncCmd::Status), .. } => out.ledger(&open(g)?.sync_ledger()?),
         Command::Sync { what: Some(SyncCmd::Key), .. } => out.device_key(&open(g)?.device_key()?),
+        Command::Sync { what: Some(SyncCmd::Retry { record }), .. } => {
+            let mut app = open(g)?;
+            app.retry_sync(&record)?;
+            out.ledger(&app.sync_ledger()?);
+        }
         Command::Sync { what: None, hub, now } => {
             let report = open(g)?.sync(hub.as_deref(), now)?;
             out.sync(&report);

@@ -277,6 +277,12 @@ impl App {
     }
 
     /// The sync ledger: every sealed record with its state and last error.
+    /// Queues a rejected record again; the next `sync` sends it.
+    pub fn retry_sync(&mut self, key: &str) -> anyhow::Result<()> {
+        let record = self.store.record(key)?;
+        Ok(self.store.requeue_rejected(&record.id, &self.actor, now())?)
+    }
+
     pub fn sync_ledger(&self) -> anyhow::Result<Vec<LedgerEntry>> {
         let mut out = Vec::new();
         for state in [RecordState::Queued, RecordState::Rejected, RecordState::Synced] {

@@ -107,6 +107,25 @@ impl Store {
         Ok(())
     }
 
+    /// Sends a rejected record again (after the hub's operators fixed what
+    /// made them refuse it): Rejected → Queued and its sync job ready, with
+    /// the audit entry.
+    pub fn requeue_rejected(&mut self, id: &RecordId, actor: &str, now: DateTime<FixedOffset>) -> Result<()> {
+        let tx = self.write()?;
+        let step =
+            StateChange { from: RecordState::Rejected, to: RecordState::Queued, reason: None, actor, now };
+        change_state(&tx, id, &step)?;
+        tx.execute(
+            "UPDATE jobs SET state = 'ready', attempts = 0, run_after = ?3, lease_owner = NULL, updated_at = ?3
+             WHERE kind = ?1 AND subject = ?2",
+            params![SYNC_JOB, id.to_string(), now.timestamp_millis()],
+        )?;
+        jobs::enqueue(&tx, SYNC_JOB, &id.to_string(), SYNC_ATTEMPTS, now.timestamp_millis())?;
+        audit::append(&tx, now, actor, "record.requeued", &id.to_string(), &json!({}))?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The receipt of a synced record.
     pub fn receipt(&self, id: &RecordId) -> Result<Option<String>> {
         Ok(self

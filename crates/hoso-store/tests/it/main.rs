@@ -403,3 +403,33 @@ fn pages_are_removed_and_moved_and_built_documents_go_stale() {
     assert!(actions.contains(&"page.turned".to_owned()));
     assert!(audit::verify(store.conn()).unwrap().broken.is_none());
 }
+
+#[test]
+fn a_rejected_record_is_queued_again_with_its_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let r = new_record(&mut store, "2026-11-23T08:00:00+07:00");
+    let now = at("2026-11-23T09:00:00+07:00");
+    for (from, to) in [
+        (RecordState::Draft, RecordState::Scanning),
+        (RecordState::Scanning, RecordState::Processing),
+        (RecordState::Processing, RecordState::Review),
+    ] {
+        store.set_state(&r.id, &StateChange { from, to, reason: None, actor: "test", now }).unwrap();
+    }
+    store.seal(&r.id, RecordState::Review, "{}", "00", "lan", now).unwrap();
+    let job =
+        jobs::lease(store.conn(), hoso_store::SYNC_JOB, "w", now.timestamp_millis(), 1000).unwrap().unwrap();
+    jobs::fail(store.conn(), &job, "w", "422 refused", jobs::Retry::Permanent, now.timestamp_millis())
+        .unwrap();
+    store.sync_rejected(&r.id, "422 refused", "lan", now).unwrap();
+    assert!(
+        jobs::lease(store.conn(), hoso_store::SYNC_JOB, "w", now.timestamp_millis(), 1000).unwrap().is_none()
+    );
+
+    store.requeue_rejected(&r.id, "minh", now).unwrap();
+    assert_eq!(store.record(&r.id.to_string()).unwrap().state, RecordState::Queued);
+    let again = jobs::lease(store.conn(), hoso_store::SYNC_JOB, "w", now.timestamp_millis(), 1000).unwrap();
+    assert_eq!(again.map(|j| j.subject), Some(r.id.to_string()), "sent on the next sync");
+    assert!(store.requeue_rejected(&r.id, "minh", now).is_err(), "only a rejected record");
+}
