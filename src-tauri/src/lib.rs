@@ -208,10 +208,23 @@ impl Desktop {
             "read_card" => {
                 #[derive(Deserialize)]
                 struct Card {
-                    path: PathBuf,
+                    /// A card image file; the card on the scanner's glass when absent.
+                    #[serde(default)]
+                    path: Option<PathBuf>,
+                    #[serde(default)]
+                    device: Option<String>,
                 }
-                let Card { path } = args(a)?;
-                let reading = self.signed_in()?.read_card(&path)?;
+                let Card { path, device } = args(a)?;
+                let reading = match path.filter(|p| !p.as_os_str().is_empty()) {
+                    Some(path) => self.signed_in()?.read_card(&path)?,
+                    None => {
+                        let device = device
+                            .or_else(|| self.config.scanner.clone())
+                            .context("chưa chọn máy quét / no scanner configured")?;
+                        let mut scanner = hoso_scan::open(&device)?;
+                        self.signed_in()?.scan_card(scanner.as_mut())?
+                    }
+                };
                 let applicant = reading.applicant().with_context(|| {
                     format!(
                         "không đọc được mã QR hay MRZ trên thẻ / no QR code or MRZ could be read{}",

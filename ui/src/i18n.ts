@@ -28,7 +28,7 @@ const strings = {
   personalId: ["Số định danh (CCCD)", "Personal ID"],
   phone: ["Điện thoại", "Phone"],
   address: ["Địa chỉ", "Address"],
-  cardPath: ["Ảnh thẻ CCCD (đường dẫn tệp)", "ID card image (file path)"],
+  cardPath: ["Ảnh thẻ CCCD (đường dẫn tệp; để trống: quét thẻ trên mặt kính)", "ID card image (file path; empty: scan the card on the glass)"],
   readCard: ["Đọc thẻ", "Read card"],
   create: ["Tạo hồ sơ", "Open record"],
   checklist: ["Thành phần hồ sơ", "Checklist"],

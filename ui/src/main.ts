@@ -251,7 +251,8 @@ async function newRecordScreen(): Promise<void> {
   const status = h("div");
   const readCard = async () => {
     try {
-      const a = await call<ApplicantView>("read_card", { path: cardPath.value });
+      notice(status, "…");
+      const a = await call<ApplicantView>("read_card", { path: cardPath.value || null });
       name.value = a.name;
       personalId.value = a.personal_id ?? "";
       address.value = a.address ?? "";
@@ -278,7 +279,7 @@ async function newRecordScreen(): Promise<void> {
     field("procedure", procedure),
     h("h2", {}, t("checklist")),
     checklist,
-    h("fieldset", {}, h("legend", {}, t("applicant")), field("cardPath", cardPath), h("button", { type: "button", onclick: readCard }, t("readCard")), field("name", name), field("personalId", personalId), field("phone", phone), field("address", address)),
+    h("fieldset", {}, h("legend", {}, t("applicant")), field("cardPath", cardPath), h("button", { type: "button", class: "read-card", onclick: readCard }, t("readCard")), field("name", name), field("personalId", personalId), field("phone", phone), field("address", address)),
     h("button", { type: "submit" }, t("create")),
     status,
   );

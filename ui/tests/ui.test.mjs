@@ -56,6 +56,10 @@ try {
   await page.waitForSelector("form.new-record");
   await page.selectOption("select[name=procedure]", "2.000815");
   assert.match(await page.textContent("ul.checklist"), /BC.*cần chứng thực/s);
+  // The card on the scanner's glass: the SANE test page holds no card, and says so.
+  await page.click("button.read-card");
+  await page.waitForSelector("form.new-record .error");
+  assert.match(await page.textContent("form.new-record .error"), /không đọc được mã QR hay MRZ/);
   await page.fill("input[name=name]", "Phạm Thị Hoa");
   await page.fill("input[name=personal_id]", "079070752696");
   await page.fill("input[name=phone]", "0903123456");

@@ -147,8 +147,28 @@ impl App {
             .with_context(|| format!("không đọc được tệp / cannot read {}", path.display()))?;
         let frame = hoso_imaging::decode_frame(&bytes, 0, &hoso_imaging::Limits::default())
             .with_context(|| format!("ảnh thẻ không đọc được / unusable card image {}", path.display()))?;
+        self.read_card_image(&frame.image)
+    }
+
+    /// Reads an identity card laid on the scanner's glass: one flatbed page in
+    /// colour at 300 dpi, nothing stored.
+    pub fn scan_card(&self, scanner: &mut dyn hoso_scan::Scanner) -> anyhow::Result<hoso_ocr::CardReading> {
+        let settings = hoso_scan::ScanSettings {
+            source: hoso_scan::Source::Flatbed,
+            resolution: 300,
+            mode: hoso_scan::ColourMode::Colour,
+            ..Default::default()
+        };
+        scanner.start_batch(&settings)?;
+        let page = scanner
+            .next_page()?
+            .context("máy quét không trả về trang nào / the scanner returned no page")?;
+        self.read_card_image(&page.image)
+    }
+
+    fn read_card_image(&self, image: &image::DynamicImage) -> anyhow::Result<hoso_ocr::CardReading> {
         let mut ocr = hoso_ocr::Ocr::new(&self.config.ocr)?;
-        Ok(ocr.read_card(&frame.image)?)
+        Ok(ocr.read_card(image)?)
     }
 
     /// Every page of a record in order, with its recognised text when it was read.
