@@ -165,6 +165,11 @@ impl Desktop {
         App::open(self.config.clone(), &actor)
     }
 
+    /// The background tasks, newest last (the shell sends them as events).
+    pub fn tasks(&self) -> Vec<TaskView> {
+        self.tasks.list()
+    }
+
     /// Runs one command of the front end. Errors are messages for the person
     /// at the counter (Vietnamese / English).
     pub fn call(&self, command: &str, a: Value) -> Result<Value, String> {

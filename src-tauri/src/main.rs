@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use hoso_desktop::Desktop;
+use tauri::{Emitter, Manager};
 
 /// The front end's one entry point: a command name and its arguments.
 #[tauri::command(async)]
@@ -60,6 +61,25 @@ fn main() {
     };
     tauri::Builder::default()
         .manage(desktop)
+        .setup(|app| {
+            // Progress as events: every change of the task list goes to the
+            // window at once (the UI also polls, for the browser tests).
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                let mut last = Vec::new();
+                loop {
+                    std::thread::sleep(std::time::Duration::from_millis(250));
+                    let now = handle.state::<Desktop>().tasks();
+                    if now != last {
+                        if let Err(e) = handle.emit("tasks", &now) {
+                            log::warn!("task event: {e}");
+                        }
+                        last = now;
+                    }
+                }
+            });
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![call])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

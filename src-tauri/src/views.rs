@@ -146,7 +146,7 @@ pub struct SlipView {
 }
 
 /// A long-running job (scan, OCR, build, certify, sync) the UI follows.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export, export_to = "../../ui/src/bindings/")]
 pub struct TaskView {
     pub id: u32,

@@ -230,6 +230,8 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     d.click("button.sync-button");
     d.wait_for("table.ledger tr[data-state=synced]", Duration::from_secs(120));
     d.shot("05-synced");
+    let events = d.js("return window.hosoTaskEvents ?? 0", json!([]));
+    assert!(events.as_u64().unwrap_or(0) >= 5, "task progress arrived as Tauri events: {events}");
     let _ = d.http.delete(d.base.clone()).send();
 
     assert_eq!(counter.hub.record_count().unwrap(), 1, "the record is at the hub, once");

@@ -18,3 +18,11 @@ export async function call<T>(command: string, args: Record<string, unknown> = {
   if (!response.ok) throw new Error(body.error ?? response.statusText);
   return body as T;
 }
+
+/** Calls `handler` whenever the background tasks change (Tauri events); in a
+ * browser there are no events and the screens poll instead. */
+export async function onTasks(handler: () => void): Promise<void> {
+  if (!(window as TauriWindow).__TAURI_INTERNALS__) return;
+  const { listen } = await import("@tauri-apps/api/event");
+  await listen("tasks", () => handler());
+}

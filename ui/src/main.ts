@@ -2,7 +2,7 @@
 // screen, a hash router (#/records, #/record/CODE, …), Alt+digit shortcuts for
 // the menu. Every value shown comes from the Rust side through `call`.
 
-import { call } from "./api";
+import { call, onTasks } from "./api";
 import { issueLabel, isEnglish, recordStates, stateLabel, t, toggleLanguage, type Key } from "./i18n";
 import type { AccountView } from "./bindings/AccountView";
 import type { ApplicantView } from "./bindings/ApplicantView";
@@ -143,7 +143,10 @@ async function showTasks(): Promise<TaskView[]> {
 }
 
 /** While tasks run, re-render the screen every second (pages appear as scanned and read). */
+let currentRender: (() => Promise<void>) | null = null;
+
 function refreshWhileBusy(render: () => Promise<void>, wasBusy = true): void {
+  currentRender = render;
   window.clearTimeout(refreshTimer);
   refreshTimer = window.setTimeout(async () => {
     const tasks = await showTasks();
@@ -553,6 +556,7 @@ async function accountsScreen(): Promise<void> {
 
 async function route(): Promise<void> {
   window.clearTimeout(refreshTimer);
+  currentRender = null;
   document.querySelectorAll("dialog").forEach((d) => d.remove());
   document.documentElement.lang = isEnglish() ? "en" : "vi";
   try {
@@ -575,6 +579,13 @@ async function route(): Promise<void> {
 }
 
 window.addEventListener("hashchange", route);
+// In the desktop app a task's progress re-renders the screen that follows it at once.
+void onTasks(() => {
+  const w = window as Window & { hosoTaskEvents?: number };
+  w.hosoTaskEvents = (w.hosoTaskEvents ?? 0) + 1; // visible to the end-to-end test
+  void showTasks();
+  if (currentRender) void currentRender().catch(() => {});
+});
 document.addEventListener("keydown", (e) => {
   if (!e.altKey || !session?.user) return;
   const items = menu.filter(([, , visible]) => !visible || visible());
