@@ -160,9 +160,8 @@ impl App {
             ..Default::default()
         };
         scanner.start_batch(&settings)?;
-        let page = scanner
-            .next_page()?
-            .context("máy quét không trả về trang nào / the scanner returned no page")?;
+        let page =
+            scanner.next_page()?.context("máy quét không trả về trang nào / the scanner returned no page")?;
         self.read_card_image(&page.image)
     }
 

@@ -1,0 +1,122 @@
+//! `Desktop::call`, the one entry point of the front end, without a window:
+//! sign-in gates every command, roles are enforced in Rust whatever the UI
+//! shows, bad input gets a message for the person at the counter, and nothing
+//! stored is lost when a command is refused.
+
+use serde_json::{Value, json};
+
+fn desktop(dir: &std::path::Path) -> hoso_desktop::Desktop {
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "unit = \"000.00.01.H29\"\nagency = \"UBND phường Sài Gòn\"\n").unwrap();
+    let cfg = hoso_core::config::load(&hoso_core::config::Overrides {
+        config_file: Some(config),
+        data_dir: Some(dir.join("store")),
+        unit: None,
+    })
+    .unwrap();
+    let mut app = hoso_core::App::open(cfg.clone(), "it").unwrap();
+    app.add_account("it01", "Cán bộ CNTT", hoso_core::Role::Admin, "quan-tri-789").unwrap();
+    app.add_account("lan", "Nguyễn Thị Lan", hoso_core::Role::Reception, "quay-mot-123").unwrap();
+    drop(app);
+    hoso_desktop::Desktop::open(cfg).unwrap()
+}
+
+fn ok(d: &hoso_desktop::Desktop, command: &str, args: Value) -> Value {
+    d.call(command, args).unwrap_or_else(|e| panic!("{command}: {e}"))
+}
+
+fn refused(d: &hoso_desktop::Desktop, command: &str, args: Value) -> String {
+    d.call(command, args).expect_err(command)
+}
+
+#[test]
+fn sign_in_and_roles_gate_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = desktop(tmp.path());
+
+    // Before sign-in: only the session and sign-in answer.
+    let session = ok(&d, "session", json!({}));
+    assert_eq!((session["user"].clone(), session["no_accounts"].clone()), (Value::Null, json!(false)));
+    assert!(refused(&d, "records", json!({})).contains("not signed in"));
+    assert!(
+        refused(&d, "login", json!({ "username": "lan", "password": "wrong-password" })).contains("wrong")
+    );
+    assert!(refused(&d, "login", json!({ "username": "lan" })).contains("bad arguments"));
+
+    // Reception: records yes; certification, tokens and accounts no.
+    assert_eq!(
+        ok(&d, "login", json!({ "username": "lan", "password": "quay-mot-123" }))["role"],
+        "reception"
+    );
+    let record = ok(
+        &d,
+        "record_new",
+        json!({ "procedure": "2.000815", "applicant": { "name": "Phạm Thị Hoa", "personal_id": "079070752696" } }),
+    );
+    let code = record["code"].as_str().unwrap().to_owned();
+    assert_eq!(record["components"][0]["needs_certification"], true);
+    assert!(
+        refused(
+            &d,
+            "record_new",
+            json!({ "procedure": "2.000815", "applicant": { "name": "X", "personal_id": "12" } })
+        )
+        .contains("invalid personal id")
+    );
+    assert!(
+        refused(&d, "record_new", json!({ "procedure": "9.999999", "applicant": { "name": "X" } }))
+            .contains("9.999999")
+    );
+    for (command, args) in [
+        ("certify", json!({ "codes": [code.clone()], "pin": "123456" })),
+        ("tokens", json!({})),
+        ("accounts", json!({})),
+        (
+            "account_add",
+            json!({ "username": "x", "display_name": "X", "role": "admin", "password": "12345678" }),
+        ),
+    ] {
+        let e = refused(&d, command, args);
+        assert!(e.contains("supervisor") || e.contains("administrators"), "{command}: {e}");
+    }
+    assert!(
+        refused(&d, "account_password", json!({ "username": "it01", "password": "takeover-123" }))
+            .contains("administrators")
+    );
+    ok(&d, "account_password", json!({ "username": "lan", "password": "quay-moi-4567" })); // one's own
+    assert!(refused(&d, "no_such_command", json!({})).contains("unknown command"));
+    ok(&d, "logout", json!({}));
+    assert!(refused(&d, "record", json!({ "code": code })).contains("not signed in"));
+
+    // Admin: accounts; a new supervisor; the record opened by reception is still there.
+    ok(&d, "login", json!({ "username": "it01", "password": "quan-tri-789" }));
+    ok(
+        &d,
+        "account_add",
+        json!({ "username": "minh", "display_name": "Trần Văn Minh", "role": "supervisor", "password": "giam-sat-456" }),
+    );
+    assert!(
+        refused(
+            &d,
+            "account_add",
+            json!({ "username": "minh2", "display_name": "M", "role": "supervisor", "password": "short" })
+        )
+        .contains("8")
+    );
+    ok(&d, "account_disable", json!({ "username": "lan", "disabled": true }));
+    let accounts = ok(&d, "accounts", json!({}));
+    let names: Vec<&str> =
+        accounts.as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["it01", "lan", "minh"]);
+    assert_eq!(ok(&d, "record", json!({ "code": code }))["applicant"]["name"], "Phạm Thị Hoa");
+    ok(&d, "logout", json!({}));
+    assert!(
+        refused(&d, "login", json!({ "username": "lan", "password": "quay-moi-4567" })).contains("disabled")
+    );
+
+    // Supervisor: the certification queue answers (empty: nothing built yet).
+    ok(&d, "login", json!({ "username": "minh", "password": "giam-sat-456" }));
+    assert_eq!(ok(&d, "certification_queue", json!({})), json!([]));
+    let session = ok(&d, "session", json!({}));
+    assert_eq!(session["user"]["display_name"], "Trần Văn Minh");
+}
