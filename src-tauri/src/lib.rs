@@ -267,6 +267,15 @@ impl Desktop {
                 self.signed_in()?.discard_page(page, "loại khi kiểm tra / removed at review")?;
                 Value::Null
             }
+            "page_rescan" => {
+                #[derive(Deserialize)]
+                struct Rescan {
+                    page: i64,
+                    device: String,
+                }
+                let Rescan { page, device } = args(a)?;
+                v(&self.rescan(page, device)?)
+            }
             "page_turn" => {
                 #[derive(Deserialize)]
                 struct Turn {
@@ -563,6 +572,35 @@ impl Desktop {
             }
         });
         Ok(task)
+    }
+
+    /// Scans one sheet on the glass to replace a page: the new page takes the
+    /// old one's place, the old one is kept as discarded.
+    fn rescan(&self, page: i64, device: String) -> anyhow::Result<TaskView> {
+        let mut app = self.task_app()?;
+        let old = app.store().page(page)?;
+        let code = app.store().record(&old.record.to_string())?.code.to_string();
+        let tasks = Arc::clone(&self.tasks);
+        let config = self.config.clone();
+        let actor = app.actor().to_owned();
+        Ok(self.tasks.spawn("scan", Some(code.clone()), move |_| {
+            let mut scanner = hoso_scan::open(&device)?;
+            let settings =
+                hoso_scan::ScanSettings { source: hoso_scan::Source::Flatbed, ..Default::default() };
+            let report = app.scan(&code, old.component, scanner.as_mut(), &settings, &[], |_, _| {})?;
+            let Some(&new) = report.pages.first() else {
+                bail!(
+                    "{}",
+                    report
+                        .failure
+                        .map_or_else(|| "máy quét không trả về trang nào / no page".into(), |f| f.message)
+                );
+            };
+            app.discard_page(old.id, "quét lại / rescanned")?;
+            app.move_page(new, old.ordinal)?;
+            tasks::process_in_background(&tasks, config, &actor);
+            Ok(format!("Đã quét lại trang {} / page {} rescanned", old.ordinal, old.ordinal))
+        }))
     }
 
     fn start_processing(&self) -> anyhow::Result<()> {

@@ -290,7 +290,7 @@ async function newRecordScreen(): Promise<void> {
   procedure.focus();
 }
 
-function pageCard(code: string, page: PageView, count: number, rerender: () => Promise<void>, status: HTMLElement): HTMLElement {
+function pageCard(code: string, page: PageView, count: number, rerender: () => Promise<void>, status: HTMLElement, device: () => string): HTMLElement {
   const act = (command: string, args: Record<string, unknown>) => async () => {
     try {
       await call(command, args);
@@ -313,6 +313,7 @@ function pageCard(code: string, page: PageView, count: number, rerender: () => P
       h("button", { type: "button", title: t("moveDown"), disabled: page.ordinal === count, onclick: act("page_move", { page: page.id, to: page.ordinal + 1 }) }, "→"),
       h("button", { type: "button", title: t("view"), onclick: () => showPage(code, page.id) }, "⤢"),
       h("button", { type: "button", class: "turn", title: t("turn"), onclick: async () => { await act("page_turn", { page: page.id, degrees: 90 })(); refreshWhileBusy(rerender); } }, "↻"),
+      h("button", { type: "button", class: "rescan", title: t("rescan"), onclick: async () => { await act("page_rescan", { page: page.id, device: device() })(); refreshWhileBusy(rerender); } }, "⟳"),
       h("button", { type: "button", class: "danger", title: t("remove"), onclick: act("page_discard", { page: page.id }) }, "✕"),
     ),
   );
@@ -364,7 +365,7 @@ function componentCard(r: RecordView, c: ComponentView, devices: DeviceView[], r
     { class: "component", "data-component": c.ordinal },
     h("h2", {}, `${c.ordinal}. ${c.code} — ${c.name} `, h("small", {}, c.required ? t("required") : t("optional")), c.needs_certification ? h("small", { class: "cert" }, ` · ${t("needsCert")}`) : null),
     h("div", { class: "docs" }, ...docs),
-    c.pages.length ? h("div", { class: "pages" }, ...c.pages.map((p) => pageCard(r.code, p, c.pages.length, rerender, status))) : h("p", { class: "muted" }, t("noPages")),
+    c.pages.length ? h("div", { class: "pages" }, ...c.pages.map((p) => pageCard(r.code, p, c.pages.length, rerender, status, () => device.value))) : h("p", { class: "muted" }, t("noPages")),
     h("details", { class: "scan" }, h("summary", {}, `${t("scan")} / ${t("importFiles")}`),
       h("div", { class: "row" }, field("scanner", device), field("source", source), field("resolution", resolution), field("mode", mode), h("button", { type: "button", class: "scan-button", onclick: scan }, t("scan"))),
       h("div", { class: "row" }, field("filePaths", paths), h("button", { type: "button", class: "import-button", onclick: importFiles }, t("importFiles")))),

@@ -93,6 +93,18 @@ try {
   step("the scanned test page is flagged; remove it, move a page");
   const flagged = section.locator("figure.page[data-issues*='too_dark'], figure.page[data-issues*='blank']");
   assert.equal(await flagged.count(), 1, "the solid test page is flagged");
+  // Rescan it on the glass: a new page takes its place (the test scanner gives the same sheet).
+  const flaggedId = await flagged.getAttribute("data-page");
+  const flaggedAt = (await section.locator("figure.page").evaluateAll((f) => f.map((x) => x.dataset.page))).indexOf(flaggedId);
+  await flagged.locator("button.rescan").click();
+  await page.waitForFunction(
+    ([old, at]) => {
+      const figs = [...document.querySelectorAll("section.component[data-component='1'] figure.page")];
+      return figs.length === 3 && figs[at].dataset.page !== old && figs[at].classList.contains("processed");
+    },
+    [flaggedId, flaggedAt],
+    { timeout: 60_000 },
+  );
   await flagged.locator("button.danger").click();
   await page.waitForFunction(() => document.querySelectorAll("section.component[data-component='1'] figure.page").length === 2);
   const before = await section.locator("figure.page").evaluateAll((f) => f.map((x) => x.dataset.page));

@@ -109,7 +109,7 @@ impl App {
                 documents.iter().find(|d| d.component == c.ordinal && d.kind == DocumentKind::Certified);
             if has_pages && pdfa.is_none() {
                 bail!(
-                    "thành phần {} chưa có PDF/A; chạy `hoso build` / component {} has no PDF/A: run `hoso build`",
+                    "thành phần {} chưa có PDF/A: dựng PDF/A trước (`hoso build`) / component {} has no PDF/A: build it first",
                     c.ordinal,
                     c.ordinal
                 );
@@ -126,7 +126,7 @@ impl App {
             let certified = certified.filter(|d| pdfa.is_some_and(|p| d.id > p.id) && !d.stale);
             if has_pages && c.needs_certification && certified.is_none() {
                 bail!(
-                    "thành phần {} cần chứng thực; chạy `hoso certify` / component {} needs certification: run `hoso certify`",
+                    "thành phần {} cần chứng thực trước khi niêm phong (`hoso certify`) / component {} needs certification before sealing",
                     c.ordinal,
                     c.ordinal
                 );
