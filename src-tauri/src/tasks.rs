@@ -87,19 +87,28 @@ pub fn process_in_background(tasks: &Arc<Tasks>, config: Config, actor: &str) {
     let actor = actor.to_owned();
     let guard = Arc::clone(tasks);
     tasks.spawn("process", None, move |_| {
+        let mut total = 0;
         let result = (|| {
             let mut app = App::open(config, &actor)?;
-            let mut total = 0;
             loop {
                 let report = app.process(hoso_core::default_workers())?;
                 total += report.processed;
-                if report.processed == 0 {
-                    break;
+                if report.processed > 0 {
+                    continue;
+                }
+                // Pages stored after the last pass but before the flag drops
+                // would wait for the next import: look once more after it.
+                guard.processing.store(false, Ordering::SeqCst);
+                let waiting = hoso_store::jobs::counts(app.store().conn(), Some(hoso_store::PAGE_JOB))?.ready;
+                if waiting == 0 || guard.processing.swap(true, Ordering::SeqCst) {
+                    return Ok(());
                 }
             }
-            Ok(format!("Đã nhận dạng {total} trang / {total} pages read"))
         })();
-        guard.processing.store(false, Ordering::SeqCst);
-        result
+        if result.is_err() {
+            // Still ours (the normal ends above released it or passed it on).
+            guard.processing.store(false, Ordering::SeqCst);
+        }
+        result.map(|()| format!("Đã nhận dạng {total} trang / {total} pages read"))
     });
 }
