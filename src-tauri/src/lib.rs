@@ -258,6 +258,21 @@ impl Desktop {
             }
             "devices" => v(&self.devices()?),
             "scan" => v(&self.scan(args(a)?)?),
+            "thumbnails" => {
+                #[derive(Deserialize)]
+                struct Pages {
+                    pages: Vec<i64>,
+                }
+                let Pages { pages } = args(a)?;
+                let app = self.signed_in()?;
+                let mut out = serde_json::Map::new();
+                for page in pages {
+                    if let Some(bytes) = app.store().page_thumbnail(page)? {
+                        out.insert(page.to_string(), json!(data_url("image/jpeg", &bytes)));
+                    }
+                }
+                Value::Object(out)
+            }
             "page_image" => {
                 let PageId { page } = args(a)?;
                 json!(self.page_image(page)?)
@@ -423,14 +438,13 @@ impl Desktop {
                     .and_then(|m| m.get("issues").cloned())
                     .and_then(|i| serde_json::from_value::<Vec<String>>(i).ok())
                     .unwrap_or_default();
-                let thumbnail = app.store().page_thumbnail(p.id)?.map(|b| data_url("image/jpeg", &b));
                 pages.push(PageView {
                     id: p.id,
                     ordinal: p.ordinal,
                     state: p.state.as_str().into(),
                     note: p.note.clone(),
                     issues,
-                    thumbnail,
+                    thumbnail_id: app.store().page_thumbnail_blob(p.id)?.map(|h| h.to_hex()),
                     dpi: p.dpi,
                 });
             }

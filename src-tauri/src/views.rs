@@ -71,8 +71,9 @@ pub struct PageView {
     pub note: Option<String>,
     /// Quality gate findings: `blank`, `blurred`, `too_dark`, `faint`, `low_dpi`, `no_dpi`.
     pub issues: Vec<String>,
-    /// `data:image/jpeg;base64,…` once processed.
-    pub thumbnail: Option<String>,
+    /// Names the thumbnail (its blob's hash) once processed; the image itself
+    /// comes from the `thumbnails` command, so a refresh does not resend it.
+    pub thumbnail_id: Option<String>,
     pub dpi: Option<f32>,
 }
 

@@ -304,7 +304,7 @@ function pageCard(code: string, page: PageView, count: number, rerender: () => P
   return h(
     "figure",
     { class: `page ${page.state}`, "data-page": page.id, "data-issues": page.issues.join(" ") },
-    page.thumbnail ? h("img", { src: page.thumbnail, alt: `${t("pages")} ${page.ordinal}` }) : h("div", { class: "placeholder" }, "…"),
+    page.thumbnail_id && thumbnails.has(page.thumbnail_id) ? h("img", { src: thumbnails.get(page.thumbnail_id)!, alt: `${t("pages")} ${page.ordinal}` }) : h("div", { class: "placeholder" }, "…"),
     h("figcaption", {}, `${page.ordinal}`, ...badges),
     h(
       "div",
@@ -372,11 +372,22 @@ function componentCard(r: RecordView, c: ComponentView, devices: DeviceView[], r
   );
 }
 
+/** Thumbnails by their blob's hash: a refresh fetches only new ones. */
+const thumbnails = new Map<string, string>();
+
+async function fetchThumbnails(r: RecordView): Promise<void> {
+  const missing = r.components.flatMap((c) => c.pages).filter((p) => p.thumbnail_id && !thumbnails.has(p.thumbnail_id));
+  if (!missing.length) return;
+  const images = await call<Record<string, string>>("thumbnails", { pages: missing.map((p) => p.id) });
+  for (const p of missing) if (images[String(p.id)]) thumbnails.set(p.thumbnail_id!, images[String(p.id)]);
+}
+
 async function recordScreen(code: string): Promise<void> {
   const status = h("div", { class: "status" });
   const devices = await call<DeviceView[]>("devices").catch(() => [] as DeviceView[]);
   const render = async () => {
     const r = await call<RecordView>("record", { code });
+    await fetchThumbnails(r);
     const open = ["draft", "scanning", "processing", "review"].includes(r.state);
     const build = async () => {
       try {

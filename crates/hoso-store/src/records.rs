@@ -390,18 +390,19 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("page {page_id}")))
     }
 
-    /// The thumbnail (JPEG) made when the page was processed.
-    pub fn page_thumbnail(&self, page_id: i64) -> Result<Option<Vec<u8>>> {
+    /// The blob of the thumbnail (JPEG) made when the page was processed.
+    pub fn page_thumbnail_blob(&self, page_id: i64) -> Result<Option<BlobHash>> {
         let hash: Option<String> = self
             .conn
             .query_row("SELECT thumbnail FROM pages WHERE id = ?1", [page_id], |r| r.get(0))
             .optional()?
             .flatten();
-        hash.map(|h| {
-            let hash = h.parse().map_err(|_| StoreError::Corrupt(format!("page {page_id} thumbnail {h}")))?;
-            self.blobs.read(&hash)
-        })
-        .transpose()
+        hash.map(|h| h.parse().map_err(|_| StoreError::Corrupt(format!("page {page_id} thumbnail {h}")))).transpose()
+    }
+
+    /// The thumbnail (JPEG) made when the page was processed.
+    pub fn page_thumbnail(&self, page_id: i64) -> Result<Option<Vec<u8>>> {
+        self.page_thumbnail_blob(page_id)?.map(|h| self.blobs.read(&h)).transpose()
     }
 
     /// The processing results of a page (metrics and quality issues), if processed.

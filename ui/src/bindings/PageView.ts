@@ -13,6 +13,7 @@ state: string, note: string | null,
  */
 issues: Array<string>, 
 /**
- * `data:image/jpeg;base64,…` once processed.
+ * Names the thumbnail (its blob's hash) once processed; the image itself
+ * comes from the `thumbnails` command, so a refresh does not resend it.
  */
-thumbnail: string | null, dpi: number | null, };
+thumbnail_id: string | null, dpi: number | null, };
