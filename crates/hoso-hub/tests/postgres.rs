@@ -9,8 +9,10 @@ use std::process::{Child, Command};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hoso_core::{App, config};
-use hoso_model::{Applicant, Channel, RecordState};
+mod common;
+
+use common::{replay_and_conflict, sealed_records, workstation_as};
+use hoso_model::RecordState;
 
 struct Postgres {
     child: Child,
@@ -88,34 +90,9 @@ fn two_replicas_over_postgresql_agree_on_every_record() {
     let serve = |hub: &Arc<hoso_hub::Hub>| hoso_hub::spawn_local(hoso_hub::router(Arc::clone(hub))).unwrap();
     let (url_a, url_b) = (serve(&a), serve(&b));
 
-    let config_file = tmp.path().join("config.toml");
-    std::fs::write(&config_file, format!("device_id = \"counter-pg\"\nhub_key = \"{}\"\n", a.public_key()))
-        .unwrap();
-    let cfg = config::load(&config::Overrides {
-        config_file: Some(config_file),
-        data_dir: Some(tmp.path().join("ws")),
-        unit: Some("000.00.01.H29".into()),
-    })
-    .unwrap();
-    let mut app = App::open(cfg, "test").unwrap();
+    let mut app = workstation_as(tmp.path(), "counter-pg", &format!("hub_key = \"{}\"", a.public_key()));
     a.enrol("counter-pg", &app.device_key().unwrap(), "pg").unwrap();
-    let mut codes = Vec::new();
-    for i in 0..6u8 {
-        let img = image::GrayImage::from_fn(300, 400, |x, y| {
-            image::Luma([if (y / 20) % 3 == 1 && x % 9 != u32::from(i) { 30 } else { 240 }])
-        });
-        let file = tmp.path().join(format!("p{i}.png"));
-        img.save(&file).unwrap();
-        let applicant = Applicant { name: format!("PG {i}"), personal_id: None, phone: None, address: None };
-        let r = app.new_record("1.001193", applicant, Channel::InPerson).unwrap();
-        app.import(&r.code.to_string(), 1, &[file]).unwrap();
-        codes.push(r.code.to_string());
-    }
-    app.process(2).unwrap();
-    for c in &codes {
-        app.build(c).unwrap();
-        app.seal(c).unwrap();
-    }
+    let codes = sealed_records(&mut app, tmp.path(), 6);
     // Through replica A…
     let report = app.sync(Some(&url_a), false).unwrap();
     assert_eq!(report.synced.len(), 6, "{report:?}");
@@ -123,17 +100,6 @@ fn two_replicas_over_postgresql_agree_on_every_record() {
     assert_eq!(b.record_count().unwrap(), 6, "replica B sees what A accepted");
 
     // …and replica B answers replays with A's receipts, conflicts with 409.
-    let key =
-        hoso_sync::SigningKey::from_pkcs8(&std::fs::read(tmp.path().join("ws/device.key")).unwrap()).unwrap();
-    let client =
-        hoso_sync::client::Client::new(&url_b, "counter-pg", key, Duration::from_secs(10), None).unwrap();
-    let record = app.store().record(&codes[0]).unwrap();
-    let mut manifest: hoso_sync::Manifest =
-        serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
-    let first: hoso_sync::Receipt =
-        serde_json::from_str(&app.store().receipt(&record.id).unwrap().unwrap()).unwrap();
-    assert_eq!(client.put_record(&manifest).unwrap(), first);
-    manifest.applicant_name.push('!');
-    assert!(matches!(client.put_record(&manifest), Err(hoso_sync::client::SyncError::Conflict(_))));
+    replay_and_conflict(&app, tmp.path(), &url_b, "counter-pg", &codes[0]);
     assert_eq!(a.record_count().unwrap(), 6);
 }

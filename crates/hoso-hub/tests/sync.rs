@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{hub_cli, sealed_records, sha256_hex, start_hub, workstation};
+use common::{hub_cli, replay_and_conflict, sealed_records, sha256_hex, start_hub, workstation};
 use hoso_model::RecordState;
 
 const RECORDS: usize = 24;
@@ -83,22 +83,11 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     }
 
     // A replay gets the first receipt; another manifest for the same id is a conflict.
-    let key =
-        hoso_sync::SigningKey::from_pkcs8(&std::fs::read(tmp.path().join("ws/device.key")).unwrap()).unwrap();
-    let client =
-        hoso_sync::client::Client::new(&hub2.url, "counter-01", key, Duration::from_secs(10), None).unwrap();
-    let record = app.store().record(&codes[0]).unwrap();
-    let mut manifest: hoso_sync::Manifest =
-        serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
-    let first: hoso_sync::Receipt =
-        serde_json::from_str(&app.store().receipt(&record.id).unwrap().unwrap()).unwrap();
-    assert_eq!(client.put_record(&manifest).unwrap(), first);
-    manifest.applicant_name.push_str(" (sửa)");
-    let err = client.put_record(&manifest).unwrap_err();
-    assert!(matches!(err, hoso_sync::client::SyncError::Conflict(_)), "{err}");
+    replay_and_conflict(&app, tmp.path(), &hub2.url, "counter-01", &codes[0]);
     assert_eq!(hub_records(&hub_dir).len(), RECORDS);
 
     // Hub-side export to the portal's fields.
+    let record = app.store().record(&codes[0]).unwrap();
     let mapped: serde_json::Value =
         serde_json::from_str(&hub_cli(&hub_dir, &["dongbohoso", "--record", &record.id.to_string()]))
             .unwrap();

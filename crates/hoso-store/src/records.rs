@@ -397,7 +397,8 @@ impl Store {
             .query_row("SELECT thumbnail FROM pages WHERE id = ?1", [page_id], |r| r.get(0))
             .optional()?
             .flatten();
-        hash.map(|h| h.parse().map_err(|_| StoreError::Corrupt(format!("page {page_id} thumbnail {h}")))).transpose()
+        hash.map(|h| h.parse().map_err(|_| StoreError::Corrupt(format!("page {page_id} thumbnail {h}"))))
+            .transpose()
     }
 
     /// The thumbnail (JPEG) made when the page was processed.

@@ -60,19 +60,42 @@ pub fn page_png(dir: &Path, i: usize) -> PathBuf {
 }
 
 /// A workstation in `dir/ws` whose config is `config` plus the device id
-/// `counter-01`, enrolled at the hub in `hub_dir`.
-pub fn workstation(dir: &Path, hub_dir: &Path, config: &str) -> App {
+/// `device`, not enrolled anywhere yet.
+pub fn workstation_as(dir: &Path, device: &str, config: &str) -> App {
     let config_file = dir.join("config.toml");
-    std::fs::write(&config_file, format!("device_id = \"counter-01\"\n{config}\n")).unwrap();
+    std::fs::write(&config_file, format!("device_id = \"{device}\"\n{config}\n")).unwrap();
     let cfg = config::load(&config::Overrides {
         config_file: Some(config_file),
         data_dir: Some(dir.join("ws")),
         unit: Some("000.00.01.H29".into()),
     })
     .unwrap();
-    let app = App::open(cfg, "test").unwrap();
+    App::open(cfg, "test").unwrap()
+}
+
+/// A workstation `counter-01` (see [`workstation_as`]) enrolled at the hub in
+/// `hub_dir` through `hoso-hub enrol`.
+pub fn workstation(dir: &Path, hub_dir: &Path, config: &str) -> App {
+    let app = workstation_as(dir, "counter-01", config);
     hub_cli(hub_dir, &["enrol", "--device", "counter-01", "--public-key", &app.device_key().unwrap()]);
     app
+}
+
+/// At `url`, the first synced record's manifest again gets its first receipt,
+/// and a changed manifest for the same id is a conflict.
+pub fn replay_and_conflict(app: &App, dir: &Path, url: &str, device: &str, code: &str) {
+    let key = hoso_sync::SigningKey::from_pkcs8(&std::fs::read(dir.join("ws/device.key")).unwrap()).unwrap();
+    let client =
+        hoso_sync::client::Client::new(url, device, key, std::time::Duration::from_secs(10), None).unwrap();
+    let record = app.store().record(code).unwrap();
+    let mut manifest: hoso_sync::Manifest =
+        serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
+    let first: hoso_sync::Receipt =
+        serde_json::from_str(&app.store().receipt(&record.id).unwrap().unwrap()).unwrap();
+    assert_eq!(client.put_record(&manifest).unwrap(), first);
+    manifest.applicant_name.push_str(" (sửa)");
+    let err = client.put_record(&manifest).unwrap_err();
+    assert!(matches!(err, hoso_sync::client::SyncError::Conflict(_)), "{err}");
 }
 
 /// `n` records of one page each, processed, built and sealed; their codes.
