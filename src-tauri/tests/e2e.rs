@@ -30,7 +30,7 @@ struct Driver {
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 impl Driver {
-    fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+    fn try_send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, Value> {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(b) = body {
             req = req.header("content-type", "application/json").body(b.to_string());
@@ -38,8 +38,29 @@ impl Driver {
         let resp = req.send().unwrap_or_else(|e| panic!("WebDriver {path}: {e}"));
         let status = resp.status();
         let v: Value = serde_json::from_slice(&resp.bytes().unwrap()).unwrap();
-        assert!(status.is_success(), "WebDriver {path}: {status} {v}");
-        v["value"].clone()
+        if status.is_success() { Ok(v["value"].clone()) } else { Err(v) }
+    }
+
+    fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        self.try_send(method, path, body).unwrap_or_else(|v| panic!("WebDriver {path}: {v}"))
+    }
+
+    /// Does `action` to the element `selector` names. The screen re-renders
+    /// when a task moves on (as a person would see a button redrawn), so an
+    /// element found a moment ago may be gone: find it again and retry.
+    fn on_element(&self, selector: &str, action: &str, body: Value) {
+        for _ in 0..20 {
+            let id = self.element(selector);
+            match self.try_send(reqwest::Method::POST, &format!("/element/{id}/{action}"), Some(body.clone()))
+            {
+                Ok(_) => return,
+                Err(v) if v["value"]["error"] == "stale element reference" => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(v) => panic!("WebDriver {action} {selector}: {v}"),
+            }
+        }
+        panic!("{selector} kept going stale");
     }
 
     /// Runs JavaScript in the app's window and returns its value.
@@ -77,14 +98,12 @@ impl Driver {
     }
 
     fn click(&self, selector: &str) {
-        let id = self.element(selector);
-        self.send(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({})));
+        self.on_element(selector, "click", json!({}));
     }
 
     fn type_into(&self, selector: &str, text: &str) {
-        let id = self.element(selector);
-        self.send(reqwest::Method::POST, &format!("/element/{id}/clear"), Some(json!({})));
-        self.send(reqwest::Method::POST, &format!("/element/{id}/value"), Some(json!({ "text": text })));
+        self.on_element(selector, "clear", json!({}));
+        self.on_element(selector, "value", json!({ "text": text }));
     }
 
     fn select(&self, selector: &str, value: &str) {
