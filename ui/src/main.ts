@@ -143,12 +143,15 @@ async function showTasks(): Promise<TaskView[]> {
 }
 
 /** While tasks run, re-render the screen every second (pages appear as scanned and read). */
-let currentRender: (() => Promise<void>) | null = null;
+let currentRender: { hash: string; render: () => Promise<void> } | null = null;
 
 function refreshWhileBusy(render: () => Promise<void>, wasBusy = true): void {
-  currentRender = render;
+  const hash = location.hash;
+  currentRender = { hash, render };
   window.clearTimeout(refreshTimer);
   refreshTimer = window.setTimeout(async () => {
+    // The person went to another screen meanwhile: this one no longer draws.
+    if (location.hash !== hash) return;
     const tasks = await showTasks();
     const busy = tasks.some((task) => task.state === "running");
     // Once more after the last task ends, so its result shows.
@@ -386,8 +389,10 @@ async function recordScreen(code: string): Promise<void> {
   const status = h("div", { class: "status" });
   const devices = await call<DeviceView[]>("devices").catch(() => [] as DeviceView[]);
   const render = async () => {
+    const hash = location.hash;
     const r = await call<RecordView>("record", { code });
     await fetchThumbnails(r);
+    if (location.hash !== hash) return; // another screen was opened meanwhile
     const open = ["draft", "scanning", "processing", "review"].includes(r.state);
     const build = async () => {
       try {
@@ -452,6 +457,7 @@ async function certifyScreen(): Promise<void> {
     call<RecordRow[]>("certification_queue"),
     call<TokenView[]>("tokens").catch((err) => { status.replaceChildren(errorBox(err)); return [] as TokenView[]; }),
   ]);
+  if (!location.hash.startsWith("#/certify")) return;
   const certificate = h("select", { name: "certificate" }, ...tokens.map((c) => h("option", { value: c.fingerprint }, `${c.subject} — ${c.token} (${c.not_after})`))) as HTMLSelectElement;
   const pin = h("input", { name: "pin", type: "password", autocomplete: "off", inputmode: "numeric" }) as HTMLInputElement;
   const title = h("input", { name: "title", value: "" }) as HTMLInputElement;
@@ -491,7 +497,9 @@ async function previewRecord(code: string): Promise<void> {
 }
 
 async function syncScreen(): Promise<void> {
+  const hash = location.hash;
   const rows = await call<LedgerRow[]>("ledger");
+  if (location.hash !== hash) return;
   const status = h("div", { class: "status" });
   const send = async () => {
     try {
@@ -596,7 +604,7 @@ void onTasks(() => {
   const w = window as Window & { hosoTaskEvents?: number };
   w.hosoTaskEvents = (w.hosoTaskEvents ?? 0) + 1; // visible to the end-to-end test
   void showTasks();
-  if (currentRender) void currentRender().catch(() => {});
+  if (currentRender && currentRender.hash === location.hash) void currentRender.render().catch(() => {});
 });
 document.addEventListener("keydown", (e) => {
   if (!e.altKey || !session?.user) return;
