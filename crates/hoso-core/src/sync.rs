@@ -211,28 +211,17 @@ impl App {
                     jobs::complete(self.store.conn(), job.id, &owner, now().timestamp_millis())?;
                     report.synced.push(code);
                 }
-                Err(e @ SyncError::Transient(_)) => {
-                    jobs::fail(
-                        self.store.conn(),
-                        &job,
-                        &owner,
-                        &e.to_string(),
-                        jobs::Retry::Transient,
-                        now().timestamp_millis(),
-                    )?;
-                    report.postponed.push((code, e.to_string()));
-                }
                 Err(e) => {
-                    jobs::fail(
-                        self.store.conn(),
-                        &job,
-                        &owner,
-                        &e.to_string(),
-                        jobs::Retry::Permanent,
-                        now().timestamp_millis(),
-                    )?;
-                    self.store.sync_rejected(&id, &e.to_string(), &self.actor, now())?;
-                    report.rejected.push((code, e.to_string()));
+                    let retry =
+                        if e.is_transient() { jobs::Retry::Transient } else { jobs::Retry::Permanent };
+                    let reason = e.to_string();
+                    jobs::fail(self.store.conn(), &job, &owner, &reason, retry, now().timestamp_millis())?;
+                    if e.is_transient() {
+                        report.postponed.push((code, reason));
+                    } else {
+                        self.store.sync_rejected(&id, &reason, &self.actor, now())?;
+                        report.rejected.push((code, reason));
+                    }
                 }
             }
         }
