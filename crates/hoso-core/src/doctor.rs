@@ -52,7 +52,7 @@ impl Check {
 pub struct Options {
     /// Ask SANE's network backends too (a few seconds of mDNS).
     pub network_scanners: bool,
-    /// Certificates expiring within this many days are a warning.
+    /// Certificates expiring within this many whole days (inclusive) are a warning.
     pub expiry_warning_days: i64,
     /// Free space below this (bytes) is a warning; below a tenth of it, a failure.
     pub disk_warning_bytes: u64,
@@ -221,7 +221,7 @@ fn expiry(name: &str, not_after: i64, options: &Options) -> (Status, String) {
         .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string());
     if days < 0 {
         (Status::Fail, format!("{name}: expired on {date}"))
-    } else if days < options.expiry_warning_days {
+    } else if days <= options.expiry_warning_days {
         (Status::Warn, format!("{name}: expires on {date}, in {days} days"))
     } else {
         (Status::Ok, format!("{name}: valid until {date}"))
@@ -398,6 +398,10 @@ mod tests {
         let o = Options { now: 1_800_000_000, ..Options::default() };
         assert_eq!(expiry("c", o.now - 1, &o).0, Status::Fail);
         assert_eq!(expiry("c", o.now + 10 * 86_400, &o).0, Status::Warn);
+        // "Within 30 days" includes a certificate issued for exactly 30 days
+        // a moment ago (whole days left: 30).
+        assert_eq!(expiry("c", o.now + 30 * 86_400, &o).0, Status::Warn);
+        assert_eq!(expiry("c", o.now + 31 * 86_400, &o).0, Status::Ok);
         assert_eq!(expiry("c", o.now + 90 * 86_400, &o).0, Status::Ok);
     }
 }
