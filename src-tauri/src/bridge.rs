@@ -66,7 +66,8 @@ async fn file(State(b): State<Arc<Bridge>>, path: Option<UrlPath<String>>) -> Re
 pub fn serve(desktop: Desktop, dist: PathBuf) -> std::io::Result<String> {
     let state = Arc::new(Bridge { desktop, dist });
     let router = axum::Router::new()
-        .route("/api/call", post(call))
+        // Picked files come whole in the call (a scan of several MB).
+        .route("/api/call", post(call).layer(axum::extract::DefaultBodyLimit::max(640 << 20)))
         .route("/", get(file))
         .route("/{*path}", get(file))
         .with_state(state);

@@ -69,7 +69,19 @@ struct NewRecord {
 struct Import {
     code: String,
     component: u16,
+    /// Files on this PC, by path (folders are expanded).
+    #[serde(default)]
     paths: Vec<PathBuf>,
+    /// Files the person picked in the window, with their bytes.
+    #[serde(default)]
+    files: Vec<FileUpload>,
+}
+
+/// Decodes a picked file's bytes.
+fn upload_bytes(f: &FileUpload) -> anyhow::Result<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD
+        .decode(&f.data)
+        .with_context(|| format!("tệp {} bị hỏng khi gửi / {} was damaged in transfer", f.name, f.name))
 }
 
 #[derive(Deserialize)]
@@ -213,16 +225,21 @@ impl Desktop {
             "read_card" => {
                 #[derive(Deserialize)]
                 struct Card {
-                    /// A card image file; the card on the scanner's glass when absent.
+                    /// A card image picked in the window.
+                    #[serde(default)]
+                    file: Option<FileUpload>,
+                    /// A card image file on this PC.
                     #[serde(default)]
                     path: Option<PathBuf>,
+                    /// The card on this scanner's glass, when neither is given.
                     #[serde(default)]
                     device: Option<String>,
                 }
-                let Card { path, device } = args(a)?;
-                let reading = match path.filter(|p| !p.as_os_str().is_empty()) {
-                    Some(path) => self.signed_in()?.read_card(&path)?,
-                    None => {
+                let Card { file, path, device } = args(a)?;
+                let reading = match (file, path.filter(|p| !p.as_os_str().is_empty())) {
+                    (Some(f), _) => self.signed_in()?.read_card_file(&f.name, &upload_bytes(&f)?)?,
+                    (None, Some(path)) => self.signed_in()?.read_card(&path)?,
+                    (None, None) => {
                         let device = device
                             .or_else(|| self.config.scanner.clone())
                             .context("chưa chọn máy quét / no scanner configured")?;
@@ -248,8 +265,16 @@ impl Desktop {
                 })
             }
             "import" => {
-                let Import { code, component, paths } = args(a)?;
-                let report = self.signed_in()?.import(&code, component, &paths)?;
+                let Import { code, component, paths, files } = args(a)?;
+                let report = if files.is_empty() {
+                    self.signed_in()?.import(&code, component, &paths)?
+                } else {
+                    let files = files
+                        .iter()
+                        .map(|f| Ok((f.name.clone(), upload_bytes(f)?)))
+                        .collect::<anyhow::Result<Vec<_>>>()?;
+                    self.signed_in()?.import_files(&code, component, files)?
+                };
                 self.start_processing()?;
                 json!({
                     "pages": report.pages_added(),

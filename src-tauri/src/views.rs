@@ -205,3 +205,14 @@ pub struct SettingsView {
     pub files: Vec<String>,
     pub values: Vec<(String, String)>,
 }
+
+/// A file the person picked in the window (`<input type=file>`), sent whole:
+/// the window cannot hand over a path.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct FileUpload {
+    /// The file's name, for messages and as the page's origin.
+    pub name: String,
+    /// Its bytes, base64.
+    pub data: String,
+}

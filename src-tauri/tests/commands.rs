@@ -120,3 +120,56 @@ fn sign_in_and_roles_gate_every_command() {
     let session = ok(&d, "session", json!({}));
     assert_eq!(session["user"]["display_name"], "Trần Văn Minh");
 }
+
+/// What the window's file pickers send: the files' bytes, base64.
+fn picked(name: &str, bytes: &[u8]) -> Value {
+    use base64::Engine;
+    json!({ "name": name, "data": base64::engine::general_purpose::STANDARD.encode(bytes) })
+}
+
+#[test]
+fn picked_files_are_imported_by_their_bytes_and_bad_ones_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = desktop(tmp.path());
+    ok(&d, "login", json!({ "username": "lan", "password": "quay-mot-123" }));
+    let record = ok(
+        &d,
+        "record_new",
+        json!({ "procedure": "2.000815", "applicant": { "name": "Phạm Thị Hoa", "personal_id": "079070752696" } }),
+    );
+    let code = record["code"].as_str().unwrap().to_owned();
+    let mut png = Vec::new();
+    image::GrayImage::from_fn(850, 1100, |x, y| {
+        image::Luma([if (y / 30) % 2 == 1 && x % 40 < 30 { 20 } else { 240 }])
+    })
+    .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+    .unwrap();
+
+    // A path from the picker is never sent, only the name, which becomes the origin.
+    let files = json!([
+        picked("/home/lan/Tải xuống/trang-1.png", &png),
+        picked("ghi-chu.docx", b"PK\x03\x04 not an image")
+    ]);
+    let result = ok(&d, "import", json!({ "code": code, "component": 1, "files": files }));
+    assert_eq!(result["pages"], 1, "{result}");
+    let failed = result["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{result}");
+    assert!(failed[0].as_str().unwrap().starts_with("ghi-chu.docx: không phải ảnh"), "{result}");
+    let pages = &ok(&d, "record", json!({ "code": code }))["components"][0]["pages"];
+    assert_eq!(pages.as_array().unwrap().len(), 1, "{pages}");
+
+    // Picked again: the record already has it. A transfer that arrives damaged
+    // is refused as a whole, and what was stored stays.
+    let again =
+        ok(&d, "import", json!({ "code": code, "component": 1, "files": [picked("trang-1.png", &png)] }));
+    assert_eq!(again["pages"], 0, "{again}");
+    let damaged = json!([{ "name": "trang-2.png", "data": "iVBORw0KGgo%%%" }]);
+    let e = refused(&d, "import", json!({ "code": code, "component": 1, "files": damaged }));
+    assert!(e.contains("trang-2.png was damaged in transfer"), "{e}");
+    let pages = &ok(&d, "record", json!({ "code": code }))["components"][0]["pages"];
+    assert_eq!(pages.as_array().unwrap().len(), 1, "{pages}");
+
+    // A picked card image that is no image says so.
+    let e = refused(&d, "read_card", json!({ "file": picked("cccd.pdf", b"%PDF-1.7") }));
+    assert!(e.contains("unusable card image cccd.pdf"), "{e}");
+}

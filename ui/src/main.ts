@@ -2,7 +2,7 @@
 // screen, a hash router (#/records, #/record/CODE, …), Alt+digit shortcuts for
 // the menu. Every value shown comes from the Rust side through `call`.
 
-import { call, onTasks } from "./api";
+import { call, onTasks, upload } from "./api";
 import { issueLabel, isEnglish, recordStates, stateLabel, t, toggleLanguage, type Key } from "./i18n";
 import type { AccountView } from "./bindings/AccountView";
 import type { ApplicantView } from "./bindings/ApplicantView";
@@ -37,6 +37,8 @@ function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
 }
 
 const root = document.getElementById("app")!;
+/** What the file pickers offer: the formats `import` takes. */
+const imageTypes = "image/png,image/jpeg,image/tiff,.png,.jpg,.jpeg,.tif,.tiff";
 let session: SessionView | null = null;
 let refreshTimer: number | undefined;
 
@@ -112,7 +114,7 @@ function keepFormState(): () => void {
   const values = new Map<string, string>();
   old.querySelectorAll("input, select, textarea").forEach((el) => {
     const input = el as HTMLInputElement;
-    if (input.type !== "checkbox" && input.name) values.set(key(el), input.value);
+    if (input.type !== "checkbox" && input.type !== "file" && input.name) values.set(key(el), input.value);
   });
   const open = new Set([...old.querySelectorAll("details[open]")].map(key));
   const focused = document.activeElement && old.contains(document.activeElement) ? key(document.activeElement) : null;
@@ -253,12 +255,18 @@ async function newRecordScreen(): Promise<void> {
   const personalId = input("personal_id", { inputmode: "numeric", pattern: "[0-9]{12}" });
   const phone = input("phone", { inputmode: "tel" });
   const address = input("address");
-  const cardPath = input("card_path");
+  const cardFile = input("card_file", { type: "file", accept: imageTypes, class: "visually-hidden", tabindex: -1 });
   const status = h("div");
-  const readCard = async () => {
+  cardFile.addEventListener("change", () => {
+    const file = cardFile.files?.[0];
+    cardFile.value = "";
+    if (file) void readCard(file);
+  });
+  /** A picked card image, or the card on the scanner's glass. */
+  const readCard = async (file?: File) => {
     try {
       notice(status, "…");
-      const a = await call<ApplicantView>("read_card", { path: cardPath.value || null });
+      const a = await call<ApplicantView>("read_card", file ? { file: await upload(file) } : {});
       name.value = a.name;
       personalId.value = a.personal_id ?? "";
       address.value = a.address ?? "";
@@ -285,7 +293,11 @@ async function newRecordScreen(): Promise<void> {
     field("procedure", procedure),
     h("h2", {}, t("checklist")),
     checklist,
-    h("fieldset", {}, h("legend", {}, t("applicant")), field("cardPath", cardPath), h("button", { type: "button", class: "read-card", onclick: readCard }, t("readCard")), field("name", name), field("personalId", personalId), field("phone", phone), field("address", address)),
+    h("fieldset", {}, h("legend", {}, t("applicant")),
+      h("div", { class: "row" },
+        h("button", { type: "button", class: "read-card", onclick: () => readCard() }, t("readCard")),
+        h("button", { type: "button", class: "card-file", onclick: () => cardFile.click() }, t("cardFile")), cardFile),
+      field("name", name), field("personalId", personalId), field("phone", phone), field("address", address)),
     h("button", { type: "submit" }, t("create")),
     status,
   );
@@ -341,7 +353,7 @@ function componentCard(r: RecordView, c: ComponentView, devices: DeviceView[], r
   const source = h("select", { name: "source" }, h("option", { value: "feeder" }, t("feeder")), h("option", { value: "flatbed" }, t("flatbed")), h("option", { value: "feeder_duplex" }, t("duplex"))) as HTMLSelectElement;
   const resolution = h("select", { name: "resolution" }, ...[300, 200, 400, 600].map((d) => h("option", { value: d }, `${d} dpi`))) as HTMLSelectElement;
   const mode = h("select", { name: "mode" }, h("option", { value: "colour" }, t("colour")), h("option", { value: "gray" }, t("gray")), h("option", { value: "black_white" }, t("bw"))) as HTMLSelectElement;
-  const paths = h("textarea", { name: "paths", rows: 2 }) as HTMLTextAreaElement;
+  const files = h("input", { name: "files", type: "file", multiple: true, accept: imageTypes, class: "visually-hidden", tabindex: -1 }) as HTMLInputElement;
   const scan = async () => {
     try {
       await call<TaskView>("scan", { code: r.code, component: c.ordinal, device: device.value, source: source.value, resolution: Number(resolution.value), mode: mode.value });
@@ -351,19 +363,20 @@ function componentCard(r: RecordView, c: ComponentView, devices: DeviceView[], r
       status.replaceChildren(errorBox(err));
     }
   };
-  const importFiles = async () => {
+  const importFiles = async (picked: File[]) => {
+    if (!picked.length) return;
     try {
-      const list = paths.value.split("\n").map((p) => p.trim()).filter(Boolean);
-      const result = await call<{ pages: number; failed: string[] }>("import", { code: r.code, component: c.ordinal, paths: list });
-      notice(status, `${t("importFiles")}: ${result.pages} ${t("pages")}${result.failed.length ? " — " + result.failed.join("; ") : ""}`, result.failed.length ? "error" : "ok");
-      paths.value = "";
+      notice(status, `${t("importFiles")}: ${picked.map((f) => f.name).join(", ")} …`);
+      const uploads = await Promise.all(picked.map(upload));
+      const result = await call<{ pages: number; failed: string[] }>("import", { code: r.code, component: c.ordinal, files: uploads });
+      notice(status, `${t("pagesImported").replace("{n}", String(result.pages))}${result.failed.length ? " — " + result.failed.join("; ") : ""}`, result.failed.length ? "error" : "ok");
       await rerender();
       refreshWhileBusy(rerender);
     } catch (err) {
       status.replaceChildren(errorBox(err));
     }
   };
-  return h(
+  const section = h(
     "section",
     { class: "component", "data-component": c.ordinal },
     h("h2", {}, `${c.ordinal}. ${c.code} — ${c.name} `, h("small", {}, c.required ? t("required") : t("optional")), c.needs_certification ? h("small", { class: "cert" }, ` · ${t("needsCert")}`) : null),
@@ -371,8 +384,23 @@ function componentCard(r: RecordView, c: ComponentView, devices: DeviceView[], r
     c.pages.length ? h("div", { class: "pages" }, ...c.pages.map((p) => pageCard(r.code, p, c.pages.length, rerender, status, () => device.value))) : h("p", { class: "muted" }, t("noPages")),
     h("details", { class: "scan" }, h("summary", {}, `${t("scan")} / ${t("importFiles")}`),
       h("div", { class: "row" }, field("scanner", device), field("source", source), field("resolution", resolution), field("mode", mode), h("button", { type: "button", class: "scan-button", onclick: scan }, t("scan"))),
-      h("div", { class: "row" }, field("filePaths", paths), h("button", { type: "button", class: "import-button", onclick: importFiles }, t("importFiles")))),
+      h("div", { class: "row" }, h("button", { type: "button", class: "import-button", onclick: () => files.click() }, t("importFiles")), files, h("small", { class: "muted" }, t("dropHint")))),
   );
+  files.addEventListener("change", () => {
+    const picked = [...(files.files ?? [])];
+    files.value = "";
+    void importFiles(picked);
+  });
+  // Files dragged from the file manager onto the component go where they are dropped.
+  section.addEventListener("dragover", (e) => { if (e.dataTransfer?.types.includes("Files")) { e.preventDefault(); section.classList.add("drop"); } });
+  section.addEventListener("dragleave", () => section.classList.remove("drop"));
+  section.addEventListener("drop", (e) => {
+    section.classList.remove("drop");
+    if (!e.dataTransfer?.files.length) return;
+    e.preventDefault();
+    void importFiles([...e.dataTransfer.files]);
+  });
+  return section;
 }
 
 /** Thumbnails by their blob's hash: a refresh fetches only new ones. */

@@ -1,7 +1,8 @@
 // The whole counter flow in Debian's Chromium (playwright-core, no downloaded
 // browser) against the real command layer served by examples/ui_bridge.rs.
 // Started by src-tauri/tests/ui.rs, which sets HOSO_UI_URL, HOSO_SAMPLES,
-// HOSO_SCREENSHOTS and HOSO_CERTIFIER. Exits non-zero on the first failure.
+// HOSO_SCREENSHOTS, HOSO_CERTIFIER and HOSO_CARD (a card image with the
+// CCCD's QR code). Exits non-zero on the first failure.
 
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -11,7 +12,8 @@ const url = process.env.HOSO_UI_URL;
 const samples = process.env.HOSO_SAMPLES;
 const shots = process.env.HOSO_SCREENSHOTS;
 const certifier = process.env.HOSO_CERTIFIER;
-assert.ok(url && samples && shots && certifier, "HOSO_UI_URL, HOSO_SAMPLES, HOSO_SCREENSHOTS, HOSO_CERTIFIER");
+const card = process.env.HOSO_CARD;
+assert.ok(url && samples && shots && certifier && card, "HOSO_UI_URL, HOSO_SAMPLES, HOSO_SCREENSHOTS, HOSO_CERTIFIER, HOSO_CARD");
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -60,6 +62,12 @@ try {
   await page.click("button.read-card");
   await page.waitForSelector("form.new-record .error");
   assert.match(await page.textContent("form.new-record .error"), /không đọc được mã QR hay MRZ/);
+  // A card image picked from disk fills the applicant from its QR code.
+  await page.setInputFiles("input[name=card_file]", card);
+  await page.waitForFunction(() => document.querySelector("input[name=name]").value !== "");
+  assert.equal(await page.inputValue("input[name=name]"), "Ngô Thị Ngọc");
+  assert.equal(await page.inputValue("input[name=personal_id]"), "079187247726");
+  assert.match(await page.inputValue("input[name=address]"), /Hai Bà Trưng/);
   await page.fill("input[name=name]", "Phạm Thị Hoa");
   await page.fill("input[name=personal_id]", "079070752696");
   await page.fill("input[name=phone]", "0903123456");
@@ -78,8 +86,14 @@ try {
   await section.locator("button.scan-button").click();
   await section.locator("figure.page").first().waitFor({ timeout: 60_000 });
   assert.equal(await section.locator("details.scan[open]").count(), 1, "refreshes keep the scan panel open");
-  await section.locator("textarea[name=paths]").fill([path.join(samples, "dev_p01.png"), path.join(samples, "dev_p05.png")].join("\n"));
+  // Picked files: two scans and a file that is no image, which is named and skipped.
+  const chooser = page.waitForEvent("filechooser");
   await section.locator("button.import-button").click();
+  await (await chooser).setFiles([path.join(samples, "dev_p01.png"), path.join(samples, "dev_p05.png"), path.join(samples, "README.md")]);
+  await page.waitForSelector("main [role=status].error");
+  const imported = await page.textContent("main [role=status].error");
+  assert.match(imported, /Đã nhập 2 trang/, imported);
+  assert.match(imported, /README\.md: không phải ảnh PNG, JPEG hoặc TIFF/, imported);
   await page.waitForFunction(
     () => {
       const figs = document.querySelectorAll("section.component[data-component='1'] figure.page");

@@ -164,6 +164,14 @@ fn read_image(path: &Path) -> Result<(Vec<u8>, Format, Vec<PageInput>), ImportEr
         return Err(ImportError::TooBig { path: path.to_owned(), mb: meta.len() >> 20 });
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
+    inspect(path, bytes)
+}
+
+/// Checks bytes that claim to be one image file named `path`.
+fn inspect(path: &Path, bytes: Vec<u8>) -> Result<(Vec<u8>, Format, Vec<PageInput>), ImportError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ImportError::TooBig { path: path.to_owned(), mb: (bytes.len() >> 20) as u64 });
+    }
     let (format, frames) = hoso_imaging::inspect(&bytes, &Limits::default())
         .map_err(|source| ImportError::Image { path: path.to_owned(), source })?;
     let frames = frames
@@ -226,8 +234,41 @@ impl App {
     /// component `component` of the record `key` (UUID or code).
     pub fn import(&mut self, key: &str, component: u16, paths: &[PathBuf]) -> anyhow::Result<ImportReport> {
         let record = self.record_taking_pages(key)?;
+        let files = expand(paths)?.into_iter().map(|path| {
+            let read = read_image(&path);
+            (path, read)
+        });
+        self.import_read(key, &record, component, files)
+    }
+
+    /// Imports files handed over as their name and bytes (the desktop's file
+    /// picker sends them so), exactly as [`App::import`] would import them
+    /// from disk. Only the name's last part is kept, as the page's origin.
+    pub fn import_files(
+        &mut self,
+        key: &str,
+        component: u16,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> anyhow::Result<ImportReport> {
+        let record = self.record_taking_pages(key)?;
+        let files = files.into_iter().map(|(name, bytes)| {
+            let path = PathBuf::from(Path::new(&name).file_name().unwrap_or(name.as_ref()));
+            let read = inspect(&path, bytes);
+            (path, read)
+        });
+        self.import_read(key, &record, component, files)
+    }
+
+    /// Stores each file that was read, in turn; one that was not is reported.
+    fn import_read(
+        &mut self,
+        key: &str,
+        record: &Record,
+        component: u16,
+        files: impl Iterator<Item = (PathBuf, Result<(Vec<u8>, Format, Vec<PageInput>), ImportError>)>,
+    ) -> anyhow::Result<ImportReport> {
         let mut report = ImportReport { record: record.code.to_string(), component, files: Vec::new() };
-        for path in expand(paths)? {
+        for (path, read) in files {
             let mut outcome = FileOutcome {
                 path: path.clone(),
                 added: Vec::new(),
@@ -236,7 +277,7 @@ impl App {
                 error_vi: None,
                 error_en: None,
             };
-            match read_image(&path) {
+            match read {
                 Err(e) => {
                     log::warn!("import skipped {}: {e}", path.display());
                     outcome.error_code = Some(e.code());
@@ -246,7 +287,7 @@ impl App {
                 Ok((bytes, format, frames)) => {
                     let origin =
                         path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    for r in self.store_image(&record, component, &bytes, format, &frames, &origin)? {
+                    for r in self.store_image(record, component, &bytes, format, &frames, &origin)? {
                         match r {
                             PageResult::Added(p) => outcome.added.push(p),
                             PageResult::AlreadyThere(p) => outcome.already.push(p),

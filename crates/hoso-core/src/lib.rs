@@ -145,8 +145,14 @@ impl App {
     pub fn read_card(&self, path: &Path) -> anyhow::Result<hoso_ocr::CardReading> {
         let bytes = std::fs::read(path)
             .with_context(|| format!("không đọc được tệp / cannot read {}", path.display()))?;
-        let frame = hoso_imaging::decode_frame(&bytes, 0, &hoso_imaging::Limits::default())
-            .with_context(|| format!("ảnh thẻ không đọc được / unusable card image {}", path.display()))?;
+        self.read_card_file(&path.display().to_string(), &bytes)
+    }
+
+    /// Reads a card image handed over as bytes (the desktop's file picker);
+    /// `name` is only for messages.
+    pub fn read_card_file(&self, name: &str, bytes: &[u8]) -> anyhow::Result<hoso_ocr::CardReading> {
+        let frame = hoso_imaging::decode_frame(bytes, 0, &hoso_imaging::Limits::default())
+            .with_context(|| format!("ảnh thẻ không đọc được / unusable card image {name}"))?;
         self.read_card_image(&frame.image)
     }
 
