@@ -26,7 +26,8 @@ use views::*;
 /// The open workstation behind the window.
 #[derive(Debug)]
 pub struct Desktop {
-    config: Config,
+    /// Replaced when an administrator saves the settings.
+    config: Mutex<Arc<Config>>,
     app: Mutex<App>,
     tasks: Arc<Tasks>,
 }
@@ -154,7 +155,16 @@ impl Desktop {
     /// Opens the store named by `config`.
     pub fn open(config: Config) -> anyhow::Result<Desktop> {
         let app = App::open(config.clone(), "desktop")?;
-        Ok(Desktop { config, app: Mutex::new(app), tasks: Arc::new(Tasks::default()) })
+        Ok(Desktop {
+            config: Mutex::new(Arc::new(config)),
+            app: Mutex::new(app),
+            tasks: Arc::new(Tasks::default()),
+        })
+    }
+
+    /// The configuration in force.
+    fn config(&self) -> Arc<Config> {
+        Arc::clone(&self.config.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     fn app(&self) -> MutexGuard<'_, App> {
@@ -174,7 +184,7 @@ impl Desktop {
     /// signed-in person.
     fn task_app(&self) -> anyhow::Result<App> {
         let actor = self.signed_in()?.actor().to_owned();
-        App::open(self.config.clone(), &actor)
+        App::open((*self.config()).clone(), &actor)
     }
 
     /// The background tasks, newest last (the shell sends them as events).
@@ -241,7 +251,7 @@ impl Desktop {
                     (None, Some(path)) => self.signed_in()?.read_card(&path)?,
                     (None, None) => {
                         let device = device
-                            .or_else(|| self.config.scanner.clone())
+                            .or_else(|| self.config().scanner.clone())
                             .context("chưa chọn máy quét / no scanner configured")?;
                         let mut scanner = hoso_scan::open(&device)?;
                         self.signed_in()?.scan_card(scanner.as_mut())?
@@ -360,6 +370,19 @@ impl Desktop {
             "tasks" => v(&self.tasks.list()),
             "doctor" => v(&self.doctor()),
             "settings" => v(&self.settings()),
+            "settings_save" => {
+                #[derive(Deserialize)]
+                struct Save {
+                    /// Key and new value; an empty value removes the key from this PC's file.
+                    changes: Vec<(String, String)>,
+                }
+                let Save { changes } = args(a)?;
+                let mut app = self.signed_in()?;
+                let changed = app.edit_settings(&changes)?;
+                *self.config.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(app.config().clone());
+                drop(app);
+                json!({ "changed": changed.iter().map(|c| c.key.clone()).collect::<Vec<_>>(), "settings": v(&self.settings()) })
+            }
             "accounts" => {
                 let app = self.signed_in()?;
                 app.require_admin()?;
@@ -399,15 +422,15 @@ impl Desktop {
         };
         Ok(SessionView {
             user,
-            unit: self.config.unit.as_ref().map(|u| u.to_string()),
-            agency: self.config.agency.clone(),
+            unit: self.config().unit.as_ref().map(|u| u.to_string()),
+            agency: self.config().agency.clone(),
             no_accounts: app.accounts()?.is_empty(),
             version: env!("CARGO_PKG_VERSION").into(),
         })
     }
 
     fn procedures(&self) -> Vec<ProcedureView> {
-        self.config
+        self.config()
             .catalogue
             .procedures
             .iter()
@@ -568,7 +591,7 @@ impl Desktop {
             .into_iter()
             .map(|d| DeviceView { label: format!("{} {} ({})", d.vendor, d.model, d.kind), id: d.id })
             .collect();
-        if let Some(configured) = &self.config.scanner
+        if let Some(configured) = &self.config().scanner
             && !out.iter().any(|d| &d.id == configured)
         {
             out.insert(0, DeviceView { id: configured.clone(), label: configured.clone() });
@@ -579,7 +602,7 @@ impl Desktop {
     fn scan(&self, req: Scan) -> anyhow::Result<TaskView> {
         let mut app = self.task_app()?;
         let tasks = Arc::clone(&self.tasks);
-        let config = self.config.clone();
+        let config = (*self.config()).clone();
         let actor = app.actor().to_owned();
         let task = self.tasks.spawn("scan", Some(req.code.clone()), move |id| {
             let mut scanner = hoso_scan::open(&req.device)?;
@@ -620,7 +643,7 @@ impl Desktop {
         let old = app.store().page(page)?;
         let code = app.store().record(&old.record.to_string())?.code.to_string();
         let tasks = Arc::clone(&self.tasks);
-        let config = self.config.clone();
+        let config = (*self.config()).clone();
         let actor = app.actor().to_owned();
         Ok(self.tasks.spawn("scan", Some(code.clone()), move |_| {
             let mut scanner = hoso_scan::open(&device)?;
@@ -644,7 +667,7 @@ impl Desktop {
 
     fn start_processing(&self) -> anyhow::Result<()> {
         let actor = self.signed_in()?.actor().to_owned();
-        tasks::process_in_background(&self.tasks, self.config.clone(), &actor);
+        tasks::process_in_background(&self.tasks, (*self.config()).clone(), &actor);
         Ok(())
     }
 
@@ -656,8 +679,8 @@ impl Desktop {
         let qr_svg = qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).build();
         Ok(SlipView {
             code: r.code.to_string(),
-            unit: self.config.unit.as_ref().map(|u| u.to_string()).unwrap_or_default(),
-            agency: self.config.agency.clone(),
+            unit: self.config().unit.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+            agency: self.config().agency.clone(),
             procedure: r.procedure.clone(),
             procedure_name: detail.procedure_name.clone(),
             applicant: r.applicant.name.clone(),
@@ -703,7 +726,7 @@ impl Desktop {
 
     fn tokens(&self) -> anyhow::Result<Vec<TokenView>> {
         self.signed_in()?.require_certifier()?;
-        Ok(hoso_sign::list_certificates(&self.config.pkcs11_module)?
+        Ok(hoso_sign::list_certificates(&self.config().pkcs11_module)?
             .into_iter()
             .map(|c| TokenView {
                 token: c.token_label,
@@ -723,7 +746,7 @@ impl Desktop {
             let app = self.signed_in()?;
             app.require_certifier()?;
             let account = app.store().account(app.actor())?.context("account missing")?;
-            (App::open(self.config.clone(), app.actor())?, account.display_name)
+            (App::open((*self.config()).clone(), app.actor())?, account.display_name)
         };
         let Certify { codes, pin, certificate, title } = req;
         Ok(self.tasks.spawn("certify", codes.first().cloned(), move |_| {
@@ -786,7 +809,7 @@ impl Desktop {
     }
 
     fn doctor(&self) -> Vec<CheckView> {
-        hoso_core::doctor::run(&self.config, &hoso_core::doctor::Options::default())
+        hoso_core::doctor::run(&self.config(), &hoso_core::doctor::Options::default())
             .into_iter()
             .map(|c| CheckView {
                 name: c.name.into(),
@@ -801,26 +824,24 @@ impl Desktop {
     }
 
     fn settings(&self) -> SettingsView {
-        let c = &self.config;
-        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-        let path = |p: &Option<PathBuf>| p.as_ref().map_or_else(|| "—".into(), |p| p.display().to_string());
+        let c = self.config();
         SettingsView {
             files: c.files.iter().map(|f| f.display().to_string()).collect(),
-            values: vec![
-                ("data_dir".into(), c.data_dir.display().to_string()),
-                ("unit".into(), c.unit.as_ref().map_or_else(|| "—".into(), |u| u.to_string())),
-                ("agency".into(), opt(&c.agency)),
-                ("scanner".into(), opt(&c.scanner)),
-                ("watch_folder".into(), path(&c.watch_folder)),
-                ("ocr_languages".into(), c.ocr.languages.clone()),
-                ("pkcs11_module".into(), c.pkcs11_module.display().to_string()),
-                ("token_label".into(), opt(&c.token_label)),
-                ("agency_certificate".into(), opt(&c.agency_certificate)),
-                ("trust_roots".into(), path(&c.trust_roots)),
-                ("tsa_url".into(), opt(&c.tsa_url)),
-                ("hub_url".into(), opt(&c.hub_url)),
-                ("device_id".into(), opt(&c.device_id)),
-            ],
+            user_file: c.user_file.as_ref().map(|f| f.display().to_string()),
+            system_file: hoso_core::config::system_file().display().to_string(),
+            settings: hoso_core::settings::list(&c)
+                .into_iter()
+                .map(|s| SettingView {
+                    key: s.key.into(),
+                    value: s.value,
+                    source: s.source.as_str().into(),
+                    kind: serde_json::to_value(s.kind)
+                        .ok()
+                        .and_then(|k| k.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    editable: s.editable,
+                })
+                .collect(),
         }
     }
 }

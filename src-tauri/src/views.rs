@@ -202,8 +202,27 @@ pub struct TokenView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export, export_to = "../../ui/src/bindings/")]
 pub struct SettingsView {
+    /// Config files read, lowest precedence first.
     pub files: Vec<String>,
-    pub values: Vec<(String, String)>,
+    /// Where this PC's changes are written (read if it exists).
+    pub user_file: Option<String>,
+    /// The machine-wide file IT rolls out.
+    pub system_file: String,
+    pub settings: Vec<SettingView>,
+}
+
+/// One key of config.toml.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct SettingView {
+    pub key: String,
+    /// The value in force; empty when unset.
+    pub value: String,
+    /// `default`, `system`, `user`, `environment` or `flag`.
+    pub source: String,
+    /// `text`, `folder`, `file`, `url`, `scanner`, `bool`, `hex_key`, `fixed`.
+    pub kind: String,
+    pub editable: bool,
 }
 
 /// A file the person picked in the window (`<input type=file>`), sent whole:

@@ -71,6 +71,7 @@ fn sign_in_and_roles_gate_every_command() {
         ("certify", json!({ "codes": [code.clone()], "pin": "123456" })),
         ("tokens", json!({})),
         ("accounts", json!({})),
+        ("settings_save", json!({ "changes": [["agency", "Quầy giả"]] })),
         (
             "account_add",
             json!({ "username": "x", "display_name": "X", "role": "admin", "password": "12345678" }),

@@ -65,6 +65,20 @@ fn reception_supervisor_and_sync_in_chromium() {
 
     // What the browser did is in the store and at the hub.
     assert_eq!(counter.hub.record_count().unwrap(), 1, "the record reached the hub once");
+    // The administrator's edit is in this PC's config file, and audited.
+    let config = std::fs::read_to_string(&counter.config).unwrap();
+    assert!(config.contains("agency = \"UBND phường Sài Gòn — Bộ phận một cửa\""), "{config}");
+    assert!(!config.contains("tsa_url"), "the refused address was not written: {config}");
+    let store = hoso_store::Store::open(&counter.data).unwrap();
+    let audited: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'settings.changed' AND actor = 'it01'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
 }
 
 /// The QR code the CCCD carries, drawn black on white with a quiet zone.

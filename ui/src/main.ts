@@ -16,6 +16,7 @@ import type { RecordRow } from "./bindings/RecordRow";
 import type { RecordView } from "./bindings/RecordView";
 import type { SessionView } from "./bindings/SessionView";
 import type { SettingsView } from "./bindings/SettingsView";
+import type { SettingView } from "./bindings/SettingView";
 import type { SlipView } from "./bindings/SlipView";
 import type { TaskView } from "./bindings/TaskView";
 import type { TokenView } from "./bindings/TokenView";
@@ -562,13 +563,53 @@ async function doctorScreen(): Promise<void> {
   );
 }
 
-async function settingsScreen(): Promise<void> {
+async function settingsScreen(saved?: string): Promise<void> {
   const s = await call<SettingsView>("settings");
+  const admin = can("admin");
+  const status = h("div", { class: "status" });
+  if (saved) notice(status, saved);
+  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  const row = (x: SettingView) => {
+    let control: HTMLInputElement | HTMLSelectElement;
+    if (x.kind === "bool") {
+      control = h("select", { name: x.key }, h("option", { value: "false" }, "false"), h("option", { value: "true" }, "true")) as HTMLSelectElement;
+    } else {
+      control = h("input", { name: x.key, spellcheck: false, placeholder: x.kind === "url" ? "https://…" : x.kind === "scanner" ? "sane:… / escl:http://…" : "" }) as HTMLInputElement;
+    }
+    control.value = x.value;
+    control.disabled = !admin || !x.editable;
+    if (!control.disabled) inputs.set(x.key, control);
+    return h("tr", { "data-key": x.key }, h("th", {}, x.key), h("td", {}, control), h("td", { class: `source ${x.source}` }, t(`src_${x.source}` as Key)));
+  };
+  const form = h(
+    "form",
+    {
+      class: "settings",
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const before = new Map(s.settings.map((x) => [x.key, x.value]));
+        const changes = [...inputs].filter(([k, el]) => el.value.trim() !== before.get(k)).map(([k, el]) => [k, el.value.trim()]);
+        if (!changes.length) return notice(status, t("nothingChanged"));
+        try {
+          const r = await call<{ changed: string[] }>("settings_save", { changes });
+          session = await call<SessionView>("session"); // the header shows the unit and agency
+          await settingsScreen(`${t("saved")}: ${r.changed.join(", ") || t("nothingChanged")}`);
+        } catch (err) {
+          status.replaceChildren(errorBox(err));
+        }
+      },
+    },
+    h("table", { class: "settings" },
+      h("thead", {}, h("tr", {}, h("th", {}, t("setting")), h("th", {}, t("value")), h("th", {}, t("origin")))),
+      h("tbody", {}, ...s.settings.map(row))),
+    admin ? h("button", { type: "submit" }, t("save")) : null,
+  );
   layout(
     t("settings"),
-    h("p", { class: "muted" }, t("settingsNote")),
+    h("p", { class: "muted" }, admin ? t("settingsNote") : t("settingsReadOnly")),
     h("p", {}, `${t("configFiles")}: ${s.files.join(", ") || "—"}`),
-    h("table", { class: "settings" }, h("tbody", {}, ...s.values.map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, v))))),
+    status,
+    form,
   );
 }
 

@@ -148,8 +148,8 @@ try {
   await page.click("button.build-button");
   await page.waitForSelector("section.component[data-component='1'] .doc.pdfa:not(.stale)", { timeout: 60_000 });
   await page.click("button.seal-button");
-  await page.waitForSelector("main .status .error");
-  assert.match(await page.textContent("main .status .error"), /cần chứng thực|needs certification/);
+  // The status line still tells of the import until the refusal replaces it.
+  await page.locator("main .status .error", { hasText: /cần chứng thực|needs certification/ }).waitFor();
   const refused = await page.evaluate(async (c) => {
     const r = await fetch("/api/call", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ command: "certify", args: { codes: [c], pin: "123456" } }) });
     return { status: r.status, body: await r.json() };
@@ -210,6 +210,28 @@ try {
   await shot("07-diagnostics");
   await page.keyboard.press("Alt+6");
   await page.waitForSelector("table.settings");
+  assert.equal(await page.locator("form.settings button[type=submit]").count(), 0, "a supervisor only reads the settings");
+  assert.ok(await page.locator("input[name=agency]").isDisabled());
+
+  step("the administrator changes this PC's settings: a bad address is refused, the agency is saved");
+  await page.click("header button:has-text('Đăng xuất')");
+  await signIn("it01", "quan-tri-789");
+  await page.waitForSelector("nav");
+  await page.keyboard.press("Alt+6");
+  await page.waitForSelector("form.settings button[type=submit]");
+  assert.ok(await page.locator("input[name=data_dir]").isDisabled(), "the store folder is IT's job");
+  await page.fill("input[name=tsa_url]", "tsa.example.vn");
+  await page.click("form.settings button[type=submit]");
+  await page.waitForSelector("main .status .error");
+  assert.match(await page.textContent("main .status .error"), /tsa_url: .*http\(s\)/);
+  await page.fill("input[name=tsa_url]", "");
+  await page.fill("input[name=agency]", "UBND phường Sài Gòn — Bộ phận một cửa");
+  await page.click("form.settings button[type=submit]");
+  await page.waitForSelector("main .status .ok");
+  assert.match(await page.textContent("main .status .ok"), /Đã lưu: agency/);
+  assert.equal(await page.textContent("tr[data-key=agency] td.source"), "máy này");
+  assert.match(await page.textContent("header .unit"), /Bộ phận một cửa/);
+  await shot("09-settings");
   await page.click("header button:has-text('English')");
   await page.waitForSelector("nav a:has-text('Records')");
   assert.equal(await page.getAttribute("html", "lang"), "en");

@@ -7,17 +7,18 @@
 //! `HOSO_UNIT`); command-line flags. A later source overrides a key, never the
 //! whole file. Unknown keys are errors, so a typo does not go unnoticed.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use hoso_model::{Catalogue, UnitCode};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The catalogue shipped with the program.
 const BUILTIN_CATALOGUE: &str = include_str!("../../../assets/procedures.toml");
 
 /// Keys of a config file; every one optional.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     /// Folder of the local store.
@@ -68,6 +69,14 @@ pub struct FileConfig {
 }
 
 impl FileConfig {
+    /// The keys this layer sets.
+    fn keys(&self) -> Vec<String> {
+        match toml::Value::try_from(self) {
+            Ok(toml::Value::Table(t)) => t.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     fn merge(&mut self, other: FileConfig) {
         let FileConfig {
             data_dir,
@@ -114,6 +123,35 @@ impl FileConfig {
     }
 }
 
+/// Where a key's value in force comes from, lowest precedence first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Not set anywhere: the built-in default (or nothing).
+    Default,
+    /// The machine-wide file IT rolls out.
+    System,
+    /// The user's file (or `--config` / `HOSO_CONFIG`).
+    User,
+    /// `HOSO_DATA_DIR`, `HOSO_UNIT`.
+    Environment,
+    /// A command-line flag.
+    Flag,
+}
+
+impl Source {
+    /// Stable name for the UI and scripts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Default => "default",
+            Source::System => "system",
+            Source::User => "user",
+            Source::Environment => "environment",
+            Source::Flag => "flag",
+        }
+    }
+}
+
 /// What the command line or the desktop shell asks for on top of the files.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
@@ -134,6 +172,8 @@ pub struct Config {
     pub unit: Option<UnitCode>,
     /// Procedures and their checklists.
     pub catalogue: Catalogue,
+    /// The file they were read from; the built-in catalogue when None.
+    pub catalogue_file: Option<PathBuf>,
     /// OCR models and languages.
     pub ocr: hoso_ocr::OcrConfig,
     /// Folder watched for scans, when configured.
@@ -158,6 +198,13 @@ pub struct Config {
     pub hub_ca: Option<PathBuf>,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
+    /// Where each key that is set anywhere got its value in force.
+    pub sources: BTreeMap<String, Source>,
+    /// The user's file (read if it exists): where settings changed on this
+    /// PC are written ([`crate::settings::edit`]). None without a home folder.
+    pub user_file: Option<PathBuf>,
+    /// What [`load`] was asked, so the same configuration can be read again.
+    pub overrides: Overrides,
 }
 
 impl Config {
@@ -210,37 +257,47 @@ fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
 pub fn load(over: &Overrides) -> anyhow::Result<Config> {
     let mut merged = FileConfig::default();
     let mut files = Vec::new();
+    let mut sources = BTreeMap::new();
+    let mut layer = |merged: &mut FileConfig, file: FileConfig, source: Source| {
+        for key in file.keys() {
+            sources.insert(key, source);
+        }
+        merged.merge(file);
+    };
     let system = system_file();
     if system.is_file() {
-        merged.merge(read_file(&system)?);
+        layer(&mut merged, read_file(&system)?, Source::System);
         files.push(system);
     }
-    let user = over.config_file.clone().or_else(|| std::env::var_os("HOSO_CONFIG").map(PathBuf::from));
-    match user {
-        Some(path) => {
+    let named = over.config_file.clone().or_else(|| std::env::var_os("HOSO_CONFIG").map(PathBuf::from));
+    let user_file =
+        named.clone().or_else(|| user_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("hoso/config.toml")));
+    match (&named, &user_file) {
+        (Some(path), _) => {
             // Named explicitly: it must exist.
-            merged.merge(read_file(&path)?);
-            files.push(path);
+            layer(&mut merged, read_file(path)?, Source::User);
+            files.push(path.clone());
         }
-        None => {
-            if let Some(path) = user_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("hoso/config.toml"))
-                && path.is_file()
-            {
-                merged.merge(read_file(&path)?);
-                files.push(path);
-            }
+        (None, Some(path)) if path.is_file() => {
+            layer(&mut merged, read_file(path)?, Source::User);
+            files.push(path.clone());
         }
+        (None, _) => {}
     }
-    merged.merge(FileConfig {
-        data_dir: std::env::var_os("HOSO_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
-        unit: std::env::var("HOSO_UNIT").ok().filter(|v| !v.is_empty()),
-        ..FileConfig::default()
-    });
-    merged.merge(FileConfig {
-        data_dir: over.data_dir.clone(),
-        unit: over.unit.clone(),
-        ..FileConfig::default()
-    });
+    layer(
+        &mut merged,
+        FileConfig {
+            data_dir: std::env::var_os("HOSO_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from),
+            unit: std::env::var("HOSO_UNIT").ok().filter(|v| !v.is_empty()),
+            ..FileConfig::default()
+        },
+        Source::Environment,
+    );
+    layer(
+        &mut merged,
+        FileConfig { data_dir: over.data_dir.clone(), unit: over.unit.clone(), ..FileConfig::default() },
+        Source::Flag,
+    );
 
     let unit = merged
         .unit
@@ -263,6 +320,7 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         data_dir: merged.data_dir.unwrap_or_else(default_data_dir),
         unit,
         catalogue,
+        catalogue_file: merged.catalogue.clone(),
         ocr,
         watch_folder: merged.watch_folder,
         scanner: merged.scanner,
@@ -282,6 +340,9 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         hub_key: merged.hub_key,
         hub_ca: merged.hub_ca,
         files,
+        sources,
+        user_file,
+        overrides: over.clone(),
     })
 }
 

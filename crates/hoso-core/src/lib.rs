@@ -23,6 +23,7 @@ mod launch;
 mod pages;
 mod process;
 mod scan;
+pub mod settings;
 mod sync;
 
 use std::path::Path;
@@ -91,6 +92,26 @@ impl App {
     /// The configuration in force.
     pub fn config(&self) -> &config::Config {
         &self.config
+    }
+
+    /// Changes settings in this PC's user config file (administrators only;
+    /// see [`settings::edit`]), audits what changed and puts the configuration
+    /// read again in force. The store folder stays the one that is open.
+    pub fn edit_settings(&mut self, changes: &[(String, String)]) -> anyhow::Result<Vec<settings::Change>> {
+        self.require_admin()?;
+        let (config, changed) = settings::edit(&self.config, changes)?;
+        if !changed.is_empty() {
+            let file = config.user_file.as_ref().map(|f| f.display().to_string()).unwrap_or_default();
+            self.store.audit_event(
+                "settings.changed",
+                &file,
+                &serde_json::json!({ "changes": changed }),
+                &self.actor,
+                now(),
+            )?;
+        }
+        self.config = config;
+        Ok(changed)
     }
 
     /// The store, for read-only views.

@@ -129,6 +129,22 @@ impl Store {
         &self.conn
     }
 
+    /// Records in the audit log something done outside the store (this PC's
+    /// settings file changed, for one): who, when, what, and its details.
+    pub fn audit_event(
+        &mut self,
+        action: &str,
+        subject: &str,
+        detail: &serde_json::Value,
+        actor: &str,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        audit::append(&tx, now, actor, action, subject, detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// A write transaction taken at once (not upgraded later), so two writers
     /// queue on the busy timeout instead of failing with SQLITE_BUSY.
     pub(crate) fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {

@@ -86,6 +86,7 @@ impl Counter {
         let mut app = hoso_core::App::open(cfg, "it").unwrap();
         app.add_account("lan", "Nguyễn Thị Lan", hoso_core::Role::Reception, "quay-mot-123").unwrap();
         app.add_account("minh", "Trần Văn Minh", hoso_core::Role::Supervisor, "giam-sat-456").unwrap();
+        app.add_account("it01", "Cán bộ CNTT", hoso_core::Role::Admin, "quan-tri-789").unwrap();
         counter.hub.enrol(device, &app.device_key().unwrap(), "test counter").unwrap();
         counter
     }

@@ -1,0 +1,322 @@
+//! The settings an administrator sees and changes on a counter PC: every key
+//! of config.toml with its value in force and where that came from (built-in,
+//! the system file IT rolls out, this PC's user file, the environment), and
+//! edits written to the user's file only, since the system file belongs to IT
+//! and the package. An edit is checked (paths exist, URLs are URLs, the whole
+//! file loads) before it replaces the file in one rename; comments and keys
+//! the edit does not touch stay as they were. An empty value removes the key,
+//! so the system file's value (or the default) is in force again.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+
+use crate::config::{self, Config, Source};
+
+/// What a key holds, which decides how a new value is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Free text.
+    Text,
+    /// A folder that must exist.
+    Folder,
+    /// A file that must exist.
+    File,
+    /// An `http://` or `https://` address.
+    Url,
+    /// A scanner id: `sane:<device>` or `escl:http://…`.
+    Scanner,
+    /// `true` or `false`.
+    Bool,
+    /// 64 hexadecimal digits (an Ed25519 public key).
+    HexKey,
+    /// Not changed here: moving the store is an IT job.
+    Fixed,
+}
+
+/// Every key of config.toml, in the order the screen shows them.
+pub const KEYS: &[(&str, Kind)] = &[
+    ("unit", Kind::Text),
+    ("agency", Kind::Text),
+    ("scanner", Kind::Scanner),
+    ("watch_folder", Kind::Folder),
+    ("ocr_languages", Kind::Text),
+    ("tessdata", Kind::Folder),
+    ("catalogue", Kind::File),
+    ("font", Kind::File),
+    ("pkcs11_module", Kind::File),
+    ("token_label", Kind::Text),
+    ("agency_certificate", Kind::Text),
+    ("agency_pkcs12", Kind::File),
+    ("rsa_pss", Kind::Bool),
+    ("trust_roots", Kind::File),
+    ("tsa_url", Kind::Url),
+    ("hub_url", Kind::Url),
+    ("device_id", Kind::Text),
+    ("hub_key", Kind::HexKey),
+    ("hub_ca", Kind::File),
+    ("data_dir", Kind::Fixed),
+];
+
+/// One key as the settings screen shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Setting {
+    /// The key in config.toml.
+    pub key: &'static str,
+    /// The value in force; empty when nothing is set and there is no default.
+    pub value: String,
+    /// Where it comes from.
+    pub source: Source,
+    /// How a new value is checked.
+    pub kind: Kind,
+    /// Whether an edit here can change it (not `data_dir`, not a key the
+    /// environment or a flag sets, which would win over the file).
+    pub editable: bool,
+}
+
+/// One key an edit changed, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The key.
+    pub key: String,
+    /// Its value in force before ("" when none).
+    pub before: String,
+    /// Its value in force after ("" when none).
+    pub after: String,
+}
+
+fn path(p: &Option<std::path::PathBuf>) -> String {
+    p.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
+}
+
+/// The value in force of `key`, as text.
+fn value(c: &Config, key: &str) -> String {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    match key {
+        "data_dir" => c.data_dir.display().to_string(),
+        "unit" => c.unit.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+        "catalogue" => path(&c.catalogue_file),
+        "ocr_languages" => c.ocr.languages.clone(),
+        "tessdata" => path(&c.ocr.datapath),
+        "watch_folder" => path(&c.watch_folder),
+        "scanner" => text(&c.scanner),
+        "agency" => text(&c.agency),
+        "font" => c.font.display().to_string(),
+        "pkcs11_module" => c.pkcs11_module.display().to_string(),
+        "token_label" => text(&c.token_label),
+        "agency_certificate" => text(&c.agency_certificate),
+        "trust_roots" => path(&c.trust_roots),
+        "tsa_url" => text(&c.tsa_url),
+        "agency_pkcs12" => path(&c.agency_pkcs12),
+        "rsa_pss" => c.rsa_pss.to_string(),
+        "hub_url" => text(&c.hub_url),
+        "device_id" => text(&c.device_id),
+        "hub_key" => text(&c.hub_key),
+        "hub_ca" => path(&c.hub_ca),
+        _ => String::new(),
+    }
+}
+
+/// Every key with its value in force and where it comes from.
+pub fn list(config: &Config) -> Vec<Setting> {
+    KEYS.iter()
+        .map(|&(key, kind)| {
+            let source = config.sources.get(key).copied().unwrap_or(Source::Default);
+            Setting {
+                key,
+                value: value(config, key),
+                source,
+                kind,
+                editable: kind != Kind::Fixed && source <= Source::User && config.user_file.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// Checks a new value of a key of kind `kind`.
+fn check(key: &str, kind: Kind, v: &str) -> anyhow::Result<()> {
+    let is_url = |v: &str| {
+        let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+        rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
+    };
+    match kind {
+        Kind::Text => Ok(()),
+        Kind::Folder if Path::new(v).is_dir() => Ok(()),
+        Kind::Folder => bail!("{key}: không có thư mục / no folder {v}"),
+        Kind::File if Path::new(v).is_file() => Ok(()),
+        Kind::File => bail!("{key}: không có tệp / no file {v}"),
+        Kind::Url if is_url(v) => Ok(()),
+        Kind::Url => bail!("{key}: cần địa chỉ http(s)://… / needs an http(s):// address, not {v:?}"),
+        Kind::Scanner
+            if v.strip_prefix("sane:").is_some_and(|d| !d.is_empty())
+                || v.strip_prefix("escl:").is_some_and(is_url) =>
+        {
+            Ok(())
+        }
+        Kind::Scanner => {
+            bail!(
+                "{key}: cần `sane:<thiết bị>` hoặc `escl:http://…` / needs `sane:<device>` or `escl:http://…` (see `hoso devices`), not {v:?}"
+            )
+        }
+        Kind::Bool if v == "true" || v == "false" => Ok(()),
+        Kind::Bool => bail!("{key}: true / false, not {v:?}"),
+        Kind::HexKey if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(()),
+        Kind::HexKey => {
+            bail!("{key}: cần 64 chữ số hex (`hoso-hub key`) / needs the 64 hex digits `hoso-hub key` prints")
+        }
+        Kind::Fixed => bail!(
+            "{key}: không đổi ở đây; chuyển kho dữ liệu là việc của IT / not changed here: moving the store is an IT job (installer/README.md)"
+        ),
+    }
+}
+
+/// Writes `changes` (key, new value; empty removes the key) into the user's
+/// config file, after checking each value and the whole file; returns the
+/// configuration read again and what changed. Nothing is written when any
+/// check fails.
+pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Config, Vec<Change>)> {
+    let target = config
+        .user_file
+        .clone()
+        .context("không có thư mục người dùng / no home folder to keep settings in")?;
+    let text = match std::fs::read_to_string(&target) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", target.display())),
+    };
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .with_context(|| format!("tệp cấu hình sai / config file {} is invalid", target.display()))?;
+    for (key, new) in changes {
+        let Some(&(key, kind)) = KEYS.iter().find(|(k, _)| k == key) else {
+            bail!("không có thiết lập / no setting {key:?}");
+        };
+        if kind == Kind::Fixed {
+            check(key, kind, new)?;
+        }
+        let source = config.sources.get(key).copied().unwrap_or(Source::Default);
+        if source > Source::User {
+            bail!(
+                "{key}: đang đặt bằng biến môi trường hoặc tham số, sẽ thắng tệp / is set by the {} and would win over the file",
+                source.as_str()
+            );
+        }
+        let new = new.trim();
+        if new.is_empty() {
+            doc.remove(key);
+            continue;
+        }
+        check(key, kind, new)?;
+        doc[key] = if kind == Kind::Bool { toml_edit::value(new == "true") } else { toml_edit::value(new) };
+    }
+
+    // The whole file must load before it replaces the old one.
+    let dir = target.parent().context("config file without a folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(".config.toml.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, doc.to_string()).with_context(|| format!("cannot write {}", tmp.display()))?;
+    let candidate =
+        config::load(&config::Overrides { config_file: Some(tmp.clone()), ..config.overrides.clone() });
+    if let Err(e) = candidate {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.context("thiết lập chưa được lưu / the settings were not saved"));
+    }
+    let sync = std::fs::File::open(&tmp).and_then(|f| f.sync_all());
+    if let Err(e) = sync.and_then(|()| std::fs::rename(&tmp, &target)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot replace {}", target.display()));
+    }
+    let after = config::load(&config.overrides)?;
+    let changed = KEYS
+        .iter()
+        .map(|&(key, _)| Change { key: key.into(), before: value(config, key), after: value(&after, key) })
+        .filter(|c| c.before != c.after)
+        .collect();
+    Ok((after, changed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_checked_by_kind() {
+        assert!(check("hub_url", Kind::Url, "https://hub.tphcm.gov.vn").is_ok());
+        assert!(check("hub_url", Kind::Url, "hub.tphcm.gov.vn").is_err());
+        assert!(check("hub_url", Kind::Url, "http:///x").is_err());
+        assert!(check("scanner", Kind::Scanner, "sane:test:0").is_ok());
+        assert!(check("scanner", Kind::Scanner, "escl:http://10.0.0.5/eSCL").is_ok());
+        assert!(check("scanner", Kind::Scanner, "epson").is_err());
+        assert!(check("rsa_pss", Kind::Bool, "yes").is_err());
+        assert!(check("hub_key", Kind::HexKey, &"ab".repeat(32)).is_ok());
+        assert!(check("hub_key", Kind::HexKey, "abc").is_err());
+        assert!(check("watch_folder", Kind::Folder, "/no/such/folder").is_err());
+        assert!(check("data_dir", Kind::Fixed, "/tmp").is_err());
+    }
+
+    #[test]
+    fn an_edit_keeps_comments_checks_the_whole_file_and_empty_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(
+            &file,
+            "# Quầy 3, tầng trệt\nunit = \"000.00.01.H29\"\nagency = \"UBND phường Sài Gòn\" # tên in trên giấy\nscanner = \"sane:test:0\"\n",
+        )
+        .unwrap();
+        let over = config::Overrides {
+            config_file: Some(file.clone()),
+            data_dir: Some(dir.path().join("store")),
+            unit: None,
+        };
+        let config = config::load(&over).unwrap();
+        let shown = list(&config);
+        let unit = shown.iter().find(|s| s.key == "unit").unwrap();
+        assert_eq!((unit.value.as_str(), unit.source, unit.editable), ("000.00.01.H29", Source::User, true));
+        let data_dir = shown.iter().find(|s| s.key == "data_dir").unwrap();
+        assert_eq!((data_dir.source, data_dir.editable), (Source::Flag, false));
+
+        let (after, changed) = edit(
+            &config,
+            &[
+                ("hub_url".into(), "https://hub.tphcm.gov.vn".into()),
+                ("scanner".into(), "".into()),
+                ("rsa_pss".into(), "true".into()),
+            ],
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.starts_with("# Quầy 3, tầng trệt\n"), "{text}");
+        assert!(text.contains("# tên in trên giấy"), "{text}");
+        assert!(!text.contains("scanner"), "{text}");
+        assert!(text.contains("rsa_pss = true"), "{text}");
+        assert_eq!(after.hub_url.as_deref(), Some("https://hub.tphcm.gov.vn"));
+        assert!(after.rsa_pss && after.scanner.is_none());
+        let keys: Vec<&str> = changed.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["scanner", "rsa_pss", "hub_url"]);
+
+        // A bad value, a unit code that does not parse, a catalogue that is
+        // not one: refused, and the file is as it was.
+        let before = std::fs::read(&file).unwrap();
+        let bad_catalogue = dir.path().join("catalogue.toml");
+        std::fs::write(&bad_catalogue, "not = [a catalogue").unwrap();
+        for (key, v, says) in [
+            ("tsa_url", "tsa.example.vn", "http(s)://"),
+            ("unit", "H29", "invalid receiving unit code"),
+            ("catalogue", bad_catalogue.to_str().unwrap(), "not saved"),
+            ("data_dir", "/tmp/elsewhere", "IT job"),
+            ("colour", "red", "no setting"),
+        ] {
+            let e = format!("{:#}", edit(&after, &[(key.into(), v.into())]).unwrap_err());
+            assert!(e.contains(says), "{key}: {e}");
+        }
+        assert_eq!(std::fs::read(&file).unwrap(), before);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}
