@@ -210,6 +210,9 @@ enum Command {
     #[command(subcommand)]
     Card(CardCmd),
     Procedures,
+    /// Cấu hình đang dùng: mỗi khoá, giá trị và nguồn / the configuration in
+    /// force: each key, its value and where it comes from.
+    Config,
     /// Nhật ký kiểm tra / audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -489,6 +492,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.process(&open(g)?.process(workers)?);
         }
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),
+        Command::Config => out.settings(&load_config(g)?),
         Command::Certify { record, name, title, certificate, components, pin_env } => {
             let pin = std::env::var(&pin_env).map_err(|_| {
                 anyhow::anyhow!("chưa có mã PIN / no PIN: put it in the environment variable {pin_env}")

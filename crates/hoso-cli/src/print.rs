@@ -589,6 +589,27 @@ impl Out {
         }
     }
 
+    pub fn settings(&self, c: &hoso_core::config::Config) {
+        let settings = hoso_core::settings::list(c);
+        if self.json(&settings) {
+            return;
+        }
+        let files: Vec<String> = c.files.iter().map(|f| f.display().to_string()).collect();
+        println!(
+            "{}: {}",
+            self.t("Tệp đã đọc", "Files read"),
+            if files.is_empty() { "—".into() } else { files.join(", ") }
+        );
+        if let Some(user) = &c.user_file {
+            println!("{}: {}", self.t("Tệp của người dùng", "User's file"), user.display());
+        }
+        let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
+        for s in &settings {
+            let value = if s.value.is_empty() { "—" } else { &s.value };
+            println!("  {:width$}  {value}  [{}]", s.key, s.source.as_str());
+        }
+    }
+
     pub fn audit(&self, v: &hoso_core::AuditVerification) {
         if self.json(v) {
             return;

@@ -54,6 +54,15 @@ fn doctor_reports_a_working_counter_and_names_each_problem() {
     };
     write_config(&format!("hub_url = \"{url}\"\nscanner = \"sane:test:0\""));
 
+    // `hoso config` says where each value comes from.
+    let shown = checks(&run(&["--json", "config"]));
+    let key = |k: &str| shown.iter().find(|s| s["key"] == k).unwrap().clone();
+    assert_eq!(
+        (key("hub_url")["value"].as_str(), key("hub_url")["source"].as_str()),
+        (Some(url.as_str()), Some("user"))
+    );
+    assert_eq!(key("rsa_pss")["source"], "default");
+
     // No device key yet: the hint says how to make one.
     let o = run(&["doctor"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
