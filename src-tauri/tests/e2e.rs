@@ -224,6 +224,21 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     d.select("section.component[data-component='1'] select[name=mode]", "gray");
     d.click("section.component[data-component='1'] button.scan-button");
     d.wait_for("section.component[data-component='1'] figure.page.processed img", Duration::from_secs(120));
+    // A sample scan through the window's file input (WebDriver hands it the
+    // file as a person picking it would); its bytes cross Tauri's IPC.
+    let sample = workspace().join("../shared/samples/pages/dev_p05.png");
+    d.on_element(
+        "section.component[data-component='1'] input[name=files]",
+        "value",
+        json!({ "text": sample.to_str().unwrap() }),
+    );
+    d.wait(
+        "the picked file read as a second page",
+        Duration::from_secs(180),
+        "return document.querySelectorAll(\"section.component[data-component='1'] figure.page.processed img\").length === 2",
+        json!([]),
+    );
+    assert!(d.text("main .status").contains("Đã nhập 1 trang"), "{}", d.text("main .status"));
     d.click("button.build-button");
     d.wait_for(".doc.pdfa:not(.stale)", Duration::from_secs(120));
     d.shot("02-scanned-and-built");

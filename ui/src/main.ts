@@ -203,7 +203,16 @@ function loginScreen(): void {
   username.focus();
 }
 
+/** Remembers the screen (hash) a screen function was opened for. A screen that
+ * waited on Rust (devices, the doctor, a slow query) draws only if the person
+ * is still there; otherwise it would cover the screen they went to. */
+function opened(): () => boolean {
+  const hash = location.hash;
+  return () => location.hash === hash;
+}
+
 async function recordsScreen(): Promise<void> {
+  const here = opened();
   const filter = new URLSearchParams(location.hash.split("?")[1] ?? "").get("state") ?? "";
   const rows = await call<RecordRow[]>("records", { state: filter || null });
   const select = h(
@@ -233,10 +242,12 @@ async function recordsScreen(): Promise<void> {
       ),
     ),
   );
+  if (!here()) return;
   layout(t("records"), field("state", select), table);
 }
 
 async function newRecordScreen(): Promise<void> {
+  const here = opened();
   const procedures = await call<ProcedureView[]>("procedures");
   const checklist = h("ul", { class: "checklist" });
   const procedure = h("select", { name: "procedure", required: true }) as HTMLSelectElement;
@@ -302,6 +313,7 @@ async function newRecordScreen(): Promise<void> {
     h("button", { type: "submit" }, t("create")),
     status,
   );
+  if (!here()) return;
   layout(t("newRecord"), form);
   procedure.focus();
 }
@@ -415,13 +427,13 @@ async function fetchThumbnails(r: RecordView): Promise<void> {
 }
 
 async function recordScreen(code: string): Promise<void> {
+  const here = opened();
   const status = h("div", { class: "status" });
   const devices = await call<DeviceView[]>("devices").catch(() => [] as DeviceView[]);
   const render = async () => {
-    const hash = location.hash;
     const r = await call<RecordView>("record", { code });
     await fetchThumbnails(r);
-    if (location.hash !== hash) return; // another screen was opened meanwhile
+    if (!here()) return; // another screen was opened meanwhile
     const open = ["draft", "scanning", "processing", "review"].includes(r.state);
     const build = async () => {
       try {
@@ -456,7 +468,7 @@ async function recordScreen(code: string): Promise<void> {
     );
   };
   await render();
-  refreshWhileBusy(render);
+  if (here()) refreshWhileBusy(render);
 }
 
 function showSlip(slip: SlipView): void {
@@ -481,6 +493,7 @@ function showSlip(slip: SlipView): void {
 }
 
 async function certifyScreen(): Promise<void> {
+  const here = opened();
   const status = h("div", { class: "status" });
   const [queue, tokens] = await Promise.all([
     call<RecordRow[]>("certification_queue"),
@@ -516,6 +529,7 @@ async function certifyScreen(): Promise<void> {
     field("pin", pin),
     h("button", { type: "submit", disabled: !queue.length }, t("certifySelected")),
   );
+  if (!here()) return;
   layout(t("certifyQueue"), form, status);
 }
 
@@ -526,6 +540,7 @@ async function previewRecord(code: string): Promise<void> {
 }
 
 async function syncScreen(): Promise<void> {
+  const here = opened();
   const hash = location.hash;
   const rows = await call<LedgerRow[]>("ledger");
   if (location.hash !== hash) return;
@@ -539,6 +554,7 @@ async function syncScreen(): Promise<void> {
       status.replaceChildren(errorBox(err));
     }
   };
+  if (!here()) return;
   layout(
     t("ledger"),
     h("button", { type: "button", class: "sync-button", onclick: send }, t("sendNow")),
@@ -551,8 +567,10 @@ async function syncScreen(): Promise<void> {
 }
 
 async function doctorScreen(): Promise<void> {
+  const here = opened();
   layout(t("diagnostics"), h("p", { class: "muted" }, "…"));
   const checks = await call<CheckView[]>("doctor");
+  if (!here()) return;
   const mark: Record<string, string> = { ok: "✓", warn: "!", fail: "✗", skip: "–" };
   layout(
     t("diagnostics"),
@@ -564,6 +582,7 @@ async function doctorScreen(): Promise<void> {
 }
 
 async function settingsScreen(saved?: string): Promise<void> {
+  const here = opened();
   const s = await call<SettingsView>("settings");
   const admin = can("admin");
   const status = h("div", { class: "status" });
@@ -604,6 +623,7 @@ async function settingsScreen(saved?: string): Promise<void> {
       h("tbody", {}, ...s.settings.map(row))),
     admin ? h("button", { type: "submit" }, t("save")) : null,
   );
+  if (!here()) return;
   layout(
     t("settings"),
     h("p", { class: "muted" }, admin ? t("settingsNote") : t("settingsReadOnly")),
@@ -614,6 +634,7 @@ async function settingsScreen(saved?: string): Promise<void> {
 }
 
 async function accountsScreen(): Promise<void> {
+  const here = opened();
   const list = await call<AccountView[]>("accounts");
   const status = h("div", { class: "status" });
   const username = h("input", { name: "new_username", required: true }) as HTMLInputElement;
@@ -632,6 +653,7 @@ async function accountsScreen(): Promise<void> {
     const value = prompt(`${t("setPassword")}: ${user}`);
     if (value) await act("account_password", { username: user, password: value })();
   };
+  if (!here()) return;
   layout(
     t("accounts"),
     h("table", { class: "accounts" }, h("tbody", {}, ...list.map((a) => h("tr", { "data-user": a.username }, h("td", {}, a.username), h("td", {}, a.display_name), h("td", {}, t(a.role as Key)), h("td", {}, a.disabled ? t("disabled") : ""), h("td", {}, h("button", { type: "button", onclick: act("account_disable", { username: a.username, disabled: !a.disabled }) }, a.disabled ? t("enable") : t("disable")), h("button", { type: "button", onclick: setPassword(a.username) }, t("setPassword"))))))),
