@@ -541,9 +541,8 @@ async function previewRecord(code: string): Promise<void> {
 
 async function syncScreen(): Promise<void> {
   const here = opened();
-  const hash = location.hash;
   const rows = await call<LedgerRow[]>("ledger");
-  if (location.hash !== hash) return;
+  if (!here()) return;
   const status = h("div", { class: "status" });
   const send = async () => {
     try {
@@ -554,7 +553,6 @@ async function syncScreen(): Promise<void> {
       status.replaceChildren(errorBox(err));
     }
   };
-  if (!here()) return;
   layout(
     t("ledger"),
     h("button", { type: "button", class: "sync-button", onclick: send }, t("sendNow")),
