@@ -835,10 +835,7 @@ impl Desktop {
                     key: s.key.into(),
                     value: s.value,
                     source: s.source.as_str().into(),
-                    kind: serde_json::to_value(s.kind)
-                        .ok()
-                        .and_then(|k| k.as_str().map(String::from))
-                        .unwrap_or_default(),
+                    kind: s.kind.as_str().into(),
                     editable: s.editable,
                 })
                 .collect(),

@@ -36,6 +36,22 @@ pub enum Kind {
     Fixed,
 }
 
+impl Kind {
+    /// Stable name for the UI and scripts (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Folder => "folder",
+            Kind::File => "file",
+            Kind::Url => "url",
+            Kind::Scanner => "scanner",
+            Kind::Bool => "bool",
+            Kind::HexKey => "hex_key",
+            Kind::Fixed => "fixed",
+        }
+    }
+}
+
 /// Every key of config.toml, in the order the screen shows them.
 pub const KEYS: &[(&str, Kind)] = &[
     ("unit", Kind::Text),
@@ -254,6 +270,13 @@ mod tests {
         assert!(check("hub_key", Kind::HexKey, "abc").is_err());
         assert!(check("watch_folder", Kind::Folder, "/no/such/folder").is_err());
         assert!(check("data_dir", Kind::Fixed, "/tmp").is_err());
+        for (_, kind) in KEYS {
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                kind.as_str(),
+                "as_str names {kind:?} as serde does"
+            );
+        }
     }
 
     #[test]
