@@ -286,9 +286,15 @@ impl Desktop {
                     self.signed_in()?.import_files(&code, component, files)?
                 };
                 self.start_processing()?;
+                // Pages the record already held (the same file picked or dropped
+                // again) are counted, so the clerk learns why nothing was added.
                 json!({
                     "pages": report.pages_added(),
-                    "failed": report.files.iter().filter_map(|f| f.error_vi.clone()).collect::<Vec<_>>(),
+                    "already": report.files.iter().map(|f| f.already.len()).sum::<usize>(),
+                    "failed": report.files.iter().filter_map(|f| Some(json!({
+                        "vi": f.error_vi.as_ref()?,
+                        "en": f.error_en.as_ref()?,
+                    }))).collect::<Vec<_>>(),
                 })
             }
             "devices" => v(&self.devices()?),

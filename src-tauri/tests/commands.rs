@@ -155,7 +155,9 @@ fn picked_files_are_imported_by_their_bytes_and_bad_ones_are_named() {
     assert_eq!(result["pages"], 1, "{result}");
     let failed = result["failed"].as_array().unwrap();
     assert_eq!(failed.len(), 1, "{result}");
-    assert!(failed[0].as_str().unwrap().starts_with("ghi-chu.docx: không phải ảnh"), "{result}");
+    assert!(failed[0]["vi"].as_str().unwrap().starts_with("ghi-chu.docx: không phải ảnh"), "{result}");
+    assert!(failed[0]["en"].as_str().unwrap().starts_with("ghi-chu.docx: "), "{result}");
+    assert_eq!(result["already"], 0, "{result}");
     let pages = &ok(&d, "record", json!({ "code": code }))["components"][0]["pages"];
     assert_eq!(pages.as_array().unwrap().len(), 1, "{pages}");
 
@@ -164,6 +166,7 @@ fn picked_files_are_imported_by_their_bytes_and_bad_ones_are_named() {
     let again =
         ok(&d, "import", json!({ "code": code, "component": 1, "files": [picked("trang-1.png", &png)] }));
     assert_eq!(again["pages"], 0, "{again}");
+    assert_eq!(again["already"], 1, "{again}");
     let damaged = json!([{ "name": "trang-2.png", "data": "iVBORw0KGgo%%%" }]);
     let e = refused(&d, "import", json!({ "code": code, "component": 1, "files": damaged }));
     assert!(e.contains("trang-2.png was damaged in transfer"), "{e}");

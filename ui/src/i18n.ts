@@ -48,6 +48,7 @@ const strings = {
   bw: ["Đen trắng", "Black & white"],
   importFiles: ["Nhập tệp…", "Import files…"],
   pagesImported: ["Đã nhập {n} trang", "{n} page(s) imported"],
+  pagesAlready: ["{n} trang đã có trong hồ sơ", "{n} page(s) already in the record"],
   dropHint: ["PNG, JPEG, TIFF; hoặc kéo tệp thả vào đây", "PNG, JPEG, TIFF; or drop files here"],
   build: ["Dựng PDF/A", "Build PDF/A"],
   seal: ["Niêm phong và xếp hàng gửi", "Seal and queue"],

@@ -381,8 +381,11 @@ function componentCard(r: RecordView, c: ComponentView, devices: DeviceView[], r
     try {
       notice(status, `${t("importFiles")}: ${picked.map((f) => f.name).join(", ")} …`);
       const uploads = await Promise.all(picked.map(upload));
-      const result = await call<{ pages: number; failed: string[] }>("import", { code: r.code, component: c.ordinal, files: uploads });
-      notice(status, `${t("pagesImported").replace("{n}", String(result.pages))}${result.failed.length ? " — " + result.failed.join("; ") : ""}`, result.failed.length ? "error" : "ok");
+      const result = await call<{ pages: number; already: number; failed: { vi: string; en: string }[] }>("import", { code: r.code, component: c.ordinal, files: uploads });
+      const parts = [t("pagesImported").replace("{n}", String(result.pages))];
+      if (result.already) parts.push(t("pagesAlready").replace("{n}", String(result.already)));
+      parts.push(...result.failed.map((f) => (isEnglish() ? f.en : f.vi)));
+      notice(status, parts.join(" — "), result.failed.length ? "error" : "ok");
       await rerender();
       refreshWhileBusy(rerender);
     } catch (err) {

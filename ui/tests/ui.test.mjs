@@ -5,6 +5,7 @@
 // CCCD's QR code). Exits non-zero on the first failure.
 
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
@@ -103,6 +104,22 @@ try {
     { timeout: 180_000 },
   );
   await shot("02-pages-read");
+  // A file dragged from the file manager and dropped on the component goes the
+  // same way; dropped again, the record already holds its page and says so.
+  const dropped = await page.evaluateHandle(
+    ({ name, data }) => {
+      const bytes = Uint8Array.from(atob(data), (ch) => ch.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name, { type: "image/png" }));
+      return dt;
+    },
+    { name: "dev_p05.png", data: fs.readFileSync(path.join(samples, "dev_p05.png")).toString("base64") },
+  );
+  await section.dispatchEvent("dragover", { dataTransfer: dropped });
+  assert.equal(await page.locator("section.component[data-component='1'].drop").count(), 1, "the component shows where files will go");
+  await section.dispatchEvent("drop", { dataTransfer: dropped });
+  await page.waitForFunction(() => /Đã nhập 0 trang — 1 trang đã có trong hồ sơ/.test(document.querySelector("main [role=status].ok")?.textContent ?? ""));
+  assert.equal(await section.locator("figure.page").count(), 3, "nothing is added twice");
 
   step("the scanned test page is flagged; remove it, move a page");
   const flagged = section.locator("figure.page[data-issues*='too_dark'], figure.page[data-issues*='blank']");
