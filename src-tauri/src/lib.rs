@@ -290,7 +290,7 @@ impl Desktop {
                 // again) are counted, so the clerk learns why nothing was added.
                 json!({
                     "pages": report.pages_added(),
-                    "already": report.files.iter().map(|f| f.already.len()).sum::<usize>(),
+                    "already": report.pages_already(),
                     "failed": report.files.iter().filter_map(|f| Some(json!({
                         "vi": f.error_vi.as_ref()?,
                         "en": f.error_en.as_ref()?,

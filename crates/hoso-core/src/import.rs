@@ -132,6 +132,11 @@ impl ImportReport {
         self.files.iter().map(|f| f.added.len()).sum()
     }
 
+    /// Pages the record already held (the same file imported again).
+    pub fn pages_already(&self) -> usize {
+        self.files.iter().map(|f| f.already.len()).sum()
+    }
+
     /// Files skipped because of an error.
     pub fn failed(&self) -> usize {
         self.files.iter().filter(|f| f.error_code.is_some()).count()
