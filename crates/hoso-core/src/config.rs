@@ -31,6 +31,10 @@ pub struct FileConfig {
     pub ocr_languages: Option<String>,
     /// Folder of Tesseract's `*.traineddata`; the library's default when absent.
     pub tessdata: Option<PathBuf>,
+    /// The Tesseract library (a file, or the folder holding it). Default: the
+    /// system's `libtesseract.so.5` on Linux; on Windows the DLL the installer puts
+    /// in `tesseract\` beside the program.
+    pub ocr_library: Option<PathBuf>,
     /// A folder watched for scans that a scanner's own software saves (`hoso watch`).
     pub watch_folder: Option<PathBuf>,
     /// The counter's scanner: `sane:<device>` or `escl:http://host/eSCL`
@@ -84,6 +88,7 @@ impl FileConfig {
             catalogue,
             ocr_languages,
             tessdata,
+            ocr_library,
             watch_folder,
             scanner,
             agency,
@@ -105,6 +110,7 @@ impl FileConfig {
         self.catalogue = catalogue.or(self.catalogue.take());
         self.ocr_languages = ocr_languages.or(self.ocr_languages.take());
         self.tessdata = tessdata.or(self.tessdata.take());
+        self.ocr_library = ocr_library.or(self.ocr_library.take());
         self.watch_folder = watch_folder.or(self.watch_folder.take());
         self.scanner = scanner.or(self.scanner.take());
         self.agency = agency.or(self.agency.take());
@@ -245,6 +251,30 @@ fn default_data_dir() -> PathBuf {
     user_dir("XDG_DATA_HOME", ".local/share").unwrap_or_else(|| PathBuf::from(".")).join("hoso")
 }
 
+/// The font documents embed: Debian's Liberation Serif; on Windows the copy the
+/// installer puts in `fonts\` beside the program (Liberation Serif is the free
+/// metric twin of the Times New Roman the rules name, with Vietnamese glyphs).
+fn default_font() -> PathBuf {
+    if cfg!(windows)
+        && let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_owned))
+        && dir.join("fonts").join("LiberationSerif-Regular.ttf").is_file()
+    {
+        return dir.join("fonts").join("LiberationSerif-Regular.ttf");
+    }
+    PathBuf::from(hoso_pdf::DEFAULT_FONT)
+}
+
+/// OpenSC's PKCS#11 module where its package or installer puts it; the CA's own
+/// driver is configured by IT (`hoso tokens` and `hoso doctor` say which).
+fn default_pkcs11_module() -> PathBuf {
+    if cfg!(windows) {
+        let system = std::env::var_os("SystemRoot").unwrap_or_else(|| "C:\\Windows".into());
+        PathBuf::from(system).join("System32").join("opensc-pkcs11.dll")
+    } else {
+        PathBuf::from("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so")
+    }
+}
+
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path).with_context(|| {
         format!("không đọc được tệp cấu hình / cannot read config file {}", path.display())
@@ -314,6 +344,7 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
     };
     let ocr = hoso_ocr::OcrConfig {
         datapath: merged.tessdata,
+        library: merged.ocr_library,
         languages: merged.ocr_languages.unwrap_or_else(|| hoso_ocr::DEFAULT_LANGUAGES.to_owned()),
     };
     Ok(Config {
@@ -325,10 +356,8 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         watch_folder: merged.watch_folder,
         scanner: merged.scanner,
         agency: merged.agency,
-        font: merged.font.unwrap_or_else(|| PathBuf::from(hoso_pdf::DEFAULT_FONT)),
-        pkcs11_module: merged
-            .pkcs11_module
-            .unwrap_or_else(|| PathBuf::from("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so")),
+        font: merged.font.unwrap_or_else(default_font),
+        pkcs11_module: merged.pkcs11_module.unwrap_or_else(default_pkcs11_module),
         token_label: merged.token_label,
         agency_certificate: merged.agency_certificate,
         trust_roots: merged.trust_roots,

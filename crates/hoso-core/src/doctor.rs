@@ -130,19 +130,17 @@ fn store(config: &Config) -> Check {
     }
 }
 
-#[cfg(unix)]
+/// Free space for this user on the disk holding `path` (or its nearest existing
+/// parent): statvfs on Unix, GetDiskFreeSpaceExW on Windows (fs4).
 fn free_space(path: &Path) -> std::io::Result<u64> {
     let mut p = path;
     while !p.exists() {
-        p = p.parent().unwrap_or(Path::new("/"));
+        match p.parent() {
+            Some(parent) => p = parent,
+            None => break,
+        }
     }
-    let s = rustix::fs::statvfs(p)?;
-    Ok(s.f_bavail.saturating_mul(s.f_frsize))
-}
-
-#[cfg(not(unix))]
-fn free_space(_path: &Path) -> std::io::Result<u64> {
-    Err(std::io::Error::other("not measured on this system"))
+    fs4::available_space(p)
 }
 
 fn disk(dir: &Path, warning: u64) -> Check {
@@ -170,11 +168,19 @@ fn ocr_threads() -> Check {
 }
 
 fn ocr(config: &Config) -> Check {
+    let (version, path) = match hoso_ocr::Ocr::library(&config.ocr) {
+        Ok(found) => found,
+        Err(e) => {
+            return Check::new("ocr", Status::Fail, e.to_string()).hint(
+                "cài / install tesseract-ocr (Linux), cài lại HoSo / reinstall HoSo (Windows), hoặc đặt / or set `ocr_library`",
+            );
+        }
+    };
     match hoso_ocr::Ocr::new(&config.ocr) {
         Ok(_) => Check::new(
             "ocr",
             Status::Ok,
-            format!("Tesseract {}, languages {}", hoso_ocr::Ocr::version(), config.ocr.languages),
+            format!("Tesseract {version} ({path}), languages {}", config.ocr.languages),
         ),
         Err(e) => Check::new("ocr", Status::Fail, e.to_string())
             .hint("cài / install tesseract-ocr-vie tesseract-ocr-osd, hoặc đặt / or set `tessdata`"),
@@ -229,11 +235,36 @@ fn expiry(name: &str, not_after: i64, options: &Options) -> (Status, String) {
 }
 
 fn tokens(config: &Config, options: &Options) -> Vec<Check> {
+    use hoso_sign::modules::{Bits, find_modules, module_bits, search_folders};
     let module = &config.pkcs11_module;
     if !module.is_file() {
-        return vec![Check::new("pkcs11", Status::Skip, format!("no PKCS#11 module at {}", module.display())).hint(
-            "quầy chứng thực: cài trình điều khiển thiết bị ký / counters that certify: install the token's driver (OpenSC or the CA's), set `pkcs11_module`",
-        )];
+        // Say which token drivers this PC has, so IT can set the right one.
+        let found = find_modules(&search_folders());
+        let listed: Vec<String> = found
+            .iter()
+            .map(|m| format!("{} {} ({})", m.vendor, m.path.display(), m.bits.map_or("?", Bits::as_str)))
+            .collect();
+        let mut check = Check::new("pkcs11", Status::Skip, format!("no PKCS#11 module at {}", module.display()));
+        check = if listed.is_empty() {
+            check.hint("quầy chứng thực: cài trình điều khiển thiết bị ký / counters that certify: install the token's driver (OpenSC or the CA's), set `pkcs11_module`")
+        } else {
+            check.hint(format!(
+                "đặt `pkcs11_module` là một trong / set `pkcs11_module` to one of: {}",
+                listed.join("; ")
+            ))
+        };
+        return vec![check];
+    }
+    // A module of the other bitness cannot load here; say so before trying.
+    if let Some(bits) = module_bits(module)
+        && bits != Bits::this_process()
+    {
+        return vec![Check::new(
+            "pkcs11",
+            Status::Fail,
+            format!("{} is {}, this program is {}", module.display(), bits.as_str(), Bits::this_process().as_str()),
+        )
+        .hint("cài bản trình điều khiển cùng loại / install the driver's build of the same bitness (64-bit: System32, not SysWOW64)")];
     }
     let certs = match hoso_sign::list_certificates(module) {
         Ok(c) => c,

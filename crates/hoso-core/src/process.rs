@@ -255,7 +255,8 @@ impl App {
                 let metrics = json!({ "metrics": a.metrics, "issues": a.quality.issues });
                 let layout = a.text.as_ref().map(serde_json::to_value).transpose()?;
                 let text = a.text.as_ref().map(|t| t.text());
-                let engine = format!("tesseract {} {}", Ocr::version(), self.config.ocr.languages);
+                let version = Ocr::library(&self.config.ocr).map(|(v, _)| v).unwrap_or_default();
+                let engine = format!("tesseract {version} {}", self.config.ocr.languages);
                 let state = if a.quality.rejected() { PageState::Failed } else { PageState::Processed };
                 let text_in = match (&a.text, &layout, &text) {
                     (Some(t), Some(layout), Some(text)) => {

@@ -60,6 +60,7 @@ pub const KEYS: &[(&str, Kind)] = &[
     ("watch_folder", Kind::Folder),
     ("ocr_languages", Kind::Text),
     ("tessdata", Kind::Folder),
+    ("ocr_library", Kind::File),
     ("catalogue", Kind::File),
     ("font", Kind::File),
     ("pkcs11_module", Kind::File),
@@ -116,6 +117,7 @@ fn value(c: &Config, key: &str) -> String {
         "catalogue" => path(&c.catalogue_file),
         "ocr_languages" => c.ocr.languages.clone(),
         "tessdata" => path(&c.ocr.datapath),
+        "ocr_library" => path(&c.ocr.library),
         "watch_folder" => path(&c.watch_folder),
         "scanner" => text(&c.scanner),
         "agency" => text(&c.agency),
@@ -239,11 +241,9 @@ pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Co
         let _ = std::fs::remove_file(&tmp);
         return Err(e.context("thiết lập chưa được lưu / the settings were not saved"));
     }
-    let sync = std::fs::File::open(&tmp).and_then(|f| f.sync_all());
-    if let Err(e) = sync.and_then(|()| std::fs::rename(&tmp, &target)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot replace {}", target.display()));
-    }
+    let _ = std::fs::remove_file(&tmp);
+    hoso_store::durable::write_file(&target, doc.to_string().as_bytes(), false)
+        .with_context(|| format!("cannot replace {}", target.display()))?;
     let after = config::load(&config.overrides)?;
     let changed = KEYS
         .iter()

@@ -58,14 +58,9 @@ impl App {
         let path = self.device_key_path();
         if !path.exists() {
             let pkcs8 = SigningKey::generate();
-            let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, &pkcs8)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
-            }
-            std::fs::rename(&tmp, &path)?;
+            // Private from its first byte (0600), flushed and renamed durably.
+            hoso_store::durable::write_file(&path, &pkcs8, true)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         SigningKey::from_pkcs8(&std::fs::read(&path)?).context("device.key is damaged")
     }

@@ -45,8 +45,7 @@ impl BlobStore {
     async fn keep(&self, hash: &str, partial: &Path, bytes: Vec<u8>) -> anyhow::Result<()> {
         match self {
             BlobStore::Folder(dir) => {
-                std::fs::rename(partial, dir.join(hash))?;
-                std::fs::File::open(dir)?.sync_all()?;
+                hoso_store::durable::rename(partial, &dir.join(hash))?;
             }
             BlobStore::S3(s3) => {
                 s3.put(&format!("blobs/{hash}"), bytes).await?;

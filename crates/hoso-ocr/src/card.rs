@@ -119,9 +119,9 @@ impl Ocr {
     /// model, whose Latin glyphs match OCR-B best) created on first use.
     fn mrz_text(&mut self, gray: &GrayImage) -> Result<String, OcrError> {
         if self.mrz.is_none() {
-            let mut api = Api::new(self.datapath.as_deref(), "eng", false)?;
+            let mut api = Api::new(self.library.as_deref(), self.datapath.as_deref(), "eng", false)?;
             api.set_psm(Psm::Auto);
-            api.set_variable("debug_file", "/dev/null");
+            api.set_variable("debug_file", crate::NULL_DEVICE);
             api.set_variable("tessedit_char_whitelist", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<");
             api.set_variable("load_system_dawg", "0");
             api.set_variable("load_freq_dawg", "0");

@@ -1,4 +1,6 @@
-//! Text recognition of scanned pages with the system Tesseract library.
+//! Text recognition of scanned pages with Tesseract, loaded at run time
+//! (the system's `libtesseract.so.5` on Linux, the DLL shipped beside the
+//! program on Windows; see `engine.rs`).
 //!
 //! - [`Ocr`] owns one text engine (Vietnamese by default, configurable) and one
 //!   orientation engine; it is `Send` but not `Sync`: create one per worker thread.
@@ -54,11 +56,39 @@ pub struct OcrConfig {
     pub datapath: Option<PathBuf>,
     /// Tesseract language list ("vie", "vie+eng"), [`DEFAULT_LANGUAGES`] when empty.
     pub languages: String,
+    /// The Tesseract library: a file, or a folder holding it. `None`: the system's
+    /// `libtesseract.so.5` on Linux; on Windows the `tesseract*.dll` in
+    /// `tesseract\` beside the program, or beside the program.
+    pub library: Option<PathBuf>,
 }
+
+impl OcrConfig {
+    /// The models folder in force: the configured one, else on Windows the
+    /// `tessdata` folder the installer puts beside the program (Windows builds of
+    /// Tesseract have no useful compiled-in default), else the library's default.
+    pub fn models(&self) -> Option<PathBuf> {
+        if self.datapath.is_some() {
+            return self.datapath.clone();
+        }
+        if cfg!(windows) {
+            let exe = std::env::current_exe().ok()?;
+            let dir = exe.parent()?.join("tessdata");
+            return dir.is_dir().then_some(dir);
+        }
+        None
+    }
+}
+
+/// Where Tesseract's chatter goes (it writes "Estimating resolution" and the like).
+const NULL_DEVICE: &str = if cfg!(windows) { "NUL" } else { "/dev/null" };
 
 /// Failures of the OCR engine.
 #[derive(Debug, thiserror::Error)]
 pub enum OcrError {
+    #[error(
+        "không tìm thấy thư viện Tesseract (đã thử {tried}); cài tesseract-ocr, hoặc đặt `ocr_library` / Tesseract library not found (tried {tried}): install tesseract-ocr or set `ocr_library`"
+    )]
+    Library { tried: String },
     #[error(
         "không khởi động được Tesseract với ngôn ngữ {languages} (thư mục mô hình {datapath}); cài tesseract-ocr-vie, tesseract-ocr-eng, tesseract-ocr-osd / cannot start Tesseract with {languages}: models missing"
     )]
@@ -139,6 +169,7 @@ pub struct Ocr {
     osd: Option<Api>,
     /// MRZ reader, created the first time a card is read.
     mrz: Option<Api>,
+    library: Option<PathBuf>,
     datapath: Option<PathBuf>,
 }
 
@@ -148,15 +179,15 @@ impl Ocr {
     /// detection, with a warning.
     pub fn new(config: &OcrConfig) -> Result<Self, OcrError> {
         let languages = if config.languages.is_empty() { DEFAULT_LANGUAGES } else { &config.languages };
-        let datapath = config.datapath.as_deref();
-        let mut text = Api::new(datapath, languages, false)?;
+        let models = config.models();
+        let (library, datapath) = (config.library.as_deref(), models.as_deref());
+        let mut text = Api::new(library, datapath, languages, false)?;
         text.set_psm(Psm::Auto);
-        // Tesseract writes "Estimating resolution" and similar chatter to stderr.
-        text.set_variable("debug_file", "/dev/null");
-        let osd = match Api::new(datapath, "osd", true) {
+        text.set_variable("debug_file", NULL_DEVICE);
+        let osd = match Api::new(library, datapath, "osd", true) {
             Ok(mut api) => {
                 api.set_psm(Psm::OsdOnly);
-                api.set_variable("debug_file", "/dev/null");
+                api.set_variable("debug_file", NULL_DEVICE);
                 Some(api)
             }
             Err(e) => {
@@ -164,12 +195,13 @@ impl Ocr {
                 None
             }
         };
-        Ok(Self { text, osd, mrz: None, datapath: config.datapath.clone() })
+        Ok(Self { text, osd, mrz: None, library: config.library.clone(), datapath: models })
     }
 
-    /// Tesseract's version, for diagnostics.
-    pub fn version() -> String {
-        Api::version()
+    /// The version of the Tesseract library `config` names and the file it was
+    /// loaded from (diagnostics, and the engine string stored with each page).
+    pub fn library(config: &OcrConfig) -> Result<(String, String), OcrError> {
+        engine::describe(config.library.as_deref())
     }
 
     /// Reads a page: orientation, deskew, clean grey copy, recognition.

@@ -16,6 +16,7 @@
 
 pub mod cert;
 pub mod cms;
+pub mod modules;
 pub mod p12;
 pub mod pdf;
 pub mod token;

@@ -1,18 +1,19 @@
 //! Content-addressed blob files: `blobs/<first two hex digits>/<sha256>`.
 //!
-//! A blob is written to `blobs/tmp/`, fsynced, renamed into place and its folder
-//! fsynced, so after [`Blobs::put`] returns the bytes survive a power cut; only
+//! A blob is written to `blobs/tmp/`, flushed, renamed into place and the name
+//! made durable ([`crate::durable`]: the folder fsynced on Unix, the move written
+//! through on Windows), so after [`Blobs::put`] returns the bytes survive a power cut; only
 //! then may a row refer to it. Blobs are never rewritten: equal names mean equal
 //! bytes.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use hoso_model::BlobHash;
 use ring::digest::{SHA256, digest};
 
-use crate::{Result, StoreError};
+use crate::{Result, StoreError, durable};
 
 /// The blob folder.
 #[derive(Debug, Clone)]
@@ -58,15 +59,14 @@ impl Blobs {
         let dir = path.parent().expect("blob paths have a folder");
         if !dir.exists() {
             fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-            sync_dir(&self.root)?;
+            durable::sync_dir(&self.root).map_err(|e| StoreError::io(&self.root, e))?;
         }
         let tmp = self.root.join("tmp").join(format!("{}.{}.part", hash.to_hex(), std::process::id()));
-        let mut f = File::create(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
+        let mut f = durable::create(&tmp, false).map_err(|e| StoreError::io(&tmp, e))?;
         f.write_all(bytes).map_err(|e| StoreError::io(&tmp, e))?;
         f.sync_all().map_err(|e| StoreError::io(&tmp, e))?;
         drop(f);
-        fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
-        sync_dir(dir)?;
+        durable::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
         Ok(hash)
     }
 
@@ -87,13 +87,4 @@ impl Blobs {
     pub fn has(&self, hash: &BlobHash, size: u64) -> bool {
         fs::metadata(self.path(hash)).is_ok_and(|m| m.len() == size)
     }
-}
-
-/// Makes a rename or a new entry in `dir` durable.
-fn sync_dir(dir: &Path) -> Result<()> {
-    // On Windows folders cannot be opened for syncing; NTFS journals metadata.
-    if cfg!(unix) {
-        File::open(dir).and_then(|d| d.sync_all()).map_err(|e| StoreError::io(dir, e))?;
-    }
-    Ok(())
 }

@@ -15,26 +15,16 @@ fn two_processes_allocating_codes_at_once_never_collide() {
         .map(|_| {
             let data = data.clone();
             std::thread::spawn(move || {
-                let c = cmd(&data, &["record", "new", "--procedure", "1.001193"]);
-                // A shell loop keeps two processes alive and writing at the same time.
-                let script =
-                    format!("for i in $(seq {per_process}); do \"$0\" \"$@\" --json || exit 1; done");
-                let prog = c.get_program().to_owned();
-                let args: Vec<_> = c.get_args().map(|a| a.to_owned()).collect();
-                let o = Command::new("sh")
-                    .arg("-c")
-                    .arg(script)
-                    .arg(prog)
-                    .args(args)
-                    .envs(c.get_envs().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))))
-                    .env_remove("HOSO_DATA_DIR")
-                    .output()
-                    .unwrap();
-                assert!(o.status.success(), "{}", stderr(&o));
-                let text = stdout(&o);
-                let values: Vec<serde_json::Value> =
-                    serde_json::Deserializer::from_str(&text).into_iter().map(|v| v.unwrap()).collect();
-                values.into_iter().map(|v| v["code"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+                // Each thread runs one `hoso` after the other, so two processes are
+                // writing at any moment.
+                (0..per_process)
+                    .map(|_| {
+                        let o = cmd(&data, &["--json", "record", "new", "--procedure", "1.001193"]).output().unwrap();
+                        assert!(o.status.success(), "{}", stderr(&o));
+                        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+                        v["code"].as_str().unwrap().to_owned()
+                    })
+                    .collect::<Vec<_>>()
             })
         })
         .collect();
@@ -101,4 +91,22 @@ fn audit_verify_exits_4_when_the_log_was_edited_behind_its_back() {
     assert!(stdout(&o).contains("AUDIT LOG TAMPERED at entry 2"), "{}", stdout(&o));
     let o = hoso(data, &["store", "check"]);
     assert_eq!(o.status.code(), Some(4));
+}
+
+/// The store's worker and sync locks hold across processes on every platform
+/// (flock on Linux, LockFileEx on Windows), and the OS releases them with the holder.
+#[test]
+fn a_held_worker_or_sync_lock_keeps_a_second_process_out_until_released() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_owned();
+    new_record(&data);
+    for (lock, args) in [("worker.lock", ["process"]), ("sync.lock", ["sync"])] {
+        let held = hoso_core::WorkerLock::acquire_named(&data, lock).unwrap();
+        let o = hoso(&data, &args);
+        assert!(!o.status.success(), "{lock}: a second process got in");
+        assert!(stderr(&o).contains("another HoSo process"), "{lock}: {}", stderr(&o));
+        drop(held);
+        let o = hoso(&data, &args);
+        assert!(o.status.success() || !stderr(&o).contains("another HoSo process"), "{lock}: {}", stderr(&o));
+    }
 }

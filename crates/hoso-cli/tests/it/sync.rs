@@ -44,14 +44,10 @@ fn sigkill_mid_sync_then_every_record_exactly_once() {
     let data = dir.path().join("store");
     let (url, hub_state) = hub(&dir.path().join("hub"));
     let config = dir.path().join("config.toml");
-    std::fs::write(
+    write_config(
         &config,
-        format!(
-            "device_id = \"counter-07\"\nhub_url = \"{url}\"\nhub_key = \"{}\"\n",
-            hub_state.public_key()
-        ),
-    )
-    .unwrap();
+        &format!("device_id = \"counter-07\"\nhub_url = \"{url}\"\nhub_key = \"{}\"\n", hub_state.public_key()),
+    );
     let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).output().unwrap();
 
     let mut codes = Vec::new();
@@ -150,7 +146,7 @@ fn sigkill_mid_large_blob_then_upload_resumes_where_it_stopped() {
     ));
     let url = hoso_hub::spawn_local(app).unwrap();
     let config = dir.path().join("config.toml");
-    std::fs::write(&config, format!("device_id = \"counter-08\"\nhub_url = \"{url}\"\n")).unwrap();
+    write_config(&config, &format!("device_id = \"counter-08\"\nhub_url = \"{url}\"\n"));
     let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).output().unwrap();
 
     // One record with a page bigger than one upload piece (noise keeps the PNG big).

@@ -4,4 +4,6 @@
 
 mod escl;
 mod folder;
+// SANE is the Linux (and macOS) scanner interface; Windows drives TWAIN and WIA.
+#[cfg(not(windows))]
 mod sane;
