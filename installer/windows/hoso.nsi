@@ -11,7 +11,9 @@
 ; The uninstaller removes the program and keeps every record, the machine
 ; configuration in %ProgramData%\HoSo and each user's store.
 
-Unicode true
+; A 64-bit installer for a 64-bit program (and Wine's 64-bit loader runs it in
+; the tests; a 32-bit NSIS stub would need Wine's 32-bit part).
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel admin
 ManifestDPIAware true

@@ -209,6 +209,12 @@ fn scanner(config: &Config, network: bool) -> Check {
                     "kiểm tra cáp USB và nguồn, rồi `hoso devices` / check the USB cable and power, then `hoso devices`; or correct `scanner`",
                 ),
                 Some(wanted) => Check::new("scanner", Status::Ok, wanted.clone()),
+                None if devices.is_empty() && cfg!(windows) => Check::new(
+                    "scanner",
+                    Status::Warn,
+                    "TWAIN/WIA scanners are not supported on Windows yet",
+                )
+                .hint("đặt `scanner = \"escl:http://…/eSCL\"` (máy quét mạng) hoặc `watch_folder` / set an eSCL network scanner as `scanner`, or a `watch_folder` for the vendor's scanning software"),
                 None if devices.is_empty() => Check::new("scanner", Status::Warn, "SANE sees no scanner")
                     .hint("cắm máy quét, hoặc dùng thư mục theo dõi / connect the scanner, or use a watched folder (`watch_folder`)"),
                 None => Check::new("scanner", Status::Ok, names.join(", ")),

@@ -106,6 +106,10 @@ pub enum ScanError {
     NoSane(String),
     #[error("không tìm thấy máy quét {0} / scanner not found")]
     NotFound(String),
+    #[error(
+        "máy quét {0}: bản Windows chưa hỗ trợ TWAIN/WIA; dùng máy quét mạng (eSCL) hoặc thư mục theo dõi / TWAIN and WIA are not supported on Windows yet: use a network (eSCL) scanner or a watched folder"
+    )]
+    NoLocalDriver(String),
     #[error("máy quét đang bận / the scanner is busy (another program is using it)")]
     Busy,
     #[error(
@@ -134,6 +138,7 @@ impl ScanError {
         match self {
             ScanError::NoSane(_) => "no_sane",
             ScanError::NotFound(_) => "not_found",
+            ScanError::NoLocalDriver(_) => "no_local_driver",
             ScanError::Busy => "busy",
             ScanError::FeederEmpty => "feeder_empty",
             ScanError::Jammed => "jammed",
@@ -209,14 +214,32 @@ pub fn open(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
     if id.starts_with("escl:") || id.starts_with("http://") || id.starts_with("https://") {
         Ok(Box::new(escl::EsclScanner::open(id)?))
     } else {
-        Ok(Box::new(sane::SaneScanner::open(id)?))
+        open_local(id)
     }
+}
+
+/// A scanner on this PC: SANE on Linux and macOS.
+#[cfg(not(windows))]
+fn open_local(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
+    Ok(Box::new(sane::SaneScanner::open(id)?))
+}
+
+/// A scanner on this PC: TWAIN and WIA are not built yet, and SANE is no Windows
+/// interface, so only eSCL (by URL) and the watched folder scan on Windows.
+#[cfg(windows)]
+fn open_local(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
+    Err(ScanError::NoLocalDriver(id.to_owned()))
 }
 
 /// Devices SANE can see. With `network`, SANE's network backends answer too
 /// (sane-airscan finds eSCL/WSD scanners by mDNS; it takes a few seconds).
 /// eSCL scanners can also be named directly by URL (`escl:http://host/eSCL`).
 pub fn devices(network: bool) -> Result<Vec<DeviceInfo>, ScanError> {
+    if cfg!(windows) {
+        // No local scanner interface on Windows yet (TWAIN and WIA are to come).
+        let _ = network;
+        return Ok(Vec::new());
+    }
     sane::devices(!network)
 }
 
@@ -228,4 +251,26 @@ pub fn nearest_resolution(offered: &[u32], wanted: u32) -> Option<u32> {
 /// Resolutions worth offering inside a continuous range.
 pub(crate) fn common_resolutions(min: u32, max: u32) -> Vec<u32> {
     [75, 100, 150, 200, 240, 300, 400, 600, 1200].into_iter().filter(|r| (min..=max).contains(r)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On Windows (run under Wine) no SANE is looked for: discovery answers "none"
+    /// cleanly and a local device says what to use instead.
+    #[cfg(windows)]
+    #[test]
+    fn windows_lists_no_local_scanner_and_says_what_works_instead() {
+        assert!(devices(false).unwrap().is_empty());
+        let err = open("fujitsu:fi-7160:1234").err().unwrap();
+        assert_eq!(err.code(), "no_local_driver");
+        assert!(err.to_string().contains("eSCL"), "{err}");
+    }
+
+    #[test]
+    fn a_url_is_an_escl_scanner_and_a_bad_one_is_not_found() {
+        let err = open("escl:ftp://scanner/eSCL").err().unwrap();
+        assert_eq!(err.code(), "not_found", "{err}");
+    }
 }
