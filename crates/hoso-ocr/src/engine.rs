@@ -5,7 +5,7 @@
 //! installer puts beside the program (no import library, no pkg-config for the
 //! cross build), and a missing library must be a clear message, not a program
 //! that does not start. Linux loads the system's `libtesseract.so.5` the same
-//! way, so both platforms run one code path. Only the 13 functions below are
+//! way, so both platforms run one code path. Only the 14 functions below are
 //! used; their signatures are those of capi.h in Tesseract 4 and 5.
 //!
 //! Why not the `tesseract` crate: it does not expose orientation detection
