@@ -257,9 +257,11 @@ fn default_data_dir() -> PathBuf {
 fn default_font() -> PathBuf {
     if cfg!(windows)
         && let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_owned))
-        && dir.join("fonts").join("LiberationSerif-Regular.ttf").is_file()
     {
-        return dir.join("fonts").join("LiberationSerif-Regular.ttf");
+        let shipped = dir.join("fonts").join("LiberationSerif-Regular.ttf");
+        if shipped.is_file() {
+            return shipped;
+        }
     }
     PathBuf::from(hoso_pdf::DEFAULT_FONT)
 }

@@ -250,16 +250,14 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
             .iter()
             .map(|m| format!("{} {} ({})", m.vendor, m.path.display(), m.bits.map_or("?", Bits::as_str)))
             .collect();
-        let mut check = Check::new("pkcs11", Status::Skip, format!("no PKCS#11 module at {}", module.display()));
-        check = if listed.is_empty() {
-            check.hint("quầy chứng thực: cài trình điều khiển thiết bị ký / counters that certify: install the token's driver (OpenSC or the CA's), set `pkcs11_module`")
+        let hint = if listed.is_empty() {
+            "quầy chứng thực: cài trình điều khiển thiết bị ký / counters that certify: install the token's driver (OpenSC or the CA's), set `pkcs11_module`".to_owned()
         } else {
-            check.hint(format!(
-                "đặt `pkcs11_module` là một trong / set `pkcs11_module` to one of: {}",
-                listed.join("; ")
-            ))
+            format!("đặt `pkcs11_module` là một trong / set `pkcs11_module` to one of: {}", listed.join("; "))
         };
-        return vec![check];
+        return vec![
+            Check::new("pkcs11", Status::Skip, format!("no PKCS#11 module at {}", module.display())).hint(hint),
+        ];
     }
     // A module of the other bitness cannot load here; say so before trying.
     if let Some(bits) = module_bits(module)

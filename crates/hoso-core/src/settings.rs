@@ -234,16 +234,19 @@ pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Co
     let dir = target.parent().context("config file without a folder")?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let tmp = dir.join(format!(".config.toml.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, doc.to_string()).with_context(|| format!("cannot write {}", tmp.display()))?;
+    hoso_store::durable::write_new(&tmp, doc.to_string().as_bytes(), false)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
     let candidate =
         config::load(&config::Overrides { config_file: Some(tmp.clone()), ..config.overrides.clone() });
     if let Err(e) = candidate {
         let _ = std::fs::remove_file(&tmp);
         return Err(e.context("thiết lập chưa được lưu / the settings were not saved"));
     }
-    let _ = std::fs::remove_file(&tmp);
-    hoso_store::durable::write_file(&target, doc.to_string().as_bytes(), false)
-        .with_context(|| format!("cannot replace {}", target.display()))?;
+    // The checked file itself takes the old one's place.
+    if let Err(e) = hoso_store::durable::rename(&tmp, &target) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot replace {}", target.display()));
+    }
     let after = config::load(&config.overrides)?;
     let changed = KEYS
         .iter()

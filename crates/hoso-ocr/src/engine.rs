@@ -163,9 +163,7 @@ fn default_candidates() -> Vec<PathBuf> {
 /// beside the program itself.
 #[cfg(windows)]
 fn default_candidates() -> Vec<PathBuf> {
-    let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_owned)) else {
-        return Vec::new();
-    };
+    let Some(dir) = crate::program_dir() else { return Vec::new() };
     [dir.join("tesseract"), dir].iter().filter_map(|d| find_in(d)).collect()
 }
 

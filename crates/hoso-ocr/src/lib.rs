@@ -71,12 +71,17 @@ impl OcrConfig {
             return self.datapath.clone();
         }
         if cfg!(windows) {
-            let exe = std::env::current_exe().ok()?;
-            let dir = exe.parent()?.join("tessdata");
+            let dir = program_dir()?.join("tessdata");
             return dir.is_dir().then_some(dir);
         }
         None
     }
+}
+
+/// The folder the running program lies in, where the Windows installer puts
+/// Tesseract (`tesseract\`) and its models (`tessdata\`).
+pub(crate) fn program_dir() -> Option<PathBuf> {
+    std::env::current_exe().ok()?.parent().map(PathBuf::from)
 }
 
 /// Where Tesseract's chatter goes (it writes "Estimating resolution" and the like).

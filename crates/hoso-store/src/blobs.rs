@@ -7,7 +7,6 @@
 //! bytes.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use hoso_model::BlobHash;
@@ -62,10 +61,7 @@ impl Blobs {
             durable::sync_dir(&self.root).map_err(|e| StoreError::io(&self.root, e))?;
         }
         let tmp = self.root.join("tmp").join(format!("{}.{}.part", hash.to_hex(), std::process::id()));
-        let mut f = durable::create(&tmp, false).map_err(|e| StoreError::io(&tmp, e))?;
-        f.write_all(bytes).map_err(|e| StoreError::io(&tmp, e))?;
-        f.sync_all().map_err(|e| StoreError::io(&tmp, e))?;
-        drop(f);
+        durable::write_new(&tmp, bytes, false).map_err(|e| StoreError::io(&tmp, e))?;
         durable::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
         Ok(hash)
     }

@@ -25,21 +25,24 @@ pub fn write_file(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
     };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = create(&tmp, private)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        rename(&tmp, path)
-    })();
+    let result = write_new(&tmp, bytes, private).and_then(|()| rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
 }
 
+/// Writes `bytes` to `path` (replacing a file a crash left there) and flushes
+/// them to the disk, without giving the file a final name: for a file that is
+/// checked before [`rename`] puts it in place.
+pub fn write_new(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> {
+    let mut f = create(path, private)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
 /// A new file for writing, truncating one left by an earlier crash.
-pub(crate) fn create(path: &Path, private: bool) -> io::Result<File> {
+fn create(path: &Path, private: bool) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
