@@ -21,3 +21,5 @@ export WINEDEBUG=-all
 export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 export HOSO_WINE=/usr/lib/wine/wine64
 export HOSO_WINE_SHIM="$HOSO_WIN_DIR/wine-shim"
+# A Linux path as Wine's Windows programs see it (Z: is the Linux root).
+winpath() { local p="$1"; echo "Z:${p//\//\\}"; }
