@@ -64,6 +64,8 @@ Section "HoSo Intake" Main
     SetShellVarContext all
     SetOutPath "$INSTDIR"
     File "${STAGE}\hoso.exe"
+    ; TWAIN drivers run in this helper, never in the app (hoso-scan::worker).
+    File "${STAGE}\hoso-scan-worker.exe"
 !ifdef DESKTOP
     File "${STAGE}\hoso-desktop.exe"
 !endif
@@ -128,6 +130,7 @@ Section "Uninstall"
     SetShellVarContext all
     ; The program only: records, %ProgramData%\HoSo and users' stores stay.
     Delete "$INSTDIR\hoso.exe"
+    Delete "$INSTDIR\hoso-scan-worker.exe"
     Delete "$INSTDIR\hoso-desktop.exe"
     Delete "$INSTDIR\README-IT.md"
     Delete "$INSTDIR\config.toml.example"

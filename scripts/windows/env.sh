@@ -23,3 +23,15 @@ export HOSO_WINE=/usr/lib/wine/wine64
 export HOSO_WINE_SHIM="$HOSO_WIN_DIR/wine-shim"
 # A Linux path as Wine's Windows programs see it (Z: is the Linux root).
 winpath() { local p="$1"; echo "Z:${p//\//\\}"; }
+
+# A Wine prefix for unattended runs, set in its registry (harness only):
+# - the null graphics driver, so that programs can make windows (the TWAIN
+#   source manager needs one) without a display, and none is shown;
+# - no debugger on a crash: Wine ignores SetErrorMode(SEM_NOGPFAULTERRORBOX)
+#   and would start winedbg, which keeps the crashed process (and its pipes)
+#   alive; Windows honours the mode and ends the process.
+wine_headless() {
+    "$HOSO_WINE" reg add 'HKCU\Software\Wine\Drivers' /v Graphics /d null /f >/dev/null 2>&1
+    "$HOSO_WINE" reg add 'HKLM\Software\Microsoft\Windows NT\CurrentVersion\AeDebug' \
+        /v Debugger /d '' /f >/dev/null 2>&1
+}

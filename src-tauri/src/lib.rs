@@ -253,7 +253,7 @@ impl Desktop {
                         let device = device
                             .or_else(|| self.config().scanner.clone())
                             .context("chưa chọn máy quét / no scanner configured")?;
-                        let mut scanner = hoso_scan::open(&device)?;
+                        let mut scanner = self.config().open_scanner(&device)?;
                         self.signed_in()?.scan_card(scanner.as_mut())?
                     }
                 };
@@ -593,7 +593,9 @@ impl Desktop {
     }
 
     fn devices(&self) -> anyhow::Result<Vec<DeviceView>> {
-        let mut out: Vec<DeviceView> = hoso_scan::devices(false)?
+        let mut out: Vec<DeviceView> = self
+            .config()
+            .scanners(false)?
             .into_iter()
             .map(|d| DeviceView { label: format!("{} {} ({})", d.vendor, d.model, d.kind), id: d.id })
             .collect();
@@ -611,7 +613,7 @@ impl Desktop {
         let config = (*self.config()).clone();
         let actor = app.actor().to_owned();
         let task = self.tasks.spawn("scan", Some(req.code.clone()), move |id| {
-            let mut scanner = hoso_scan::open(&req.device)?;
+            let mut scanner = config.open_scanner(&req.device)?;
             let mut settings = hoso_scan::ScanSettings::default();
             if let Some(s) = req.source {
                 settings.source = s;
@@ -652,7 +654,7 @@ impl Desktop {
         let config = (*self.config()).clone();
         let actor = app.actor().to_owned();
         Ok(self.tasks.spawn("scan", Some(code.clone()), move |_| {
-            let mut scanner = hoso_scan::open(&device)?;
+            let mut scanner = config.open_scanner(&device)?;
             let settings =
                 hoso_scan::ScanSettings { source: hoso_scan::Source::Flatbed, ..Default::default() };
             let report = app.scan(&code, old.component, scanner.as_mut(), &settings, &[], |_, _| {})?;

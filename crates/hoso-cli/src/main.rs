@@ -572,11 +572,12 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Devices { network } => {
-            let found = hoso_scan::devices(network)?;
-            let listed: Vec<_> = found
+            let config = load_config(g)?;
+            let listed: Vec<_> = config
+                .scanners(network)?
                 .into_iter()
                 .map(|d| {
-                    let caps = hoso_scan::open(&d.id).map(|s| s.capabilities().clone());
+                    let caps = config.open_scanner(&d.id).map(|s| s.capabilities().clone());
                     (d, caps)
                 })
                 .collect();
@@ -584,15 +585,11 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
         }
         Command::Scan { record, device, source, resolution, mode, component, options, process } => {
             let mut app = open(g)?;
-            let device = match device.or_else(|| app.config().scanner.clone()) {
+            let device = match device {
                 Some(d) => d,
-                None => hoso_scan::devices(false)?.into_iter().next().map(|d| d.id).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "không tìm thấy máy quét / no scanner found: connect one, or set `scanner` in config.toml"
-                    )
-                })?,
+                None => app.config().default_scanner()?,
             };
-            let mut scanner = hoso_scan::open(&device)?;
+            let mut scanner = app.config().open_scanner(&device)?;
             let settings = hoso_scan::ScanSettings {
                 source: match source {
                     SourceArg::Feeder => hoso_scan::Source::Feeder,

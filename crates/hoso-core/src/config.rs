@@ -37,9 +37,13 @@ pub struct FileConfig {
     pub ocr_library: Option<PathBuf>,
     /// A folder watched for scans that a scanner's own software saves (`hoso watch`).
     pub watch_folder: Option<PathBuf>,
-    /// The counter's scanner: `sane:<device>` or `escl:http://host/eSCL`
-    /// (`hoso devices` lists them); the first SANE device when absent.
+    /// The counter's scanner: `sane:<device>`, `escl:http://host/eSCL` or, on
+    /// Windows, `twain:<name>` (`hoso devices` lists them); the first device
+    /// found when absent.
     pub scanner: Option<String>,
+    /// Seconds a TWAIN driver may take for one page before it is taken as hung
+    /// and ended (pages already scanned are kept). Default 120.
+    pub scanner_watchdog_secs: Option<u64>,
     /// The receiving agency's name, as written on documents and signatures.
     pub agency: Option<String>,
     /// The TrueType font embedded in documents (Vietnamese glyphs needed).
@@ -91,6 +95,7 @@ impl FileConfig {
             ocr_library,
             watch_folder,
             scanner,
+            scanner_watchdog_secs,
             agency,
             font,
             pkcs11_module,
@@ -113,6 +118,7 @@ impl FileConfig {
         self.ocr_library = ocr_library.or(self.ocr_library.take());
         self.watch_folder = watch_folder.or(self.watch_folder.take());
         self.scanner = scanner.or(self.scanner.take());
+        self.scanner_watchdog_secs = scanner_watchdog_secs.or(self.scanner_watchdog_secs.take());
         self.agency = agency.or(self.agency.take());
         self.font = font.or(self.font.take());
         self.pkcs11_module = pkcs11_module.or(self.pkcs11_module.take());
@@ -186,6 +192,8 @@ pub struct Config {
     pub watch_folder: Option<PathBuf>,
     /// The counter's scanner, when configured.
     pub scanner: Option<String>,
+    /// How a driver in a worker process is started and watched.
+    pub scan_worker: hoso_scan::worker::WorkerOptions,
     /// The receiving agency's name, when configured.
     pub agency: Option<String>,
     /// Font embedded in documents.
@@ -357,6 +365,10 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         ocr,
         watch_folder: merged.watch_folder,
         scanner: merged.scanner,
+        scan_worker: hoso_scan::worker::WorkerOptions {
+            watchdog: std::time::Duration::from_secs(merged.scanner_watchdog_secs.unwrap_or(120).max(1)),
+            ..hoso_scan::worker::WorkerOptions::default()
+        },
         agency: merged.agency,
         font: merged.font.unwrap_or_else(default_font),
         pkcs11_module: merged.pkcs11_module.unwrap_or_else(default_pkcs11_module),

@@ -188,9 +188,17 @@ fn ocr(config: &Config) -> Check {
 }
 
 fn scanner(config: &Config, network: bool) -> Check {
-    match hoso_scan::devices(network) {
-        Err(e) => Check::new("scanner", Status::Fail, e.to_string())
-            .hint("cài / install libsane1 và trình điều khiển máy quét / and the scanner's SANE driver (sane-airscan for network scanners)"),
+    // What finds the local scanners: SANE on Linux, TWAIN sources on Windows.
+    let finder = if cfg!(windows) { "TWAIN" } else { "SANE" };
+    match config.scanners(network) {
+        Err(e) => {
+            let hint = if cfg!(windows) {
+                "cài lại HoSo Intake, rồi trình điều khiển TWAIN của máy quét / reinstall HoSo Intake, then the scanner's TWAIN driver"
+            } else {
+                "cài / install libsane1 và trình điều khiển máy quét / and the scanner's SANE driver (sane-airscan for network scanners)"
+            };
+            Check::new("scanner", Status::Fail, e.to_string()).hint(hint)
+        }
         Ok(devices) => {
             let names: Vec<String> =
                 devices.iter().map(|d| format!("{} ({} {})", d.id, d.vendor, d.model)).collect();
@@ -198,12 +206,12 @@ fn scanner(config: &Config, network: bool) -> Check {
                 Some(wanted) if wanted.starts_with("escl:") || wanted.starts_with("http") => Check::new(
                     "scanner",
                     Status::Ok,
-                    format!("{wanted} (eSCL, checked when scanning); SANE sees {}", names.len()),
+                    format!("{wanted} (eSCL, checked when scanning); {finder} sees {}", names.len()),
                 ),
                 Some(wanted) if !devices.iter().any(|d| &d.id == wanted) => Check::new(
                     "scanner",
                     Status::Fail,
-                    format!("configured scanner {wanted} not found; SANE sees: {}", list_or_none(&names)),
+                    format!("configured scanner {wanted} not found; {finder} sees: {}", list_or_none(&names)),
                 )
                 .hint(
                     "kiểm tra cáp USB và nguồn, rồi `hoso devices` / check the USB cable and power, then `hoso devices`; or correct `scanner`",
@@ -212,9 +220,9 @@ fn scanner(config: &Config, network: bool) -> Check {
                 None if devices.is_empty() && cfg!(windows) => Check::new(
                     "scanner",
                     Status::Warn,
-                    "TWAIN/WIA scanners are not supported on Windows yet",
+                    "no TWAIN scanner driver is installed",
                 )
-                .hint("đặt `scanner = \"escl:http://…/eSCL\"` (máy quét mạng) hoặc `watch_folder` / set an eSCL network scanner as `scanner`, or a `watch_folder` for the vendor's scanning software"),
+                .hint("cài trình điều khiển TWAIN của hãng máy quét, đặt `scanner = \"escl:http://…/eSCL\"` (máy quét mạng) hoặc `watch_folder` / install the scanner maker's TWAIN driver, or set an eSCL network scanner as `scanner`, or a `watch_folder`"),
                 None if devices.is_empty() => Check::new("scanner", Status::Warn, "SANE sees no scanner")
                     .hint("cắm máy quét, hoặc dùng thư mục theo dõi / connect the scanner, or use a watched folder (`watch_folder`)"),
                 None => Check::new("scanner", Status::Ok, names.join(", ")),
@@ -256,7 +264,8 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
             format!("đặt `pkcs11_module` là một trong / set `pkcs11_module` to one of: {}", listed.join("; "))
         };
         return vec![
-            Check::new("pkcs11", Status::Skip, format!("no PKCS#11 module at {}", module.display())).hint(hint),
+            Check::new("pkcs11", Status::Skip, format!("no PKCS#11 module at {}", module.display()))
+                .hint(hint),
         ];
     }
     // A module of the other bitness cannot load here; say so before trying.

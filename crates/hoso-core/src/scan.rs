@@ -11,11 +11,38 @@ use std::time::{Duration, Instant};
 use hoso_imaging::Format;
 use hoso_model::RecordState;
 use hoso_scan::folder::Watcher;
-use hoso_scan::{ScanError, ScanSettings, Scanner};
+use hoso_scan::{DeviceInfo, ScanError, ScanSettings, Scanner};
 use hoso_store::{PageInput, PageResult};
 use serde::Serialize;
 
 use crate::App;
+use crate::config::Config;
+
+impl Config {
+    /// Opens scanner `id`, a TWAIN driver in a worker watched as configured
+    /// (`scanner_watchdog_secs`).
+    pub fn open_scanner(&self, id: &str) -> Result<Box<dyn Scanner>, ScanError> {
+        hoso_scan::open_with(id, &self.scan_worker)
+    }
+
+    /// The scanners this PC sees (with `network`, SANE's network backends too).
+    pub fn scanners(&self, network: bool) -> Result<Vec<DeviceInfo>, ScanError> {
+        hoso_scan::devices_with(network, &self.scan_worker)
+    }
+
+    /// The scanner to use when none is named: the configured one, else the
+    /// first found.
+    pub fn default_scanner(&self) -> anyhow::Result<String> {
+        if let Some(id) = &self.scanner {
+            return Ok(id.clone());
+        }
+        self.scanners(false)?.into_iter().next().map(|d| d.id).ok_or_else(|| {
+            anyhow::anyhow!(
+                "không tìm thấy máy quét / no scanner found: connect one, or set `scanner` in config.toml"
+            )
+        })
+    }
+}
 
 /// Why a batch stopped early.
 #[derive(Debug, Clone, Serialize)]

@@ -225,7 +225,9 @@ impl Api {
         let lib = self::library(library)?;
         let init_error = || OcrError::Init {
             languages: languages.to_owned(),
-            datapath: datapath.map(|p| p.display().to_string()).unwrap_or_else(|| "(mặc định / default)".into()),
+            datapath: datapath
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "(mặc định / default)".into()),
         };
         let path = match datapath {
             Some(p) => Some(CString::new(p.to_string_lossy().as_bytes()).map_err(|_| init_error())?),
@@ -238,7 +240,12 @@ impl Api {
         let oem = if legacy { OEM_TESSERACT_ONLY } else { OEM_LSTM_ONLY };
         // SAFETY: the handle is live; both strings outlive the call (Tesseract copies them).
         let rc = unsafe {
-            (lib.init2)(api.raw.as_ptr(), path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr()), lang.as_ptr(), oem)
+            (lib.init2)(
+                api.raw.as_ptr(),
+                path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr()),
+                lang.as_ptr(),
+                oem,
+            )
         };
         if rc != 0 {
             return Err(init_error());

@@ -11,13 +11,18 @@
 //! - [`escl`]: driverless network scanners (eSCL / AirScan over HTTP).
 //! - [`folder`]: a watched folder for scanners whose own software saves files;
 //!   a file is taken only once its size and time stop changing.
+//! - [`twain`]: our own TWAIN bindings (Windows), run only inside a worker.
+//! - [`worker`]: a driver in a process of its own (`hoso-scan-worker`), with a
+//!   watchdog, so a driver that hangs or crashes cannot take the app down.
 //!
-//! TWAIN and WIA (Windows) are not built; the trait is shaped so they fit (see
-//! ARCHITECTURE.md).
+//! Ids say which driver: `sane:<name>`, `escl:<url>`, `twain:<product name>`.
+//! WIA (Windows) is not built yet (see ARCHITECTURE.md).
 
 pub mod escl;
 pub mod folder;
 pub mod sane;
+pub mod twain;
+pub mod worker;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -100,14 +105,16 @@ pub struct ScannedPage {
 }
 
 /// Scanner failures, with the message a clerk reads (Vietnamese, then English).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// They cross the worker process's pipe as JSON ([`worker`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
 pub enum ScanError {
     #[error("không tìm thấy thư viện SANE / SANE is not installed ({0}); install libsane1 and sane-utils")]
     NoSane(String),
     #[error("không tìm thấy máy quét {0} / scanner not found")]
     NotFound(String),
     #[error(
-        "máy quét {0}: bản Windows chưa hỗ trợ TWAIN/WIA; dùng máy quét mạng (eSCL) hoặc thư mục theo dõi / TWAIN and WIA are not supported on Windows yet: use a network (eSCL) scanner or a watched folder"
+        "máy quét {0}: trên Windows dùng máy quét TWAIN (twain:<tên>), máy quét mạng (eSCL) hoặc thư mục theo dõi; WIA chưa được hỗ trợ / on Windows use a TWAIN scanner (twain:<name>), a network (eSCL) scanner or a watched folder; WIA is not supported yet"
     )]
     NoLocalDriver(String),
     #[error("máy quét đang bận / the scanner is busy (another program is using it)")]
@@ -130,6 +137,18 @@ pub enum ScanError {
     AccessDenied,
     #[error("lỗi máy quét / scanner error: {0}")]
     Device(String),
+    #[error(
+        "trình điều khiển máy quét không phản hồi và đã bị dừng; các trang đã quét vẫn được giữ. Tắt/bật máy quét rồi quét tiếp / the scanner driver stopped answering and was ended; pages scanned so far are kept. Power-cycle the scanner and scan the rest"
+    )]
+    DriverHung,
+    #[error(
+        "trình điều khiển máy quét bị lỗi và đã dừng ({0}); các trang đã quét vẫn được giữ / the scanner driver crashed ({0}); pages scanned so far are kept"
+    )]
+    DriverCrashed(String),
+    #[error(
+        "thiếu chương trình quét hoso-scan-worker ({0}); cài lại HoSo Intake / the scanning helper hoso-scan-worker is missing ({0}): reinstall HoSo Intake"
+    )]
+    NoWorker(String),
 }
 
 impl ScanError {
@@ -147,6 +166,9 @@ impl ScanError {
             ScanError::Unsupported(_) => "unsupported",
             ScanError::AccessDenied => "access_denied",
             ScanError::Device(_) => "device",
+            ScanError::DriverHung => "driver_hung",
+            ScanError::DriverCrashed(_) => "driver_crashed",
+            ScanError::NoWorker(_) => "no_worker",
         }
     }
 }
@@ -208,14 +230,41 @@ pub trait Scanner: Send {
     }
 }
 
-/// Opens a device by id: `sane:<name>` or `escl:<url>` (a bare `http(s)://` URL
-/// is eSCL too).
+/// Opens a device by id: `sane:<name>`, `escl:<url>` (a bare `http(s)://` URL
+/// is eSCL too) or `twain:<product name>`. TWAIN sources run in a worker
+/// process started as `worker` says; the others in this process.
+pub fn open_with(id: &str, worker: &worker::WorkerOptions) -> Result<Box<dyn Scanner>, ScanError> {
+    if id.starts_with("twain:") {
+        Ok(Box::new(worker::WorkerScanner::open(id, worker)?))
+    } else {
+        open_in_process(id)
+    }
+}
+
+/// [`open_with`] the worker beside this program.
 pub fn open(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
+    open_with(id, &worker::WorkerOptions::default())
+}
+
+/// Opens a device in this process, whatever its driver: what the worker runs.
+pub fn open_in_process(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
     if id.starts_with("escl:") || id.starts_with("http://") || id.starts_with("https://") {
         Ok(Box::new(escl::EsclScanner::open(id)?))
+    } else if id.starts_with("twain:") {
+        open_twain(id)
     } else {
         open_local(id)
     }
+}
+
+#[cfg(windows)]
+fn open_twain(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
+    Ok(Box::new(twain::TwainScanner::open(id)?))
+}
+
+#[cfg(not(windows))]
+fn open_twain(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
+    Err(ScanError::Unsupported(format!("{id}: TWAIN exists on Windows only")))
 }
 
 /// A scanner on this PC: SANE on Linux and macOS.
@@ -224,23 +273,37 @@ fn open_local(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
     Ok(Box::new(sane::SaneScanner::open(id)?))
 }
 
-/// A scanner on this PC: TWAIN and WIA are not built yet, and SANE is no Windows
-/// interface, so only eSCL (by URL) and the watched folder scan on Windows.
+/// On Windows a local scanner is a TWAIN source (`twain:<name>`); SANE is no
+/// Windows interface and WIA is not built yet.
 #[cfg(windows)]
 fn open_local(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
     Err(ScanError::NoLocalDriver(id.to_owned()))
 }
 
-/// Devices SANE can see. With `network`, SANE's network backends answer too
-/// (sane-airscan finds eSCL/WSD scanners by mDNS; it takes a few seconds).
-/// eSCL scanners can also be named directly by URL (`escl:http://host/eSCL`).
-pub fn devices(network: bool) -> Result<Vec<DeviceInfo>, ScanError> {
+/// Devices on this PC. Linux: SANE (with `network`, SANE's network backends
+/// answer too: sane-airscan finds eSCL/WSD scanners by mDNS in a few seconds).
+/// Windows: the TWAIN sources, listed by the worker (source managers load every
+/// driver to list it). eSCL scanners can also be named directly by URL.
+pub fn devices_with(network: bool, worker: &worker::WorkerOptions) -> Result<Vec<DeviceInfo>, ScanError> {
     if cfg!(windows) {
-        // No local scanner interface on Windows yet (TWAIN and WIA are to come).
         let _ = network;
-        return Ok(Vec::new());
+        return worker::devices(worker);
     }
+    let _ = worker;
     sane::devices(!network)
+}
+
+/// [`devices_with`] the worker beside this program.
+pub fn devices(network: bool) -> Result<Vec<DeviceInfo>, ScanError> {
+    devices_with(network, &worker::WorkerOptions::default())
+}
+
+/// What the worker lists: the drivers of this process.
+pub fn devices_in_process() -> Result<Vec<DeviceInfo>, ScanError> {
+    #[cfg(windows)]
+    return twain::devices();
+    #[cfg(not(windows))]
+    sane::devices(true)
 }
 
 /// The offered resolution nearest to `wanted`.
@@ -257,15 +320,24 @@ pub(crate) fn common_resolutions(min: u32, max: u32) -> Vec<u32> {
 mod tests {
     use super::*;
 
-    /// On Windows (run under Wine) no SANE is looked for: discovery answers "none"
-    /// cleanly and a local device says what to use instead.
+    /// On Windows (run under Wine) no SANE is looked for: a local id that is no
+    /// TWAIN source says what to use instead.
     #[cfg(windows)]
     #[test]
-    fn windows_lists_no_local_scanner_and_says_what_works_instead() {
-        assert!(devices(false).unwrap().is_empty());
+    fn windows_says_what_works_instead_of_a_sane_device() {
         let err = open("fujitsu:fi-7160:1234").err().unwrap();
         assert_eq!(err.code(), "no_local_driver");
-        assert!(err.to_string().contains("eSCL"), "{err}");
+        assert!(err.to_string().contains("TWAIN"), "{err}");
+    }
+
+    /// Without its worker program, a TWAIN source is a clear "reinstall".
+    #[test]
+    fn a_missing_worker_is_named() {
+        let options =
+            worker::WorkerOptions { program: "/nonexistent/hoso-scan-worker".into(), ..Default::default() };
+        let err = open_with("twain:Any", &options).err().unwrap();
+        assert_eq!(err.code(), "no_worker", "{err}");
+        assert!(err.to_string().contains("hoso-scan-worker"), "{err}");
     }
 
     #[test]

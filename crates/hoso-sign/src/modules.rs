@@ -95,7 +95,7 @@ pub fn bits_of(header: &[u8]) -> Option<Bits> {
     }
     let machine = u16::from_le_bytes(header.get(at + 4..at + 6)?.try_into().ok()?);
     match machine {
-        0x014c => Some(Bits::B32),           // IMAGE_FILE_MACHINE_I386
+        0x014c => Some(Bits::B32),          // IMAGE_FILE_MACHINE_I386
         0x8664 | 0xaa64 => Some(Bits::B64), // AMD64, ARM64
         _ => None,
     }
@@ -118,10 +118,17 @@ pub fn search_folders() -> Vec<PathBuf> {
         dirs.extend(["ProgramFiles", "ProgramFiles(x86)"].iter().filter_map(|k| env(k)));
         dirs
     } else {
-        ["/usr/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu/pkcs11", "/usr/lib/pkcs11", "/usr/lib/softhsm", "/usr/local/lib"]
-            .iter()
-            .map(PathBuf::from)
-            .collect()
+        [
+            "/usr/lib",
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib/x86_64-linux-gnu/pkcs11",
+            "/usr/lib/pkcs11",
+            "/usr/lib/softhsm",
+            "/usr/local/lib",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect()
     }
 }
 

@@ -74,7 +74,9 @@ fn move_file(from: &Path, to: &Path) -> io::Result<()> {
 #[allow(unsafe_code)]
 fn move_file(from: &Path, to: &Path) -> io::Result<()> {
     use std::os::windows::ffi::OsStrExt;
-    use windows_sys::Win32::Storage::FileSystem::{MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH, MoveFileExW};
+    use windows_sys::Win32::Storage::FileSystem::{
+        MOVEFILE_REPLACE_EXISTING, MOVEFILE_WRITE_THROUGH, MoveFileExW,
+    };
     let wide = |p: &Path| p.as_os_str().encode_wide().chain(Some(0)).collect::<Vec<u16>>();
     let (from_w, to_w) = (wide(from), wide(to));
     // SAFETY: both arguments are NUL-terminated UTF-16 strings that outlive the call;

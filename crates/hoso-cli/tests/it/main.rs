@@ -18,6 +18,8 @@ mod records;
 #[cfg(not(windows))]
 mod scan;
 mod sync;
+#[cfg(windows)]
+mod twain;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -33,7 +35,10 @@ pub const NULL_FILE: &str = if cfg!(windows) { "NUL" } else { "/dev/null" };
 /// (the Windows harness names its Tesseract there: scripts/windows/test).
 pub fn write_config(path: &Path, keys: &str) -> PathBuf {
     let set: Vec<&str> = keys.lines().filter_map(|l| l.split('=').next()).map(str::trim).collect();
-    let base = std::env::var("HOSO_TEST_CONFIG").ok().and_then(|f| std::fs::read_to_string(f).ok()).unwrap_or_default();
+    let base = std::env::var("HOSO_TEST_CONFIG")
+        .ok()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .unwrap_or_default();
     let kept: String = base
         .lines()
         .filter(|l| !set.contains(&l.split('=').next().unwrap_or("").trim()))

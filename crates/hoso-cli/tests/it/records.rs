@@ -19,7 +19,9 @@ fn two_processes_allocating_codes_at_once_never_collide() {
                 // writing at any moment.
                 (0..per_process)
                     .map(|_| {
-                        let o = cmd(&data, &["--json", "record", "new", "--procedure", "1.001193"]).output().unwrap();
+                        let o = cmd(&data, &["--json", "record", "new", "--procedure", "1.001193"])
+                            .output()
+                            .unwrap();
                         assert!(o.status.success(), "{}", stderr(&o));
                         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
                         v["code"].as_str().unwrap().to_owned()

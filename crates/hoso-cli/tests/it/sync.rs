@@ -46,7 +46,10 @@ fn sigkill_mid_sync_then_every_record_exactly_once() {
     let config = dir.path().join("config.toml");
     write_config(
         &config,
-        &format!("device_id = \"counter-07\"\nhub_url = \"{url}\"\nhub_key = \"{}\"\n", hub_state.public_key()),
+        &format!(
+            "device_id = \"counter-07\"\nhub_url = \"{url}\"\nhub_key = \"{}\"\n",
+            hub_state.public_key()
+        ),
     );
     let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).output().unwrap();
 

@@ -145,3 +145,89 @@ fn unknown_device_is_not_found() {
     let err = SaneScanner::open("sane:nosuch:9").unwrap_err();
     assert!(matches!(err, ScanError::NotFound(_) | ScanError::Device(_)), "{err:?}");
 }
+
+// The worker process (hoso-scan-worker) with a real driver in it: SANE's test
+// backend, which the worker opens in its own process (it inherits
+// SANE_CONFIG_DIR). On Windows the same worker runs TWAIN (twain.rs).
+
+fn worker(watchdog_secs: u64) -> hoso_scan::worker::WorkerOptions {
+    hoso_scan::worker::WorkerOptions {
+        program: env!("CARGO_BIN_EXE_hoso-scan-worker").into(),
+        watchdog: std::time::Duration::from_secs(watchdog_secs),
+        env: Vec::new(),
+    }
+}
+
+fn alive(pid: u32) -> bool {
+    std::process::Command::new("kill").args(["-0", &pid.to_string()]).status().is_ok_and(|s| s.success())
+}
+
+#[test]
+fn a_feeder_batch_through_the_worker_process_gives_the_same_pages() {
+    let _g = sane();
+    let caps = SaneScanner::open("sane:test:0").unwrap().capabilities().clone();
+    let mut scanner = hoso_scan::worker::WorkerScanner::open("sane:test:0", &worker(60)).unwrap();
+    assert_eq!(scanner.capabilities(), &caps);
+    assert!(scanner.pid().is_some_and(|p| p != std::process::id()), "the driver runs in another process");
+    scanner.start_batch(&settings(Source::Feeder, ColourMode::Colour, 200)).unwrap();
+    scanner.set_option("test-picture", "Color pattern").unwrap();
+    let mut pages = 0;
+    while let Some(page) = scanner.next_page().unwrap() {
+        assert_eq!(page.dpi, 200.0);
+        assert_eq!((page.image.width(), page.image.height()), (1653, 2338));
+        assert!(
+            page.image.as_rgb8().is_some_and(|rgb| rgb.pixels().any(|p| p.0[0] != p.0[1])),
+            "colour crosses the pipe"
+        );
+        pages += 1;
+    }
+    assert_eq!(pages, 10, "the test backend's feeder holds ten sheets");
+    // A driver error crosses the pipe as itself.
+    scanner.start_batch(&settings(Source::Feeder, ColourMode::Gray, 200)).unwrap();
+    scanner.set_option("read-return-value", "SANE_STATUS_JAMMED").unwrap();
+    assert_eq!(scanner.next_page().map(|p| p.is_some()), Err(ScanError::Jammed));
+}
+
+#[test]
+fn a_driver_that_stops_answering_is_ended_and_earlier_pages_stay_good() {
+    let _g = sane();
+    let mut scanner = hoso_scan::worker::WorkerScanner::open("sane:test:0", &worker(2)).unwrap();
+    let pid = scanner.pid().unwrap();
+    scanner.start_batch(&settings(Source::Feeder, ColourMode::Gray, 100)).unwrap();
+    let first = scanner.next_page().unwrap().expect("a first page");
+    // From now on the backend hands over one byte per 0.2 s: a page takes days.
+    for (k, v) in [
+        ("read-limit", "yes"),
+        ("read-limit-size", "1"),
+        ("read-delay", "yes"),
+        ("read-delay-duration", "200000"),
+    ] {
+        scanner.set_option(k, v).unwrap();
+    }
+    let started = std::time::Instant::now();
+    let err = scanner.next_page().map(|p| p.is_some()).unwrap_err();
+    assert_eq!(err, ScanError::DriverHung, "{err}");
+    assert!(err.to_string().contains("kept"), "the clerk is told the pages are kept: {err}");
+    let waited = started.elapsed();
+    println!("hung driver ended after {waited:?} (watchdog 2 s)");
+    assert!(waited.as_secs() < 10, "{waited:?}");
+    assert!(!alive(pid), "the worker {pid} was ended");
+    // The page handed out before is intact, and the scanner object stays usable
+    // as an error, not a panic.
+    assert_eq!(first.image.width(), 826, "A4 at 100 dpi as the test backend rounds it");
+    assert_eq!(scanner.next_page().map(|p| p.is_some()).unwrap_err().code(), "driver_crashed");
+}
+
+#[test]
+fn a_worker_that_dies_mid_batch_is_a_crash_not_a_hang() {
+    let _g = sane();
+    let mut scanner = hoso_scan::worker::WorkerScanner::open("sane:test:0", &worker(60)).unwrap();
+    scanner.start_batch(&settings(Source::Feeder, ColourMode::Gray, 100)).unwrap();
+    assert!(scanner.next_page().unwrap().is_some());
+    let pid = scanner.pid().unwrap();
+    assert!(std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap().success());
+    let started = std::time::Instant::now();
+    let err = scanner.next_page().map(|p| p.is_some()).unwrap_err();
+    assert_eq!(err.code(), "driver_crashed", "{err}");
+    assert!(started.elapsed().as_secs() < 5, "a dead worker is seen at once, not after the watchdog");
+}

@@ -1,0 +1,27 @@
+//! `hoso-scan-worker --serve`: runs one scanner driver for the HoSo app in a
+//! process of its own, answering on stdin/stdout (see `hoso_scan::worker`).
+//! The app starts it; it is not meant to be run by hand.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    if std::env::args().skip(1).collect::<Vec<_>>() != ["--serve"] {
+        eprintln!(
+            "hoso-scan-worker: chương trình phụ của HoSo Intake, không chạy trực tiếp / a helper of HoSo Intake, started by the app (--serve)"
+        );
+        return ExitCode::from(2);
+    }
+    let stdout = std::io::stdout().lock();
+    match hoso_scan::worker::serve(
+        std::io::stdin(),
+        stdout,
+        hoso_scan::open_in_process,
+        hoso_scan::devices_in_process,
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hoso-scan-worker: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
