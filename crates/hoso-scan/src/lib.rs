@@ -12,16 +12,19 @@
 //! - [`folder`]: a watched folder for scanners whose own software saves files;
 //!   a file is taken only once its size and time stop changing.
 //! - [`twain`]: our own TWAIN bindings (Windows), run only inside a worker.
+//! - `wia`: WIA 2.0 through the `windows` crate (Windows), also in a worker.
 //! - [`worker`]: a driver in a process of its own (`hoso-scan-worker`), with a
 //!   watchdog, so a driver that hangs or crashes cannot take the app down.
 //!
-//! Ids say which driver: `sane:<name>`, `escl:<url>`, `twain:<product name>`.
-//! WIA (Windows) is not built yet (see ARCHITECTURE.md).
+//! Ids say which driver: `sane:<name>`, `escl:<url>`, `twain:<product name>`,
+//! `wia:<device id>`.
 
 pub mod escl;
 pub mod folder;
 pub mod sane;
 pub mod twain;
+#[cfg(windows)]
+pub mod wia;
 pub mod worker;
 
 use std::sync::Arc;
@@ -114,7 +117,7 @@ pub enum ScanError {
     #[error("không tìm thấy máy quét {0} / scanner not found")]
     NotFound(String),
     #[error(
-        "máy quét {0}: trên Windows dùng máy quét TWAIN (twain:<tên>), máy quét mạng (eSCL) hoặc thư mục theo dõi; WIA chưa được hỗ trợ / on Windows use a TWAIN scanner (twain:<name>), a network (eSCL) scanner or a watched folder; WIA is not supported yet"
+        "máy quét {0}: trên Windows dùng máy quét TWAIN (twain:<tên>) hay WIA (wia:<mã>) như `hoso devices` liệt kê, máy quét mạng (eSCL) hoặc thư mục theo dõi / on Windows use a TWAIN (twain:<name>) or WIA (wia:<id>) scanner as `hoso devices` lists them, a network (eSCL) scanner or a watched folder"
     )]
     NoLocalDriver(String),
     #[error("máy quét đang bận / the scanner is busy (another program is using it)")]
@@ -234,7 +237,7 @@ pub trait Scanner: Send {
 /// is eSCL too) or `twain:<product name>`. TWAIN sources run in a worker
 /// process started as `worker` says; the others in this process.
 pub fn open_with(id: &str, worker: &worker::WorkerOptions) -> Result<Box<dyn Scanner>, ScanError> {
-    if id.starts_with("twain:") {
+    if id.starts_with("twain:") || id.starts_with("wia:") {
         Ok(Box::new(worker::WorkerScanner::open(id, worker)?))
     } else {
         open_in_process(id)
@@ -250,21 +253,25 @@ pub fn open(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
 pub fn open_in_process(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
     if id.starts_with("escl:") || id.starts_with("http://") || id.starts_with("https://") {
         Ok(Box::new(escl::EsclScanner::open(id)?))
-    } else if id.starts_with("twain:") {
-        open_twain(id)
+    } else if id.starts_with("twain:") || id.starts_with("wia:") {
+        open_windows(id)
     } else {
         open_local(id)
     }
 }
 
 #[cfg(windows)]
-fn open_twain(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
-    Ok(Box::new(twain::TwainScanner::open(id)?))
+fn open_windows(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
+    if id.starts_with("wia:") {
+        Ok(Box::new(wia::WiaScanner::open(id)?))
+    } else {
+        Ok(Box::new(twain::TwainScanner::open(id)?))
+    }
 }
 
 #[cfg(not(windows))]
-fn open_twain(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
-    Err(ScanError::Unsupported(format!("{id}: TWAIN exists on Windows only")))
+fn open_windows(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
+    Err(ScanError::Unsupported(format!("{id}: TWAIN and WIA exist on Windows only")))
 }
 
 /// A scanner on this PC: SANE on Linux and macOS.
@@ -274,7 +281,7 @@ fn open_local(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
 }
 
 /// On Windows a local scanner is a TWAIN source (`twain:<name>`); SANE is no
-/// Windows interface and WIA is not built yet.
+/// Windows interface; WIA devices are `wia:<id>`.
 #[cfg(windows)]
 fn open_local(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
     Err(ScanError::NoLocalDriver(id.to_owned()))
@@ -298,10 +305,19 @@ pub fn devices(network: bool) -> Result<Vec<DeviceInfo>, ScanError> {
     devices_with(network, &worker::WorkerOptions::default())
 }
 
-/// What the worker lists: the drivers of this process.
+/// What the worker lists: the drivers of this process (on Windows the TWAIN
+/// sources, then the WIA devices; one of the two failing hides not the other).
 pub fn devices_in_process() -> Result<Vec<DeviceInfo>, ScanError> {
     #[cfg(windows)]
-    return twain::devices();
+    return match (twain::devices(), wia::devices()) {
+        (Err(e), Err(_)) => Err(e),
+        (twain, wia) => {
+            for e in [&twain, &wia].into_iter().filter_map(|r| r.as_ref().err()) {
+                log::warn!("scanner discovery: {e}");
+            }
+            Ok(twain.unwrap_or_default().into_iter().chain(wia.unwrap_or_default()).collect())
+        }
+    };
     #[cfg(not(windows))]
     sane::devices(true)
 }

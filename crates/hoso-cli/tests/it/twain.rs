@@ -57,7 +57,9 @@ fn a_twain_batch_lands_in_the_record_and_a_hanging_driver_keeps_what_it_gave() {
     assert!(report["failure"].is_null(), "{report}");
 
     // The driver hangs on its second page: the watchdog (2 s here) ends it, the
-    // first page is kept, and hoso exits 3 (some pages, then a failure).
+    // first page is kept, and hoso exits 3 (some pages, then a failure). At
+    // 300 dpi, so that its page is no copy of the first batch's first page
+    // (the store keeps one of identical pages).
     let config = write_config(&dir.path().join("config.toml"), "scanner_watchdog_secs = 2\n");
     let o = twain_cmd(
         &data,
@@ -76,6 +78,7 @@ fn a_twain_batch_lands_in_the_record_and_a_hanging_driver_keeps_what_it_gave() {
     let detail = json(&o);
     let pages = detail["components"][0]["pages"].as_array().unwrap();
     assert_eq!(pages.len(), 7, "{detail}");
-    assert!(pages.iter().all(|p| p["dpi"] == 200.0), "{detail}");
+    let dpis: Vec<f64> = pages.iter().map(|p| p["dpi"].as_f64().unwrap()).collect();
+    assert_eq!(dpis, [200.0, 200.0, 200.0, 200.0, 200.0, 200.0, 300.0], "{detail}");
     assert_consistent(&data);
 }
