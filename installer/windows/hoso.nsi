@@ -64,8 +64,12 @@ Section "HoSo Intake" Main
     SetShellVarContext all
     SetOutPath "$INSTDIR"
     File "${STAGE}\hoso.exe"
-    ; TWAIN drivers run in this helper, never in the app (hoso-scan::worker).
+    ; TWAIN drivers run in this helper, never in the app (hoso-scan::worker);
+    ; x86\ holds its 32-bit build, for drivers that exist in 32 bits only.
     File "${STAGE}\hoso-scan-worker.exe"
+    SetOutPath "$INSTDIR\x86"
+    File "${STAGE}\x86\hoso-scan-worker.exe"
+    SetOutPath "$INSTDIR"
 !ifdef DESKTOP
     File "${STAGE}\hoso-desktop.exe"
 !endif
@@ -131,6 +135,7 @@ Section "Uninstall"
     ; The program only: records, %ProgramData%\HoSo and users' stores stay.
     Delete "$INSTDIR\hoso.exe"
     Delete "$INSTDIR\hoso-scan-worker.exe"
+    RMDir /r "$INSTDIR\x86"
     Delete "$INSTDIR\hoso-desktop.exe"
     Delete "$INSTDIR\README-IT.md"
     Delete "$INSTDIR\config.toml.example"

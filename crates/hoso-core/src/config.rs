@@ -44,6 +44,10 @@ pub struct FileConfig {
     /// Seconds a TWAIN driver may take for one page before it is taken as hung
     /// and ended (pages already scanned are kept). Default 120.
     pub scanner_watchdog_secs: Option<u64>,
+    /// The program that runs TWAIN and WIA drivers: `hoso-scan-worker.exe`
+    /// beside the app by default; its 32-bit build (`x86\hoso-scan-worker.exe`
+    /// in the program folder) for a driver that exists in 32 bits only.
+    pub scanner_worker: Option<PathBuf>,
     /// The receiving agency's name, as written on documents and signatures.
     pub agency: Option<String>,
     /// The TrueType font embedded in documents (Vietnamese glyphs needed).
@@ -96,6 +100,7 @@ impl FileConfig {
             watch_folder,
             scanner,
             scanner_watchdog_secs,
+            scanner_worker,
             agency,
             font,
             pkcs11_module,
@@ -119,6 +124,7 @@ impl FileConfig {
         self.watch_folder = watch_folder.or(self.watch_folder.take());
         self.scanner = scanner.or(self.scanner.take());
         self.scanner_watchdog_secs = scanner_watchdog_secs.or(self.scanner_watchdog_secs.take());
+        self.scanner_worker = scanner_worker.or(self.scanner_worker.take());
         self.agency = agency.or(self.agency.take());
         self.font = font.or(self.font.take());
         self.pkcs11_module = pkcs11_module.or(self.pkcs11_module.take());
@@ -367,6 +373,7 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         scanner: merged.scanner,
         scan_worker: hoso_scan::worker::WorkerOptions {
             watchdog: std::time::Duration::from_secs(merged.scanner_watchdog_secs.unwrap_or(120).max(1)),
+            program: merged.scanner_worker.unwrap_or_else(hoso_scan::worker::default_program),
             ..hoso_scan::worker::WorkerOptions::default()
         },
         agency: merged.agency,

@@ -293,8 +293,15 @@ fn configure(item: &IWiaItem2, settings: &ScanSettings, caps: &Capabilities) -> 
     set(WIA_IPS_XRES, dpi as i32, "resolution")?;
     set(WIA_IPS_YRES, dpi as i32, "resolution")?;
     set(WIA_IPA_DATATYPE, data_type as i32, "colour mode")?;
-    set(WIA_IPA_DEPTH, depth, "bit depth")?;
-    set(WIA_IPA_TYMED, TYMED_FILE.0, "transfer medium")?;
+    // Drivers that derive the depth from the data type, or offer one medium
+    // only, keep these read-only.
+    for (id, value, what) in
+        [(WIA_IPA_DEPTH, depth, "bit depth"), (WIA_IPA_TYMED, TYMED_FILE.0, "transfer medium")]
+    {
+        if let Err(e) = set(id, value, what) {
+            log::info!("{e}: the driver's own is kept");
+        }
+    }
     write(&storage, WIA_IPA_FORMAT, 0, Some(&WiaImgFmt_BMP))
         .map_err(|e| ScanError::Unsupported(format!("WIA BMP format: {}", e.message())))?;
     // The area: from the top-left corner, clipped to the device's.
@@ -320,18 +327,39 @@ enum Event {
     Done(Result<(), ScanError>),
 }
 
+/// The page WIA is writing, and where finished pages go.
+struct Pending {
+    stream: Mutex<Option<IStream>>,
+    events: mpsc::Sender<Event>,
+    pages: std::sync::atomic::AtomicU32,
+    /// The resolution asked for, when a bitmap does not say its own.
+    dpi: f32,
+}
+
+impl Pending {
+    /// Hands the finished page (if any) to the app; false once the app is gone.
+    fn deliver(&self) -> bool {
+        let Some(stream) = self.stream.lock().unwrap_or_else(|e| e.into_inner()).take() else { return true };
+        let page = stream_bytes(&stream)
+            .map_err(|e| ScanError::Device(format!("WIA: reading the page: {}", e.message())))
+            .and_then(|b| decode_bmp(&b, self.dpi));
+        self.pages.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.events.send(Event::Page(page)).is_ok()
+    }
+
+    fn discard(&self) {
+        self.stream.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
+
 /// WIA's callback for one download: a stream per page, handed to the app
-/// when WIA says it is complete.
+/// when WIA says it is complete (or asks for the next one).
 #[implement(IWiaTransferCallback)]
 struct Callback {
     /// One token per page the app asks for.
     go: Mutex<mpsc::Receiver<()>>,
-    events: mpsc::Sender<Event>,
-    stream: Mutex<Option<IStream>>,
-    pages: Arc<std::sync::atomic::AtomicU32>,
+    pending: Arc<Pending>,
     canceller: Canceller,
-    /// The resolution asked for, when a bitmap does not say its own.
-    dpi: f32,
 }
 
 /// The whole content of a memory stream.
@@ -351,7 +379,7 @@ fn stream_bytes(stream: &IStream) -> windows::core::Result<Vec<u8>> {
     }
 }
 
-/// A BMP file (what WIA writes): its file header, then a DIB; `dpi` when the
+/// A BMP file (what WIA writes; the DIB reader is TWAIN's native-transfer one): its file header, then a DIB; `dpi` when the
 /// bitmap does not say its resolution.
 fn decode_bmp(bytes: &[u8], dpi: f32) -> Result<ScannedPage, ScanError> {
     let dib = bytes
@@ -370,22 +398,18 @@ impl IWiaTransferCallback_Impl for Callback_Impl {
         }
         // SAFETY: WIA passes a valid parameter block for the call's duration.
         let Some(params) = (unsafe { params.as_ref() }) else { return Ok(()) };
-        if params.lMessage == WIA_TRANSFER_MSG_END_OF_STREAM as i32 {
-            let stream = self.stream.lock().unwrap_or_else(|e| e.into_inner()).take();
-            if let Some(stream) = stream {
-                let page = stream_bytes(&stream)
-                    .map_err(|e| ScanError::Device(format!("WIA: reading the page: {}", e.message())))
-                    .and_then(|b| decode_bmp(&b, self.dpi));
-                self.pages.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                if self.events.send(Event::Page(page)).is_err() {
-                    return Err(E_ABORT.into());
-                }
-            }
+        if params.lMessage == WIA_TRANSFER_MSG_END_OF_STREAM as i32 && !self.pending.deliver() {
+            return Err(E_ABORT.into());
         }
         Ok(())
     }
 
     fn GetNextStream(&self, _flags: i32, _name: &BSTR, _full_name: &BSTR) -> windows::core::Result<IStream> {
+        // A driver that asks for the next stream before saying the last one
+        // ended: the last one is complete.
+        if !self.pending.deliver() {
+            return Err(E_ABORT.into());
+        }
         // The next page only once the app has stored this one and asks again.
         if self.go.lock().unwrap_or_else(|e| e.into_inner()).recv().is_err() || self.canceller.is_cancelled()
         {
@@ -393,7 +417,7 @@ impl IWiaTransferCallback_Impl for Callback_Impl {
         }
         // SAFETY: a growing memory stream that frees its memory when released.
         let stream = unsafe { CreateStreamOnHGlobal(HGLOBAL::default(), true)? };
-        *self.stream.lock().unwrap_or_else(|e| e.into_inner()) = Some(stream.clone());
+        *self.pending.stream.lock().unwrap_or_else(|e| e.into_inner()) = Some(stream.clone());
         Ok(stream)
     }
 }
@@ -481,28 +505,35 @@ impl WiaScanner {
                         }
                     };
                     let _ = ready_tx.send(Ok(()));
-                    let pages = Arc::new(std::sync::atomic::AtomicU32::new(0));
-                    let callback: IWiaTransferCallback = Callback {
-                        go: Mutex::new(go),
-                        events: event_tx.clone(),
+                    let pending = Arc::new(Pending {
                         stream: Mutex::new(None),
-                        pages: Arc::clone(&pages),
-                        canceller: thread_cancel.clone(),
+                        events: event_tx.clone(),
+                        pages: std::sync::atomic::AtomicU32::new(0),
                         dpi: nearest_resolution(&caps.resolutions, settings.resolution)
                             .unwrap_or(settings.resolution) as f32,
+                    });
+                    let callback: IWiaTransferCallback = Callback {
+                        go: Mutex::new(go),
+                        pending: Arc::clone(&pending),
+                        canceller: thread_cancel.clone(),
                     }
                     .into();
                     // SAFETY: plain COM call; the callback lives until it returns.
                     let result = unsafe { transfer.Download(0, &callback) };
+                    // The last page is complete when the download succeeded; after
+                    // a failure it may be half a page, which is never handed out.
+                    let ended =
+                        result.is_ok() || result.as_ref().is_err_and(|e| e.code() == WIA_ERROR_PAPER_EMPTY);
+                    if ended {
+                        pending.deliver();
+                    } else {
+                        pending.discard();
+                    }
+                    let pages = pending.pages.load(std::sync::atomic::Ordering::SeqCst);
                     let done = match result {
                         Ok(()) => Ok(()),
                         // The feeder ran out after the last page: the normal end.
-                        Err(e)
-                            if e.code() == WIA_ERROR_PAPER_EMPTY
-                                && pages.load(std::sync::atomic::Ordering::SeqCst) > 0 =>
-                        {
-                            Ok(())
-                        }
+                        Err(e) if e.code() == WIA_ERROR_PAPER_EMPTY && pages > 0 => Ok(()),
                         Err(e) if thread_cancel.is_cancelled() => {
                             log::info!("WIA: cancelled ({})", e.message());
                             Err(ScanError::Cancelled)

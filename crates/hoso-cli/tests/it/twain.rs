@@ -67,7 +67,7 @@ fn a_twain_batch_lands_in_the_record_and_a_hanging_driver_keeps_what_it_gave() {
         &["--json", "scan", &code, "--device", DEVICE],
     )
     .env("HOSO_CONFIG", &config)
-    .args(["--source", "feeder", "--mode", "gray", "--resolution", "200"])
+    .args(["--source", "feeder", "--mode", "gray", "--resolution", "300"])
     .output()
     .unwrap();
     assert_eq!(o.status.code(), Some(3), "{}\n{}", stdout(&o), stderr(&o));

@@ -376,10 +376,11 @@ impl Strips {
     }
 }
 
-/// A native transfer's device-independent bitmap (BITMAPINFOHEADER, its colour
-/// table, the rows): the image and its resolution in dpi (when the bitmap says).
+/// A device-independent bitmap (BITMAPINFOHEADER, its colour table, the rows),
+/// as a TWAIN native transfer gives it and a BMP file (WIA) holds it: the image
+/// and its resolution in dpi (when the bitmap says).
 pub(crate) fn decode_dib(b: &[u8]) -> Result<(DynamicImage, Option<f32>), ScanError> {
-    let bad = |why: &str| ScanError::Device(format!("TWAIN bitmap: {why}"));
+    let bad = |why: &str| ScanError::Device(format!("scanner bitmap: {why}"));
     let u16_at = |o: usize| b.get(o..o + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
     let u32_at = |o: usize| b.get(o..o + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]));
     let header = u32_at(0).ok_or_else(|| bad("too short"))? as usize;
@@ -393,7 +394,7 @@ pub(crate) fn decode_dib(b: &[u8]) -> Result<(DynamicImage, Option<f32>), ScanEr
     let ppm = u32_at(24).ok_or_else(|| bad("too short"))? as i32;
     let colours_used = u32_at(32).ok_or_else(|| bad("too short"))? as usize;
     if compression != 0 {
-        return Err(bad("compressed bitmaps are not read; the driver should offer memory transfer"));
+        return Err(bad("compressed bitmaps are not read"));
     }
     if !(1..=60_000).contains(&width) || height == 0 || height.unsigned_abs() > 60_000 {
         return Err(bad("size"));

@@ -138,14 +138,16 @@ struct ImageLayout {
     frame_number: u32,
 }
 
-// The specification's sizes, so a field out of place fails the build.
+// The specification's sizes (a handle or pointer is 8 bytes in a 64-bit
+// process, 4 in a 32-bit one), so a field out of place fails the build.
+const PTR: usize = size_of::<usize>();
 const _: () = assert!(size_of::<Identity>() == 156);
-const _: () = assert!(size_of::<Capability>() == 12);
-const _: () = assert!(size_of::<UserInterface>() == 12);
-const _: () = assert!(size_of::<Event>() == 10);
+const _: () = assert!(size_of::<Capability>() == 4 + PTR);
+const _: () = assert!(size_of::<UserInterface>() == 4 + PTR);
+const _: () = assert!(size_of::<Event>() == PTR + 2);
 const _: () = assert!(size_of::<PendingXfers>() == 6);
 const _: () = assert!(size_of::<ImageInfo>() == 42);
-const _: () = assert!(size_of::<ImageMemXfer>() == 42);
+const _: () = assert!(size_of::<ImageMemXfer>() == 34 + PTR);
 const _: () = assert!(size_of::<ImageLayout>() == 28);
 
 type Entry = unsafe extern "system" fn(*mut Identity, *mut Identity, u32, u16, u16, *mut c_void) -> u16;
