@@ -19,6 +19,7 @@
 //! Ids say which driver: `sane:<name>`, `escl:<url>`, `twain:<product name>`,
 //! `wia:<device id>`.
 
+mod device_thread;
 pub mod escl;
 pub mod folder;
 pub mod sane;

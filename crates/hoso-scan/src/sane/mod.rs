@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, Weak};
 
 use image::{DynamicImage, GrayImage, RgbImage};
 
+use crate::device_thread::DeviceThread;
 use crate::{
     Canceller, Capabilities, ColourMode, DeviceInfo, ScanError, ScanSettings, ScannedPage, Scanner, Source,
     common_resolutions, nearest_resolution,
@@ -100,12 +101,8 @@ type Reply = Result<Option<ScannedPage>, ScanError>;
 pub struct SaneScanner {
     info: DeviceInfo,
     caps: Capabilities,
-    commands: Option<mpsc::Sender<Command>>,
-    replies: mpsc::Receiver<Reply>,
+    device: DeviceThread<Command, Reply>,
     canceller: Canceller,
-    thread: Option<std::thread::JoinHandle<()>>,
-    /// The driver stopped answering; the device thread is abandoned.
-    stuck: bool,
 }
 
 impl SaneScanner {
@@ -113,23 +110,12 @@ impl SaneScanner {
     pub fn open(name: &str) -> Result<SaneScanner, ScanError> {
         let name = name.strip_prefix("sane:").unwrap_or(name).to_owned();
         let lib = lib()?;
-        let (ready_tx, ready_rx) = mpsc::channel::<Result<(Capabilities, RawHandle), ScanError>>();
-        let (cmd_tx, cmd_rx) = mpsc::channel::<Command>();
-        let (reply_tx, reply_rx) = mpsc::channel::<Reply>();
         let thread_lib = Arc::clone(&lib);
         let thread_name = name.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("sane {name}"))
-            .spawn(move || device_thread(thread_lib, &thread_name, ready_tx, cmd_rx, reply_tx))
-            .map_err(|e| ScanError::Device(e.to_string()))?;
-        let (caps, handle) = match ready_rx.recv() {
-            Ok(Ok(v)) => v,
-            Ok(Err(e)) => {
-                let _ = thread.join();
-                return Err(e);
-            }
-            Err(_) => return Err(ScanError::Device("the device thread stopped".into())),
-        };
+        let (device, (caps, handle)) =
+            DeviceThread::start(format!("sane {name}"), "SANE device", move |ready, commands, replies| {
+                device_thread(thread_lib, &thread_name, ready, commands, replies)
+            })?;
         let cancel_lib = Arc::clone(&lib);
         let canceller = Canceller::with_hook(move || cancel_lib.api.cancel(handle));
         let (vendor, model, kind) = devices(true)
@@ -140,45 +126,20 @@ impl SaneScanner {
         Ok(SaneScanner {
             info: DeviceInfo { id: format!("sane:{name}"), vendor, model, kind },
             caps,
-            commands: Some(cmd_tx),
-            replies: reply_rx,
+            device,
             canceller,
-            thread: Some(thread),
-            stuck: false,
         })
     }
 
     fn ask(&mut self, cmd: Command) -> Reply {
-        let gone = || ScanError::Device("the device thread stopped".into());
-        if self.stuck {
-            return Err(gone());
-        }
-        self.commands.as_ref().ok_or_else(gone)?.send(cmd).map_err(|_| gone())?;
-        match self.replies.recv_timeout(DRIVER_TIMEOUT) {
-            Ok(reply) => reply,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                // A driver that hangs must not hang the counter: the device is
-                // given up (its thread is left behind), the pages already
-                // stored are safe, and the clerk gets a message.
-                self.stuck = true;
-                Err(ScanError::Device(
-                    "trình điều khiển máy quét không phản hồi; tắt/bật máy quét rồi thử lại / the scanner driver stopped answering: power-cycle the scanner and try again".into(),
-                ))
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => Err(gone()),
-        }
+        self.device.ask(cmd, Some(DRIVER_TIMEOUT))?
     }
 }
 
 impl Drop for SaneScanner {
     fn drop(&mut self) {
+        // Then the device thread ends (or, stuck, is left behind).
         self.canceller.cancel();
-        self.commands.take();
-        if let Some(t) = self.thread.take()
-            && !self.stuck
-        {
-            let _ = t.join();
-        }
     }
 }
 

@@ -19,7 +19,6 @@
 
 use std::ffi::c_void;
 use std::sync::OnceLock;
-use std::sync::mpsc;
 
 use image::DynamicImage;
 use windows_sys::Win32::Foundation::{GlobalFree, HWND};
@@ -31,6 +30,7 @@ use windows_sys::Win32::UI::WindowsAndMessaging::{
 };
 
 use super::*;
+use crate::device_thread::DeviceThread;
 use crate::{
     Canceller, Capabilities, ColourMode, DeviceInfo, ScanError, ScanSettings, ScannedPage, Scanner, Source,
     common_resolutions, nearest_resolution,
@@ -824,10 +824,8 @@ type Reply = Result<Option<ScannedPage>, ScanError>;
 pub struct TwainScanner {
     info: DeviceInfo,
     caps: Capabilities,
-    commands: Option<mpsc::Sender<Command>>,
-    replies: mpsc::Receiver<Reply>,
+    session: DeviceThread<Command, Reply>,
     canceller: Canceller,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl TwainScanner {
@@ -837,12 +835,8 @@ impl TwainScanner {
         let product = id.strip_prefix("twain:").unwrap_or(id).to_owned();
         let canceller = Canceller::default();
         let thread_cancel = canceller.clone();
-        let (ready_tx, ready_rx) = mpsc::channel::<Result<(DeviceInfo, Capabilities), ScanError>>();
-        let (cmd_tx, cmd_rx) = mpsc::channel::<Command>();
-        let (reply_tx, reply_rx) = mpsc::channel::<Reply>();
-        let thread = std::thread::Builder::new()
-            .name("twain".into())
-            .spawn(move || {
+        let (session, (info, caps)) =
+            DeviceThread::start("twain".into(), "TWAIN", move |ready, commands, replies| {
                 let opened = Session::open_manager().and_then(|mut s| {
                     s.open_source(&product)?;
                     let info = device_info(s.source.as_deref().unwrap_or(&app_identity()));
@@ -851,58 +845,40 @@ impl TwainScanner {
                 });
                 let (mut session, caps) = match opened {
                     Ok((s, info, caps)) => {
-                        if ready_tx.send(Ok((info, caps.clone()))).is_err() {
+                        if ready.send(Ok((info, caps.clone()))).is_err() {
                             return;
                         }
                         (s, caps)
                     }
                     Err(e) => {
-                        let _ = ready_tx.send(Err(e));
+                        let _ = ready.send(Err(e));
                         return;
                     }
                 };
-                for cmd in cmd_rx {
+                for cmd in commands {
                     let reply = match cmd {
                         Command::Start(settings) => session.start(&settings, &caps).map(|()| None),
                         Command::Next => session.next(&thread_cancel),
                     };
-                    if reply_tx.send(reply).is_err() {
+                    if replies.send(reply).is_err() {
                         break;
                     }
                 }
-            })
-            .map_err(|e| ScanError::Device(e.to_string()))?;
-        match ready_rx.recv() {
-            Ok(Ok((info, caps))) => Ok(TwainScanner {
-                info,
-                caps,
-                commands: Some(cmd_tx),
-                replies: reply_rx,
-                canceller,
-                thread: Some(thread),
-            }),
-            Ok(Err(e)) => {
-                let _ = thread.join();
-                Err(e)
-            }
-            Err(_) => Err(ScanError::Device("the TWAIN thread stopped".into())),
-        }
+            })?;
+        Ok(TwainScanner { info, caps, session, canceller })
     }
 
+    /// One request to the session thread. No time limit here: the worker's
+    /// watchdog ends a driver that hangs.
     fn ask(&mut self, cmd: Command) -> Reply {
-        let gone = || ScanError::Device("the TWAIN thread stopped".into());
-        self.commands.as_ref().ok_or_else(gone)?.send(cmd).map_err(|_| gone())?;
-        self.replies.recv().map_err(|_| gone())?
+        self.session.ask(cmd, None)?
     }
 }
 
 impl Drop for TwainScanner {
     fn drop(&mut self) {
+        // Then the session thread closes the source and the manager.
         self.canceller.cancel();
-        self.commands.take();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
