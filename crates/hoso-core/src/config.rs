@@ -371,10 +371,16 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         ocr,
         watch_folder: merged.watch_folder,
         scanner: merged.scanner,
-        scan_worker: hoso_scan::worker::WorkerOptions {
-            watchdog: std::time::Duration::from_secs(merged.scanner_watchdog_secs.unwrap_or(120).max(1)),
-            program: merged.scanner_worker.unwrap_or_else(hoso_scan::worker::default_program),
-            ..hoso_scan::worker::WorkerOptions::default()
+        scan_worker: {
+            // The worker's own defaults (120 s, the program beside this one) unless set.
+            let default = hoso_scan::worker::WorkerOptions::default();
+            hoso_scan::worker::WorkerOptions {
+                watchdog: merged
+                    .scanner_watchdog_secs
+                    .map_or(default.watchdog, |secs| std::time::Duration::from_secs(secs.max(1))),
+                program: merged.scanner_worker.unwrap_or(default.program),
+                env: default.env,
+            }
         },
         agency: merged.agency,
         font: merged.font.unwrap_or_else(default_font),

@@ -234,27 +234,27 @@ pub trait Scanner: Send {
     }
 }
 
+/// A TWAIN or WIA id: a Windows driver, which runs in the worker.
+fn is_windows_driver(id: &str) -> bool {
+    id.starts_with("twain:") || id.starts_with("wia:")
+}
+
 /// Opens a device by id: `sane:<name>`, `escl:<url>` (a bare `http(s)://` URL
-/// is eSCL too) or `twain:<product name>`. TWAIN sources run in a worker
-/// process started as `worker` says; the others in this process.
+/// is eSCL too), `twain:<product name>` or `wia:<device id>`. TWAIN and WIA
+/// run in a worker process started as `worker` says; the others in this process.
 pub fn open_with(id: &str, worker: &worker::WorkerOptions) -> Result<Box<dyn Scanner>, ScanError> {
-    if id.starts_with("twain:") || id.starts_with("wia:") {
+    if is_windows_driver(id) {
         Ok(Box::new(worker::WorkerScanner::open(id, worker)?))
     } else {
         open_in_process(id)
     }
 }
 
-/// [`open_with`] the worker beside this program.
-pub fn open(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
-    open_with(id, &worker::WorkerOptions::default())
-}
-
 /// Opens a device in this process, whatever its driver: what the worker runs.
 pub fn open_in_process(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
     if id.starts_with("escl:") || id.starts_with("http://") || id.starts_with("https://") {
         Ok(Box::new(escl::EsclScanner::open(id)?))
-    } else if id.starts_with("twain:") || id.starts_with("wia:") {
+    } else if is_windows_driver(id) {
         open_windows(id)
     } else {
         open_local(id)
@@ -301,11 +301,6 @@ pub fn devices_with(network: bool, worker: &worker::WorkerOptions) -> Result<Vec
     sane::devices(!network)
 }
 
-/// [`devices_with`] the worker beside this program.
-pub fn devices(network: bool) -> Result<Vec<DeviceInfo>, ScanError> {
-    devices_with(network, &worker::WorkerOptions::default())
-}
-
 /// What the worker lists: the drivers of this process (on Windows the TWAIN
 /// sources, then the WIA devices; one of the two failing hides not the other).
 pub fn devices_in_process() -> Result<Vec<DeviceInfo>, ScanError> {
@@ -342,7 +337,7 @@ mod tests {
     #[cfg(windows)]
     #[test]
     fn windows_says_what_works_instead_of_a_sane_device() {
-        let err = open("fujitsu:fi-7160:1234").err().unwrap();
+        let err = open_in_process("fujitsu:fi-7160:1234").err().unwrap();
         assert_eq!(err.code(), "no_local_driver");
         assert!(err.to_string().contains("TWAIN"), "{err}");
     }
@@ -359,7 +354,7 @@ mod tests {
 
     #[test]
     fn a_url_is_an_escl_scanner_and_a_bad_one_is_not_found() {
-        let err = open("escl:ftp://scanner/eSCL").err().unwrap();
+        let err = open_in_process("escl:ftp://scanner/eSCL").err().unwrap();
         assert_eq!(err.code(), "not_found", "{err}");
     }
 }

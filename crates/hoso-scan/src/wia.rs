@@ -177,13 +177,17 @@ fn write(
 /// WIA service.
 pub fn devices() -> Result<Vec<DeviceInfo>, ScanError> {
     let _com = Com::init()?;
-    let mgr = match manager() {
-        Ok(m) => m,
+    match manager() {
+        Ok(mgr) => list(&mgr),
         Err(e) => {
             log::info!("WIA: no device manager on this PC ({e}): no WIA scanners");
-            return Ok(Vec::new());
+            Ok(Vec::new())
         }
-    };
+    }
+}
+
+/// The scanners `mgr` knows.
+fn list(mgr: &IWiaDevMgr2) -> Result<Vec<DeviceInfo>, ScanError> {
     // SAFETY: plain COM calls on live interfaces; out-parameters sized as declared.
     let list = unsafe { mgr.EnumDeviceInfo(WIA_DEVINFO_ENUM_LOCAL as i32) }.map_err(|e| scan_error(&e))?;
     let mut found = Vec::new();
@@ -272,7 +276,8 @@ fn capabilities(items: &Items) -> windows::core::Result<Capabilities> {
 }
 
 /// Sets up `item` for a batch as `settings` ask.
-fn configure(item: &IWiaItem2, settings: &ScanSettings, caps: &Capabilities) -> Result<(), ScanError> {
+/// Returns the resolution set.
+fn configure(item: &IWiaItem2, settings: &ScanSettings, caps: &Capabilities) -> Result<u32, ScanError> {
     let storage: IWiaPropertyStorage = item.cast().map_err(|e| scan_error(&e))?;
     let dpi = nearest_resolution(&caps.resolutions, settings.resolution).unwrap_or(settings.resolution);
     let (data_type, depth) = match settings.mode {
@@ -317,7 +322,7 @@ fn configure(item: &IWiaItem2, settings: &ScanSettings, caps: &Capabilities) -> 
     {
         log::info!("{e}: the driver's own scan area is used");
     }
-    Ok(())
+    Ok(dpi)
 }
 
 /// What the transfer tells the app.
@@ -462,11 +467,15 @@ impl WiaScanner {
                     }
                 };
                 let opened = (|| {
-                    let info = devices()?
+                    // Without a WIA service there is no such device.
+                    let mgr = manager().map_err(|e| {
+                        log::info!("WIA: no device manager on this PC ({e})");
+                        ScanError::NotFound(wanted.clone())
+                    })?;
+                    let info = list(&mgr)?
                         .into_iter()
                         .find(|d| d.id == wanted)
                         .ok_or_else(|| ScanError::NotFound(wanted.clone()))?;
-                    let mgr = manager().map_err(|e| scan_error(&e))?;
                     // SAFETY: plain COM call with a live BSTR.
                     let root = unsafe { mgr.CreateDevice(0, &BSTR::from(device.as_str())) }
                         .map_err(|e| scan_error(&e))?;
@@ -495,9 +504,10 @@ impl WiaScanner {
                         let _ = ready_tx.send(Err(ScanError::Unsupported(format!("{:?}", settings.source))));
                         continue;
                     };
-                    let configured = configure(item, &settings, &caps)
-                        .and_then(|()| item.cast::<IWiaTransfer>().map_err(|e| scan_error(&e)));
-                    let transfer = match configured {
+                    let configured = configure(item, &settings, &caps).and_then(|dpi| {
+                        item.cast::<IWiaTransfer>().map(|t| (t, dpi)).map_err(|e| scan_error(&e))
+                    });
+                    let (transfer, dpi) = match configured {
                         Ok(t) => t,
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
@@ -509,8 +519,7 @@ impl WiaScanner {
                         stream: Mutex::new(None),
                         events: event_tx.clone(),
                         pages: std::sync::atomic::AtomicU32::new(0),
-                        dpi: nearest_resolution(&caps.resolutions, settings.resolution)
-                            .unwrap_or(settings.resolution) as f32,
+                        dpi: dpi as f32,
                     });
                     let callback: IWiaTransferCallback = Callback {
                         go: Mutex::new(go),
