@@ -5,10 +5,10 @@
 //! - [`write_pdfa`] builds one document from [`PageInput`]s and [`DocumentMeta`].
 //! - The file uses only structures legal in both PDF/A-1b and PDF/A-2b: a
 //!   classic cross-reference table, no object streams, no transparency, no
-//!   filters on the XMP, embedded fonts with CIDSet and CIDToGIDMap, an sRGB
-//!   OutputIntent ([`icc`]), a trailer ID, Info and XMP kept identical. The part
-//!   declared is a parameter, so the tests can validate the very same output as
-//!   part 1 with Apache PDFBox Preflight (no PDF/A-2 validator is packaged).
+//!   filters on the XMP, embedded fonts with CIDToGIDMap (and the CIDSet part 1
+//!   asks for), an sRGB OutputIntent ([`icc`]), a trailer ID, Info and XMP kept
+//!   identical. The part declared is a parameter: the tests validate part 1
+//!   with Apache PDFBox Preflight and part 2 with pikepdf's PDF/A-2b validator.
 //! - Images are chosen per page (see [`hoso_imaging::PageClass`]): colour pages
 //!   stay 24-bit colour (Circular 05/2025) as JPEG, grey pages as grey JPEG,
 //!   plain text pages as 1-bit Flate.
@@ -302,7 +302,7 @@ pub fn write_pdfa(
     let descriptor_id = alloc();
     let font_file_id = alloc();
     let to_unicode_id = alloc();
-    let cid_set_id = alloc();
+    let cid_set_id = (part == PdfaPart::One).then(&mut alloc);
 
     // Pages first: the text they carry decides the font subset.
     let mut fonts = FontUse::new(font);
@@ -435,9 +435,12 @@ pub fn write_pdfa(
         &subset_tag(&file_id),
     )?;
 
-    // Colour: sRGB output intent.
+    // Colour: sRGB output intent. No /Alternate: the profile is the colour
+    // space, and veraPDF's rules (pikepdf's PDF/A-2b validator) refuse a
+    // CalRGB alternate on an OutputIntent profile and then treat the file as
+    // having no output intent at all.
     let profile = srgb_profile();
-    pdf.icc_profile(icc_id, &profile).n(3).alternate().srgb();
+    pdf.icc_profile(icc_id, &profile).n(3);
 
     // Metadata, twice, identical.
     let mut info = pdf.document_info(info_id);
@@ -479,11 +482,14 @@ pub struct FontRefs {
     pub descriptor: Ref,
     pub file: Ref,
     pub to_unicode: Ref,
-    pub cid_set: Ref,
+    /// PDF/A-1 asks for a CIDSet; PDF/A-2 only asks that one, if present, be
+    /// complete, which validators do not all check (pikepdf leaves it
+    /// unjudged), so part 2 goes without.
+    pub cid_set: Option<Ref>,
 }
 
 /// Writes the font objects for the glyphs `fonts` used: a Type0 font over a
-/// CIDFontType2 subset (Identity-H, CIDToGIDMap Identity, widths, CIDSet,
+/// CIDFontType2 subset (Identity-H, CIDToGIDMap Identity, widths, CIDSet when asked,
 /// ToUnicode), as PDF/A-1 and -2 require. `tag` is the six-letter subset tag.
 pub fn write_font(
     chunk: &mut pdf_writer::Chunk,
@@ -514,8 +520,8 @@ pub fn write_font(
     }
     cid.finish();
     let k = 1000.0 / font.units_per_em;
-    chunk
-        .font_descriptor(refs.descriptor)
+    let mut descriptor = chunk.font_descriptor(refs.descriptor);
+    descriptor
         .name(Name(base_font.as_bytes()))
         .flags(FontFlags::SERIF | FontFlags::NON_SYMBOLIC)
         .bbox(Rect::new(font.bbox[0] * k, font.bbox[1] * k, font.bbox[2] * k, font.bbox[3] * k))
@@ -524,12 +530,17 @@ pub fn write_font(
         .descent(font.descender * k)
         .cap_height(font.cap_height * k)
         .stem_v(80.0)
-        .font_file2(refs.file)
-        .cid_set(refs.cid_set);
+        .font_file2(refs.file);
+    if let Some(cid_set) = refs.cid_set {
+        descriptor.cid_set(cid_set);
+    }
+    descriptor.finish();
     let program = fonts.subset()?;
     chunk.stream(refs.file, &program).pair(Name(b"Length1"), program.len() as i32);
     chunk.stream(refs.to_unicode, &fonts.to_unicode());
-    chunk.stream(refs.cid_set, &fonts.cid_set());
+    if let Some(cid_set) = refs.cid_set {
+        chunk.stream(cid_set, &fonts.cid_set());
+    }
     Ok(())
 }
 

@@ -162,6 +162,18 @@ mod tests {
         let long = tlv(0x04, &[0u8; 300]);
         assert_eq!(long[..4], [0x04, 0x82, 0x01, 0x2c]);
     }
+
+    #[test]
+    fn an_empty_or_truncated_signed_data_is_no_signature() {
+        // ContentInfo { signedData, [0] { SEQUENCE {} } }: no version, nothing.
+        let empty = seq(&[&oid(OID_SIGNED_DATA), &tlv(0xA0, &seq(&[]))]);
+        assert!(parse_signed_data(&empty).is_none());
+        let full = seq(&[&oid(OID_SIGNED_DATA), &tlv(0xA0, &seq(&[&integer(1), &set(&[&sha256_alg()])]))]);
+        for cut in 0..full.len() {
+            assert!(parse_signed_data(&full[..cut]).is_none(), "{cut}");
+        }
+        assert!(parse_signed_data(&full).is_none(), "no signer");
+    }
 }
 
 /// A DER element: tag, the whole encoding, its content.
@@ -232,7 +244,8 @@ pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
     let sd = children(children(ci.get(1)?.content)?.first()?.content)?;
     let mut certificates = Vec::new();
     let mut signer_infos = None;
-    for t in &sd[1..] {
+    // An empty SignedData has no version to skip: not a signature.
+    for t in sd.get(1..)? {
         match t.tag {
             0xA0 => certificates = children(t.content)?.iter().map(|c| c.raw.to_vec()).collect(),
             0x31 => signer_infos = Some(*t),

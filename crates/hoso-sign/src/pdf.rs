@@ -299,7 +299,7 @@ pub fn prepare(
         descriptor: alloc(),
         file: alloc(),
         to_unicode: alloc(),
-        cid_set: alloc(),
+        cid_set: Some(alloc()),
     };
     let root_dict = parsed.dict(parsed.root)?;
     let existing_form = dict_value(&root_dict, "AcroForm").and_then(reference);
@@ -349,14 +349,8 @@ pub fn prepare(
     .map_err(|e| bad(e.to_string()))?;
     // The font chunk holds six objects: split it at each "N 0 obj".
     let font_bytes = c.as_bytes().to_vec();
-    for r in [
-        font_refs.type0,
-        font_refs.cid_font,
-        font_refs.descriptor,
-        font_refs.file,
-        font_refs.to_unicode,
-        font_refs.cid_set,
-    ] {
+    let font_objects = [font_refs.type0, font_refs.cid_font, font_refs.descriptor, font_refs.file, font_refs.to_unicode];
+    for r in font_objects.into_iter().chain(font_refs.cid_set) {
         let head = format!("{} 0 obj", r.get());
         let start = find_from(&font_bytes, 0, head.as_bytes()).ok_or_else(|| bad("font object"))?;
         let end = find_from(&font_bytes, start, b"endobj").ok_or_else(|| bad("font object"))? + 6;
@@ -493,8 +487,12 @@ pub fn signatures(pdf: &[u8]) -> Result<Vec<FoundSignature>, SignError> {
             .collect();
         let [a, b, c, d] = range.as_slice() else { return Err(bad("/ByteRange")) };
         let hex = dict_value(dict, "Contents").ok_or_else(|| bad("/Contents"))?.trim_matches(['<', '>']);
-        let contents: Vec<u8> =
-            (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
+        // Byte pairs, not string slices: a hostile /Contents may hold non-ASCII.
+        let contents: Vec<u8> = hex
+            .as_bytes()
+            .chunks_exact(2)
+            .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+            .collect();
         let time = dict_value(dict, "M").unwrap_or("").trim_matches(['(', ')']).to_owned();
         let sub_filter = dict_value(dict, "SubFilter").unwrap_or("").trim_start_matches('/').to_owned();
         out.push(FoundSignature { byte_range: [*a, *b, *c, *d], contents, time, sub_filter });
@@ -505,6 +503,16 @@ pub fn signatures(pdf: &[u8]) -> Result<Vec<FoundSignature>, SignError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_ascii_contents_are_read_without_a_panic() {
+        let pdf = "%PDF-1.7\n1 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /ByteRange [0 10 20 5] /Contents <3ứ0a€b> >>\nendobj\n";
+        let found = signatures(pdf.as_bytes()).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].byte_range, [0, 10, 20, 5]);
+        // Only whole ASCII hex pairs count; the rest is not signature bytes.
+        assert!(found[0].contents.len() < 4, "{:?}", found[0].contents);
+    }
 
     #[test]
     fn dictionary_edits() {
