@@ -4,7 +4,7 @@
 ; NSIS ships is used.
 ;
 ; Defines given by the build script: VERSION, STAGE (the folder of staged
-; files), OUTFILE. Optional: DESKTOP (hoso-desktop.exe is staged).
+; files), OUTFILE.
 ;
 ; Silent install for IT: setup.exe /S   (optionally /D=C:\Path as the last argument)
 ; Silent uninstall:      "%ProgramFiles%\HoSo Intake\uninstall.exe" /S
@@ -70,9 +70,10 @@ Section "HoSo Intake" Main
     SetOutPath "$INSTDIR\x86"
     File "${STAGE}\x86\hoso-scan-worker.exe"
     SetOutPath "$INSTDIR"
-!ifdef DESKTOP
+    ; The desktop app and the WebView2 loader it links (Microsoft's
+    ; redistributable, from the WebView2 SDK that webview2-com-sys carries).
     File "${STAGE}\hoso-desktop.exe"
-!endif
+    File "${STAGE}\WebView2Loader.dll"
     File "${STAGE}\README-IT.md"
     File "${STAGE}\config.toml.example"
     ; Tesseract and its libraries, loaded at run time from here; Debian's models.
@@ -92,9 +93,9 @@ Section "HoSo Intake" Main
 
     ; Start menu.
     CreateDirectory "$SMPROGRAMS\${PRODUCT}"
-!ifdef DESKTOP
     CreateShortcut "$SMPROGRAMS\${PRODUCT}\${PRODUCT}.lnk" "$INSTDIR\hoso-desktop.exe"
-!endif
+    ; And on the shared desktop, where a clerk looks first.
+    CreateShortcut "$DESKTOP\${PRODUCT}.lnk" "$INSTDIR\hoso-desktop.exe"
     CreateShortcut "$SMPROGRAMS\${PRODUCT}\HoSo doctor.lnk" "$SYSDIR\cmd.exe" '/k "$INSTDIR\hoso.exe" doctor'
     CreateShortcut "$SMPROGRAMS\${PRODUCT}\IT guide.lnk" "$INSTDIR\README-IT.md"
 
@@ -137,6 +138,8 @@ Section "Uninstall"
     Delete "$INSTDIR\hoso-scan-worker.exe"
     RMDir /r "$INSTDIR\x86"
     Delete "$INSTDIR\hoso-desktop.exe"
+    Delete "$INSTDIR\WebView2Loader.dll"
+    Delete "$DESKTOP\${PRODUCT}.lnk"
     Delete "$INSTDIR\README-IT.md"
     Delete "$INSTDIR\config.toml.example"
     Delete "$INSTDIR\WEBVIEW2-MISSING.txt"

@@ -757,31 +757,28 @@ impl Desktop {
             (App::open((*self.config()).clone(), app.actor())?, account.display_name)
         };
         let Certify { codes, pin, certificate, title } = req;
+        let req = hoso_core::CertifyRequest {
+            pin: hoso_sign::Pin::new(pin),
+            certifier_name: name,
+            certifier_title: title.unwrap_or_default(),
+            certificate,
+            components: None,
+        };
         Ok(self.tasks.spawn("certify", codes.first().cloned(), move |_| {
             let mut done = Vec::new();
-            for code in &codes {
-                let report = app
-                    .certify(
-                        code,
-                        &hoso_core::CertifyRequest {
-                            pin: pin.clone(),
-                            certifier_name: name.clone(),
-                            certifier_title: title.clone().unwrap_or_default(),
-                            certificate: certificate.clone(),
-                            components: None,
-                        },
-                    )
-                    .with_context(|| {
-                        if done.is_empty() {
-                            code.clone()
-                        } else {
-                            format!("{code} (đã xong trước đó / done before: {})", done.join(", "))
-                        }
-                    })?;
-                for c in report.copies {
-                    done.push(format!("{code} số {}", c.number));
+            let keys: Vec<&str> = codes.iter().map(String::as_str).collect();
+            app.certify_batch(&keys, &req, |report| {
+                for c in &report.copies {
+                    done.push(format!("{} số {}", report.record, c.number));
                 }
-            }
+            })
+            .map_err(|e| {
+                if done.is_empty() {
+                    e
+                } else {
+                    e.context(format!("đã xong trước đó / done before: {}", done.join(", ")))
+                }
+            })?;
             Ok(format!("Đã chứng thực / certified: {}", done.join(", ")))
         }))
     }

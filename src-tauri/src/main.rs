@@ -46,18 +46,48 @@ fn init_log() {
     builder.init();
 }
 
+/// Ends the app with a message the clerk can see: the log and standard error,
+/// and on Windows (a windowed program has no console) a message box as well.
+fn fatal(message: &str) -> ! {
+    log::error!("{message}");
+    eprintln!("{message}");
+    #[cfg(windows)]
+    #[allow(unsafe_code)] // one Win32 call, its arguments checked below
+    {
+        use windows_sys::Win32::UI::WindowsAndMessaging::{MB_ICONERROR, MB_OK, MessageBoxW};
+        let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
+        let (text, title) = (wide(message), wide("HoSo Intake"));
+        // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call.
+        unsafe { MessageBoxW(std::ptr::null_mut(), text.as_ptr(), title.as_ptr(), MB_OK | MB_ICONERROR) };
+    }
+    std::process::exit(1);
+}
+
 fn main() {
     // Tesseract needs OMP_THREAD_LIMIT=1 before the process starts: re-exec.
     hoso_core::ensure_single_thread_ocr();
     init_log();
+    // The window is the system's web view: WebView2 on Windows, which a counter
+    // PC may lack (the installer warns too). Say so before anything opens.
+    if cfg!(windows) {
+        match tauri::webview_version() {
+            Ok(version) => log::info!("WebView2 {version}"),
+            Err(e) => fatal(&format!(
+                "Chưa có Microsoft Edge WebView2 Runtime: ứng dụng cần nó để mở cửa sổ. \
+                 Bộ phận CNTT cài WebView2 Runtime (Evergreen) rồi mở lại ứng dụng.\n\
+                 Microsoft Edge WebView2 Runtime is missing: the app needs it to open its window. \
+                 IT: install the WebView2 Runtime (Evergreen), then start the app again.\n({e})"
+            )),
+        }
+    }
     let desktop = hoso_core::config::load(&hoso_core::config::Overrides::default()).and_then(Desktop::open);
     let desktop = match desktop {
         Ok(d) => d,
-        Err(e) => {
-            // Shown in the terminal and the system log; `hoso doctor` explains more.
-            eprintln!("HoSo Intake không khởi động được / cannot start: {e:#}\nRun `hoso doctor`.");
-            std::process::exit(1);
-        }
+        // `hoso doctor` explains more.
+        Err(e) => fatal(&format!(
+            "HoSo Intake không khởi động được / cannot start: {e:#}\n\
+             Chạy / run `hoso doctor`."
+        )),
     };
     tauri::Builder::default()
         .manage(desktop)
@@ -82,8 +112,5 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![call])
         .run(tauri::generate_context!())
-        .unwrap_or_else(|e| {
-            eprintln!("HoSo Intake: {e}");
-            std::process::exit(1);
-        });
+        .unwrap_or_else(|e| fatal(&format!("HoSo Intake không chạy được / cannot run: {e}")));
 }

@@ -498,7 +498,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                 anyhow::anyhow!("chưa có mã PIN / no PIN: put it in the environment variable {pin_env}")
             })?;
             let req = hoso_core::CertifyRequest {
-                pin,
+                pin: hoso_sign::Pin::new(pin),
                 certifier_name: name,
                 certifier_title: title,
                 certificate,

@@ -9,6 +9,10 @@
 //! agency, time +07:00). Both by incremental update; the signed PDF is stored as
 //! a `certified` document and linked from the book. A failure voids the number
 //! (kept in the book with the reason) and leaves the PDF/A as it was.
+//!
+//! A batch of records is one login on the token ([`App::certify_batch`]): both
+//! keys are opened once, before any number is taken, and the token is logged
+//! out when the batch ends, however it ends.
 
 use std::path::Path;
 
@@ -16,7 +20,8 @@ use anyhow::{Context, bail};
 use hoso_model::RecordState;
 use hoso_pdf::FontFile;
 use hoso_sign::{
-    Appearance, Cert, SignatureInfo, SignatureReport, Signer, TokenSigner, parse_certs, sign_pdf,
+    Appearance, Cert, Pin, SignatureInfo, SignatureReport, Signer, TokenLogin, TokenSigner, parse_certs,
+    sign_pdf,
 };
 use hoso_store::{DocumentKind, NewDocument, StateChange};
 use serde::Serialize;
@@ -24,10 +29,10 @@ use serde::Serialize;
 use crate::{App, now};
 
 /// Who certifies and with what.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct CertifyRequest {
-    /// PIN of the token (one PIN for the batch).
-    pub pin: String,
+    /// PIN of the token (one PIN for the batch; `Debug` shows no digit).
+    pub pin: Pin,
     /// Certifier's full name and title as printed in the statement.
     pub certifier_name: String,
     pub certifier_title: String,
@@ -67,14 +72,8 @@ fn pdf_time(t: chrono::DateTime<chrono::FixedOffset>) -> String {
 }
 
 impl App {
-    fn open_token(&self, pin: &str, fingerprint: Option<&str>) -> anyhow::Result<TokenSigner> {
-        let mut signer = TokenSigner::open(
-            &self.config.pkcs11_module,
-            self.config.token_label.as_deref(),
-            pin,
-            fingerprint,
-            vec![],
-        )?;
+    fn open_token(&self, login: &TokenLogin, fingerprint: Option<&str>) -> anyhow::Result<TokenSigner> {
+        let mut signer = login.signer(fingerprint, vec![])?;
         if self.config.rsa_pss {
             signer.use_pss();
         }
@@ -82,7 +81,7 @@ impl App {
     }
 
     /// The agency's key: a PKCS#12 file when configured, else its certificate on the token.
-    fn open_agency(&self, pin: &str) -> anyhow::Result<Box<dyn Signer>> {
+    fn open_agency(&self, login: &TokenLogin) -> anyhow::Result<Box<dyn Signer>> {
         if let Some(p12) = &self.config.agency_pkcs12 {
             let password = std::env::var("HOSO_AGENCY_P12_PASSWORD").map_err(|_| {
                 anyhow::anyhow!(
@@ -95,11 +94,48 @@ impl App {
         let fingerprint = self.config.agency_certificate.clone().context(
             "chưa cấu hình chứng thư của cơ quan / no agency key configured: set `agency_certificate` (fingerprint) or `agency_pkcs12` in config.toml",
         )?;
-        Ok(Box::new(self.open_token(pin, Some(&fingerprint))?))
+        Ok(Box::new(self.open_token(login, Some(&fingerprint))?))
+    }
+
+    /// Certifies one record's components: a batch of one.
+    pub fn certify(&mut self, key: &str, req: &CertifyRequest) -> anyhow::Result<CertifyReport> {
+        let mut report = None;
+        self.certify_batch(&[key], req, |r| report = Some(r.clone()))?;
+        report.context("no report")
+    }
+
+    /// Certifies the records one after the other under one login on the token,
+    /// giving each record's report to `done` as it is certified; stops at the
+    /// first record that fails (its error names the record).
+    pub fn certify_batch(
+        &mut self,
+        keys: &[&str],
+        req: &CertifyRequest,
+        mut done: impl FnMut(&CertifyReport),
+    ) -> anyhow::Result<()> {
+        // Open both keys first: a wrong PIN, a busy token or a missing
+        // certificate stops before any number is taken from the book.
+        let login = TokenLogin::open(&self.config.pkcs11_module, self.config.token_label.as_deref(), &req.pin)?;
+        let mut certifier = self.open_token(&login, req.certificate.as_deref())?;
+        let mut agency = self.open_agency(&login)?;
+        for key in keys {
+            let report = self
+                .certify_record(key, req, &mut certifier, agency.as_mut())
+                .with_context(|| key.to_string())?;
+            done(&report);
+        }
+        Ok(())
     }
 
     /// Certifies the record's components; see the module documentation.
-    pub fn certify(&mut self, key: &str, req: &CertifyRequest) -> anyhow::Result<CertifyReport> {
+    /// Certifies the record's components; see the module documentation.
+    fn certify_record(
+        &mut self,
+        key: &str,
+        req: &CertifyRequest,
+        certifier: &mut TokenSigner,
+        agency: &mut dyn Signer,
+    ) -> anyhow::Result<CertifyReport> {
         let record = self.store.record(key)?;
         if !matches!(record.state, RecordState::Review | RecordState::Certification) {
             bail!(
@@ -123,10 +159,6 @@ impl App {
                 "không có thành phần nào cần chứng thực / no component needs certification (give --component)"
             );
         }
-        // Open both keys first: a wrong PIN or a missing certificate stops
-        // before any number is taken from the book.
-        let mut certifier = self.open_token(&req.pin, req.certificate.as_deref())?;
-        let mut agency = self.open_agency(&req.pin)?;
         let at = now();
         for cert in [certifier.certificate(), agency.certificate()] {
             cert.check_valid_at(at.timestamp())?;
@@ -186,7 +218,7 @@ impl App {
                 };
                 let tsa = self.config.tsa_url.as_deref();
                 let once =
-                    sign_pdf(&pdf, &mut certifier, &info, &statement, &font, signed_at.timestamp(), tsa)?;
+                    sign_pdf(&pdf, certifier, &info, &statement, &font, signed_at.timestamp(), tsa)?;
                 let mark_time = now();
                 let mark = Appearance {
                     page: 1,
@@ -205,7 +237,7 @@ impl App {
                     location: agency_name.clone(),
                     time: pdf_time(mark_time),
                 };
-                Ok(sign_pdf(&once, agency.as_mut(), &agency_info, &mark, &font, mark_time.timestamp(), tsa)?)
+                Ok(sign_pdf(&once, agency, &agency_info, &mark, &font, mark_time.timestamp(), tsa)?)
             })();
             let signed = match result {
                 Ok(s) => s,

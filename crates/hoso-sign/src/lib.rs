@@ -1,8 +1,8 @@
 //! Electronic signatures on PDF/A: PAdES baseline B-B made with keys on PKCS#11
 //! tokens, and verification.
 //!
-//! - [`token::TokenSigner`] logs in to a token (cryptoki) and picks the key by
-//!   its certificate; [`p12::FileSigner`] reads a PKCS#12 file; [`cert::Cert`] checks validity before anything is signed.
+//! - [`token::TokenLogin`] claims a token for one certify batch and logs in
+//!   (cryptoki); its [`token::TokenSigner`]s pick keys by their certificates; [`p12::FileSigner`] reads a PKCS#12 file; [`cert::Cert`] checks validity before anything is signed.
 //! - [`cms`] builds the CMS SignedData (`ETSI.CAdES.detached`, signed attributes
 //!   content-type, message-digest, signing-certificate-v2) and reads it back.
 //! - [`pdf`] appends a signature by incremental update with a visible
@@ -26,7 +26,7 @@ mod verify;
 pub use cert::{Cert, parse_certs};
 pub use p12::FileSigner;
 pub use pdf::{Appearance, SignatureInfo};
-pub use token::{Signer, TokenCertificate, TokenSigner, list_certificates};
+pub use token::{Pin, Signer, TokenCertificate, TokenLogin, TokenSigner, list_certificates};
 pub use verify::{SignatureReport, Verdict, verify_pdf};
 
 use hoso_pdf::FontFile;
@@ -42,6 +42,10 @@ pub enum SignError {
         "mã PIN đã bị khoá, liên hệ nhà cung cấp chứng thư / the PIN is locked: contact the certificate provider"
     )]
     PinLocked,
+    #[error(
+        "token đang ký một lô chứng thực khác, chờ lô đó xong / the token is signing another certify batch: wait for it to finish"
+    )]
+    TokenBusy,
     #[error("chứng thư số: {0} / certificate: {0}")]
     Certificate(String),
     #[error("chứng thư số đã hết hạn / the certificate has expired: {0}")]

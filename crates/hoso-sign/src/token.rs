@@ -1,18 +1,27 @@
 //! Keys on PKCS#11 tokens (USB tokens of Vietnamese CAs, SoftHSM2 in tests),
 //! through the cryptoki crate.
 //!
+//! A certify batch is one [`TokenLogin`]: it claims the token for this process
+//! (a second batch on the same token is refused while the first runs, whatever
+//! PIN it brings), logs in with the [`Pin`] the token itself checks, hands out
+//! the batch's signers, and logs out when the last of them is dropped.
+//!
 //! The key is chosen by its certificate: the certificate object on the token
 //! (the one with the given fingerprint, or the only one) and then the private
 //! key with the same CKA_ID. Selecting by label fails on tokens whose vendor
 //! tools label every key alike (reported with Viettel-CA tokens).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, AttributeType, ObjectClass, ObjectHandle};
+use cryptoki::error::{Error as P11Error, RvError};
 use cryptoki::session::{Session, UserType};
+use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
+use secrecy::ExposeSecret;
 
 use crate::SignError;
 use crate::cert::Cert;
@@ -30,15 +39,70 @@ pub trait Signer {
     fn sign(&mut self, message: &[u8]) -> Result<Vec<u8>, SignError>;
 }
 
-/// A logged-in token session holding the chosen key.
+/// A token PIN: wiped from memory when dropped, never shown by `Debug`, and
+/// not `Clone`, so one copy serves a whole batch.
+pub struct Pin(AuthPin);
+
+impl Pin {
+    /// Takes the PIN out of `text`, which is wiped.
+    pub fn new(mut text: String) -> Pin {
+        let pin = Pin(AuthPin::from(text.as_str()));
+        zeroize::Zeroize::zeroize(&mut text);
+        pin
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.expose_secret().is_empty()
+    }
+}
+
+impl std::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pin(***)")
+    }
+}
+
+/// The tokens this process is signing with: one batch per token at a time.
+static CLAIMED: Mutex<Vec<(PathBuf, u64)>> = Mutex::new(Vec::new());
+
+/// One logged-in session on a claimed token, shared by the batch's signers.
+struct Login {
+    session: Mutex<Session>,
+    logged_in: bool,
+    claim: (PathBuf, u64),
+    // Keeps the library initialised while the session lives.
+    _pkcs11: Pkcs11,
+}
+
+impl Drop for Login {
+    fn drop(&mut self) {
+        let session = self.session.get_mut().unwrap_or_else(|e| e.into_inner());
+        if self.logged_in
+            && let Err(e) = session.logout()
+        {
+            log::warn!("C_Logout: {e}");
+        }
+        CLAIMED.lock().unwrap_or_else(|e| e.into_inner()).retain(|c| *c != self.claim);
+    }
+}
+
+/// A certify batch on one token: logged in until it and every signer it gave
+/// are dropped.
+pub struct TokenLogin(Arc<Login>);
+
+impl std::fmt::Debug for TokenLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenLogin").field("module", &self.0.claim.0).field("slot", &self.0.claim.1).finish()
+    }
+}
+
+/// A key of a [`TokenLogin`], with its certificate.
 pub struct TokenSigner {
-    session: Session,
+    login: Arc<Login>,
     key: ObjectHandle,
     cert: Cert,
     chain: Vec<Cert>,
     algorithm: SignatureAlgorithm,
-    // Keeps the library initialised while the session lives.
-    _pkcs11: Pkcs11,
 }
 
 impl std::fmt::Debug for TokenSigner {
@@ -63,7 +127,7 @@ pub struct TokenCertificate {
 /// One initialised context per module for the whole process: PKCS#11 allows a
 /// single C_Initialize per library, and every signer of the process shares it.
 fn open(module: &Path) -> Result<Pkcs11, SignError> {
-    static CONTEXTS: std::sync::Mutex<Vec<(std::path::PathBuf, Pkcs11)>> = std::sync::Mutex::new(Vec::new());
+    static CONTEXTS: Mutex<Vec<(PathBuf, Pkcs11)>> = Mutex::new(Vec::new());
     let mut contexts = CONTEXTS.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, p)) = contexts.iter().find(|(m, _)| m == module) {
         return Ok(p.clone());
@@ -129,46 +193,58 @@ pub fn list_certificates(module: &Path) -> Result<Vec<TokenCertificate>, SignErr
     Ok(out)
 }
 
-impl TokenSigner {
-    /// Logs in to the token labelled `token` (the first with certificates when
-    /// `None`) with `pin` and selects the key of the certificate whose SHA-256
-    /// fingerprint starts with `fingerprint` (the only certificate when `None`).
-    /// `chain` are further certificates to embed (intermediates).
-    pub fn open(
-        module: &Path,
-        token: Option<&str>,
-        pin: &str,
-        fingerprint: Option<&str>,
-        chain: Vec<Cert>,
-    ) -> Result<TokenSigner, SignError> {
+impl TokenLogin {
+    /// Claims the token labelled `token` (the first one when `None`) for this
+    /// process and logs in with `pin`. The token judges the PIN every time: a
+    /// login this process still holds from elsewhere is ended first, so
+    /// `CKR_USER_ALREADY_LOGGED_IN` never stands for a right PIN.
+    pub fn open(module: &Path, token: Option<&str>, pin: &Pin) -> Result<TokenLogin, SignError> {
+        if pin.is_empty() {
+            return Err(SignError::WrongPin);
+        }
         let pkcs11 = open(module)?;
-        let slots = pkcs11.get_slots_with_token().map_err(p11("C_GetSlotList"))?;
-        let mut candidates = Vec::new();
-        for slot in slots {
-            let label = pkcs11.get_token_info(slot).map_err(p11("C_GetTokenInfo"))?.label().trim().to_owned();
-            if token.is_none_or(|t| t == label) {
-                candidates.push(slot);
+        let slot = find_slot(&pkcs11, token)?;
+        let claim = (module.to_owned(), slot.id());
+        {
+            let mut claimed = CLAIMED.lock().unwrap_or_else(|e| e.into_inner());
+            if claimed.contains(&claim) {
+                return Err(SignError::TokenBusy);
             }
+            claimed.push(claim.clone());
         }
-        let slot = *candidates.first().ok_or_else(|| {
-            SignError::Token(format!(
-                "không thấy token {} / token {} not found: is it plugged in?",
-                token.unwrap_or("(any)"),
-                token.unwrap_or("(any)")
-            ))
-        })?;
-        let session = pkcs11.open_ro_session(slot).map_err(p11("C_OpenSession"))?;
-        // Login is per token and application: a second session (the agency key
-        // next to the certifier's) finds the user already logged in.
-        match session.login(UserType::User, Some(&AuthPin::from(pin.to_owned()))) {
-            Err(cryptoki::error::Error::Pkcs11(cryptoki::error::RvError::UserAlreadyLoggedIn, _)) => Ok(()),
-            other => other,
+        // From here the claim is released by Login's Drop, on every path.
+        let session = match pkcs11.open_ro_session(slot) {
+            Ok(s) => s,
+            Err(e) => {
+                CLAIMED.lock().unwrap_or_else(|e| e.into_inner()).retain(|c| *c != claim);
+                return Err(p11("C_OpenSession")(e));
+            }
+        };
+        let mut login = Login { session: Mutex::new(session), logged_in: false, claim, _pkcs11: pkcs11 };
+        {
+            let session = login.session.get_mut().unwrap_or_else(|e| e.into_inner());
+            match session.login(UserType::User, Some(&pin.0)) {
+                Err(P11Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                    session.logout().map_err(p11("C_Logout"))?;
+                    session.login(UserType::User, Some(&pin.0))
+                }
+                other => other,
+            }
+            .map_err(|e| match e {
+                P11Error::Pkcs11(RvError::PinIncorrect | RvError::PinLenRange, _) => SignError::WrongPin,
+                P11Error::Pkcs11(RvError::PinLocked, _) => SignError::PinLocked,
+                other => SignError::Token(format!("C_Login: {other}")),
+            })?;
         }
-        .map_err(|e| match e {
-            cryptoki::error::Error::Pkcs11(cryptoki::error::RvError::PinIncorrect, _) => SignError::WrongPin,
-            cryptoki::error::Error::Pkcs11(cryptoki::error::RvError::PinLocked, _) => SignError::PinLocked,
-            other => SignError::Token(format!("C_Login: {other}")),
-        })?;
+        login.logged_in = true;
+        Ok(TokenLogin(Arc::new(login)))
+    }
+
+    /// The key of the certificate whose SHA-256 fingerprint starts with
+    /// `fingerprint` (the token's only certificate when `None`); `chain` are
+    /// further certificates to embed (intermediates).
+    pub fn signer(&self, fingerprint: Option<&str>, chain: Vec<Cert>) -> Result<TokenSigner, SignError> {
+        let session = self.0.session.lock().unwrap_or_else(|e| e.into_inner());
         let certs = certificates(&session)?;
         let (cert, id) = match fingerprint {
             Some(fp) => certs.into_iter().find(|(c, _)| c.fingerprint().starts_with(&fp.to_ascii_lowercase())),
@@ -190,8 +266,37 @@ impl TokenSigner {
                 "token không có khoá của chứng thư này / no private key for this certificate".into(),
             )
         })?;
+        drop(session);
         let algorithm = cert.key_algorithm()?;
-        Ok(TokenSigner { session, key, cert, chain, algorithm, _pkcs11: pkcs11 })
+        Ok(TokenSigner { login: Arc::clone(&self.0), key, cert, chain, algorithm })
+    }
+}
+
+/// The slot of the token labelled `token`, or of the first token.
+fn find_slot(pkcs11: &Pkcs11, token: Option<&str>) -> Result<Slot, SignError> {
+    for slot in pkcs11.get_slots_with_token().map_err(p11("C_GetSlotList"))? {
+        let label = pkcs11.get_token_info(slot).map_err(p11("C_GetTokenInfo"))?.label().trim().to_owned();
+        if token.is_none_or(|t| t == label) {
+            return Ok(slot);
+        }
+    }
+    Err(SignError::Token(format!(
+        "không thấy token {} / token {} not found: is it plugged in?",
+        token.unwrap_or("(any)"),
+        token.unwrap_or("(any)")
+    )))
+}
+
+impl TokenSigner {
+    /// A batch of one key: [`TokenLogin::open`] and [`TokenLogin::signer`].
+    pub fn open(
+        module: &Path,
+        token: Option<&str>,
+        pin: &Pin,
+        fingerprint: Option<&str>,
+        chain: Vec<Cert>,
+    ) -> Result<TokenSigner, SignError> {
+        TokenLogin::open(module, token, pin)?.signer(fingerprint, chain)
     }
 
     /// Signs RSASSA-PSS (`CKM_SHA256_RSA_PKCS_PSS`, MGF1-SHA-256, salt 32)
@@ -218,11 +323,11 @@ impl Signer for TokenSigner {
 
     fn sign(&mut self, message: &[u8]) -> Result<Vec<u8>, SignError> {
         let hash = ring::digest::digest(&ring::digest::SHA256, message);
+        let session = self.login.session.lock().unwrap_or_else(|e| e.into_inner());
         match self.algorithm {
             // CKM_RSA_PKCS over a DigestInfo: the same bytes as CKM_SHA256_RSA_PKCS,
             // and offered by every token.
-            SignatureAlgorithm::RsaPkcs1Sha256 => self
-                .session
+            SignatureAlgorithm::RsaPkcs1Sha256 => session
                 .sign(&Mechanism::RsaPkcs, self.key, &digest_info(hash.as_ref()))
                 .map_err(p11("C_Sign")),
             SignatureAlgorithm::RsaPssSha256 => {
@@ -231,13 +336,13 @@ impl Signer for TokenSigner {
                     mgf: cryptoki::mechanism::rsa::PkcsMgfType::MGF1_SHA256,
                     s_len: 32.into(),
                 };
-                self.session
+                session
                     .sign(&Mechanism::Sha256RsaPkcsPss(params), self.key, message)
                     .map_err(p11("C_Sign"))
             }
             SignatureAlgorithm::EcdsaP256Sha256 => {
                 let raw =
-                    self.session.sign(&Mechanism::Ecdsa, self.key, hash.as_ref()).map_err(p11("C_Sign"))?;
+                    session.sign(&Mechanism::Ecdsa, self.key, hash.as_ref()).map_err(p11("C_Sign"))?;
                 Ok(ecdsa_raw_to_der(&raw))
             }
         }

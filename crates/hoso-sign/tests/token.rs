@@ -17,12 +17,17 @@ use std::process::Command;
 use hoso_imaging::PageClass;
 use hoso_pdf::{DEFAULT_FONT, DocumentMeta, FontFile, PageInput, PdfaPart, TextBox};
 use hoso_sign::{
-    Appearance, Cert, SignError, SignatureInfo, TokenSigner, Verdict, parse_certs, sign_pdf, verify_pdf,
+    Appearance, Cert, Pin, SignError, SignatureInfo, TokenLogin, TokenSigner, Verdict, parse_certs, sign_pdf,
+    verify_pdf,
 };
 use image::{DynamicImage, GrayImage, Luma};
 
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 const PIN: &str = "123456";
+
+fn pin(text: &str) -> Pin {
+    Pin::new(text.to_owned())
+}
 
 fn run(cmd: &mut Command) -> String {
     let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
@@ -184,14 +189,34 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
 
     // Wrong PIN: a clear error, nothing signed.
     let err =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), "000000", Some(&leaf.fingerprint()), vec![])
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin("000000"), Some(&leaf.fingerprint()), vec![])
             .unwrap_err();
     assert!(matches!(err, SignError::WrongPin), "{err}");
+    // One certify batch per token: while one is logged in, a second is refused
+    // whatever PIN it brings (a right one included), and the first still signs
+    // with both of its keys; once it ends, the token judges the PIN again.
+    let agency_cert = Cert::from_der(&std::fs::read(pki.path("agency.crt.der")).unwrap()).unwrap();
+    let batch = TokenLogin::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN)).unwrap();
+    for other in ["000000", PIN] {
+        let err = TokenLogin::open(Path::new(MODULE), Some("hoso-test"), &pin(other)).unwrap_err();
+        assert!(matches!(err, SignError::TokenBusy), "{err}");
+    }
+    let mut first = batch.signer(Some(&leaf.fingerprint()), vec![]).unwrap();
+    let second = batch.signer(Some(&agency_cert.fingerprint()), vec![]).unwrap();
+    drop(batch);
+    assert!(hoso_sign::Signer::sign(&mut first, b"still logged in").is_ok());
+    drop((first, second));
+    let err = TokenLogin::open(Path::new(MODULE), Some("hoso-test"), &pin("999999")).unwrap_err();
+    assert!(matches!(err, SignError::WrongPin), "{err}");
+    assert!(matches!(TokenLogin::open(Path::new(MODULE), None, &pin("")).unwrap_err(), SignError::WrongPin));
+    // The PIN never shows in Debug output.
+    let secret = pin(PIN);
+    assert_eq!(format!("{secret:?}"), "Pin(***)");
     // Two certificates on the token and none chosen: refused, not guessed.
-    assert!(TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, None, vec![]).is_err());
+    assert!(TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), None, vec![]).is_err());
 
     let mut signer =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&leaf.fingerprint()[..16]), vec![])
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), Some(&leaf.fingerprint()[..16]), vec![])
             .unwrap();
     // A certificate past its validity is refused before anything is signed.
     let pdf = document();
@@ -233,11 +258,10 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
         top: true,
     };
     drop(signer);
-    let agency_cert = Cert::from_der(&std::fs::read(pki.path("agency.crt.der")).unwrap()).unwrap();
     let mut signer = TokenSigner::open(
         Path::new(MODULE),
         Some("hoso-test"),
-        PIN,
+        &pin(PIN),
         Some(&agency_cert.fingerprint()),
         vec![],
     )
@@ -285,10 +309,12 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     let verdict = String::from_utf8_lossy(&pf.stdout).into_owned();
     assert!(verdict.contains("is a valid PDF/A-1b file"), "{verdict}");
 
-    // ECDSA P-256 from the token: valid for us and for pdfsig too.
+    // ECDSA P-256 from the token: valid for us and for pdfsig too (a batch of
+    // its own, so the last one ends first).
+    drop(signer);
     let ec_cert = Cert::from_der(&std::fs::read(pki.path("ecdsa.crt.der")).unwrap()).unwrap();
     let mut ec =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&ec_cert.fingerprint()), vec![])
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), Some(&ec_cert.fingerprint()), vec![])
             .unwrap();
     let ec_signed = sign_pdf(&pdf, &mut ec, &certifier, &statement, &font, now, None).unwrap();
     let reports = verify_pdf(&ec_signed, &root).unwrap();
@@ -299,8 +325,9 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     assert!(sig.contains("Signature is Valid.") && sig.contains("Certificate is Trusted."), "{sig}");
 
     // RSASSA-PSS from the token, and a PKCS#12 file (PSS too): valid for us and pyHanko.
+    drop(ec);
     let mut pss =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), PIN, Some(&leaf.fingerprint()), vec![])
+        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), Some(&leaf.fingerprint()), vec![])
             .unwrap();
     pss.use_pss();
     let pss_signed = sign_pdf(&pdf, &mut pss, &certifier, &statement, &font, now, None).unwrap();
