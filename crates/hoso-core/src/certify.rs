@@ -128,7 +128,6 @@ impl App {
     }
 
     /// Certifies the record's components; see the module documentation.
-    /// Certifies the record's components; see the module documentation.
     fn certify_record(
         &mut self,
         key: &str,

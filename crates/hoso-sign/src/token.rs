@@ -65,11 +65,35 @@ impl std::fmt::Debug for Pin {
 /// The tokens this process is signing with: one batch per token at a time.
 static CLAIMED: Mutex<Vec<(PathBuf, u64)>> = Mutex::new(Vec::new());
 
-/// One logged-in session on a claimed token, shared by the batch's signers.
+/// A token (module and slot) claimed for one batch, released when dropped.
+struct Claim {
+    module: PathBuf,
+    slot: u64,
+}
+
+impl Claim {
+    fn take(module: &Path, slot: Slot) -> Result<Claim, SignError> {
+        let mut claimed = CLAIMED.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (module.to_owned(), slot.id());
+        if claimed.contains(&key) {
+            return Err(SignError::TokenBusy);
+        }
+        claimed.push(key);
+        Ok(Claim { module: module.to_owned(), slot: slot.id() })
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        CLAIMED.lock().unwrap_or_else(|e| e.into_inner()).retain(|(m, s)| !(*m == self.module && *s == self.slot));
+    }
+}
+
+/// The logged-in session of a claimed token, shared by the batch's signers.
+/// Dropping it logs out, closes the session, then releases the claim.
 struct Login {
     session: Mutex<Session>,
-    logged_in: bool,
-    claim: (PathBuf, u64),
+    claim: Claim,
     // Keeps the library initialised while the session lives.
     _pkcs11: Pkcs11,
 }
@@ -77,12 +101,9 @@ struct Login {
 impl Drop for Login {
     fn drop(&mut self) {
         let session = self.session.get_mut().unwrap_or_else(|e| e.into_inner());
-        if self.logged_in
-            && let Err(e) = session.logout()
-        {
+        if let Err(e) = session.logout() {
             log::warn!("C_Logout: {e}");
         }
-        CLAIMED.lock().unwrap_or_else(|e| e.into_inner()).retain(|c| *c != self.claim);
     }
 }
 
@@ -92,7 +113,7 @@ pub struct TokenLogin(Arc<Login>);
 
 impl std::fmt::Debug for TokenLogin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenLogin").field("module", &self.0.claim.0).field("slot", &self.0.claim.1).finish()
+        f.debug_struct("TokenLogin").field("module", &self.0.claim.module).field("slot", &self.0.claim.slot).finish()
     }
 }
 
@@ -204,40 +225,22 @@ impl TokenLogin {
         }
         let pkcs11 = open(module)?;
         let slot = find_slot(&pkcs11, token)?;
-        let claim = (module.to_owned(), slot.id());
-        {
-            let mut claimed = CLAIMED.lock().unwrap_or_else(|e| e.into_inner());
-            if claimed.contains(&claim) {
-                return Err(SignError::TokenBusy);
+        // Released when dropped: on an error below, or with the Login.
+        let claim = Claim::take(module, slot)?;
+        let session = pkcs11.open_ro_session(slot).map_err(p11("C_OpenSession"))?;
+        match session.login(UserType::User, Some(&pin.0)) {
+            Err(P11Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                session.logout().map_err(p11("C_Logout"))?;
+                session.login(UserType::User, Some(&pin.0))
             }
-            claimed.push(claim.clone());
+            other => other,
         }
-        // From here the claim is released by Login's Drop, on every path.
-        let session = match pkcs11.open_ro_session(slot) {
-            Ok(s) => s,
-            Err(e) => {
-                CLAIMED.lock().unwrap_or_else(|e| e.into_inner()).retain(|c| *c != claim);
-                return Err(p11("C_OpenSession")(e));
-            }
-        };
-        let mut login = Login { session: Mutex::new(session), logged_in: false, claim, _pkcs11: pkcs11 };
-        {
-            let session = login.session.get_mut().unwrap_or_else(|e| e.into_inner());
-            match session.login(UserType::User, Some(&pin.0)) {
-                Err(P11Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
-                    session.logout().map_err(p11("C_Logout"))?;
-                    session.login(UserType::User, Some(&pin.0))
-                }
-                other => other,
-            }
-            .map_err(|e| match e {
-                P11Error::Pkcs11(RvError::PinIncorrect | RvError::PinLenRange, _) => SignError::WrongPin,
-                P11Error::Pkcs11(RvError::PinLocked, _) => SignError::PinLocked,
-                other => SignError::Token(format!("C_Login: {other}")),
-            })?;
-        }
-        login.logged_in = true;
-        Ok(TokenLogin(Arc::new(login)))
+        .map_err(|e| match e {
+            P11Error::Pkcs11(RvError::PinIncorrect | RvError::PinLenRange, _) => SignError::WrongPin,
+            P11Error::Pkcs11(RvError::PinLocked, _) => SignError::PinLocked,
+            other => SignError::Token(format!("C_Login: {other}")),
+        })?;
+        Ok(TokenLogin(Arc::new(Login { session: Mutex::new(session), claim, _pkcs11: pkcs11 })))
     }
 
     /// The key of the certificate whose SHA-256 fingerprint starts with
