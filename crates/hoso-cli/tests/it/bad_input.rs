@@ -176,7 +176,7 @@ fn missing_ocr_models_stop_processing_with_one_message_and_fail_no_page() {
     assert!(hoso(&data, &["import", &code, file.to_str().unwrap()]).status.success());
     let config = dir.path().join("config.toml");
     write_config(&config, &format!("tessdata = {}\n", toml_path(&dir.path().join("no-models"))));
-    let o = cmd(&data, &["process"]).env("HOSO_CONFIG", &config).output().unwrap();
+    let o = cmd(&data, &["process"]).env("HOSO_CONFIG", &config).run();
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("tesseract-ocr-vie"), "{}", stderr(&o));
     // The page still waits; with the models back it is processed.

@@ -26,8 +26,7 @@ fn pdfsig(nss: &Path, ca: &Path, file: &Path) -> String {
         .arg("-nssdir")
         .arg(format!("sql:{}", nss.display()))
         .arg(file)
-        .output()
-        .unwrap();
+        .run();
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
@@ -55,8 +54,7 @@ fn certify_numbers_signs_twice_and_verifies() {
             .env("HOSO_CONFIG", &config)
             .env("SOFTHSM2_CONF", &softhsm_conf)
             .env("HOSO_PIN", pin)
-            .output()
-            .unwrap()
+            .run()
     };
 
     // A record of procedure 2.000815, whose component 1 needs certification.
@@ -112,8 +110,7 @@ fn certify_numbers_signs_twice_and_verifies() {
             "-out",
         ])
         .arg(&p12)
-        .output()
-        .unwrap();
+        .run();
     assert!(o.status.success(), "{}", stderr(&o));
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str(&format!("agency_pkcs12 = \"{}\"\nrsa_pss = true\n", p12.display()));
@@ -134,8 +131,7 @@ fn certify_numbers_signs_twice_and_verifies() {
     .env("SOFTHSM2_CONF", &softhsm_conf)
     .env("HOSO_PIN", "123456")
     .env("HOSO_AGENCY_P12_PASSWORD", "p12-secret")
-    .output()
-    .unwrap();
+    .run();
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["copies"][0]["number"].as_u64(), Some(2), "{v}");
@@ -171,8 +167,7 @@ fn certify_numbers_signs_twice_and_verifies() {
         .args(["verify", bad.to_str().unwrap()])
         .env("HOSO_CONFIG", &config)
         .env_remove("HOSO_LANG")
-        .output()
-        .unwrap();
+        .run();
     assert_eq!(o.status.code(), Some(4));
     assert!(stdout(&o).contains("KHÔNG HỢP LỆ"), "{}", stdout(&o));
 }

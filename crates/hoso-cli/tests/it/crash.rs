@@ -49,7 +49,7 @@ fn sigkill_mid_import_and_mid_processing_loses_nothing_and_resumes() {
     let code = new_record(&data);
 
     let mut child = cmd(&data, &["import", &code, files.to_str().unwrap()])
-        .stdout(std::process::Stdio::null())
+        .stdout(Stdio::null())
         .spawn()
         .unwrap();
     kill_when(&mut child, || data.join("hoso.db").exists() && pages_in_db(&data) >= 3);
@@ -69,7 +69,7 @@ fn sigkill_mid_import_and_mid_processing_loses_nothing_and_resumes() {
 
     // Kill the processing pool half-way, then resume it.
     let mut child =
-        cmd(&data, &["process", "--workers", "2"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+        cmd(&data, &["process", "--workers", "2"]).stdout(Stdio::null()).spawn().unwrap();
     let processed = || {
         let c = rusqlite::Connection::open(data.join("hoso.db")).unwrap();
         c.query_row("SELECT count(*) FROM pages WHERE state = 'processed'", [], |r| r.get::<_, i64>(0))

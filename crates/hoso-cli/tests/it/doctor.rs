@@ -49,8 +49,7 @@ fn doctor_reports_a_working_counter_and_names_each_problem() {
             .env("HOSO_CONFIG", &config)
             .env("SANE_CONFIG_DIR", sane.path())
             .env("SOFTHSM2_CONF", &softhsm_conf)
-            .output()
-            .unwrap()
+            .run()
     };
     write_config(&format!("hub_url = \"{url}\"\nscanner = \"sane:test:0\""));
 

@@ -21,8 +21,10 @@ mod sync;
 #[cfg(windows)]
 mod twain;
 
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use image::{GrayImage, Luma};
 
@@ -55,7 +57,64 @@ pub fn toml_path(p: &Path) -> String {
 
 /// Runs `hoso` on a store folder, in English, returning its output.
 pub fn hoso(data: &Path, args: &[&str]) -> Output {
-    cmd(data, args).output().expect("hoso runs")
+    cmd(data, args).run()
+}
+
+/// How long a test lets one `hoso` run take before it ends it and fails.
+const DEADLINE: Duration = Duration::from_secs(600);
+
+/// `Command::output` for these tests, with two differences. What the child prints
+/// goes to files, not pipes: under Wine, the desktop process that a child's
+/// first window starts inherits that child's standard handles, so a pipe could
+/// stay open after the child ended and a reader waiting for its end would wait
+/// for ever (CI did, once). And a child still running after [`DEADLINE`] is
+/// killed and the test fails, saying what it printed, instead of holding CI
+/// until its own limit.
+pub trait Run {
+    fn run(&mut self) -> Output;
+}
+
+impl Run for Command {
+    fn run(&mut self) -> Output {
+        let mut out = tempfile::tempfile().unwrap();
+        let mut err = tempfile::tempfile().unwrap();
+        let mut child = self
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(err.try_clone().unwrap())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{:?} did not start: {e}", self.get_program()));
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if started.elapsed() > DEADLINE {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let read = |f: &mut std::fs::File| {
+            let mut v = Vec::new();
+            f.rewind().unwrap();
+            f.read_to_end(&mut v).unwrap();
+            v
+        };
+        let (stdout, stderr) = (read(&mut out), read(&mut err));
+        let Some(status) = status else {
+            panic!(
+                "{:?} {:?} still running after {} s: killed\n{}\n{}",
+                self.get_program(),
+                self.get_args().collect::<Vec<_>>(),
+                DEADLINE.as_secs(),
+                String::from_utf8_lossy(&stdout),
+                String::from_utf8_lossy(&stderr)
+            )
+        };
+        Output { status, stdout, stderr }
+    }
 }
 
 pub fn cmd(data: &Path, args: &[&str]) -> Command {

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::{hoso, new_record, stderr, stdout};
+use crate::{hoso, new_record, stderr, stdout, Run};
 
 /// Our mean CER was 0.072 when this was written; fail well before the baselines.
 const MAX_MEAN_CER: f64 = 0.12;
@@ -107,8 +107,7 @@ fn sample_pages_are_read_better_than_both_baselines() {
         .args(["-f", "6", "-l", "6"])
         .arg(&pdf)
         .arg("-")
-        .output()
-        .unwrap();
+        .run();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "{text}");
 
@@ -123,8 +122,7 @@ fn sample_pages_are_read_better_than_both_baselines() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = std::process::Command::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pdfa2-check"))
         .arg(out2.join(format!("{code}.1.pdf")))
-        .output()
-        .unwrap();
+        .run();
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["violations"], serde_json::json!([]), "{report:#}");

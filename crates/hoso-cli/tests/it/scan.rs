@@ -32,7 +32,7 @@ fn devices_scan_jam_and_low_resolution() {
     let conf = sane_conf();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("store");
-    let o = scan_cmd(&data, conf.path(), &["--json", "devices"]).output().unwrap();
+    let o = scan_cmd(&data, conf.path(), &["--json", "devices"]).run();
     let devices = json(&o);
     let test0 =
         devices.as_array().unwrap().iter().find(|d| d["device"]["id"] == "sane:test:0").expect("test:0");
@@ -43,8 +43,7 @@ fn devices_scan_jam_and_low_resolution() {
     let o =
         scan_cmd(&data, conf.path(), &["--json", "scan", &code, "--device", "sane:test:0", "--mode", "gray"])
             .args(["--resolution", "200", "--option", "test-picture=Grid"])
-            .output()
-            .unwrap();
+            .run();
     assert!(o.status.success(), "{}", stderr(&o));
     let report = json(&o);
     assert_eq!(report["pages"].as_array().unwrap().len(), 10, "{report}");
@@ -53,8 +52,7 @@ fn devices_scan_jam_and_low_resolution() {
     // A jam: a clear message, exit 1, the earlier pages untouched.
     let o = scan_cmd(&data, conf.path(), &["scan", &code, "--device", "sane:test:0", "--source", "flatbed"])
         .args(["--option", "read-return-value=SANE_STATUS_JAMMED"])
-        .output()
-        .unwrap();
+        .run();
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("paper jam"), "{}", stdout(&o));
     assert_eq!(pages_in_db(&data), 10);
@@ -62,8 +60,7 @@ fn devices_scan_jam_and_low_resolution() {
     // 150 dpi is below the 200 dpi of Circular 05/2025: stored, then rejected by the gate.
     let o = scan_cmd(&data, conf.path(), &["scan", &code, "--device", "sane:test:0", "--source", "flatbed"])
         .args(["--resolution", "150", "--mode", "gray", "--process"])
-        .output()
-        .unwrap();
+        .run();
     assert!(o.status.success(), "{}", stderr(&o));
     let o = hoso(&data, &["--json", "record", "show", &code]);
     let detail = json(&o);

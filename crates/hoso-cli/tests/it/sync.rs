@@ -51,7 +51,7 @@ fn sigkill_mid_sync_then_every_record_exactly_once() {
             hub_state.public_key()
         ),
     );
-    let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).output().unwrap();
+    let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).run();
 
     let mut codes = Vec::new();
     for i in 0..10u32 {
@@ -102,7 +102,7 @@ fn sigkill_mid_sync_then_every_record_exactly_once() {
     assert_consistent(&data);
 
     // Run again until everything is in; the killed lease expires or is recovered.
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     loop {
         let _ = run(&["sync", "--now"]);
         let o = run(&["--json", "sync", "status"]);
@@ -150,7 +150,7 @@ fn sigkill_mid_large_blob_then_upload_resumes_where_it_stopped() {
     let url = hoso_hub::spawn_local(app).unwrap();
     let config = dir.path().join("config.toml");
     write_config(&config, &format!("device_id = \"counter-08\"\nhub_url = \"{url}\"\n"));
-    let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).output().unwrap();
+    let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).run();
 
     // One record with a page bigger than one upload piece (noise keeps the PNG big).
     let o = run(&["--json", "record", "new", "--procedure", "1.001193", "--name", "Người nộp"]);

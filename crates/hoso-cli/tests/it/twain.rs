@@ -39,7 +39,7 @@ fn json(o: &Output) -> serde_json::Value {
 fn a_twain_batch_lands_in_the_record_and_a_hanging_driver_keeps_what_it_gave() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("store");
-    let o = twain_cmd(&data, &[], &["--json", "devices"]).output().unwrap();
+    let o = twain_cmd(&data, &[], &["--json", "devices"]).run();
     let devices = json(&o);
     let found = devices.as_array().unwrap().iter().find(|d| d["device"]["id"] == DEVICE);
     let found = found.unwrap_or_else(|| panic!("{DEVICE} not listed: {devices}"));
@@ -49,8 +49,7 @@ fn a_twain_batch_lands_in_the_record_and_a_hanging_driver_keeps_what_it_gave() {
     let code = new_record(&data);
     let o = twain_cmd(&data, &[("SHEETS", "3")], &["--json", "scan", &code, "--device", DEVICE])
         .args(["--source", "duplex", "--mode", "gray", "--resolution", "200"])
-        .output()
-        .unwrap();
+        .run();
     assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
     let report = json(&o);
     assert_eq!(report["pages"].as_array().unwrap().len(), 6, "{report}");
@@ -68,8 +67,7 @@ fn a_twain_batch_lands_in_the_record_and_a_hanging_driver_keeps_what_it_gave() {
     )
     .env("HOSO_CONFIG", &config)
     .args(["--source", "feeder", "--mode", "gray", "--resolution", "300"])
-    .output()
-    .unwrap();
+    .run();
     assert_eq!(o.status.code(), Some(3), "{}\n{}", stdout(&o), stderr(&o));
     let report = json(&o);
     assert_eq!(report["pages"].as_array().unwrap().len(), 1, "{report}");
