@@ -163,6 +163,15 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
             .spawn()
             .expect("Xvfb (package xvfb)"),
     );
+    // The app opens its window as soon as the session starts: wait for the
+    // display's socket first (on a cold machine Xvfb takes a while, and an app
+    // without its display ends before the driver can answer).
+    let socket = format!("/tmp/.X11-unix/X{}", &display[1..]);
+    let started = Instant::now();
+    while !Path::new(&socket).exists() {
+        assert!(started.elapsed() < Duration::from_secs(30), "Xvfb did not open {display}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let (port, native_port) = (free_port(), free_port());
     let driver_exe = tauri_driver();
     let mut command = Command::new(&driver_exe);
