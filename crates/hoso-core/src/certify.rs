@@ -20,8 +20,7 @@ use anyhow::{Context, bail};
 use hoso_model::RecordState;
 use hoso_pdf::FontFile;
 use hoso_sign::{
-    Appearance, Cert, Pin, SignatureInfo, SignatureReport, Signer, TokenLogin, TokenSigner, parse_certs,
-    sign_pdf,
+    Appearance, Pin, SignatureInfo, SignatureReport, Signer, TokenLogin, TokenSigner, TrustRoots, sign_pdf,
 };
 use hoso_store::{DocumentKind, NewDocument, StateChange};
 use serde::Serialize;
@@ -115,7 +114,8 @@ impl App {
     ) -> anyhow::Result<()> {
         // Open both keys first: a wrong PIN, a busy token or a missing
         // certificate stops before any number is taken from the book.
-        let login = TokenLogin::open(&self.config.pkcs11_module, self.config.token_label.as_deref(), &req.pin)?;
+        let login =
+            TokenLogin::open(&self.config.pkcs11_module, self.config.token_label.as_deref(), &req.pin)?;
         let mut certifier = self.open_token(&login, req.certificate.as_deref())?;
         let mut agency = self.open_agency(&login)?;
         for key in keys {
@@ -161,6 +161,22 @@ impl App {
         let at = now();
         for cert in [certifier.certificate(), agency.certificate()] {
             cert.check_valid_at(at.timestamp())?;
+        }
+        // With roots configured, both certificates must have a path to them now,
+        // before a book number is taken and anything is signed.
+        if let Some(path) = &self.config.trust_roots {
+            let roots = read_roots(path)?;
+            let signers: [&dyn Signer; 2] = [certifier, &*agency];
+            for signer in signers {
+                let cert = signer.certificate();
+                if let Err(fault) = roots.path(cert, signer.chain(), at.timestamp()) {
+                    bail!(
+                        "chứng thư «{}» không tin cậy được, không chứng thực / the certificate «{}» is not trusted, nothing certified: {fault}",
+                        cert.subject_name(),
+                        cert.subject_name()
+                    );
+                }
+            }
         }
         if record.state == RecordState::Review {
             self.store.set_state(
@@ -216,8 +232,7 @@ impl App {
                     time: pdf_time(signed_at),
                 };
                 let tsa = self.config.tsa_url.as_deref();
-                let once =
-                    sign_pdf(&pdf, certifier, &info, &statement, &font, signed_at.timestamp(), tsa)?;
+                let once = sign_pdf(&pdf, certifier, &info, &statement, &font, signed_at.timestamp(), tsa)?;
                 let mark_time = now();
                 let mark = Appearance {
                     page: 1,
@@ -276,12 +291,17 @@ impl App {
     pub fn verify_file(&self, file: &Path, roots: Option<&Path>) -> anyhow::Result<Vec<SignatureReport>> {
         let pdf = std::fs::read(file)
             .with_context(|| format!("không đọc được / cannot read {}", file.display()))?;
-        let roots: Vec<Cert> = match roots.or(self.config.trust_roots.as_deref()) {
-            Some(p) => {
-                parse_certs(&std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?)?
-            }
-            None => Vec::new(),
+        let roots = match roots.or(self.config.trust_roots.as_deref()) {
+            Some(p) => read_roots(p)?,
+            None => TrustRoots::default(),
         };
         Ok(hoso_sign::verify_pdf(&pdf, &roots)?)
     }
+}
+
+/// The trusted roots of a bundle IT configured (PEM, DER or .p7b).
+pub fn read_roots(path: &Path) -> anyhow::Result<TrustRoots> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("không đọc được / cannot read {}", path.display()))?;
+    TrustRoots::from_bundle(&bytes).with_context(|| format!("{}", path.display()))
 }

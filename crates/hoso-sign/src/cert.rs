@@ -25,6 +25,11 @@ impl Cert {
         Ok(Cert { der: der.to_vec(), parsed })
     }
 
+    /// The parsed certificate, for the extensions [`crate::trust`] reads.
+    pub fn parsed(&self) -> &Certificate {
+        &self.parsed
+    }
+
     /// Issuer and serial, DER-encoded, for the SignerInfo.
     pub fn ids(&self) -> CertIds {
         let tbs = &self.parsed.tbs_certificate;
@@ -108,45 +113,4 @@ impl Cert {
             .map(|b| format!("{b:02x}"))
             .collect()
     }
-}
-
-/// Reads certificates from PEM text or a single DER blob.
-pub fn parse_certs(bytes: &[u8]) -> Result<Vec<Cert>, SignError> {
-    let text = String::from_utf8_lossy(bytes);
-    if !text.contains("-----BEGIN CERTIFICATE-----") {
-        return Ok(vec![Cert::from_der(bytes)?]);
-    }
-    let mut out = Vec::new();
-    for block in text.split("-----BEGIN CERTIFICATE-----").skip(1) {
-        let b64: String =
-            block.split("-----END CERTIFICATE-----").next().unwrap_or("").split_whitespace().collect();
-        out.push(Cert::from_der(
-            &base64_decode(&b64).ok_or_else(|| SignError::Certificate("bad PEM".into()))?,
-        )?);
-    }
-    Ok(out)
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let val = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let bytes: Vec<u8> = s.bytes().filter(|&c| c != b'=').collect();
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
-        let mut acc = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            acc |= val(c)? << (18 - 6 * i);
-        }
-        let n = chunk.len() * 6 / 8;
-        out.extend_from_slice(&acc.to_be_bytes()[1..1 + n]);
-    }
-    Some(out)
 }

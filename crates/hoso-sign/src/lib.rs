@@ -20,13 +20,15 @@ pub mod modules;
 pub mod p12;
 pub mod pdf;
 pub mod token;
+pub mod trust;
 pub mod tsa;
 mod verify;
 
-pub use cert::{Cert, parse_certs};
+pub use cert::Cert;
 pub use p12::FileSigner;
 pub use pdf::{Appearance, SignatureInfo};
 pub use token::{Pin, Signer, TokenCertificate, TokenLogin, TokenSigner, list_certificates};
+pub use trust::{PathFault, TrustRoots};
 pub use verify::{SignatureReport, Verdict, verify_pdf};
 
 use hoso_pdf::FontFile;

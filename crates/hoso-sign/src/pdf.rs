@@ -349,7 +349,8 @@ pub fn prepare(
     .map_err(|e| bad(e.to_string()))?;
     // The font chunk holds six objects: split it at each "N 0 obj".
     let font_bytes = c.as_bytes().to_vec();
-    let font_objects = [font_refs.type0, font_refs.cid_font, font_refs.descriptor, font_refs.file, font_refs.to_unicode];
+    let font_objects =
+        [font_refs.type0, font_refs.cid_font, font_refs.descriptor, font_refs.file, font_refs.to_unicode];
     for r in font_objects.into_iter().chain(font_refs.cid_set) {
         let head = format!("{} 0 obj", r.get());
         let start = find_from(&font_bytes, 0, head.as_bytes()).ok_or_else(|| bad("font object"))?;

@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+use cryptoki::error::{Error as P11Error, RvError};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, AttributeType, ObjectClass, ObjectHandle};
-use cryptoki::error::{Error as P11Error, RvError};
 use cryptoki::session::{Session, UserType};
 use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
@@ -85,7 +85,10 @@ impl Claim {
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        CLAIMED.lock().unwrap_or_else(|e| e.into_inner()).retain(|(m, s)| !(*m == self.module && *s == self.slot));
+        CLAIMED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(m, s)| !(*m == self.module && *s == self.slot));
     }
 }
 
@@ -113,7 +116,10 @@ pub struct TokenLogin(Arc<Login>);
 
 impl std::fmt::Debug for TokenLogin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenLogin").field("module", &self.0.claim.module).field("slot", &self.0.claim.slot).finish()
+        f.debug_struct("TokenLogin")
+            .field("module", &self.0.claim.module)
+            .field("slot", &self.0.claim.slot)
+            .finish()
     }
 }
 
@@ -339,13 +345,10 @@ impl Signer for TokenSigner {
                     mgf: cryptoki::mechanism::rsa::PkcsMgfType::MGF1_SHA256,
                     s_len: 32.into(),
                 };
-                session
-                    .sign(&Mechanism::Sha256RsaPkcsPss(params), self.key, message)
-                    .map_err(p11("C_Sign"))
+                session.sign(&Mechanism::Sha256RsaPkcsPss(params), self.key, message).map_err(p11("C_Sign"))
             }
             SignatureAlgorithm::EcdsaP256Sha256 => {
-                let raw =
-                    session.sign(&Mechanism::Ecdsa, self.key, hash.as_ref()).map_err(p11("C_Sign"))?;
+                let raw = session.sign(&Mechanism::Ecdsa, self.key, hash.as_ref()).map_err(p11("C_Sign"))?;
                 Ok(ecdsa_raw_to_der(&raw))
             }
         }

@@ -6,6 +6,7 @@ use crate::SignError;
 use crate::cert::Cert;
 use crate::cms::parse_signed_data;
 use crate::pdf::signatures;
+use crate::trust::{PathFault, TrustRoots};
 
 /// The overall judgement of one signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,8 +35,13 @@ pub struct SignatureReport {
     pub digest_ok: bool,
     /// The signature value verifies with the signer's key.
     pub signature_ok: bool,
-    /// The signer's certificate chains to a configured root.
+    /// The signer's certificate has a certification path to a configured root
+    /// (RFC 5280, at the signing time: [`TrustRoots::path`]).
     pub chain_ok: bool,
+    /// That path's subjects, from the signer up to the root (empty without one).
+    pub trust_path: Vec<String>,
+    /// Why there is no such path.
+    pub trust_problem: Option<PathFault>,
     /// The certificate was valid at the signing time claimed.
     pub certificate_valid: bool,
     /// ESS signing-certificate-v2 present (PAdES baseline).
@@ -66,7 +72,7 @@ fn pdf_time(s: &str) -> Option<i64> {
 }
 
 /// Checks every signature of `pdf` against `roots`.
-pub fn verify_pdf(pdf: &[u8], roots: &[Cert]) -> Result<Vec<SignatureReport>, SignError> {
+pub fn verify_pdf(pdf: &[u8], roots: &TrustRoots) -> Result<Vec<SignatureReport>, SignError> {
     let found = signatures(pdf)?;
     let mut out = Vec::new();
     for (index, sig) in found.into_iter().enumerate() {
@@ -89,6 +95,8 @@ pub fn verify_pdf(pdf: &[u8], roots: &[Cert]) -> Result<Vec<SignatureReport>, Si
             digest_ok: false,
             signature_ok: false,
             chain_ok: false,
+            trust_path: Vec::new(),
+            trust_problem: None,
             certificate_valid: false,
             pades_attributes: false,
             updated_after,
@@ -120,21 +128,17 @@ pub fn verify_pdf(pdf: &[u8], roots: &[Cert]) -> Result<Vec<SignatureReport>, Si
                 if let Some(alg) = cms.algorithm {
                     report.signature_ok = signer.verify(alg, &cms.signed_attrs, &cms.signature);
                 }
-                if let Some(t) = pdf_time(&sig.time) {
+                let time = pdf_time(&sig.time);
+                if let Some(t) = time {
                     let (from, to) = signer.validity();
                     report.certificate_valid = from <= t && t <= to;
                 }
-                // Walk up through embedded intermediates to a configured root.
-                let mut current = signer.clone();
-                for _ in 0..8 {
-                    if roots.iter().any(|r| current.issued_by(r) || r.der == current.der) {
+                match roots.path(signer, &certs, time.unwrap_or(0)) {
+                    Ok(path) => {
                         report.chain_ok = true;
-                        break;
+                        report.trust_path = path;
                     }
-                    match certs.iter().find(|c| c.der != current.der && current.issued_by(c)) {
-                        Some(next) => current = next.clone(),
-                        None => break,
-                    }
+                    Err(fault) => report.trust_problem = Some(fault),
                 }
             }
         }

@@ -17,7 +17,7 @@ use std::process::Command;
 use hoso_imaging::PageClass;
 use hoso_pdf::{DEFAULT_FONT, DocumentMeta, FontFile, PageInput, PdfaPart, TextBox};
 use hoso_sign::{
-    Appearance, Cert, Pin, SignError, SignatureInfo, TokenLogin, TokenSigner, Verdict, parse_certs, sign_pdf,
+    Appearance, Cert, Pin, SignError, SignatureInfo, TokenLogin, TokenSigner, TrustRoots, Verdict, sign_pdf,
     verify_pdf,
 };
 use image::{DynamicImage, GrayImage, Luma};
@@ -183,14 +183,19 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     // in this binary, so no other thread reads the environment meanwhile.
     unsafe { std::env::set_var("SOFTHSM2_CONF", &pki.conf) };
     let font = FontFile::load(Path::new(DEFAULT_FONT)).unwrap();
-    let root = parse_certs(&std::fs::read(pki.path("ca.crt")).unwrap()).unwrap();
+    let root = TrustRoots::from_bundle(&std::fs::read(pki.path("ca.crt")).unwrap()).unwrap();
     let leaf = Cert::from_der(&std::fs::read(pki.path("certifier.crt.der")).unwrap()).unwrap();
     let now = chrono::Utc::now().timestamp();
 
     // Wrong PIN: a clear error, nothing signed.
-    let err =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin("000000"), Some(&leaf.fingerprint()), vec![])
-            .unwrap_err();
+    let err = TokenSigner::open(
+        Path::new(MODULE),
+        Some("hoso-test"),
+        &pin("000000"),
+        Some(&leaf.fingerprint()),
+        vec![],
+    )
+    .unwrap_err();
     assert!(matches!(err, SignError::WrongPin), "{err}");
     // One certify batch per token: while one is logged in, a second is refused
     // whatever PIN it brings (a right one included), and the first still signs
@@ -215,9 +220,14 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     // Two certificates on the token and none chosen: refused, not guessed.
     assert!(TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), None, vec![]).is_err());
 
-    let mut signer =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), Some(&leaf.fingerprint()[..16]), vec![])
-            .unwrap();
+    let mut signer = TokenSigner::open(
+        Path::new(MODULE),
+        Some("hoso-test"),
+        &pin(PIN),
+        Some(&leaf.fingerprint()[..16]),
+        vec![],
+    )
+    .unwrap();
     // A certificate past its validity is refused before anything is signed.
     let pdf = document();
     let certifier = SignatureInfo {
@@ -276,6 +286,11 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     assert_eq!(reports.len(), 2);
     for r in &reports {
         assert_eq!(r.verdict, Verdict::Valid, "{r:?}");
+        assert_eq!(
+            r.trust_path.last().map(String::as_str),
+            Some("C=VN,O=HoSo Test,CN=HoSo Test Root CA"),
+            "{r:?}"
+        );
         assert!(r.pades_attributes && r.sub_filter == "ETSI.CAdES.detached", "{r:?}");
     }
     assert!(
@@ -284,7 +299,9 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     );
     assert!(reports[0].updated_after && !reports[1].updated_after);
     assert_eq!((reports[0].timestamp.is_some(), reports[1].timestamp_ok), (false, Some(true)), "{reports:?}");
-    assert!(verify_pdf(&twice, &[]).unwrap().iter().all(|r| r.verdict == Verdict::Untrusted));
+    assert!(
+        verify_pdf(&twice, &TrustRoots::default()).unwrap().iter().all(|r| r.verdict == Verdict::Untrusted)
+    );
 
     // pdfsig (poppler + NSS) and pyHanko agree.
     let sig = pdfsig(&pki, &file);
@@ -313,9 +330,14 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     // its own, so the last one ends first).
     drop(signer);
     let ec_cert = Cert::from_der(&std::fs::read(pki.path("ecdsa.crt.der")).unwrap()).unwrap();
-    let mut ec =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), Some(&ec_cert.fingerprint()), vec![])
-            .unwrap();
+    let mut ec = TokenSigner::open(
+        Path::new(MODULE),
+        Some("hoso-test"),
+        &pin(PIN),
+        Some(&ec_cert.fingerprint()),
+        vec![],
+    )
+    .unwrap();
     let ec_signed = sign_pdf(&pdf, &mut ec, &certifier, &statement, &font, now, None).unwrap();
     let reports = verify_pdf(&ec_signed, &root).unwrap();
     assert_eq!(reports[0].verdict, Verdict::Valid, "{reports:?}");
