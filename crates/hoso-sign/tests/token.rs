@@ -288,7 +288,7 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
         assert_eq!(r.verdict, Verdict::Valid, "{r:?}");
         assert_eq!(
             r.trust_path.last().map(String::as_str),
-            Some("C=VN,O=HoSo Test,CN=HoSo Test Root CA"),
+            Some("CN=HoSo Test Root CA,O=HoSo Test,C=VN"),
             "{r:?}"
         );
         assert!(r.pades_attributes && r.sub_filter == "ETSI.CAdES.detached", "{r:?}");
