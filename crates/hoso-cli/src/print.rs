@@ -413,6 +413,13 @@ impl Out {
             println!("  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
             println!("  {}: {}", self.t("giá trị chữ ký", "signature value"), yes_no(r.signature_ok));
             println!("  {}: {}", self.t("chuỗi chứng thư", "certificate chain"), yes_no(r.chain_ok));
+            if !r.trust_path.is_empty() {
+                println!("  {}: {}", self.t("đường tin cậy", "trust path"), r.trust_path.join(" → "));
+            }
+            if let Some(fault) = &r.trust_problem {
+                let (vi, en) = fault.message();
+                println!("  {}: {}", self.t("lý do", "reason"), self.t(&vi, &en));
+            }
             println!(
                 "  {}: {}",
                 self.t("chứng thư còn hiệu lực khi ký", "certificate valid when signed"),

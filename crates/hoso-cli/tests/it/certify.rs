@@ -22,11 +22,7 @@ fn pdfsig(nss: &Path, ca: &Path, file: &Path) -> String {
                 .success()
         );
     }
-    let o = Command::new("pdfsig")
-        .arg("-nssdir")
-        .arg(format!("sql:{}", nss.display()))
-        .arg(file)
-        .run();
+    let o = Command::new("pdfsig").arg("-nssdir").arg(format!("sql:{}", nss.display())).arg(file).run();
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
@@ -75,6 +71,27 @@ fn certify_numbers_signs_twice_and_verifies() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("wrong PIN"), "{}", stderr(&o));
+
+    // Roots that are not the certifier's issuer (the TSA's certificate here):
+    // refused before a number is taken (the first number below is still 1).
+    let other_roots = dir.path().join("other-roots.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&other_roots, text.replace("ca.crt", "tsa.crt")).unwrap();
+    let o = cmd(
+        &data,
+        &["certify", &code, "--name", "Trần Thị Chứng Thực", "--certificate", &fingerprint("certifier")],
+    )
+    .env("HOSO_CONFIG", &other_roots)
+    .env("SOFTHSM2_CONF", &softhsm_conf)
+    .env("HOSO_PIN", "123456")
+    .run();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not trusted, nothing certified")
+            && stderr(&o).contains("no path to a trusted root"),
+        "{}",
+        stderr(&o)
+    );
 
     let certify_with_token = |expected: u64| {
         let o = run(
@@ -153,6 +170,11 @@ fn certify_numbers_signs_twice_and_verifies() {
     assert!(reports[1]["signer"].as_str().unwrap().contains("UBND phường Sài Gòn"));
     let sig = pdfsig(&dir.path().join("nss"), &pki.join("ca.crt"), &pdf);
     assert_eq!(sig.matches("Signature is Valid.").count(), 2, "{sig}");
+    // In words: the trust path up to the configured root.
+    let o = run(&["verify", pdf.to_str().unwrap()], "");
+    let text = stdout(&o);
+    assert_eq!(text.matches("trust path: ").count(), 2, "{text}");
+    assert!(text.contains("Trần Thị Chứng Thực,O=HoSo Test,C=VN → CN=HoSo Test Root CA"), "{text}");
 
     // One byte changed: exit 4 and a report that says so, in Vietnamese too.
     let mut bytes = std::fs::read(&pdf).unwrap();

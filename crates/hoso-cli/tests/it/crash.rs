@@ -48,10 +48,8 @@ fn sigkill_mid_import_and_mid_processing_loses_nothing_and_resumes() {
     }
     let code = new_record(&data);
 
-    let mut child = cmd(&data, &["import", &code, files.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child =
+        cmd(&data, &["import", &code, files.to_str().unwrap()]).stdout(Stdio::null()).spawn().unwrap();
     kill_when(&mut child, || data.join("hoso.db").exists() && pages_in_db(&data) >= 3);
     let at_kill = pages_in_db(&data);
     assert!(at_kill < FILES as i64, "the import was not interrupted ({at_kill} pages)");
@@ -68,8 +66,7 @@ fn sigkill_mid_import_and_mid_processing_loses_nothing_and_resumes() {
     assert_consistent(&data);
 
     // Kill the processing pool half-way, then resume it.
-    let mut child =
-        cmd(&data, &["process", "--workers", "2"]).stdout(Stdio::null()).spawn().unwrap();
+    let mut child = cmd(&data, &["process", "--workers", "2"]).stdout(Stdio::null()).spawn().unwrap();
     let processed = || {
         let c = rusqlite::Connection::open(data.join("hoso.db")).unwrap();
         c.query_row("SELECT count(*) FROM pages WHERE state = 'processed'", [], |r| r.get::<_, i64>(0))

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::{hoso, new_record, stderr, stdout, Run};
+use crate::{Run, hoso, new_record, stderr, stdout};
 
 /// Our mean CER was 0.072 when this was written; fail well before the baselines.
 const MAX_MEAN_CER: f64 = 0.12;
@@ -103,11 +103,7 @@ fn sample_pages_are_read_better_than_both_baselines() {
     let verdict = String::from_utf8_lossy(&pf.stdout).into_owned();
     assert!(pf.status.success() && verdict.contains("is a valid PDF/A-1b file"), "{verdict}");
     // The upside-down page reads upright from the PDF's text layer.
-    let text = std::process::Command::new("pdftotext")
-        .args(["-f", "6", "-l", "6"])
-        .arg(&pdf)
-        .arg("-")
-        .run();
+    let text = std::process::Command::new("pdftotext").args(["-f", "6", "-l", "6"]).arg(&pdf).arg("-").run();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "{text}");
 
@@ -120,9 +116,11 @@ fn sample_pages_are_read_better_than_both_baselines() {
     let out2 = dir.path().join("export-2");
     let o = hoso(&data, &["export", &code, out2.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = std::process::Command::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pdfa2-check"))
-        .arg(out2.join(format!("{code}.1.pdf")))
-        .run();
+    let o = std::process::Command::new(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pdfa2-check"),
+    )
+    .arg(out2.join(format!("{code}.1.pdf")))
+    .run();
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["violations"], serde_json::json!([]), "{report:#}");

@@ -19,8 +19,7 @@ fn two_processes_allocating_codes_at_once_never_collide() {
                 // writing at any moment.
                 (0..per_process)
                     .map(|_| {
-                        let o = cmd(&data, &["--json", "record", "new", "--procedure", "1.001193"])
-                            .run();
+                        let o = cmd(&data, &["--json", "record", "new", "--procedure", "1.001193"]).run();
                         assert!(o.status.success(), "{}", stderr(&o));
                         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
                         v["code"].as_str().unwrap().to_owned()
@@ -51,8 +50,7 @@ fn record_new_validates_its_input_and_show_lists_the_checklist() {
     let o = hoso(data, &["record", "new", "--procedure", "1.001193", "--id", "12345"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("exactly 12 digits"), "{}", stderr(&o));
-    let o =
-        cmd(data, &["record", "new", "--procedure", "1.001193"]).args(["--unit", "H29"]).run();
+    let o = cmd(data, &["record", "new", "--procedure", "1.001193"]).args(["--unit", "H29"]).run();
     assert!(stderr(&o).contains("must look like 000.00.01.H29"), "{}", stderr(&o));
 
     let code = new_record(data);
@@ -66,8 +64,7 @@ fn record_new_validates_its_input_and_show_lists_the_checklist() {
     let o = hoso(data, &["record", "list", "--state", "review"]);
     assert_eq!(stdout(&o).trim(), "No records yet.");
     // Vietnamese is the default language.
-    let o =
-        cmd(data, &["record", "show", "000.00.01.H29-000101-0001"]).args(["--lang", "vi"]).run();
+    let o = cmd(data, &["record", "show", "000.00.01.H29-000101-0001"]).args(["--lang", "vi"]).run();
     assert!(
         stderr(&o).starts_with("Lỗi: không tìm thấy / not found: record 000.00.01.H29-000101-0001"),
         "{}",
