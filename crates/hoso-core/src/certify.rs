@@ -118,6 +118,22 @@ impl App {
             TokenLogin::open(&self.config.pkcs11_module, self.config.token_label.as_deref(), &req.pin)?;
         let mut certifier = self.open_token(&login, req.certificate.as_deref())?;
         let mut agency = self.open_agency(&login)?;
+        // With roots configured, both certificates must have a path to them,
+        // checked once for the batch, like the PIN.
+        if let Some(path) = &self.config.trust_roots {
+            let roots = read_roots(path)?;
+            let signers: [&dyn Signer; 2] = [&certifier, &*agency];
+            for signer in signers {
+                let cert = signer.certificate();
+                if let Err(fault) = roots.path(cert, signer.chain(), now().timestamp()) {
+                    bail!(
+                        "chứng thư «{}» không tin cậy được, không chứng thực / the certificate «{}» is not trusted, nothing certified: {fault}",
+                        cert.subject_name(),
+                        cert.subject_name()
+                    );
+                }
+            }
+        }
         for key in keys {
             let report = self
                 .certify_record(key, req, &mut certifier, agency.as_mut())
@@ -161,22 +177,6 @@ impl App {
         let at = now();
         for cert in [certifier.certificate(), agency.certificate()] {
             cert.check_valid_at(at.timestamp())?;
-        }
-        // With roots configured, both certificates must have a path to them now,
-        // before a book number is taken and anything is signed.
-        if let Some(path) = &self.config.trust_roots {
-            let roots = read_roots(path)?;
-            let signers: [&dyn Signer; 2] = [certifier, &*agency];
-            for signer in signers {
-                let cert = signer.certificate();
-                if let Err(fault) = roots.path(cert, signer.chain(), at.timestamp()) {
-                    bail!(
-                        "chứng thư «{}» không tin cậy được, không chứng thực / the certificate «{}» is not trusted, nothing certified: {fault}",
-                        cert.subject_name(),
-                        cert.subject_name()
-                    );
-                }
-            }
         }
         if record.state == RecordState::Review {
             self.store.set_state(

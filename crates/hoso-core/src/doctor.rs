@@ -340,9 +340,9 @@ fn trust_roots(config: &Config, options: &Options) -> Check {
         )
         .hint("CNTT: đặt chứng thư gốc quốc gia vào / IT: put the national root CA (PEM) in `trust_roots`");
     };
-    let certs = std::fs::read(path).map_err(|e| e.to_string()).and_then(|pem| {
-        hoso_sign::TrustRoots::from_bundle(&pem).map(|r| r.certs().to_vec()).map_err(|e| e.to_string())
-    });
+    let certs = std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|pem| hoso_sign::trust::read_bundle(&pem).map_err(|e| e.to_string()));
     match certs {
         Err(e) => Check::new("trust-roots", Status::Fail, format!("{}: {e}", path.display())),
         Ok(certs) if certs.is_empty() => {

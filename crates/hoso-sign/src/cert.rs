@@ -9,8 +9,6 @@ use crate::cms::{CertIds, SignatureAlgorithm};
 
 const OID_RSA_ENCRYPTION: &str = "1.2.840.113549.1.1.1";
 const OID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-const OID_SHA256_RSA: &str = "1.2.840.113549.1.1.11";
-const OID_ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
 
 /// A parsed certificate with its DER.
 #[derive(Debug, Clone)]
@@ -88,21 +86,6 @@ impl Cert {
             SignatureAlgorithm::RsaPssSha256 => &signature::RSA_PSS_2048_8192_SHA256,
         };
         UnparsedPublicKey::new(alg, self.public_key()).verify(message, signature).is_ok()
-    }
-
-    /// Whether `issuer` signed this certificate (names match and the signature holds).
-    pub fn issued_by(&self, issuer: &Cert) -> bool {
-        if self.parsed.tbs_certificate.issuer != issuer.parsed.tbs_certificate.subject {
-            return false;
-        }
-        let Ok(tbs) = self.parsed.tbs_certificate.to_der() else { return false };
-        let algorithm = match self.parsed.signature_algorithm.oid.to_string().as_str() {
-            OID_SHA256_RSA => SignatureAlgorithm::RsaPkcs1Sha256,
-            OID_ECDSA_SHA256 => SignatureAlgorithm::EcdsaP256Sha256,
-            _ => return false,
-        };
-        let Some(sig) = self.parsed.signature.as_bytes() else { return false };
-        issuer.verify(algorithm, &tbs, sig)
     }
 
     /// SHA-256 of the DER, hex: how people and the config name a certificate.

@@ -48,25 +48,33 @@ static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
 #[derive(Debug, Clone, Default)]
 pub struct TrustRoots {
     certs: Vec<Cert>,
+    /// webpki's trust anchors, made once; `anchor_of[i]` is the index in
+    /// `certs` of `anchors[i]` (a certificate webpki cannot take is left out).
+    anchors: Vec<TrustAnchor<'static>>,
+    anchor_of: Vec<usize>,
 }
 
 impl TrustRoots {
     pub fn new(certs: Vec<Cert>) -> TrustRoots {
-        TrustRoots { certs }
+        let (anchors, anchor_of) = certs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let der = CertificateDer::from(c.der.as_slice());
+                Some((webpki::anchor_from_trusted_cert(&der).ok()?.to_owned(), i))
+            })
+            .unzip();
+        TrustRoots { certs, anchors, anchor_of }
     }
 
     /// Reads a bundle: PEM certificates, one DER certificate, or a PKCS#7
     /// certificate bundle (.p7b) in DER or PEM.
     pub fn from_bundle(bytes: &[u8]) -> Result<TrustRoots, SignError> {
-        Ok(TrustRoots { certs: read_bundle(bytes)? })
+        Ok(TrustRoots::new(read_bundle(bytes)?))
     }
 
     pub fn certs(&self) -> &[Cert] {
         &self.certs
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.certs.is_empty()
     }
 
     /// The certification path from `signer` through some of `others` to one of
@@ -74,38 +82,29 @@ impl TrustRoots {
     /// up to the root.
     pub fn path(&self, signer: &Cert, others: &[Cert], at: i64) -> Result<Vec<String>, PathFault> {
         signer_key_usage(signer)?;
-        let anchors: Vec<TrustAnchor<'static>> = self
-            .certs
-            .iter()
-            .filter_map(|c| {
-                webpki::anchor_from_trusted_cert(&CertificateDer::from(c.der.as_slice()))
-                    .ok()
-                    .map(|a| a.to_owned())
-            })
-            .collect();
-        if anchors.is_empty() {
+        if self.anchors.is_empty() {
             return Err(PathFault::NoRoots);
         }
         let ee_der = CertificateDer::from(signer.der.as_slice());
         let ee = webpki::EndEntityCert::try_from(&ee_der).map_err(|e| PathFault::from_webpki(&e))?;
-        let intermediates: Vec<CertificateDer<'_>> = others
-            .iter()
-            .filter(|c| c.der != signer.der)
-            .map(|c| CertificateDer::from(c.der.as_slice()))
-            .collect();
+        let others: Vec<&Cert> = others.iter().filter(|c| c.der != signer.der).collect();
+        let intermediates: Vec<CertificateDer<'_>> =
+            others.iter().map(|c| CertificateDer::from(c.der.as_slice())).collect();
+        // webpki's intermediates are ours: found again by their DER, not parsed again.
+        let ours = |issuer: &webpki::Cert<'_>| {
+            let der = issuer.der();
+            others.iter().copied().find(|c| c.der.as_slice() == der.as_ref())
+        };
         let time = UnixTime::since_unix_epoch(Duration::from_secs(u64::try_from(at).unwrap_or(0)));
         // A path whose issuer may not sign certificates is refused here, and
         // webpki goes on to look for another.
         let refused_not_signer = Cell::new(false);
         let issuers_may_sign = |path: &webpki::VerifiedPath<'_>| {
             for issuer in path.intermediate_certificates() {
-                let may = Cert::from_der(issuer.der().as_ref())
-                    .ok()
-                    .and_then(|c| key_usage(&c).ok())
-                    .is_some_and(|ku| match ku {
-                        Some(ku) => ku.key_cert_sign(),
-                        None => true,
-                    });
+                let may = ours(issuer).and_then(|c| key_usage(c).ok()).is_some_and(|ku| match ku {
+                    Some(ku) => ku.key_cert_sign(),
+                    None => true,
+                });
                 if !may {
                     refused_not_signer.set(true);
                     // webpki needs one of its own errors; which is recorded above.
@@ -117,7 +116,7 @@ impl TrustRoots {
         let path = ee
             .verify_for_usage(
                 ALGORITHMS,
-                &anchors,
+                &self.anchors,
                 &intermediates,
                 time,
                 AnyPurpose,
@@ -128,20 +127,11 @@ impl TrustRoots {
                 if refused_not_signer.get() { PathFault::NotCertSigner } else { PathFault::from_webpki(&e) }
             })?;
         let mut subjects = vec![signer.subject_name()];
-        for issuer in path.intermediate_certificates() {
-            subjects.push(
-                Cert::from_der(issuer.der().as_ref())
-                    .map(|c| c.subject_name())
-                    .unwrap_or_else(|_| "?".into()),
-            );
-        }
-        let anchor = path.anchor();
-        let root = self.certs.iter().find(|c| {
-            webpki::anchor_from_trusted_cert(&CertificateDer::from(c.der.as_slice())).is_ok_and(|a| {
-                a.subject == anchor.subject && a.subject_public_key_info == anchor.subject_public_key_info
-            })
-        });
-        subjects.push(root.map(|c| c.subject_name()).unwrap_or_else(|| "?".into()));
+        subjects
+            .extend(path.intermediate_certificates().map(|i| ours(i).map_or("?".into(), Cert::subject_name)));
+        let anchor = self.anchors.iter().position(|a| std::ptr::eq(a, path.anchor()));
+        let root = anchor.map(|i| &self.certs[self.anchor_of[i]]);
+        subjects.push(root.map_or("?".into(), Cert::subject_name));
         Ok(subjects)
     }
 }
