@@ -171,7 +171,8 @@ enum Command {
         #[arg(long, default_value = "HOSO_PIN")]
         pin_env: String,
     },
-    /// Kiểm tra chữ ký / verify the signatures of a PDF (exit 4 unless all are valid).
+    /// Kiểm tra chữ ký / verify the signatures of a PDF: exit 0 when all are valid; else by the
+    /// worst: 4 invalid or no signature, 6 revoked, 5 untrusted, 7 revocation not checked.
     Verify {
         /// The PDF file.
         file: PathBuf,
@@ -419,6 +420,19 @@ fn open(g: &Global) -> anyhow::Result<App> {
     App::open(config, &actor)
 }
 
+/// `hoso verify`'s exit code when not every signature is valid: the worst verdict's.
+fn verify_exit_code(reports: &[hoso_sign::SignatureReport]) -> Option<u8> {
+    use hoso_sign::Verdict;
+    if reports.is_empty() {
+        return Some(4);
+    }
+    // Worst first.
+    [(Verdict::Invalid, 4), (Verdict::Revoked, 6), (Verdict::Untrusted, 5), (Verdict::RevocationUnknown, 7)]
+        .into_iter()
+        .find(|(verdict, _)| reports.iter().any(|r| r.verdict == *verdict))
+        .map(|(_, code)| code)
+}
+
 fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
     let g = &cli.global;
     match cli.command {
@@ -509,8 +523,8 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
         Command::Verify { file, roots } => {
             let reports = open(g)?.verify_file(&file, roots.as_deref())?;
             out.verify(&reports);
-            if reports.is_empty() || reports.iter().any(|r| r.verdict != hoso_sign::Verdict::Valid) {
-                return Ok(ExitCode::from(4));
+            if let Some(code) = verify_exit_code(&reports) {
+                return Ok(ExitCode::from(code));
             }
         }
         Command::Book { year } => {

@@ -383,6 +383,12 @@ impl Out {
                 c.bytes / 1024
             );
         }
+        for status in &r.revocation {
+            if let hoso_sign::revocation::Status::Unknown { .. } = status.status {
+                let (vi, en) = status.message();
+                eprintln!("  ! {}", self.t(&vi, &en));
+            }
+        }
     }
 
     pub fn verify(&self, reports: &[hoso_sign::SignatureReport]) {
@@ -396,6 +402,14 @@ impl Out {
         for r in reports {
             let verdict = match r.verdict {
                 hoso_sign::Verdict::Valid => self.t("HỢP LỆ", "VALID"),
+                hoso_sign::Verdict::RevocationUnknown => self.t(
+                    "CHƯA KIỂM TRA ĐƯỢC THU HỒI (chữ ký đúng, chuỗi tin cậy, nhưng chưa biết chứng thư có bị thu hồi)",
+                    "REVOCATION NOT CHECKED (signature intact, path trusted, revocation unknown)",
+                ),
+                hoso_sign::Verdict::Revoked => self.t(
+                    "CHỨNG THƯ ĐÃ BỊ THU HỒI (chữ ký đúng nhưng chứng thư không còn giá trị)",
+                    "REVOKED (signature intact, but a certificate was revoked)",
+                ),
                 hoso_sign::Verdict::Untrusted => self.t(
                     "CHƯA TIN CẬY (không lên được chứng thư gốc)",
                     "UNTRUSTED (no chain to a trusted root)",
@@ -419,6 +433,10 @@ impl Out {
             if let Some(fault) = &r.trust_problem {
                 let (vi, en) = fault.message();
                 println!("  {}: {}", self.t("lý do", "reason"), self.t(&vi, &en));
+            }
+            for status in &r.revocation {
+                let (vi, en) = status.message();
+                println!("  {}: {}", self.t("thu hồi", "revocation"), self.t(&vi, &en));
             }
             println!(
                 "  {}: {}",

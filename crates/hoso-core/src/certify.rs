@@ -13,14 +13,24 @@
 //! A batch of records is one login on the token ([`App::certify_batch`]): both
 //! keys are opened once, before any number is taken, and the token is logged
 //! out when the batch ends, however it ends.
+//!
+//! Before any number is taken, both certificates are checked as Circular
+//! 15/2025/TT-BKHCN asks of signing software: a path to the configured roots
+//! and, for each certificate of it, revocation (OCSP, CRLs; what was fetched is
+//! kept in `revocation/` of the store for offline use, where IT may also put
+//! CRLs). A revoked certificate stops the batch; one whose revocation no source
+//! could answer (the counter offline, nothing kept) is certified and the report
+//! says so, so that validation data can be added when the counter is online.
 
 use std::path::Path;
 
 use anyhow::{Context, bail};
 use hoso_model::RecordState;
 use hoso_pdf::FontFile;
+use hoso_sign::revocation::{Overall, overall};
 use hoso_sign::{
-    Appearance, Pin, SignatureInfo, SignatureReport, Signer, TokenLogin, TokenSigner, TrustRoots, sign_pdf,
+    Appearance, CertStatus, Pin, Revocation, SignatureInfo, SignatureReport, Signer, TokenLogin, TokenSigner,
+    TrustRoots, sign_pdf,
 };
 use hoso_store::{DocumentKind, NewDocument, StateChange};
 use serde::Serialize;
@@ -57,6 +67,9 @@ pub struct CertifiedCopy {
 pub struct CertifyReport {
     pub record: String,
     pub copies: Vec<CertifiedCopy>,
+    /// The revocation status of each certificate of both signers' paths,
+    /// checked before the batch.
+    pub revocation: Vec<CertStatus>,
 }
 
 fn pdf_time(t: chrono::DateTime<chrono::FixedOffset>) -> String {
@@ -118,29 +131,52 @@ impl App {
             TokenLogin::open(&self.config.pkcs11_module, self.config.token_label.as_deref(), &req.pin)?;
         let mut certifier = self.open_token(&login, req.certificate.as_deref())?;
         let mut agency = self.open_agency(&login)?;
-        // With roots configured, both certificates must have a path to them,
-        // checked once for the batch, like the PIN.
+        // With roots configured, both certificates must have a path to them
+        // and none of its certificates may be revoked, checked once for the
+        // batch, like the PIN.
+        let mut revocation = Vec::new();
         if let Some(path) = &self.config.trust_roots {
             let roots = read_roots(path)?;
             let signers: [&dyn Signer; 2] = [&certifier, &*agency];
             for signer in signers {
                 let cert = signer.certificate();
-                if let Err(fault) = roots.path(cert, signer.chain(), now().timestamp()) {
-                    bail!(
+                let path = roots.path(cert, signer.chain(), now().timestamp()).map_err(|fault| {
+                    anyhow::anyhow!(
                         "chứng thư «{}» không tin cậy được, không chứng thực / the certificate «{}» is not trusted, nothing certified: {fault}",
                         cert.subject_name(),
                         cert.subject_name()
+                    )
+                })?;
+                let statuses = self.revocation().check_path(&path, now().timestamp(), None);
+                if overall(&statuses) == Overall::Revoked {
+                    let (vi, en): (Vec<_>, Vec<_>) = statuses
+                        .iter()
+                        .filter(|s| matches!(s.status, hoso_sign::revocation::Status::Revoked { .. }))
+                        .map(CertStatus::message)
+                        .unzip();
+                    bail!(
+                        "chứng thư đã bị thu hồi, không chứng thực: {} / a certificate was revoked, nothing certified: {}",
+                        vi.join("; "),
+                        en.join("; ")
                     );
                 }
+                revocation.extend(statuses);
             }
         }
         for key in keys {
-            let report = self
+            let mut report = self
                 .certify_record(key, req, &mut certifier, agency.as_mut())
                 .with_context(|| key.to_string())?;
+            report.revocation = revocation.clone();
             done(&report);
         }
         Ok(())
+    }
+
+    /// Where revocation information comes from: the certificates' own
+    /// addresses, and the store's `revocation/` folder (kept answers, CRLs IT put there).
+    pub fn revocation(&self) -> Revocation {
+        Revocation::new(Some(self.config.data_dir.join("revocation")), true)
     }
 
     /// Certifies the record's components; see the module documentation.
@@ -190,7 +226,8 @@ impl App {
                 },
             )?;
         }
-        let mut report = CertifyReport { record: record.code.to_string(), copies: Vec::new() };
+        let mut report =
+            CertifyReport { record: record.code.to_string(), copies: Vec::new(), revocation: Vec::new() };
         for ordinal in wanted {
             let doc = documents
                 .iter()
@@ -295,7 +332,7 @@ impl App {
             Some(p) => read_roots(p)?,
             None => TrustRoots::default(),
         };
-        Ok(hoso_sign::verify_pdf(&pdf, &roots)?)
+        Ok(hoso_sign::verify_pdf(&pdf, &roots, &self.revocation(), now().timestamp())?)
     }
 }
 

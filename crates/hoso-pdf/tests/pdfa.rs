@@ -83,8 +83,20 @@ fn extension_schema_findings(packet: &str) -> Vec<String> {
         EXT,
     ];
     // XMP's basic and core value types that a property may name.
-    const VALUE_TYPES: &[&str] =
-        &["Boolean", "Date", "Integer", "Real", "Text", "AgentName", "Locale", "MIMEType", "ProperName", "URI", "URL", "XPath"];
+    const VALUE_TYPES: &[&str] = &[
+        "Boolean",
+        "Date",
+        "Integer",
+        "Real",
+        "Text",
+        "AgentName",
+        "Locale",
+        "MIMEType",
+        "ProperName",
+        "URI",
+        "URL",
+        "XPath",
+    ];
     let body = packet.trim_start_matches(|c| c != '>').trim_start_matches('>');
     let doc = match roxmltree::Document::parse(body) {
         Ok(d) => d,
@@ -99,7 +111,9 @@ fn extension_schema_findings(packet: &str) -> Vec<String> {
     }
     fn items<'a, 'i>(n: roxmltree::Node<'a, 'i>, container: &str) -> Vec<roxmltree::Node<'a, 'i>> {
         const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-        child(n, RDF, container).map(|c| c.children().filter(|li| li.has_tag_name((RDF, "li"))).collect()).unwrap_or_default()
+        child(n, RDF, container)
+            .map(|c| c.children().filter(|li| li.has_tag_name((RDF, "li"))).collect())
+            .unwrap_or_default()
     }
     // The described schemas: namespace URI → (prefix, property name → value type).
     let mut described = std::collections::HashMap::new();
@@ -348,7 +362,11 @@ fn pikepdf_refuses_a_file_without_its_output_intent() {
     std::fs::write(&file, &bytes).unwrap();
     let report = pikepdf_pdfa2(&file);
     assert_eq!(report["pikepdf_verdict"], "fail", "{report:#}");
-    let colour = report["violations"].as_array().unwrap().iter().filter(|f| f["message"].as_str().unwrap().contains("Device"));
+    let colour = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("Device"));
     assert!(colour.count() > 0, "{report:#}");
 }
 
@@ -363,13 +381,23 @@ fn the_extension_schema_check_finds_what_19005_asks_for() {
         assert!(packet.contains(from), "{from}");
         extension_schema_findings(&packet.replacen(from, to, 1))
     };
-    let undescribed = broken("<pdfaProperty:name>Component</pdfaProperty:name>", "<pdfaProperty:name>Part</pdfaProperty:name>");
+    let undescribed = broken(
+        "<pdfaProperty:name>Component</pdfaProperty:name>",
+        "<pdfaProperty:name>Part</pdfaProperty:name>",
+    );
     assert_eq!(undescribed, ["hoso:Component: not described in its schema"]);
-    let wrong_type = broken("<pdfaProperty:valueType>Text</pdfaProperty:valueType>", "<pdfaProperty:valueType>Chữ</pdfaProperty:valueType>");
+    let wrong_type = broken(
+        "<pdfaProperty:valueType>Text</pdfaProperty:valueType>",
+        "<pdfaProperty:valueType>Chữ</pdfaProperty:valueType>",
+    );
     assert_eq!(wrong_type, ["hoso:RecordCode: value type \"Chữ\" is not XMP's"]);
-    let category = broken("<pdfaProperty:category>external</pdfaProperty:category>", "<pdfaProperty:category>External</pdfaProperty:category>");
+    let category = broken(
+        "<pdfaProperty:category>external</pdfaProperty:category>",
+        "<pdfaProperty:category>External</pdfaProperty:category>",
+    );
     assert_eq!(category, ["hoso:RecordCode: category \"External\""]);
-    let prefix = broken("<pdfaSchema:prefix>hoso</pdfaSchema:prefix>", "<pdfaSchema:prefix>hs</pdfaSchema:prefix>");
+    let prefix =
+        broken("<pdfaSchema:prefix>hoso</pdfaSchema:prefix>", "<pdfaSchema:prefix>hs</pdfaSchema:prefix>");
     assert_eq!(prefix.len(), 3, "{prefix:?}");
     let namespace = broken("<pdfaSchema:namespaceURI>https://", "<pdfaSchema:namespaceURI>http://");
     assert_eq!(namespace.len(), 3, "{namespace:?}");

@@ -8,6 +8,9 @@
 //! - [`pdf`] appends a signature by incremental update with a visible
 //!   appearance in an embedded font ([`sign_pdf`]), and finds signatures.
 //! - [`tsa`] gets RFC 3161 time-stamps for PAdES B-T.
+//! - [`trust`] validates certification paths to the configured roots (RFC
+//!   5280, webpki); [`revocation`] asks CRLs and OCSP whether a path's
+//!   certificates were revoked, and keeps what it fetched for offline use.
 //! - [`verify_pdf`] checks each signature: byte range, digest, signature value,
 //!   chain to the configured roots, validity at signing time, and whether the
 //!   file was changed after it.
@@ -17,8 +20,10 @@
 pub mod cert;
 pub mod cms;
 pub mod modules;
+mod net;
 pub mod p12;
 pub mod pdf;
+pub mod revocation;
 pub mod token;
 pub mod trust;
 pub mod tsa;
@@ -27,8 +32,9 @@ mod verify;
 pub use cert::Cert;
 pub use p12::FileSigner;
 pub use pdf::{Appearance, SignatureInfo};
+pub use revocation::{CertStatus, Revocation};
 pub use token::{Pin, Signer, TokenCertificate, TokenLogin, TokenSigner, list_certificates};
-pub use trust::{PathFault, TrustRoots};
+pub use trust::{PathFault, TrustPath, TrustRoots};
 pub use verify::{SignatureReport, Verdict, verify_pdf};
 
 use hoso_pdf::FontFile;

@@ -78,9 +78,8 @@ impl TrustRoots {
     }
 
     /// The certification path from `signer` through some of `others` to one of
-    /// these roots, valid at `at` (Unix seconds): the subjects from the signer
-    /// up to the root.
-    pub fn path(&self, signer: &Cert, others: &[Cert], at: i64) -> Result<Vec<String>, PathFault> {
+    /// these roots, valid at `at` (Unix seconds).
+    pub fn path(&self, signer: &Cert, others: &[Cert], at: i64) -> Result<TrustPath, PathFault> {
         signer_key_usage(signer)?;
         if self.anchors.is_empty() {
             return Err(PathFault::NoRoots);
@@ -126,14 +125,59 @@ impl TrustRoots {
             .map_err(|e| {
                 if refused_not_signer.get() { PathFault::NotCertSigner } else { PathFault::from_webpki(&e) }
             })?;
-        let mut subjects = vec![signer.subject_name()];
-        subjects
-            .extend(path.intermediate_certificates().map(|i| ours(i).map_or("?".into(), Cert::subject_name)));
+        let mut certs = vec![signer.clone()];
+        for issuer in path.intermediate_certificates() {
+            // Always found: webpki's intermediates are the ones given to it.
+            certs.extend(ours(issuer).cloned());
+        }
         let anchor = self.anchors.iter().position(|a| std::ptr::eq(a, path.anchor()));
-        let root = anchor.map(|i| &self.certs[self.anchor_of[i]]);
-        subjects.push(root.map_or("?".into(), Cert::subject_name));
-        Ok(subjects)
+        certs.extend(anchor.map(|i| self.certs[self.anchor_of[i]].clone()));
+        Ok(TrustPath { certs })
     }
+}
+
+/// A validated certification path: the signer first, each certificate's issuer
+/// after it, the trusted root last.
+#[derive(Debug, Clone)]
+pub struct TrustPath {
+    pub certs: Vec<Cert>,
+}
+
+impl TrustPath {
+    /// The subjects from the signer up to the root.
+    pub fn subjects(&self) -> Vec<String> {
+        self.certs.iter().map(Cert::subject_name).collect()
+    }
+
+    /// Each certificate below the root with its issuer: what revocation is checked for.
+    pub fn issued(&self) -> impl Iterator<Item = (&Cert, &Cert)> {
+        self.certs.windows(2).map(|w| (&w[0], &w[1]))
+    }
+}
+
+/// Checks `signature` over `message`, made with the algorithm `algorithm` (a
+/// DER AlgorithmIdentifier), against `key_holder`'s public key: for CRLs, OCSP
+/// responses and delegated responders' certificates, with the same algorithms
+/// (webpki's) a certification path may use.
+pub(crate) fn verify_signed(
+    key_holder: &Cert,
+    algorithm: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), PathFault> {
+    use der::Encode as _;
+    let spki = &key_holder.parsed().tbs_certificate.subject_public_key_info;
+    let key_alg = spki.algorithm.to_der().map_err(|e| PathFault::Malformed(e.to_string()))?;
+    let alg = ALGORITHMS
+        .iter()
+        .find(|a| {
+            crate::cms::tlv(0x30, a.signature_alg_id().as_ref()) == algorithm
+                && crate::cms::tlv(0x30, a.public_key_alg_id().as_ref()) == key_alg
+        })
+        .ok_or(PathFault::Algorithm)?;
+    let der = CertificateDer::from(key_holder.der.as_slice());
+    let cert = webpki::EndEntityCert::try_from(&der).map_err(|e| PathFault::from_webpki(&e))?;
+    cert.verify_signature(*alg, message, signature).map_err(|_| PathFault::BadSignature)
 }
 
 /// No restriction on extended key usage (a malformed extension is still refused by webpki).

@@ -27,12 +27,7 @@ pub fn fetch(url: &str, hash: &[u8]) -> Result<Vec<u8>, SignError> {
         *ring::digest::digest(&ring::digest::SHA256, hash).as_ref().first_chunk().expect("32 bytes"),
     );
     let fail = |m: String| SignError::Timestamp(format!("{url}: {m}"));
-    // reqwest's rustls has no crypto provider of its own: ring, as everywhere.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .map_err(|e| fail(e.to_string()))?;
+    let client = crate::net::client(Duration::from_secs(20)).map_err(|e| fail(e.to_string()))?;
     let resp = client
         .post(url)
         .header("Content-Type", "application/timestamp-query")

@@ -6,16 +6,23 @@ use crate::SignError;
 use crate::cert::Cert;
 use crate::cms::parse_signed_data;
 use crate::pdf::signatures;
+use crate::revocation::{CertStatus, Overall, Revocation, overall};
 use crate::trust::{PathFault, TrustRoots};
 
 /// The overall judgement of one signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Intact, made by a certificate that chains to a trusted root.
+    /// Intact, made by a certificate that chains to a trusted root, none of
+    /// whose certificates was revoked.
     Valid,
+    /// Intact and with a path to a trusted root, but whether a certificate
+    /// of the path was revoked could not be checked.
+    RevocationUnknown,
     /// Intact, but the signer's certificate does not chain to a configured root.
     Untrusted,
+    /// Intact, but a certificate of the path was revoked.
+    Revoked,
     /// The signed bytes were changed, or the signature does not verify.
     Invalid,
 }
@@ -42,6 +49,8 @@ pub struct SignatureReport {
     pub trust_path: Vec<String>,
     /// Why there is no such path.
     pub trust_problem: Option<PathFault>,
+    /// The revocation status of each certificate of the path below the root.
+    pub revocation: Vec<CertStatus>,
     /// The certificate was valid at the signing time claimed.
     pub certificate_valid: bool,
     /// ESS signing-certificate-v2 present (PAdES baseline).
@@ -71,8 +80,14 @@ fn pdf_time(s: &str) -> Option<i64> {
     Some(time.and_utc().timestamp() - offset)
 }
 
-/// Checks every signature of `pdf` against `roots`.
-pub fn verify_pdf(pdf: &[u8], roots: &TrustRoots) -> Result<Vec<SignatureReport>, SignError> {
+/// Checks every signature of `pdf` against `roots`, and whether the
+/// certificates of each path were revoked, at `now` (Unix seconds).
+pub fn verify_pdf(
+    pdf: &[u8],
+    roots: &TrustRoots,
+    revocation: &Revocation,
+    now: i64,
+) -> Result<Vec<SignatureReport>, SignError> {
     let found = signatures(pdf)?;
     let mut out = Vec::new();
     for (index, sig) in found.into_iter().enumerate() {
@@ -97,6 +112,7 @@ pub fn verify_pdf(pdf: &[u8], roots: &TrustRoots) -> Result<Vec<SignatureReport>
             chain_ok: false,
             trust_path: Vec::new(),
             trust_problem: None,
+            revocation: Vec::new(),
             certificate_valid: false,
             pades_attributes: false,
             updated_after,
@@ -136,7 +152,10 @@ pub fn verify_pdf(pdf: &[u8], roots: &TrustRoots) -> Result<Vec<SignatureReport>
                 match roots.path(signer, &certs, time.unwrap_or(0)) {
                     Ok(path) => {
                         report.chain_ok = true;
-                        report.trust_path = path;
+                        report.trust_path = path.subjects();
+                        // The signing time is the signer's claim until time-stamps are
+                        // verified: revocation is judged now.
+                        report.revocation = revocation.check_path(&path, now, None);
                     }
                     Err(fault) => report.trust_problem = Some(fault),
                 }
@@ -146,10 +165,14 @@ pub fn verify_pdf(pdf: &[u8], roots: &TrustRoots) -> Result<Vec<SignatureReport>
             || report.timestamp_ok == Some(false)
         {
             Verdict::Invalid
-        } else if report.chain_ok && report.certificate_valid {
-            Verdict::Valid
-        } else {
+        } else if !(report.chain_ok && report.certificate_valid) {
             Verdict::Untrusted
+        } else {
+            match overall(&report.revocation) {
+                Overall::Good => Verdict::Valid,
+                Overall::Revoked => Verdict::Revoked,
+                Overall::Unknown => Verdict::RevocationUnknown,
+            }
         };
         out.push(report);
     }

@@ -17,8 +17,8 @@ use std::process::Command;
 use hoso_imaging::PageClass;
 use hoso_pdf::{DEFAULT_FONT, DocumentMeta, FontFile, PageInput, PdfaPart, TextBox};
 use hoso_sign::{
-    Appearance, Cert, Pin, SignError, SignatureInfo, TokenLogin, TokenSigner, TrustRoots, Verdict, sign_pdf,
-    verify_pdf,
+    Appearance, Cert, Pin, Revocation, SignError, SignatureInfo, SignatureReport, TokenLogin, TokenSigner,
+    TrustRoots, Verdict, sign_pdf,
 };
 use image::{DynamicImage, GrayImage, Luma};
 
@@ -186,6 +186,15 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     let root = TrustRoots::from_bundle(&std::fs::read(pki.path("ca.crt")).unwrap()).unwrap();
     let leaf = Cert::from_der(&std::fs::read(pki.path("certifier.crt.der")).unwrap()).unwrap();
     let now = chrono::Utc::now().timestamp();
+    // The test CA's certificates name no CRL or OCSP address: its CRL is put
+    // in the revocation folder, as IT does with the national root's.
+    let crls = pki.path("crls");
+    std::fs::create_dir(&crls).unwrap();
+    std::fs::copy(pki.path("ca.crl"), crls.join("ca.crl")).unwrap();
+    let revocation = Revocation::new(Some(crls), false);
+    let verify_pdf = |pdf: &[u8], roots: &TrustRoots| -> Result<Vec<SignatureReport>, SignError> {
+        hoso_sign::verify_pdf(pdf, roots, &revocation, now)
+    };
 
     // Wrong PIN: a clear error, nothing signed.
     let err = TokenSigner::open(
@@ -302,6 +311,14 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     assert!(
         verify_pdf(&twice, &TrustRoots::default()).unwrap().iter().all(|r| r.verdict == Verdict::Untrusted)
     );
+    // Without the CRL: a trusted path whose revocation was not checked, and says so.
+    let unchecked = hoso_sign::verify_pdf(&twice, &root, &Revocation::new(None, false), now).unwrap();
+    assert!(unchecked.iter().all(|r| r.verdict == Verdict::RevocationUnknown), "{unchecked:?}");
+    assert!(
+        unchecked[0].revocation[0].message().1.contains("names no CRL or OCSP address"),
+        "{:?}",
+        unchecked[0].revocation
+    );
 
     // pdfsig (poppler + NSS) and pyHanko agree.
     let sig = pdfsig(&pki, &file);
@@ -341,6 +358,20 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     let ec_signed = sign_pdf(&pdf, &mut ec, &certifier, &statement, &font, now, None).unwrap();
     let reports = verify_pdf(&ec_signed, &root).unwrap();
     assert_eq!(reports[0].verdict, Verdict::Valid, "{reports:?}");
+    // The key the CA revoked: the signature is intact, the verdict revoked.
+    drop(ec);
+    let withdrawn = Cert::from_der(&std::fs::read(pki.path("withdrawn.crt.der")).unwrap()).unwrap();
+    let mut ec = TokenSigner::open(
+        Path::new(MODULE),
+        Some("hoso-test"),
+        &pin(PIN),
+        Some(&withdrawn.fingerprint()),
+        vec![],
+    )
+    .unwrap();
+    let revoked = sign_pdf(&pdf, &mut ec, &certifier, &statement, &font, now, None).unwrap();
+    let reports = verify_pdf(&revoked, &root).unwrap();
+    assert!(reports[0].signature_ok && reports[0].verdict == Verdict::Revoked, "{reports:?}");
     let ec_file = pki.path("ecdsa.pdf");
     std::fs::write(&ec_file, &ec_signed).unwrap();
     let sig = pdfsig(&pki, &ec_file);

@@ -45,6 +45,10 @@ fn certify_numbers_signs_twice_and_verifies() {
     )
     .unwrap();
     let data = dir.path().join("store");
+    // The test CA's certificates name no revocation address: its CRL goes in
+    // the store's revocation folder, as IT does with the national root's.
+    std::fs::create_dir_all(data.join("revocation")).unwrap();
+    std::fs::copy(pki.join("ca.crl"), data.join("revocation").join("ca.crl")).unwrap();
     let run = |args: &[&str], pin: &str| {
         cmd(&data, args)
             .env("HOSO_CONFIG", &config)
@@ -93,6 +97,21 @@ fn certify_numbers_signs_twice_and_verifies() {
         stderr(&o)
     );
 
+    // A certifier whose certificate the CA revoked: refused before a number
+    // is taken, saying when and why.
+    let o = run(
+        &["certify", &code, "--name", "Phạm Văn Thu Hồi", "--certificate", &fingerprint("withdrawn")],
+        "123456",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a certificate was revoked, nothing certified")
+            && stderr(&o).contains("Phạm Văn Thu Hồi")
+            && stderr(&o).contains("KeyCompromise"),
+        "{}",
+        stderr(&o)
+    );
+
     let certify_with_token = |expected: u64| {
         let o = run(
             &[
@@ -109,6 +128,9 @@ fn certify_numbers_signs_twice_and_verifies() {
         assert!(o.status.success(), "{}", stderr(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["copies"][0]["number"].as_u64(), Some(expected), "{v}");
+        // Both signers' certificates checked against the CRL (the roots are not).
+        let statuses = v["revocation"].as_array().unwrap();
+        assert!(statuses.len() == 2 && statuses.iter().all(|s| s["status"] == "good"), "{v}");
     };
     certify_with_token(1);
     // The second copy: the agency's key from a PKCS#12 file, RSA-PSS for both.
@@ -175,6 +197,15 @@ fn certify_numbers_signs_twice_and_verifies() {
     let text = stdout(&o);
     assert_eq!(text.matches("trust path: ").count(), 2, "{text}");
     assert!(text.contains("Trần Thị Chứng Thực,O=HoSo Test,C=VN → CN=HoSo Test Root CA"), "{text}");
+    assert_eq!(text.matches("revocation: ").count(), 2, "{text}");
+    assert!(text.contains("not revoked (CRL "), "{text}");
+    // Without the CRL, nothing can tell: its own verdict and exit code.
+    std::fs::remove_file(data.join("revocation").join("ca.crl")).unwrap();
+    let o = run(&["verify", pdf.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(7), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("REVOCATION NOT CHECKED") && stdout(&o).contains("names no CRL or OCSP address")
+    );
 
     // One byte changed: exit 4 and a report that says so, in Vietnamese too.
     let mut bytes = std::fs::read(&pdf).unwrap();

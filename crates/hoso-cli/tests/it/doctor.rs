@@ -87,10 +87,10 @@ fn doctor_reports_a_working_counter_and_names_each_problem() {
     // Disk space depends on the machine: a warning at most.
     assert_ne!(status(&c, "disk"), "fail", "{c:?}");
     // scripts/test-pki issues 30-day leaves: inside the 30-day warning (even
-    // when doctor runs in the second they were made), so each of the three
+    // when doctor runs in the second they were made), so each of the four
     // certificates is flagged with its date.
     let certs: Vec<_> = c.iter().filter(|c| c["name"] == "certificate").collect();
-    assert_eq!(certs.len(), 3, "certifier, agency, ECDSA: {c:?}");
+    assert_eq!(certs.len(), 4, "certifier, agency, ECDSA, withdrawn: {c:?}");
     assert!(
         certs.iter().all(|c| c["status"] == "warn" && c["detail"].as_str().unwrap().contains("expires on")),
         "{certs:?}"

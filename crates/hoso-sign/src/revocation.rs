@@ -1,0 +1,677 @@
+//! Revocation: whether a certificate of a trusted path was revoked, from CRLs
+//! (RFC 5280 §5, DER or PEM) and OCSP (RFC 6960), fetched from the addresses the
+//! certificate itself names (CRL distribution points, the OCSP responder of its
+//! authority information access) and kept in a folder for offline use. IT may
+//! also drop CRLs into that folder (the national root CA publishes its CRL as
+//! PEM); a CRL there counts for every certificate of its issuer.
+//!
+//! Parsing is RustCrypto's (`x509-cert` for CRLs, `x509-ocsp` for OCSP);
+//! signatures are checked with the algorithms certification paths may use
+//! ([`crate::trust`], webpki's). A CRL counts when its issuer is the
+//! certificate's, its signature verifies with the issuer's key, the issuer may
+//! sign CRLs (keyUsage cRLSign), it is complete (no delta, no partial scope
+//! that leaves the certificate out, no unknown critical extension) and it is
+//! current. An OCSP response counts when it is signed by the issuer or by a
+//! responder the issuer delegated (extendedKeyUsage OCSPSigning, issued by the
+//! issuer, valid now), answers for this certificate and is current.
+//!
+//! "Current": issued before now and its next update still ahead (an OCSP
+//! response without next update: issued within the last day). Information
+//! issued after a *proven* signing time also counts for that time, whatever
+//! its age (how a long-term signature is judged years later).
+//!
+//! What no source can answer is [`Status::Unknown`] with the reasons, never
+//! "good".
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use der::{Decode as _, Encode as _};
+use serde::Serialize;
+use x509_cert::crl::CertificateList;
+use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+use x509_cert::ext::pkix::{AuthorityInfoAccessSyntax, BasicConstraints, CrlDistributionPoints, CrlReason};
+use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage};
+use x509_cert::time::Time;
+use x509_ocsp::{BasicOcspResponse, CertId, OcspRequest, OcspResponse, OcspResponseStatus, ResponderId};
+
+use crate::cert::Cert;
+use crate::trust::{TrustPath, verify_signed};
+
+const OID_OCSP: &str = "1.3.6.1.5.5.7.48.1";
+const OID_OCSP_BASIC: &str = "1.3.6.1.5.5.7.48.1.1";
+const OID_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
+const OID_SHA1: &str = "1.3.14.3.2.26";
+const OID_SHA256: &str = "2.16.840.1.101.3.4.2.1";
+const OID_CRL_NUMBER: &str = "2.5.29.20";
+const OID_DELTA_CRL: &str = "2.5.29.27";
+const OID_IDP: &str = "2.5.29.28";
+const OID_AUTHORITY_KEY_ID: &str = "2.5.29.35";
+const OID_CRL_REASON: &str = "2.5.29.21";
+/// A response without nextUpdate is current for this long after it was issued.
+const NO_NEXT_UPDATE_LIFETIME: i64 = 24 * 3600;
+/// Clocks of the counter and the CA may differ by this much.
+const CLOCK_SKEW: i64 = 300;
+
+/// Where revocation information comes from.
+#[derive(Debug, Clone)]
+pub struct Revocation {
+    /// The folder fetched CRLs and OCSP responses are kept in, and where IT
+    /// may put CRLs; none: nothing kept.
+    folder: Option<PathBuf>,
+    /// Whether the certificates' addresses are asked (else only the folder).
+    online: bool,
+    timeout: Duration,
+}
+
+impl Default for Revocation {
+    /// Online, nothing kept.
+    fn default() -> Self {
+        Revocation { folder: None, online: true, timeout: Duration::from_secs(10) }
+    }
+}
+
+/// The revocation status of one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// Not revoked, by this source.
+    Good { source: Source },
+    /// Revoked at `revoked_at` (Unix seconds), by this source.
+    Revoked { source: Source, revoked_at: i64, reason: Option<String> },
+    /// No source could tell: why, source by source.
+    Unknown { problems: Vec<String> },
+}
+
+/// The CRL or OCSP response a status comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// `crl` or `ocsp`.
+    pub kind: &'static str,
+    /// Where it was fetched from (or the file IT put in the folder).
+    pub location: String,
+    pub this_update: i64,
+    pub next_update: Option<i64>,
+    /// Read from the folder, not fetched in this check.
+    pub kept: bool,
+}
+
+/// The status of one certificate of a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertStatus {
+    pub subject: String,
+    #[serde(flatten)]
+    pub status: Status,
+}
+
+impl CertStatus {
+    /// What the status means, in Vietnamese and English, for reports.
+    pub fn message(&self) -> (String, String) {
+        let when = |t: i64| chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339());
+        match &self.status {
+            Status::Good { source } => (
+                format!(
+                    "{}: chưa bị thu hồi (theo {} {})",
+                    self.subject,
+                    source.kind.to_uppercase(),
+                    source.location
+                ),
+                format!("{}: not revoked ({} {})", self.subject, source.kind.to_uppercase(), source.location),
+            ),
+            Status::Revoked { source, revoked_at, reason } => {
+                let reason = reason.as_deref().map(|r| format!(", {r}")).unwrap_or_default();
+                (
+                    format!(
+                        "{}: ĐÃ BỊ THU HỒI từ {}{reason} (theo {} {})",
+                        self.subject,
+                        when(*revoked_at),
+                        source.kind.to_uppercase(),
+                        source.location
+                    ),
+                    format!(
+                        "{}: REVOKED since {}{reason} ({} {})",
+                        self.subject,
+                        when(*revoked_at),
+                        source.kind.to_uppercase(),
+                        source.location
+                    ),
+                )
+            }
+            Status::Unknown { problems } => {
+                let why = if problems.is_empty() {
+                    "chứng thư không ghi địa chỉ CRL hay OCSP / the certificate names no CRL or OCSP address"
+                        .to_owned()
+                } else {
+                    problems.join("; ")
+                };
+                (
+                    format!("{}: chưa kiểm tra được việc thu hồi ({why})", self.subject),
+                    format!("{}: revocation not checked ({why})", self.subject),
+                )
+            }
+        }
+    }
+}
+
+/// The path's statuses taken together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overall {
+    Good,
+    Revoked,
+    Unknown,
+}
+
+/// Revoked if any is, else unknown if any is, else good.
+pub fn overall(statuses: &[CertStatus]) -> Overall {
+    if statuses.iter().any(|s| matches!(s.status, Status::Revoked { .. })) {
+        Overall::Revoked
+    } else if statuses.iter().any(|s| matches!(s.status, Status::Unknown { .. })) {
+        Overall::Unknown
+    } else {
+        Overall::Good
+    }
+}
+
+/// One source's answer about one certificate, or why it had none.
+type Answer = Result<Status, String>;
+
+impl Revocation {
+    /// Keeps what it fetches in `folder` (made when first needed) and reads
+    /// CRLs put there; `online` false: only the folder is read.
+    pub fn new(folder: Option<PathBuf>, online: bool) -> Revocation {
+        Revocation { folder, online, ..Revocation::default() }
+    }
+
+    pub fn folder(&self) -> Option<&Path> {
+        self.folder.as_deref()
+    }
+
+    /// The status of every certificate of `path` below its root, at `now`;
+    /// `proven` is a signing time a time-stamp proves, if any.
+    pub fn check_path(&self, path: &TrustPath, now: i64, proven: Option<i64>) -> Vec<CertStatus> {
+        path.issued()
+            .map(|(cert, issuer)| CertStatus {
+                subject: cert.subject_name(),
+                status: self.check(cert, issuer, now, proven),
+            })
+            .collect()
+    }
+
+    /// OCSP first (the fresher), then the certificate's CRLs, then CRLs of
+    /// its issuer in the folder.
+    fn check(&self, cert: &Cert, issuer: &Cert, now: i64, proven: Option<i64>) -> Status {
+        let when = Freshness { now, proven };
+        let mut problems = Vec::new();
+        let mut take = |answer: Answer| match answer {
+            Ok(status) => Some(status),
+            Err(problem) => {
+                problems.push(problem);
+                None
+            }
+        };
+        for url in ocsp_urls(cert) {
+            if let Some(status) = take(self.ocsp(&url, cert, issuer, when)) {
+                return status;
+            }
+        }
+        for url in crl_urls(cert) {
+            if let Some(status) = take(self.crl_from(&url, cert, issuer, when)) {
+                return status;
+            }
+        }
+        for (file, bytes) in self.folder_crls() {
+            if let Ok(crl) = read_crl(&bytes)
+                && crl.tbs_cert_list.issuer == cert.parsed().tbs_certificate.issuer
+            {
+                let location = file.display().to_string();
+                if let Some(status) = take(judge_crl(&crl, &location, true, cert, issuer, when)) {
+                    return status;
+                }
+            }
+        }
+        Status::Unknown { problems }
+    }
+
+    fn kept(&self, name: &str) -> Option<PathBuf> {
+        self.folder.as_ref().map(|f| f.join(name))
+    }
+
+    fn keep(&self, name: &str, bytes: &[u8]) {
+        if let Some(path) = self.kept(name) {
+            let write = || -> std::io::Result<()> {
+                std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+                let tmp = path.with_extension("part");
+                std::fs::write(&tmp, bytes)?;
+                std::fs::rename(&tmp, &path)
+            };
+            if let Err(e) = write() {
+                log::warn!("revocation: cannot keep {}: {e}", path.display());
+            }
+        }
+    }
+
+    /// CRLs in the folder that IT put there (those fetched are `fetched-*`, read through their URLs).
+    fn folder_crls(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let Some(dir) = &self.folder else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        let mut out: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                !name.starts_with("fetched-") && (name.ends_with(".crl") || name.ends_with(".pem"))
+            })
+            .filter_map(|p| std::fs::read(&p).ok().map(|b| (p, b)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn client(&self) -> Result<reqwest::blocking::Client, String> {
+        crate::net::client(self.timeout).map_err(|e| e.to_string())
+    }
+
+    /// A CRL from `url`: fetched (and kept), or the one kept from before when
+    /// the fetch fails or what it fetched does not count.
+    fn crl_from(&self, url: &str, cert: &Cert, issuer: &Cert, when: Freshness) -> Answer {
+        let name = format!("fetched-crl-{}.crl", short_hash(url.as_bytes()));
+        self.fetched_or_kept(
+            "CRL",
+            url,
+            &name,
+            |c| c.get(url),
+            |bytes, kept| judge_crl(&read_crl(bytes)?, url, kept, cert, issuer, when),
+        )
+    }
+
+    /// An OCSP response from `url`, fetched (and kept) or kept from before.
+    fn ocsp(&self, url: &str, cert: &Cert, issuer: &Cert, when: Freshness) -> Answer {
+        let id = cert_id(cert, issuer, OID_SHA1).map_err(|e| format!("OCSP {url}: {e}"))?;
+        let body = ocsp_request(&id).map_err(|e| format!("OCSP {url}: {e}"))?;
+        let name = format!("fetched-ocsp-{}.der", short_hash(&body));
+        let post = |c: &reqwest::blocking::Client| {
+            c.post(url).header("Content-Type", "application/ocsp-request").body(body.clone())
+        };
+        self.fetched_or_kept("OCSP", url, &name, post, |bytes, kept| {
+            judge_ocsp(bytes, url, kept, cert, issuer, when)
+        })
+    }
+
+    /// Asks `url` (when online) and judges the answer; keeps it as `name` when
+    /// it counts, else judges the answer kept from before.
+    fn fetched_or_kept(
+        &self,
+        kind: &str,
+        url: &str,
+        name: &str,
+        request: impl FnOnce(&reqwest::blocking::Client) -> reqwest::blocking::RequestBuilder,
+        judge: impl Fn(&[u8], bool) -> Answer,
+    ) -> Answer {
+        let mut problems = Vec::new();
+        if self.online {
+            let fetched = self.client().and_then(|c| {
+                let resp = request(&c).send().map_err(|e| e.to_string())?;
+                if !resp.status().is_success() {
+                    return Err(format!("HTTP {}", resp.status()));
+                }
+                resp.bytes().map(|b| b.to_vec()).map_err(|e| e.to_string())
+            });
+            match fetched.and_then(|bytes| Ok((judge(&bytes, false)?, bytes))) {
+                Ok((status, bytes)) => {
+                    self.keep(name, &bytes);
+                    return Ok(status);
+                }
+                Err(e) => problems.push(format!("{kind} {url}: {e}")),
+            }
+        }
+        match self.kept(name).map(std::fs::read) {
+            Some(Ok(bytes)) => match judge(&bytes, true) {
+                Ok(status) => return Ok(status),
+                Err(e) => problems.push(format!("{kind} {url} (đã lưu / kept): {e}")),
+            },
+            _ if !self.online => {
+                problems.push(format!("{kind} {url}: ngoại tuyến, chưa lưu / offline, none kept"))
+            }
+            _ => {}
+        }
+        Err(problems.join("; "))
+    }
+}
+
+/// The time information is judged at.
+#[derive(Debug, Clone, Copy)]
+struct Freshness {
+    now: i64,
+    proven: Option<i64>,
+}
+
+impl Freshness {
+    fn check(self, this_update: i64, next_update: Option<i64>) -> Result<(), String> {
+        if this_update > self.now + CLOCK_SKEW {
+            return Err("phát hành sau thời điểm hiện tại / issued in the future".into());
+        }
+        if self.proven.is_some_and(|t| this_update >= t) {
+            return Ok(());
+        }
+        let until = next_update.unwrap_or(this_update + NO_NEXT_UPDATE_LIFETIME);
+        if self.now >= until {
+            return Err("đã cũ (quá hạn cập nhật) / out of date (past its next update)".into());
+        }
+        Ok(())
+    }
+}
+
+fn unix(t: &Time) -> i64 {
+    t.to_unix_duration().as_secs() as i64
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes).as_ref()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn uri(name: &GeneralName) -> Option<String> {
+    match name {
+        GeneralName::UniformResourceIdentifier(u) => {
+            let u = u.as_str();
+            (u.starts_with("http://") || u.starts_with("https://")).then(|| u.to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// The certificate's OCSP responders (HTTP only).
+fn ocsp_urls(cert: &Cert) -> Vec<String> {
+    let Ok(Some((_, aia))) = cert.parsed().tbs_certificate.get::<AuthorityInfoAccessSyntax>() else {
+        return Vec::new();
+    };
+    aia.0
+        .iter()
+        .filter(|a| a.access_method.to_string() == OID_OCSP)
+        .filter_map(|a| uri(&a.access_location))
+        .collect()
+}
+
+/// The certificate's CRL distribution points (full names, HTTP only; none
+/// for reasons or another CRL issuer, which HoSo does not read).
+fn crl_urls(cert: &Cert) -> Vec<String> {
+    let Ok(Some((_, dps))) = cert.parsed().tbs_certificate.get::<CrlDistributionPoints>() else {
+        return Vec::new();
+    };
+    dps.0
+        .iter()
+        .filter(|dp| dp.reasons.is_none() && dp.crl_issuer.is_none())
+        .filter_map(|dp| match &dp.distribution_point {
+            Some(DistributionPointName::FullName(names)) => {
+                Some(names.iter().filter_map(uri).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+fn is_ca(cert: &Cert) -> bool {
+    matches!(cert.parsed().tbs_certificate.get::<BasicConstraints>(), Ok(Some((_, bc))) if bc.ca)
+}
+
+/// A CRL in DER or PEM.
+fn read_crl(bytes: &[u8]) -> Result<CertificateList, String> {
+    let der = if bytes.starts_with(b"-----BEGIN") {
+        let (label, der) = pem_rfc7468::decode_vec(bytes).map_err(|e| format!("PEM: {e}"))?;
+        if label != "X509 CRL" {
+            return Err(format!("PEM {label}, không phải CRL / not a CRL"));
+        }
+        der
+    } else {
+        bytes.to_vec()
+    };
+    CertificateList::from_der(&der).map_err(|e| format!("CRL không đọc được / unreadable CRL: {e}"))
+}
+
+fn reason_name(reason: CrlReason) -> String {
+    format!("{reason:?}")
+}
+
+/// What `crl` says about `cert`, if it counts (see the module documentation).
+fn judge_crl(
+    crl: &CertificateList,
+    location: &str,
+    kept: bool,
+    cert: &Cert,
+    issuer: &Cert,
+    when: Freshness,
+) -> Answer {
+    let tbs = &crl.tbs_cert_list;
+    if tbs.issuer != cert.parsed().tbs_certificate.issuer
+        || tbs.issuer != issuer.parsed().tbs_certificate.subject
+    {
+        return Err("CRL của đơn vị khác / the CRL is another issuer's".into());
+    }
+    let alg = crl.signature_algorithm.to_der().map_err(|e| e.to_string())?;
+    let signed = tbs.to_der().map_err(|e| e.to_string())?;
+    let signature = crl.signature.as_bytes().ok_or("chữ ký CRL không đọc được / unreadable CRL signature")?;
+    verify_signed(issuer, &alg, &signed, signature).map_err(|f| {
+        format!("chữ ký CRL không đúng / the CRL's signature does not verify: {}", f.message().1)
+    })?;
+    if let Ok(Some((_, ku))) = issuer.parsed().tbs_certificate.get::<KeyUsage>()
+        && !ku.crl_sign()
+    {
+        return Err("đơn vị cấp không được ký CRL (cRLSign) / the issuer may not sign CRLs (cRLSign)".into());
+    }
+    for ext in tbs.crl_extensions.iter().flatten() {
+        match ext.extn_id.to_string().as_str() {
+            OID_DELTA_CRL => return Err("CRL bổ sung (delta), không đủ / a delta CRL, not complete".into()),
+            OID_IDP => {
+                let idp = IssuingDistributionPoint::from_der(ext.extn_value.as_bytes())
+                    .map_err(|e| format!("issuingDistributionPoint: {e}"))?;
+                let ca = is_ca(cert);
+                if idp.indirect_crl
+                    || idp.only_some_reasons.is_some()
+                    || idp.only_contains_attribute_certs
+                    || (idp.only_contains_ca_certs && !ca)
+                    || (idp.only_contains_user_certs && ca)
+                {
+                    return Err(
+                        "phạm vi CRL không gồm chứng thư này / the CRL's scope leaves this certificate out"
+                            .into(),
+                    );
+                }
+            }
+            OID_CRL_NUMBER | OID_AUTHORITY_KEY_ID => {}
+            other if ext.critical => {
+                return Err(format!(
+                    "CRL có phần mở rộng bắt buộc lạ / unknown critical CRL extension {other}"
+                ));
+            }
+            _ => {}
+        }
+    }
+    let this_update = unix(&tbs.this_update);
+    let next_update = tbs.next_update.as_ref().map(unix);
+    when.check(this_update, next_update)?;
+    let source = Source { kind: "crl", location: location.to_owned(), this_update, next_update, kept };
+    let serial = &cert.parsed().tbs_certificate.serial_number;
+    match tbs.revoked_certificates.iter().flatten().find(|r| &r.serial_number == serial) {
+        None => Ok(Status::Good { source }),
+        Some(entry) => {
+            let reason = entry
+                .crl_entry_extensions
+                .iter()
+                .flatten()
+                .find(|e| e.extn_id.to_string() == OID_CRL_REASON)
+                .and_then(|e| CrlReason::from_der(e.extn_value.as_bytes()).ok())
+                .map(reason_name);
+            Ok(Status::Revoked { source, revoked_at: unix(&entry.revocation_date), reason })
+        }
+    }
+}
+
+fn digest_for(oid: &str) -> Option<&'static ring::digest::Algorithm> {
+    match oid {
+        OID_SHA1 => Some(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY),
+        OID_SHA256 => Some(&ring::digest::SHA256),
+        _ => None,
+    }
+}
+
+/// The OCSP CertID of `cert` with the hash `hash_oid` (SHA-1, as responders
+/// expect by RFC 5019, or SHA-256). The hash only names the certificate.
+fn cert_id(cert: &Cert, issuer: &Cert, hash_oid: &str) -> Result<CertId, String> {
+    let alg = digest_for(hash_oid).ok_or_else(|| format!("hash {hash_oid}"))?;
+    let name = cert.parsed().tbs_certificate.issuer.to_der().map_err(|e| e.to_string())?;
+    let key = issuer.parsed().tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
+    let octets = |b: &[u8]| {
+        der::asn1::OctetString::new(ring::digest::digest(alg, b).as_ref()).map_err(|e| e.to_string())
+    };
+    Ok(CertId {
+        hash_algorithm: x509_cert::spki::AlgorithmIdentifierOwned {
+            oid: der::oid::ObjectIdentifier::new(hash_oid).map_err(|e| e.to_string())?,
+            parameters: Some(der::Any::from(der::asn1::Null)),
+        },
+        issuer_name_hash: octets(&name)?,
+        issuer_key_hash: octets(key)?,
+        serial_number: cert.parsed().tbs_certificate.serial_number.clone(),
+    })
+}
+
+fn ocsp_request(id: &CertId) -> Result<Vec<u8>, String> {
+    let request = OcspRequest {
+        tbs_request: x509_ocsp::TbsRequest {
+            version: x509_ocsp::Version::V1,
+            requestor_name: None,
+            request_list: vec![x509_ocsp::Request { req_cert: id.clone(), single_request_extensions: None }],
+            request_extensions: None,
+        },
+        optional_signature: None,
+    };
+    request.to_der().map_err(|e| e.to_string())
+}
+
+/// What an OCSP response says about `cert`, if it counts (see the module documentation).
+fn judge_ocsp(bytes: &[u8], url: &str, kept: bool, cert: &Cert, issuer: &Cert, when: Freshness) -> Answer {
+    let unreadable = |e: der::Error| format!("trả lời OCSP không đọc được / unreadable OCSP response: {e}");
+    let response = OcspResponse::from_der(bytes).map_err(unreadable)?;
+    if response.response_status != OcspResponseStatus::Successful {
+        return Err(format!("máy chủ OCSP từ chối / the responder refused: {:?}", response.response_status));
+    }
+    let body = response.response_bytes.ok_or("trả lời OCSP rỗng / empty OCSP response")?;
+    if body.response_type.to_string() != OID_OCSP_BASIC {
+        return Err(format!("loại trả lời OCSP lạ / unknown OCSP response type {}", body.response_type));
+    }
+    let basic = BasicOcspResponse::from_der(body.response.as_bytes()).map_err(unreadable)?;
+    let data = &basic.tbs_response_data;
+    let responder = responder(&basic, issuer, when.now)?;
+    let alg = basic.signature_algorithm.to_der().map_err(|e| e.to_string())?;
+    let signed = data.to_der().map_err(|e| e.to_string())?;
+    let signature =
+        basic.signature.as_bytes().ok_or("chữ ký OCSP không đọc được / unreadable OCSP signature")?;
+    verify_signed(&responder, &alg, &signed, signature).map_err(|f| {
+        format!("chữ ký OCSP không đúng / the OCSP signature does not verify: {}", f.message().1)
+    })?;
+    let single = data
+        .responses
+        .iter()
+        .find(|s| {
+            cert_id(cert, issuer, &s.cert_id.hash_algorithm.oid.to_string()).is_ok_and(|id| {
+                id.issuer_name_hash == s.cert_id.issuer_name_hash
+                    && id.issuer_key_hash == s.cert_id.issuer_key_hash
+                    && id.serial_number == s.cert_id.serial_number
+            })
+        })
+        .ok_or("trả lời OCSP cho chứng thư khác / the OCSP response is for another certificate")?;
+    let this_update = single.this_update.0.to_unix_duration().as_secs() as i64;
+    let next_update = single.next_update.as_ref().map(|t| t.0.to_unix_duration().as_secs() as i64);
+    when.check(this_update, next_update)?;
+    let source = Source { kind: "ocsp", location: url.to_owned(), this_update, next_update, kept };
+    match &single.cert_status {
+        x509_ocsp::CertStatus::Good(_) => Ok(Status::Good { source }),
+        x509_ocsp::CertStatus::Revoked(info) => Ok(Status::Revoked {
+            source,
+            revoked_at: info.revocation_time.0.to_unix_duration().as_secs() as i64,
+            reason: info.revocation_reason.map(reason_name),
+        }),
+        x509_ocsp::CertStatus::Unknown(_) => {
+            Err("máy chủ OCSP không biết chứng thư này / the responder does not know this certificate".into())
+        }
+    }
+}
+
+/// The certificate that signed an OCSP response: the issuer itself, or a
+/// responder it delegated.
+fn responder(basic: &BasicOcspResponse, issuer: &Cert, now: i64) -> Result<Cert, String> {
+    let named = |c: &Cert| match &basic.tbs_response_data.responder_id {
+        ResponderId::ByName(name) => &c.parsed().tbs_certificate.subject == name,
+        ResponderId::ByKey(hash) => {
+            let key = c.parsed().tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
+            ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key).as_ref() == hash.as_bytes()
+        }
+    };
+    if named(issuer) {
+        return Ok(issuer.clone());
+    }
+    let delegated = basic
+        .certs
+        .iter()
+        .flatten()
+        .filter_map(|c| Cert::from_der(&c.to_der().ok()?).ok())
+        .find(|c| named(c))
+        .ok_or("không có chứng thư của máy chủ OCSP / the OCSP responder's certificate is missing")?;
+    let tbs = &delegated.parsed().tbs_certificate;
+    if tbs.issuer != issuer.parsed().tbs_certificate.subject {
+        return Err(
+            "máy chủ OCSP không do đơn vị cấp ủy quyền / the responder was not delegated by the issuer"
+                .into(),
+        );
+    }
+    let alg = delegated.parsed().signature_algorithm.to_der().map_err(|e| e.to_string())?;
+    let signed = tbs.to_der().map_err(|e| e.to_string())?;
+    let signature = delegated.parsed().signature.as_bytes().unwrap_or_default();
+    verify_signed(issuer, &alg, &signed, signature).map_err(|f| {
+        format!("chứng thư máy chủ OCSP không do đơn vị cấp ký / the responder's certificate is not the issuer's: {}", f.message().1)
+    })?;
+    let may_sign = matches!(tbs.get::<ExtendedKeyUsage>(), Ok(Some((_, eku))) if eku.0.iter().any(|o| o.to_string() == OID_OCSP_SIGNING));
+    if !may_sign {
+        return Err(
+            "chứng thư máy chủ OCSP thiếu OCSPSigning / the responder's certificate lacks OCSPSigning".into(),
+        );
+    }
+    let (from, to) = delegated.validity();
+    if now < from || now > to {
+        return Err(
+            "chứng thư máy chủ OCSP hết hiệu lực / the responder's certificate is not valid now".into()
+        );
+    }
+    Ok(delegated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn junk_crls_and_ocsp_responses_are_refused_without_panic() {
+        for junk in
+            [&b""[..], b"\x30", b"\x30\x03\x02\x01\x00", b"-----BEGIN X509 CRL-----\n!!\n", b"\xff\xfe"]
+        {
+            assert!(read_crl(junk).is_err(), "{junk:?}");
+            assert!(OcspResponse::from_der(junk).is_err(), "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn information_counts_while_current_or_when_issued_after_a_proven_time() {
+        let now = 1_800_000_000;
+        let unproven = Freshness { now, proven: None };
+        assert!(unproven.check(now - 10, Some(now + 10)).is_ok());
+        assert!(unproven.check(now - 20, Some(now - 10)).is_err(), "past its next update");
+        assert!(unproven.check(now + 3600, Some(now + 7200)).is_err(), "issued in the future");
+        assert!(unproven.check(now - 3600, None).is_ok());
+        assert!(unproven.check(now - 2 * NO_NEXT_UPDATE_LIFETIME, None).is_err());
+        let proven = Freshness { now, proven: Some(now - 86400 * 365) };
+        assert!(proven.check(now - 86400 * 300, Some(now - 86400 * 290)).is_ok(), "issued after the signing");
+        assert!(proven.check(now - 86400 * 400, Some(now - 86400 * 390)).is_err(), "issued before it");
+    }
+}
