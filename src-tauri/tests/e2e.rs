@@ -8,6 +8,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -155,8 +156,16 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     let counter = Counter::new("UBND phường Bến Thành", "quay-02");
 
     // A virtual display, then tauri-driver in front of WebKitWebDriver.
-    let display = format!(":{}", 90 + std::process::id() % 100);
-    let _xvfb = Killed(
+    // A display number nobody holds: a display left by a killed Xvfb keeps its
+    // lock and socket, and an app sent there cannot open its window.
+    let free = (90..400)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+                && !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+        })
+        .expect("a free X display number");
+    let display = format!(":{free}");
+    let mut xvfb = Killed(
         Command::new("Xvfb")
             .args([display.as_str(), "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
             .stderr(Stdio::null())
@@ -170,6 +179,7 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     let started = Instant::now();
     while !Path::new(&socket).exists() {
         assert!(started.elapsed() < Duration::from_secs(30), "Xvfb did not open {display}");
+        assert!(matches!(xvfb.0.try_wait(), Ok(None)), "Xvfb ended before it opened {display}");
         std::thread::sleep(Duration::from_millis(50));
     }
     let (port, native_port) = (free_port(), free_port());
@@ -178,6 +188,8 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     command
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+        // Its own process group, ended with it: WebKitWebDriver included.
+        .process_group(0)
         .env("DISPLAY", &display)
         .stdout(Stdio::piped())
         .stderr(Stdio::null());

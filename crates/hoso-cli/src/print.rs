@@ -423,6 +423,30 @@ impl Out {
             println!("  {}: {}", self.t("người ký", "signer"), r.signer);
             println!("  {}: {}", self.t("đơn vị cấp", "issuer"), r.issuer);
             println!("  {}: {}", self.t("thời điểm ký", "signing time"), r.time);
+            match &r.timestamp_check {
+                Some(stamp) => {
+                    let proven = match &stamp.problem {
+                        None => self.t("đã chứng minh", "proven").to_owned(),
+                        Some(fault) => {
+                            let (vi, en) = fault.message();
+                            format!("{}: {}", self.t("chưa chứng minh", "not proven"), self.t(&vi, &en))
+                        }
+                    };
+                    println!(
+                        "  {}: {} ({}, {proven})",
+                        self.t("dấu thời gian", "time-stamp"),
+                        stamp.time,
+                        if stamp.tsa.is_empty() { "?" } else { &stamp.tsa }
+                    );
+                }
+                None => println!(
+                    "  {}",
+                    self.t(
+                        "không có dấu thời gian: thời điểm ký do người ký tự ghi",
+                        "no time-stamp: the signing time is the signer's claim"
+                    )
+                ),
+            }
             println!("  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
             println!("  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
             println!("  {}: {}", self.t("giá trị chữ ký", "signature value"), yes_no(r.signature_ok));

@@ -148,7 +148,7 @@ impl App {
                     )
                 })?;
                 let statuses = self.revocation().check_path(&path, now().timestamp(), None);
-                if overall(&statuses) == Overall::Revoked {
+                if overall(&statuses, None) == Overall::Revoked {
                     let (vi, en): (Vec<_>, Vec<_>) = statuses
                         .iter()
                         .filter(|s| matches!(s.status, hoso_sign::revocation::Status::Revoked { .. }))
@@ -176,7 +176,7 @@ impl App {
     /// Where revocation information comes from: the certificates' own
     /// addresses, and the store's `revocation/` folder (kept answers, CRLs IT put there).
     pub fn revocation(&self) -> Revocation {
-        Revocation::new(Some(self.config.data_dir.join("revocation")), true)
+        revocation(&self.config)
     }
 
     /// Certifies the record's components; see the module documentation.
@@ -334,6 +334,11 @@ impl App {
         };
         Ok(hoso_sign::verify_pdf(&pdf, &roots, &self.revocation(), now().timestamp())?)
     }
+}
+
+/// See [`App::revocation`].
+pub(crate) fn revocation(config: &crate::config::Config) -> Revocation {
+    Revocation::new(Some(config.data_dir.join("revocation")), true)
 }
 
 /// The trusted roots of a bundle IT configured (PEM, DER or .p7b).

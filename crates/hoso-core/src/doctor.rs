@@ -304,16 +304,53 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
         );
         return out;
     }
+    // With roots IT configured, each certificate's path and revocation too:
+    // what certify would refuse, said before a supervisor tries.
+    let roots = config.trust_roots.as_deref().and_then(|p| crate::certify::read_roots(p).ok());
+    let revocation = crate::certify::revocation(config);
     for c in tokens {
-        let (status, detail) = expiry(
+        let (mut status, mut detail) = expiry(
             &format!("{} [{}] {}", c.token_label, &c.fingerprint[..12], c.subject),
             c.not_after,
             options,
         );
+        let mut hint = (status != Status::Ok).then_some(
+            "đề nghị CA gia hạn chứng thư trước khi hết hạn / ask the CA to renew it: an expired certificate cannot sign",
+        );
+        if let Some(roots) = &roots {
+            match roots.path(&c.cert, &[], options.now) {
+                Err(fault) => {
+                    let (_, en) = fault.message();
+                    detail.push_str(&format!("; not trusted: {en}"));
+                    status = Status::Fail;
+                    hint = Some(
+                        "chứng thư không lên được chứng thư gốc đã cấu hình / the certificate has no path to `trust_roots`: ask the CA for its chain, or correct `trust_roots`",
+                    );
+                }
+                Ok(path) => {
+                    let statuses = revocation.check_path(&path, options.now, None);
+                    let (_, en): (Vec<_>, Vec<_>) =
+                        statuses.iter().map(hoso_sign::CertStatus::message).unzip();
+                    detail.push_str(&format!("; {}", en.join("; ")));
+                    match hoso_sign::revocation::overall(&statuses, None) {
+                        hoso_sign::revocation::Overall::Revoked => {
+                            status = Status::Fail;
+                            hint = Some(
+                                "chứng thư đã bị thu hồi, không dùng để chứng thực được / the certificate was revoked and cannot certify: ask the CA for a new one",
+                            );
+                        }
+                        hoso_sign::revocation::Overall::Unknown => {
+                            status = status.max(Status::Warn);
+                            hint = hint.or(Some("mạng tới CA, hoặc đặt CRL của CA vào thư mục revocation của kho / reach the CA's OCSP/CRL, or put the CA's CRL in the store's revocation folder"));
+                        }
+                        hoso_sign::revocation::Overall::Good => {}
+                    }
+                }
+            }
+        }
         let mut check = Check::new("certificate", status, detail);
-        if status != Status::Ok {
-            check = check
-                .hint("đề nghị CA gia hạn chứng thư trước khi hết hạn / ask the CA to renew it: an expired certificate cannot sign");
+        if let Some(hint) = hint {
+            check = check.hint(hint);
         }
         out.push(check);
     }
@@ -349,13 +386,12 @@ fn trust_roots(config: &Config, options: &Options) -> Check {
             Check::new("trust-roots", Status::Fail, format!("{}: no certificate", path.display()))
         }
         Ok(certs) => {
-            let worst = certs
-                .iter()
-                .map(|c| expiry(&c.subject_name(), c.validity().1, options))
-                .max_by_key(|(s, _)| *s)
-                .expect("not empty");
-            let status = worst.0;
-            let detail = format!("{} root(s) in {}; {}", certs.len(), path.display(), worst.1);
+            // Every root with its expiry; the worst decides.
+            let each: Vec<_> =
+                certs.iter().map(|c| expiry(&c.subject_name(), c.validity().1, options)).collect();
+            let status = each.iter().map(|(s, _)| *s).max().expect("not empty");
+            let listed: Vec<&str> = each.iter().map(|(_, d)| d.as_str()).collect();
+            let detail = format!("{} root(s) in {}; {}", certs.len(), path.display(), listed.join("; "));
             Check::new("trust-roots", status, detail)
         }
     }

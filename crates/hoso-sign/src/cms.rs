@@ -229,7 +229,13 @@ pub struct ParsedSignedData {
     pub message_digest: Vec<u8>,
     pub has_signing_certificate_v2: bool,
     pub algorithm: Option<SignatureAlgorithm>,
+    /// The signer's digest algorithm (the DER OID).
+    pub digest_algorithm: Vec<u8>,
     pub signature: Vec<u8>,
+    /// The encapsulated content's type (the DER OID) and, when not detached,
+    /// the content (a time-stamp token's TSTInfo).
+    pub content_type: Vec<u8>,
+    pub content: Option<Vec<u8>>,
     /// The RFC 3161 token of the signature value, when time-stamped (B-T).
     pub timestamp_token: Option<Vec<u8>>,
 }
@@ -242,6 +248,12 @@ pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
         return None;
     }
     let sd = children(children(ci.get(1)?.content)?.first()?.content)?;
+    let encap = children(sd.get(2)?.content)?;
+    let content_type = encap.first()?.raw.to_vec();
+    let content = match encap.get(1) {
+        Some(explicit) if explicit.tag == 0xA0 => Some(children(explicit.content)?.first()?.content.to_vec()),
+        _ => None,
+    };
     let mut certificates = Vec::new();
     let mut signer_infos = None;
     // An empty SignedData has no version to skip: not a signature.
@@ -254,6 +266,7 @@ pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
     }
     let si = children(children(signer_infos?.content)?.first()?.content)?;
     let sid = children(si.get(1)?.content)?;
+    let digest_algorithm = children(si.get(2)?.content)?.first()?.raw.to_vec();
     let attrs = si.iter().find(|t| t.tag == 0xA0)?;
     let mut signed_attrs = attrs.raw.to_vec();
     signed_attrs[0] = 0x31;
@@ -302,6 +315,9 @@ pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
         message_digest,
         has_signing_certificate_v2,
         algorithm,
+        digest_algorithm,
         signature: si.get(after_attrs + 1)?.content.to_vec(),
+        content_type,
+        content,
     })
 }

@@ -162,9 +162,14 @@ pub enum Overall {
     Unknown,
 }
 
-/// Revoked if any is, else unknown if any is, else good.
-pub fn overall(statuses: &[CertStatus]) -> Overall {
-    if statuses.iter().any(|s| matches!(s.status, Status::Revoked { .. })) {
+/// Revoked if any is, else unknown if any is, else good. With a `proven`
+/// signing time, a certificate revoked after it was good when it signed.
+pub fn overall(statuses: &[CertStatus], proven: Option<i64>) -> Overall {
+    let revoked = |s: &CertStatus| match s.status {
+        Status::Revoked { revoked_at, .. } => proven.is_none_or(|t| revoked_at <= t),
+        _ => false,
+    };
+    if statuses.iter().any(revoked) {
         Overall::Revoked
     } else if statuses.iter().any(|s| matches!(s.status, Status::Unknown { .. })) {
         Overall::Unknown
@@ -673,5 +678,23 @@ mod tests {
         let proven = Freshness { now, proven: Some(now - 86400 * 365) };
         assert!(proven.check(now - 86400 * 300, Some(now - 86400 * 290)).is_ok(), "issued after the signing");
         assert!(proven.check(now - 86400 * 400, Some(now - 86400 * 390)).is_err(), "issued before it");
+    }
+
+    #[test]
+    fn a_revocation_after_a_proven_signing_time_leaves_the_signature_good() {
+        let source =
+            Source { kind: "crl", location: "x".into(), this_update: 0, next_update: None, kept: false };
+        let revoked = |at| {
+            vec![CertStatus {
+                subject: "CN=A".into(),
+                status: Status::Revoked { source: source.clone(), revoked_at: at, reason: None },
+            }]
+        };
+        assert_eq!(overall(&revoked(200), Some(100)), Overall::Good, "revoked after the proven time");
+        assert_eq!(overall(&revoked(50), Some(100)), Overall::Revoked);
+        assert_eq!(overall(&revoked(200), None), Overall::Revoked, "an unproven time proves nothing");
+        let unknown =
+            vec![CertStatus { subject: "CN=A".into(), status: Status::Unknown { problems: vec![] } }];
+        assert_eq!(overall(&unknown, Some(100)), Overall::Unknown);
     }
 }

@@ -149,6 +149,8 @@ pub struct TokenCertificate {
     pub subject: String,
     pub fingerprint: String,
     pub not_after: i64,
+    /// The certificate itself (doctor checks its path and revocation).
+    pub cert: Cert,
 }
 
 /// One initialised context per module for the whole process: PKCS#11 allows a
@@ -214,6 +216,7 @@ pub fn list_certificates(module: &Path) -> Result<Vec<TokenCertificate>, SignErr
                 subject: c.subject_name(),
                 fingerprint: c.fingerprint(),
                 not_after: c.validity().1,
+                cert: c.clone(),
             });
         }
     }

@@ -1,13 +1,22 @@
 //! RFC 3161 time-stamps for PAdES B-T: the signature value is time-stamped by a
 //! Time-Stamping Authority and the token travels as the unsigned attribute
 //! `signature-time-stamp` (id-aa-signatureTimeStampToken) of the SignerInfo.
+//! [`check_token`] verifies such a token: its imprint over the signature value,
+//! its content digest and signature, the TSA's time-stamping usage, path and
+//! revocation; a token that passes proves the signing time.
 
 use std::time::Duration;
 
+use serde::Serialize;
+
 use crate::SignError;
+use crate::cert::Cert;
 use crate::cms::{children, oid, read, seq, tlv};
+use crate::revocation::{CertStatus, Overall, Revocation};
+use crate::trust::{PathFault, TrustRoots};
 
 const OID_TST_INFO: &str = "1.2.840.113549.1.9.16.1.4";
+const OID_TIMESTAMPING: &str = "1.3.6.1.5.5.7.3.8";
 pub(crate) const OID_SIGNATURE_TIMESTAMP: &str = "1.2.840.113549.1.9.16.2.14";
 
 /// A TimeStampReq for a SHA-256 hash, asking for the TSA's certificate.
@@ -65,23 +74,202 @@ pub struct TstInfo {
 
 /// Reads the TSTInfo inside a time-stamp token.
 pub fn tst_info(token: &[u8]) -> Option<TstInfo> {
-    let (ci, _) = read(token)?;
-    let ci = children(ci.content)?;
-    let sd = children(children(ci.get(1)?.content)?.first()?.content)?;
-    let encap = children(sd.get(2)?.content)?;
-    if encap.first()?.raw != oid(OID_TST_INFO).as_slice() {
+    let signed = crate::cms::parse_signed_data(token)?;
+    if signed.content_type != oid(OID_TST_INFO) {
         return None;
     }
-    let octets = children(encap.get(1)?.content)?;
-    let (tst, _) = read(octets.first()?.content)?;
+    read_tst_info(signed.content.as_deref()?)
+}
+
+fn read_tst_info(der: &[u8]) -> Option<TstInfo> {
+    let (tst, _) = read(der)?;
     let fields = children(tst.content)?;
     let imprint = children(fields.get(2)?.content)?.get(1)?.content.to_vec();
     let gen_time = String::from_utf8_lossy(fields.get(4)?.content).into_owned();
     Some(TstInfo { imprint, gen_time })
 }
 
+/// `YYYYMMDDhhmmss[.f]Z` to Unix seconds.
+fn generalized_time(text: &str) -> Option<i64> {
+    let t = chrono::NaiveDateTime::parse_from_str(text.get(..14)?, "%Y%m%d%H%M%S").ok()?;
+    text.ends_with('Z').then(|| t.and_utc().timestamp())
+}
+
+/// What checking a signature's time-stamp found.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimestampCheck {
+    /// The time as the TSA wrote it.
+    pub time: String,
+    /// The TSA's certificate subject.
+    pub tsa: String,
+    /// The TSA's certification path, when it has one.
+    pub trust_path: Vec<String>,
+    /// The revocation status of that path's certificates.
+    pub revocation: Vec<CertStatus>,
+    /// Why the time is not proven; none: it is.
+    pub problem: Option<TimestampFault>,
+    /// The token is forged or stamps something else (never just untrusted).
+    #[serde(skip)]
+    pub forged: bool,
+    #[serde(skip)]
+    pub unix: Option<i64>,
+}
+
+impl TimestampCheck {
+    /// The proven signing time: a sound token from a trusted TSA.
+    pub fn proven(&self) -> Option<i64> {
+        if self.problem.is_none() { self.unix } else { None }
+    }
+}
+
+/// Why a time-stamp proves no time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
+pub enum TimestampFault {
+    /// Not a readable RFC 3161 token.
+    Unreadable,
+    /// It stamps another value than this signature's.
+    ImprintMismatch,
+    /// Its signed digest is not its content's, or its signature does not verify.
+    BadSignature,
+    /// The TSA's certificate is not for time-stamping (extendedKeyUsage).
+    NotTimestamping,
+    /// The TSA's certificate has no trusted path at the stamped time.
+    Untrusted(PathFault),
+    /// A certificate of the TSA's path was revoked.
+    Revoked,
+}
+
+impl TimestampFault {
+    pub fn message(&self) -> (String, String) {
+        let (vi, en) = match self {
+            TimestampFault::Unreadable => ("dấu thời gian không đọc được", "the time-stamp cannot be read"),
+            TimestampFault::ImprintMismatch => {
+                ("dấu thời gian đóng cho giá trị khác chữ ký này", "the time-stamp stamps another value")
+            }
+            TimestampFault::BadSignature => (
+                "chữ ký của đơn vị cấp dấu thời gian không đúng",
+                "the time-stamp's signature does not verify",
+            ),
+            TimestampFault::NotTimestamping => (
+                "chứng thư của đơn vị cấp dấu thời gian không dùng để cấp dấu thời gian",
+                "the TSA's certificate is not for time-stamping",
+            ),
+            TimestampFault::Untrusted(fault) => {
+                let (vi, en) = fault.message();
+                return (
+                    format!("đơn vị cấp dấu thời gian chưa tin cậy được: {vi}"),
+                    format!("the time-stamping authority is not trusted: {en}"),
+                );
+            }
+            TimestampFault::Revoked => {
+                ("chứng thư của đơn vị cấp dấu thời gian đã bị thu hồi", "the TSA's certificate was revoked")
+            }
+        };
+        (vi.to_owned(), en.to_owned())
+    }
+}
+
+/// Checks a signature's time-stamp `token`: an RFC 3161 token whose message
+/// imprint is the SHA-256 of `signature_value`, signed by a TSA whose
+/// certificate is for time-stamping and has a path to `roots` at the stamped
+/// time, none of whose certificates was revoked (judged at `now`).
+pub fn check_token(
+    token: &[u8],
+    signature_value: &[u8],
+    roots: &TrustRoots,
+    revocation: &Revocation,
+    now: i64,
+) -> TimestampCheck {
+    let mut check = TimestampCheck {
+        time: String::new(),
+        tsa: String::new(),
+        trust_path: Vec::new(),
+        revocation: Vec::new(),
+        problem: Some(TimestampFault::Unreadable),
+        forged: true,
+        unix: None,
+    };
+    let Some(signed) = crate::cms::parse_signed_data(token).filter(|s| s.content_type == oid(OID_TST_INFO))
+    else {
+        return check;
+    };
+    let Some(info) = signed.content.as_deref().and_then(read_tst_info) else { return check };
+    check.time = info.gen_time.clone();
+    check.unix = generalized_time(&info.gen_time);
+    if check.unix.is_none() {
+        return check;
+    }
+    let expected = ring::digest::digest(&ring::digest::SHA256, signature_value);
+    if info.imprint != expected.as_ref() {
+        check.problem = Some(TimestampFault::ImprintMismatch);
+        return check;
+    }
+    check.problem = Some(TimestampFault::BadSignature);
+    let certs: Vec<Cert> = signed.certificates.iter().filter_map(|c| Cert::from_der(c).ok()).collect();
+    let Some(tsa) = certs.iter().find(|c| {
+        let ids = c.ids();
+        ids.issuer == signed.issuer && ids.serial == signed.serial
+    }) else {
+        return check;
+    };
+    check.tsa = tsa.subject_name();
+    let content_digest = signed.content.as_deref().map(|c| ring::digest::digest(&ring::digest::SHA256, c));
+    let intact = signed.digest_algorithm == oid(crate::cms::OID_SHA256)
+        && content_digest.is_some_and(|d| d.as_ref() == signed.message_digest.as_slice())
+        && signed.algorithm.is_some_and(|alg| tsa.verify(alg, &signed.signed_attrs, &signed.signature));
+    if !intact {
+        return check;
+    }
+    check.forged = false;
+    if !is_timestamping(tsa) {
+        check.problem = Some(TimestampFault::NotTimestamping);
+        return check;
+    }
+    match roots.path(tsa, &certs, check.unix.unwrap_or_default()) {
+        Err(fault) => check.problem = Some(TimestampFault::Untrusted(fault)),
+        Ok(path) => {
+            check.trust_path = path.subjects();
+            check.revocation = revocation.check_path(&path, now, None);
+            check.problem = (crate::revocation::overall(&check.revocation, None) == Overall::Revoked)
+                .then_some(TimestampFault::Revoked);
+        }
+    }
+    check
+}
+
+fn is_timestamping(cert: &Cert) -> bool {
+    use x509_cert::ext::pkix::ExtendedKeyUsage;
+    matches!(cert.parsed().tbs_certificate.get::<ExtendedKeyUsage>(),
+        Ok(Some((_, eku))) if eku.0.iter().any(|o| o.to_string() == OID_TIMESTAMPING))
+}
+
 /// The unsigned attributes SET holding the token (tag 0x31; re-tagged [1] in the SignerInfo).
 pub fn unsigned_attributes(token: &[u8]) -> Vec<u8> {
     let attr = seq(&[&oid(OID_SIGNATURE_TIMESTAMP), &tlv(0x31, token)]);
     tlv(0x31, &attr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generalized_times_are_read_in_utc_only() {
+        assert_eq!(generalized_time("20261203101500Z"), Some(1_796_292_900));
+        assert_eq!(generalized_time("20261203101500.25Z"), Some(1_796_292_900));
+        assert_eq!(generalized_time("20261203101500"), None, "no zone: not a time-stamp's time");
+        assert_eq!(generalized_time("2026"), None);
+    }
+
+    #[test]
+    fn junk_tokens_prove_no_time_and_count_as_forged() {
+        let roots = TrustRoots::default();
+        let offline = Revocation::new(None, false);
+        for junk in [&b""[..], b"\x30\x00", b"\x30\x03\x06\x01\x00", &seq(&[&oid("1.2.840.113549.1.7.2")])] {
+            let check = check_token(junk, b"signature", &roots, &offline, 0);
+            assert!(check.forged && check.proven().is_none(), "{junk:?}: {check:?}");
+            assert_eq!(check.problem, Some(TimestampFault::Unreadable));
+        }
+    }
 }

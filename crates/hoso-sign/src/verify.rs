@@ -8,6 +8,7 @@ use crate::cms::parse_signed_data;
 use crate::pdf::signatures;
 use crate::revocation::{CertStatus, Overall, Revocation, overall};
 use crate::trust::{PathFault, TrustRoots};
+use crate::tsa::{TimestampCheck, check_token};
 
 /// The overall judgement of one signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,8 +60,14 @@ pub struct SignatureReport {
     pub updated_after: bool,
     /// Time of the RFC 3161 time-stamp on the signature (PAdES B-T), as the TSA wrote it.
     pub timestamp: Option<String>,
-    /// Whether that time-stamp stamps this signature's value.
+    /// Whether that time-stamp is sound: it stamps this signature's value and
+    /// its own signature verifies (false: forged, the verdict is invalid).
     pub timestamp_ok: Option<bool>,
+    /// The time-stamp's check in full: the TSA, its path, why no time is proven.
+    pub timestamp_check: Option<TimestampCheck>,
+    /// The signing time is proven by a trusted time-stamp; else it is the
+    /// signer's claim (`/M`) and revocation is judged as of now.
+    pub time_proven: bool,
     pub verdict: Verdict,
 }
 
@@ -118,15 +125,20 @@ pub fn verify_pdf(
             updated_after,
             timestamp: None,
             timestamp_ok: None,
+            timestamp_check: None,
+            time_proven: false,
             verdict: Verdict::Invalid,
         };
         if let Some(cms) = parse_signed_data(&sig.contents) {
             report.pades_attributes = cms.has_signing_certificate_v2;
+            let mut proven = None;
             if let Some(token) = &cms.timestamp_token {
-                let info = crate::tsa::tst_info(token);
-                let expected = ring::digest::digest(&ring::digest::SHA256, &cms.signature);
-                report.timestamp_ok = Some(info.as_ref().is_some_and(|i| i.imprint == expected.as_ref()));
-                report.timestamp = info.map(|i| i.gen_time);
+                let check = check_token(token, &cms.signature, roots, revocation, now);
+                report.timestamp_ok = Some(!check.forged);
+                report.timestamp = (!check.time.is_empty()).then(|| check.time.clone());
+                proven = check.proven();
+                report.time_proven = proven.is_some();
+                report.timestamp_check = Some(check);
             }
             if byte_range_ok {
                 let mut signed = pdf[a..b].to_vec();
@@ -144,18 +156,16 @@ pub fn verify_pdf(
                 if let Some(alg) = cms.algorithm {
                     report.signature_ok = signer.verify(alg, &cms.signed_attrs, &cms.signature);
                 }
-                let time = pdf_time(&sig.time);
-                if let Some(t) = time {
-                    let (from, to) = signer.validity();
-                    report.certificate_valid = from <= t && t <= to;
-                }
-                match roots.path(signer, &certs, time.unwrap_or(0)) {
+                // The time judged: the time-stamp's when proven, else the
+                // signer's claim, else now.
+                let time = proven.or_else(|| pdf_time(&sig.time)).unwrap_or(now);
+                let (from, to) = signer.validity();
+                report.certificate_valid = from <= time && time <= to;
+                match roots.path(signer, &certs, time) {
                     Ok(path) => {
                         report.chain_ok = true;
                         report.trust_path = path.subjects();
-                        // The signing time is the signer's claim until time-stamps are
-                        // verified: revocation is judged now.
-                        report.revocation = revocation.check_path(&path, now, None);
+                        report.revocation = revocation.check_path(&path, now, proven);
                     }
                     Err(fault) => report.trust_problem = Some(fault),
                 }
@@ -168,7 +178,10 @@ pub fn verify_pdf(
         } else if !(report.chain_ok && report.certificate_valid) {
             Verdict::Untrusted
         } else {
-            match overall(&report.revocation) {
+            match overall(
+                &report.revocation,
+                report.timestamp_check.as_ref().and_then(TimestampCheck::proven),
+            ) {
                 Overall::Good => Verdict::Valid,
                 Overall::Revoked => Verdict::Revoked,
                 Overall::Unknown => Verdict::RevocationUnknown,

@@ -51,6 +51,23 @@ impl Pki {
     }
 }
 
+/// `pdf` with one bit flipped near the end of its last signature's CMS: in
+/// the signature value of the time-stamp token, the last unsigned attribute.
+fn forge_timestamp(pdf: &[u8]) -> Vec<u8> {
+    let at = pdf.windows(11).rposition(|w| w == b"/Contents <").unwrap() + 11;
+    let hex = |i: usize| {
+        u8::from_str_radix(std::str::from_utf8(&pdf[at + 2 * i..at + 2 * i + 2]).unwrap(), 16).unwrap()
+    };
+    // SEQUENCE with a two-byte length (30 82 hi lo).
+    assert_eq!((hex(0), hex(1)), (0x30, 0x82));
+    let len = 4 + ((hex(2) as usize) << 8 | hex(3) as usize);
+    let byte = len - 10;
+    let mut out = pdf.to_vec();
+    let flipped = format!("{:02X}", hex(byte) ^ 1);
+    out[at + 2 * byte..at + 2 * byte + 2].copy_from_slice(flipped.as_bytes());
+    out
+}
+
 /// The token and certificates of scripts/test-pki: a certifier and an agency
 /// key, both labelled "sign", certificates from a test root CA.
 fn setup() -> (tempfile::TempDir, Pki) {
@@ -308,6 +325,23 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     );
     assert!(reports[0].updated_after && !reports[1].updated_after);
     assert_eq!((reports[0].timestamp.is_some(), reports[1].timestamp_ok), (false, Some(true)), "{reports:?}");
+    // The agency's time is proven by the TSA (trusted path, time-stamping
+    // usage); the certifier's is only claimed.
+    let stamp = reports[1].timestamp_check.as_ref().unwrap();
+    assert!(reports[1].time_proven && !reports[0].time_proven, "{reports:?}");
+    assert_eq!(stamp.tsa, "CN=HoSo Test TSA,O=HoSo Test,C=VN");
+    assert_eq!(stamp.trust_path.last().map(String::as_str), Some("CN=HoSo Test Root CA,O=HoSo Test,C=VN"));
+    // A forged time-stamp (one bit of the TSA's signature flipped, inside
+    // /Contents, so the document's own signature still holds): invalid.
+    let forged = forge_timestamp(&twice);
+    let reports = verify_pdf(&forged, &root).unwrap();
+    assert!(reports[1].digest_ok && reports[1].signature_ok, "{reports:?}");
+    assert_eq!((reports[1].timestamp_ok, reports[1].verdict), (Some(false), Verdict::Invalid), "{reports:?}");
+    assert!(!reports[1].time_proven);
+    let forged_file = pki.path("forged-timestamp.pdf");
+    std::fs::write(&forged_file, &forged).unwrap();
+    let (ok, text) = pyhanko(&pki, &forged_file);
+    assert!(!ok && text.matches("The signature is judged VALID.").count() < 2, "pyHanko agrees: {text}");
     assert!(
         verify_pdf(&twice, &TrustRoots::default()).unwrap().iter().all(|r| r.verdict == Verdict::Untrusted)
     );

@@ -14,7 +14,30 @@ use std::sync::Arc;
 pub struct Killed(pub Child);
 
 impl Drop for Killed {
+    /// Asks the child to end (TERM: Xvfb then removes its display's lock),
+    /// with its process group when it leads one (`process_group(0)`:
+    /// tauri-driver's WebKitWebDriver), then kills whatever is left.
     fn drop(&mut self) {
+        let pid = self.0.id().to_string();
+        let signal = |sig: &str, target: &str| {
+            Command::new("kill")
+                .args([sig, "--", target])
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let group = format!("-{pid}");
+        let leads_group = signal("-TERM", &group);
+        if !leads_group {
+            signal("-TERM", &pid);
+        }
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        while std::time::Instant::now() < until && matches!(self.0.try_wait(), Ok(None)) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        if leads_group {
+            signal("-KILL", &group);
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

@@ -199,6 +199,7 @@ fn certify_numbers_signs_twice_and_verifies() {
     assert!(text.contains("Trần Thị Chứng Thực,O=HoSo Test,C=VN → CN=HoSo Test Root CA"), "{text}");
     assert_eq!(text.matches("revocation: ").count(), 2, "{text}");
     assert!(text.contains("not revoked (CRL "), "{text}");
+    assert_eq!(text.matches("no time-stamp: the signing time is the signer's claim").count(), 2, "{text}");
     // Without the CRL, nothing can tell: its own verdict and exit code.
     std::fs::remove_file(data.join("revocation").join("ca.crl")).unwrap();
     let o = run(&["verify", pdf.to_str().unwrap()], "");

@@ -96,6 +96,28 @@ fn doctor_reports_a_working_counter_and_names_each_problem() {
         "{certs:?}"
     );
     assert_eq!(o.status.code(), Some(3), "warnings only: {}", stdout(&o));
+    // Their revocation: nothing can tell yet (the test CA names no address).
+    assert!(
+        certs.iter().all(|c| c["detail"].as_str().unwrap().contains("revocation not checked")),
+        "{certs:?}"
+    );
+    // With the CA's CRL in the store's revocation folder: the revoked one
+    // fails, before any supervisor tries it; the others are not revoked.
+    std::fs::create_dir_all(data.join("revocation")).unwrap();
+    std::fs::copy(pki.join("ca.crl"), data.join("revocation").join("ca.crl")).unwrap();
+    let o = run(&["--json", "doctor"]);
+    let c = checks(&o);
+    let certs: Vec<_> = c.iter().filter(|c| c["name"] == "certificate").collect();
+    for cert in &certs {
+        let detail = cert["detail"].as_str().unwrap();
+        if detail.contains("Phạm Văn Thu Hồi") {
+            assert!(cert["status"] == "fail" && detail.contains("REVOKED since"), "{cert:?}");
+        } else {
+            assert!(cert["status"] == "warn" && detail.contains("not revoked (CRL "), "{cert:?}");
+        }
+    }
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    std::fs::remove_dir_all(data.join("revocation")).unwrap();
 
     // The hub is down, the models are missing, the scanner is unplugged.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
