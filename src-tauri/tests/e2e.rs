@@ -205,6 +205,13 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
         assert!(started.elapsed() < Duration::from_secs(30), "tauri-driver did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
+    // tauri-driver starts WebKitWebDriver beside itself and passes the new
+    // session to it: asked before WebKitWebDriver listens (a loaded machine),
+    // it drops the connection (IncompleteMessage). Wait for both.
+    while std::net::TcpStream::connect(("127.0.0.1", native_port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(60), "WebKitWebDriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     hoso_sync::install_tls_provider();
     let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(120)).build().unwrap();
