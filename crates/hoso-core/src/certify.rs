@@ -137,17 +137,18 @@ impl App {
         let mut revocation = Vec::new();
         if let Some(path) = &self.config.trust_roots {
             let roots = read_roots(path)?;
+            let (sources, at) = (self.revocation(), now().timestamp());
             let signers: [&dyn Signer; 2] = [&certifier, &*agency];
             for signer in signers {
                 let cert = signer.certificate();
-                let path = roots.path(cert, signer.chain(), now().timestamp()).map_err(|fault| {
+                let path = roots.path(cert, signer.chain(), at).map_err(|fault| {
                     anyhow::anyhow!(
                         "chứng thư «{}» không tin cậy được, không chứng thực / the certificate «{}» is not trusted, nothing certified: {fault}",
                         cert.subject_name(),
                         cert.subject_name()
                     )
                 })?;
-                let statuses = self.revocation().check_path(&path, now().timestamp(), None);
+                let statuses = sources.check_path(&path, at, None);
                 if overall(&statuses, None) == Overall::Revoked {
                     let (vi, en): (Vec<_>, Vec<_>) = statuses
                         .iter()

@@ -88,6 +88,13 @@ impl Cert {
         UnparsedPublicKey::new(alg, self.public_key()).verify(message, signature).is_ok()
     }
 
+    /// Whether the extended key usage lists `oid` (dotted); false without the
+    /// extension or when it cannot be read.
+    pub fn has_extended_key_usage(&self, oid: &str) -> bool {
+        matches!(self.parsed.tbs_certificate.get::<x509_cert::ext::pkix::ExtendedKeyUsage>(),
+            Ok(Some((_, eku))) if eku.0.iter().any(|o| o.to_string() == oid))
+    }
+
     /// SHA-256 of the DER, hex: how people and the config name a certificate.
     pub fn fingerprint(&self) -> String {
         ring::digest::digest(&ring::digest::SHA256, &self.der)

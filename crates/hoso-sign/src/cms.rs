@@ -240,6 +240,21 @@ pub struct ParsedSignedData {
     pub timestamp_token: Option<Vec<u8>>,
 }
 
+impl ParsedSignedData {
+    /// The certificates it carries that can be read.
+    pub fn certs(&self) -> Vec<crate::Cert> {
+        self.certificates.iter().filter_map(|c| crate::Cert::from_der(c).ok()).collect()
+    }
+
+    /// The signer's certificate among `certs`, by issuer and serial.
+    pub fn signer<'a>(&self, certs: &'a [crate::Cert]) -> Option<&'a crate::Cert> {
+        certs.iter().find(|c| {
+            let ids = c.ids();
+            ids.issuer == self.issuer && ids.serial == self.serial
+        })
+    }
+}
+
 /// Parses a ContentInfo(SignedData) with one signer.
 pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
     let (ci, _) = read(der)?;

@@ -32,12 +32,11 @@ use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{AuthorityInfoAccessSyntax, BasicConstraints, CrlDistributionPoints, CrlReason};
-use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage};
 use x509_cert::time::Time;
 use x509_ocsp::{BasicOcspResponse, CertId, OcspRequest, OcspResponse, OcspResponseStatus, ResponderId};
 
 use crate::cert::Cert;
-use crate::trust::{TrustPath, verify_signed};
+use crate::trust::{TrustPath, key_usage, verify_signed};
 
 const OID_OCSP: &str = "1.3.6.1.5.5.7.48.1";
 const OID_OCSP_BASIC: &str = "1.3.6.1.5.5.7.48.1.1";
@@ -109,33 +108,18 @@ impl CertStatus {
     /// What the status means, in Vietnamese and English, for reports.
     pub fn message(&self) -> (String, String) {
         let when = |t: i64| chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339());
+        let from = |source: &Source| format!("{} {}", source.kind.to_uppercase(), source.location);
         match &self.status {
             Status::Good { source } => (
-                format!(
-                    "{}: chưa bị thu hồi (theo {} {})",
-                    self.subject,
-                    source.kind.to_uppercase(),
-                    source.location
-                ),
-                format!("{}: not revoked ({} {})", self.subject, source.kind.to_uppercase(), source.location),
+                format!("{}: chưa bị thu hồi (theo {})", self.subject, from(source)),
+                format!("{}: not revoked ({})", self.subject, from(source)),
             ),
             Status::Revoked { source, revoked_at, reason } => {
                 let reason = reason.as_deref().map(|r| format!(", {r}")).unwrap_or_default();
+                let since = when(*revoked_at);
                 (
-                    format!(
-                        "{}: ĐÃ BỊ THU HỒI từ {}{reason} (theo {} {})",
-                        self.subject,
-                        when(*revoked_at),
-                        source.kind.to_uppercase(),
-                        source.location
-                    ),
-                    format!(
-                        "{}: REVOKED since {}{reason} ({} {})",
-                        self.subject,
-                        when(*revoked_at),
-                        source.kind.to_uppercase(),
-                        source.location
-                    ),
+                    format!("{}: ĐÃ BỊ THU HỒI từ {since}{reason} (theo {})", self.subject, from(source)),
+                    format!("{}: REVOKED since {since}{reason} ({})", self.subject, from(source)),
                 )
             }
             Status::Unknown { problems } => {
@@ -186,10 +170,6 @@ impl Revocation {
     /// CRLs put there; `online` false: only the folder is read.
     pub fn new(folder: Option<PathBuf>, online: bool) -> Revocation {
         Revocation { folder, online, ..Revocation::default() }
-    }
-
-    pub fn folder(&self) -> Option<&Path> {
-        self.folder.as_deref()
     }
 
     /// The status of every certificate of `path` below its root, at `now`;
@@ -461,7 +441,7 @@ fn judge_crl(
     verify_signed(issuer, &alg, &signed, signature).map_err(|f| {
         format!("chữ ký CRL không đúng / the CRL's signature does not verify: {}", f.message().1)
     })?;
-    if let Ok(Some((_, ku))) = issuer.parsed().tbs_certificate.get::<KeyUsage>()
+    if let Ok(Some(ku)) = key_usage(issuer)
         && !ku.crl_sign()
     {
         return Err("đơn vị cấp không được ký CRL (cRLSign) / the issuer may not sign CRLs (cRLSign)".into());
@@ -637,8 +617,7 @@ fn responder(basic: &BasicOcspResponse, issuer: &Cert, now: i64) -> Result<Cert,
     verify_signed(issuer, &alg, &signed, signature).map_err(|f| {
         format!("chứng thư máy chủ OCSP không do đơn vị cấp ký / the responder's certificate is not the issuer's: {}", f.message().1)
     })?;
-    let may_sign = matches!(tbs.get::<ExtendedKeyUsage>(), Ok(Some((_, eku))) if eku.0.iter().any(|o| o.to_string() == OID_OCSP_SIGNING));
-    if !may_sign {
+    if !delegated.has_extended_key_usage(OID_OCSP_SIGNING) {
         return Err(
             "chứng thư máy chủ OCSP thiếu OCSPSigning / the responder's certificate lacks OCSPSigning".into(),
         );

@@ -193,7 +193,7 @@ impl webpki::ExtendedKeyUsageValidator for AnyPurpose {
     }
 }
 
-fn key_usage(cert: &Cert) -> Result<Option<KeyUsage>, PathFault> {
+pub(crate) fn key_usage(cert: &Cert) -> Result<Option<KeyUsage>, PathFault> {
     match cert.parsed().tbs_certificate.get::<KeyUsage>() {
         Ok(ku) => Ok(ku.map(|(_, ku)| ku)),
         Err(e) => Err(PathFault::Malformed(format!("keyUsage: {e}"))),

@@ -10,7 +10,6 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::SignError;
-use crate::cert::Cert;
 use crate::cms::{children, oid, read, seq, tlv};
 use crate::revocation::{CertStatus, Overall, Revocation};
 use crate::trust::{PathFault, TrustRoots};
@@ -206,13 +205,8 @@ pub fn check_token(
         return check;
     }
     check.problem = Some(TimestampFault::BadSignature);
-    let certs: Vec<Cert> = signed.certificates.iter().filter_map(|c| Cert::from_der(c).ok()).collect();
-    let Some(tsa) = certs.iter().find(|c| {
-        let ids = c.ids();
-        ids.issuer == signed.issuer && ids.serial == signed.serial
-    }) else {
-        return check;
-    };
+    let certs = signed.certs();
+    let Some(tsa) = signed.signer(&certs) else { return check };
     check.tsa = tsa.subject_name();
     let content_digest = signed.content.as_deref().map(|c| ring::digest::digest(&ring::digest::SHA256, c));
     let intact = signed.digest_algorithm == oid(crate::cms::OID_SHA256)
@@ -222,7 +216,7 @@ pub fn check_token(
         return check;
     }
     check.forged = false;
-    if !is_timestamping(tsa) {
+    if !tsa.has_extended_key_usage(OID_TIMESTAMPING) {
         check.problem = Some(TimestampFault::NotTimestamping);
         return check;
     }
@@ -236,12 +230,6 @@ pub fn check_token(
         }
     }
     check
-}
-
-fn is_timestamping(cert: &Cert) -> bool {
-    use x509_cert::ext::pkix::ExtendedKeyUsage;
-    matches!(cert.parsed().tbs_certificate.get::<ExtendedKeyUsage>(),
-        Ok(Some((_, eku))) if eku.0.iter().any(|o| o.to_string() == OID_TIMESTAMPING))
 }
 
 /// The unsigned attributes SET holding the token (tag 0x31; re-tagged [1] in the SignerInfo).

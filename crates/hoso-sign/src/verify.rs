@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use crate::SignError;
-use crate::cert::Cert;
 use crate::cms::parse_signed_data;
 use crate::pdf::signatures;
 use crate::revocation::{CertStatus, Overall, Revocation, overall};
@@ -129,9 +128,9 @@ pub fn verify_pdf(
             time_proven: false,
             verdict: Verdict::Invalid,
         };
+        let mut proven = None;
         if let Some(cms) = parse_signed_data(&sig.contents) {
             report.pades_attributes = cms.has_signing_certificate_v2;
-            let mut proven = None;
             if let Some(token) = &cms.timestamp_token {
                 let check = check_token(token, &cms.signature, roots, revocation, now);
                 report.timestamp_ok = Some(!check.forged);
@@ -146,11 +145,8 @@ pub fn verify_pdf(
                 let digest = ring::digest::digest(&ring::digest::SHA256, &signed);
                 report.digest_ok = digest.as_ref() == cms.message_digest.as_slice();
             }
-            let certs: Vec<Cert> = cms.certificates.iter().filter_map(|c| Cert::from_der(c).ok()).collect();
-            if let Some(signer) = certs.iter().find(|c| {
-                let ids = c.ids();
-                ids.issuer == cms.issuer && ids.serial == cms.serial
-            }) {
+            let certs = cms.certs();
+            if let Some(signer) = cms.signer(&certs) {
                 report.signer = signer.subject_name();
                 report.issuer = signer.issuer_name();
                 if let Some(alg) = cms.algorithm {
@@ -178,10 +174,7 @@ pub fn verify_pdf(
         } else if !(report.chain_ok && report.certificate_valid) {
             Verdict::Untrusted
         } else {
-            match overall(
-                &report.revocation,
-                report.timestamp_check.as_ref().and_then(TimestampCheck::proven),
-            ) {
+            match overall(&report.revocation, proven) {
                 Overall::Good => Verdict::Valid,
                 Overall::Revoked => Verdict::Revoked,
                 Overall::Unknown => Verdict::RevocationUnknown,

@@ -51,6 +51,11 @@ impl Pki {
     }
 }
 
+/// The token's key for the certificate `fingerprint` (or its start), logged in with the right PIN.
+fn token_key(fingerprint: &str) -> TokenSigner {
+    TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), Some(fingerprint), vec![]).unwrap()
+}
+
 /// `pdf` with one bit flipped near the end of its last signature's CMS: in
 /// the signature value of the time-stamp token, the last unsigned attribute.
 fn forge_timestamp(pdf: &[u8]) -> Vec<u8> {
@@ -246,14 +251,7 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     // Two certificates on the token and none chosen: refused, not guessed.
     assert!(TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), None, vec![]).is_err());
 
-    let mut signer = TokenSigner::open(
-        Path::new(MODULE),
-        Some("hoso-test"),
-        &pin(PIN),
-        Some(&leaf.fingerprint()[..16]),
-        vec![],
-    )
-    .unwrap();
+    let mut signer = token_key(&leaf.fingerprint()[..16]);
     // A certificate past its validity is refused before anything is signed.
     let pdf = document();
     let certifier = SignatureInfo {
@@ -294,14 +292,7 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
         top: true,
     };
     drop(signer);
-    let mut signer = TokenSigner::open(
-        Path::new(MODULE),
-        Some("hoso-test"),
-        &pin(PIN),
-        Some(&agency_cert.fingerprint()),
-        vec![],
-    )
-    .unwrap();
+    let mut signer = token_key(&agency_cert.fingerprint());
     // The agency's signature is time-stamped (PAdES B-T) by the loopback TSA.
     let twice = sign_pdf(&once, &mut signer, &agency, &mark, &font, now, Some(&tsa(&pki))).unwrap();
     let file = pki.path("signed.pdf");
@@ -381,29 +372,15 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     // its own, so the last one ends first).
     drop(signer);
     let ec_cert = Cert::from_der(&std::fs::read(pki.path("ecdsa.crt.der")).unwrap()).unwrap();
-    let mut ec = TokenSigner::open(
-        Path::new(MODULE),
-        Some("hoso-test"),
-        &pin(PIN),
-        Some(&ec_cert.fingerprint()),
-        vec![],
-    )
-    .unwrap();
+    let mut ec = token_key(&ec_cert.fingerprint());
     let ec_signed = sign_pdf(&pdf, &mut ec, &certifier, &statement, &font, now, None).unwrap();
     let reports = verify_pdf(&ec_signed, &root).unwrap();
     assert_eq!(reports[0].verdict, Verdict::Valid, "{reports:?}");
     // The key the CA revoked: the signature is intact, the verdict revoked.
     drop(ec);
     let withdrawn = Cert::from_der(&std::fs::read(pki.path("withdrawn.crt.der")).unwrap()).unwrap();
-    let mut ec = TokenSigner::open(
-        Path::new(MODULE),
-        Some("hoso-test"),
-        &pin(PIN),
-        Some(&withdrawn.fingerprint()),
-        vec![],
-    )
-    .unwrap();
-    let revoked = sign_pdf(&pdf, &mut ec, &certifier, &statement, &font, now, None).unwrap();
+    let mut revoked_key = token_key(&withdrawn.fingerprint());
+    let revoked = sign_pdf(&pdf, &mut revoked_key, &certifier, &statement, &font, now, None).unwrap();
     let reports = verify_pdf(&revoked, &root).unwrap();
     assert!(reports[0].signature_ok && reports[0].verdict == Verdict::Revoked, "{reports:?}");
     let ec_file = pki.path("ecdsa.pdf");
@@ -412,10 +389,8 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     assert!(sig.contains("Signature is Valid.") && sig.contains("Certificate is Trusted."), "{sig}");
 
     // RSASSA-PSS from the token, and a PKCS#12 file (PSS too): valid for us and pyHanko.
-    drop(ec);
-    let mut pss =
-        TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), Some(&leaf.fingerprint()), vec![])
-            .unwrap();
+    drop(revoked_key);
+    let mut pss = token_key(&leaf.fingerprint());
     pss.use_pss();
     let pss_signed = sign_pdf(&pdf, &mut pss, &certifier, &statement, &font, now, None).unwrap();
     run(Command::new("openssl").current_dir(&pki.dir).args([
