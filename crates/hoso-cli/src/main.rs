@@ -172,7 +172,8 @@ enum Command {
         pin_env: String,
     },
     /// Kiểm tra chữ ký / verify the signatures of a PDF: exit 0 when all are valid; else by the
-    /// worst: 4 invalid or no signature, 6 revoked, 5 untrusted, 7 revocation not checked.
+    /// worst: 4 invalid or no signature, 8 changed after signing, 6 revoked, 5 untrusted, 7
+    /// revocation not checked.
     Verify {
         /// The PDF file.
         file: PathBuf,
@@ -427,10 +428,16 @@ fn verify_exit_code(reports: &[hoso_sign::SignatureReport]) -> Option<u8> {
         return Some(4);
     }
     // Worst first.
-    [(Verdict::Invalid, 4), (Verdict::Revoked, 6), (Verdict::Untrusted, 5), (Verdict::RevocationUnknown, 7)]
-        .into_iter()
-        .find(|(verdict, _)| reports.iter().any(|r| r.verdict == *verdict))
-        .map(|(_, code)| code)
+    [
+        (Verdict::Invalid, 4),
+        (Verdict::Changed, 8),
+        (Verdict::Revoked, 6),
+        (Verdict::Untrusted, 5),
+        (Verdict::RevocationUnknown, 7),
+    ]
+    .into_iter()
+    .find(|(verdict, _)| reports.iter().any(|r| r.verdict == *verdict))
+    .map(|(_, code)| code)
 }
 
 fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {

@@ -414,6 +414,10 @@ impl Out {
                     "CHƯA TIN CẬY (không lên được chứng thư gốc)",
                     "UNTRUSTED (no chain to a trusted root)",
                 ),
+                hoso_sign::Verdict::Changed => self.t(
+                    "ĐÃ BỊ SỬA SAU KHI KÝ (phần đã ký còn nguyên, nhưng tài liệu bị thay đổi sau đó)",
+                    "CHANGED AFTER SIGNING (the signed revision is intact, but the document was changed later)",
+                ),
                 hoso_sign::Verdict::Invalid => self.t(
                     "KHÔNG HỢP LỆ (tệp đã bị sửa hoặc chữ ký sai)",
                     "INVALID (file altered or signature wrong)",
@@ -467,12 +471,20 @@ impl Out {
                 self.t("chứng thư còn hiệu lực khi ký", "certificate valid when signed"),
                 yes_no(r.certificate_valid)
             );
-            if r.updated_after {
+            for change in &r.changes {
+                let (vi, en) = change.message();
+                println!(
+                    "  {}: {}",
+                    self.t("thay đổi sau khi ký", "changed after signing"),
+                    self.t(&vi, &en)
+                );
+            }
+            if r.updated_after && r.changes.is_empty() {
                 println!(
                     "  {}",
                     self.t(
-                        "có nội dung thêm sau chữ ký này (ví dụ chữ ký tiếp theo)",
-                        "content was added after this signature (e.g. a later signature)"
+                        "có nội dung thêm sau chữ ký này, chỉ những gì được phép (chữ ký tiếp theo, dữ liệu kiểm tra, siêu dữ liệu)",
+                        "content was added after this signature, only what is allowed (a later signature, validation data, metadata)"
                     )
                 );
             }

@@ -6,14 +6,16 @@
 //! - [`cms`] builds the CMS SignedData (`ETSI.CAdES.detached`, signed attributes
 //!   content-type, message-digest, signing-certificate-v2) and reads it back.
 //! - [`pdf`] appends a signature by incremental update with a visible
-//!   appearance in an embedded font ([`sign_pdf`]), and finds signatures.
+//!   appearance in an embedded font ([`sign_pdf`]).
+//! - [`signed`] reads signed files with a real PDF parser (lopdf): signatures
+//!   through the AcroForm, each signed revision, what later revisions changed.
 //! - [`tsa`] gets RFC 3161 time-stamps for PAdES B-T.
 //! - [`trust`] validates certification paths to the configured roots (RFC
 //!   5280, webpki); [`revocation`] asks CRLs and OCSP whether a path's
 //!   certificates were revoked, and keeps what it fetched for offline use.
 //! - [`verify_pdf`] checks each signature: byte range, digest, signature value,
-//!   chain to the configured roots, validity at signing time, and whether the
-//!   file was changed after it.
+//!   chain to the configured roots, validity at signing time, revocation, and
+//!   whether the file was changed after it.
 //!
 //! The only crate that touches keys and PKCS#11.
 
@@ -24,6 +26,7 @@ mod net;
 pub mod p12;
 pub mod pdf;
 pub mod revocation;
+pub mod signed;
 pub mod token;
 pub mod trust;
 pub mod tsa;
@@ -33,6 +36,7 @@ pub use cert::Cert;
 pub use p12::FileSigner;
 pub use pdf::{Appearance, SignatureInfo};
 pub use revocation::{CertStatus, Revocation};
+pub use signed::Change;
 pub use token::{Pin, Signer, TokenCertificate, TokenLogin, TokenSigner, list_certificates};
 pub use trust::{PathFault, TrustPath, TrustRoots};
 pub use verify::{SignatureReport, Verdict, verify_pdf};

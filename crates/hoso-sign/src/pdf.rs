@@ -1,4 +1,4 @@
-//! Signing a PDF by incremental update, and reading signatures back.
+//! Signing a PDF by incremental update.
 //!
 //! The update appends, after the signed file's last byte: the signature value
 //! dictionary (`/SubFilter /ETSI.CAdES.detached`, `/ByteRange`, `/Contents`,
@@ -8,8 +8,9 @@
 //! cross-reference section and a trailer with `/Prev`. Earlier bytes are never
 //! touched, so earlier signatures stay valid and PDF/A stays PDF/A.
 //!
-//! The reader understands the files HoSo writes (classic xref tables, a flat
-//! page tree, direct dictionaries); it is not a general PDF parser.
+//! The update's reader understands the files HoSo writes (classic xref tables,
+//! a flat page tree, direct dictionaries); it is not a general PDF parser.
+//! Verification reads files with a real one ([`crate::signed`]).
 
 use std::collections::BTreeMap;
 
@@ -458,62 +459,9 @@ fn pdf_text(s: &str) -> String {
     hex
 }
 
-/// One signature found in a file.
-#[derive(Debug, Clone)]
-pub struct FoundSignature {
-    pub byte_range: [usize; 4],
-    pub contents: Vec<u8>,
-    pub time: String,
-    pub sub_filter: String,
-}
-
-/// Finds every signature dictionary (`/Type /Sig`) of the file, in file order.
-pub fn signatures(pdf: &[u8]) -> Result<Vec<FoundSignature>, SignError> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(at) = find_from(pdf, from, b"/Type /Sig ") {
-        from = at + 10;
-        let start =
-            pdf[..at].windows(2).rposition(|w| w == b"<<").ok_or_else(|| bad("signature dictionary"))?;
-        let text =
-            String::from_utf8_lossy(&pdf[start..(start + CONTENTS_RESERVED * 2 + 4096).min(pdf.len())])
-                .into_owned();
-        let end = matching_dict_end(&text).ok_or_else(|| bad("signature dictionary"))?;
-        let dict = &text[..end];
-        let range: Vec<usize> = dict_value(dict, "ByteRange")
-            .ok_or_else(|| bad("/ByteRange"))?
-            .trim_matches(['[', ']'])
-            .split_whitespace()
-            .filter_map(|v| v.parse().ok())
-            .collect();
-        let [a, b, c, d] = range.as_slice() else { return Err(bad("/ByteRange")) };
-        let hex = dict_value(dict, "Contents").ok_or_else(|| bad("/Contents"))?.trim_matches(['<', '>']);
-        // Byte pairs, not string slices: a hostile /Contents may hold non-ASCII.
-        let contents: Vec<u8> = hex
-            .as_bytes()
-            .chunks_exact(2)
-            .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-            .collect();
-        let time = dict_value(dict, "M").unwrap_or("").trim_matches(['(', ')']).to_owned();
-        let sub_filter = dict_value(dict, "SubFilter").unwrap_or("").trim_start_matches('/').to_owned();
-        out.push(FoundSignature { byte_range: [*a, *b, *c, *d], contents, time, sub_filter });
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn non_ascii_contents_are_read_without_a_panic() {
-        let pdf = "%PDF-1.7\n1 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /ByteRange [0 10 20 5] /Contents <3ứ0a€b> >>\nendobj\n";
-        let found = signatures(pdf.as_bytes()).unwrap();
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].byte_range, [0, 10, 20, 5]);
-        // Only whole ASCII hex pairs count; the rest is not signature bytes.
-        assert!(found[0].contents.len() < 4, "{:?}", found[0].contents);
-    }
 
     #[test]
     fn dictionary_edits() {

@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use crate::SignError;
 use crate::cms::parse_signed_data;
-use crate::pdf::signatures;
 use crate::revocation::{CertStatus, Overall, Revocation, overall};
+use crate::signed::{Change, SignedPdf, later_changes};
 use crate::trust::{PathFault, TrustRoots};
 use crate::tsa::{TimestampCheck, check_token};
 
@@ -23,6 +23,9 @@ pub enum Verdict {
     Untrusted,
     /// Intact, but a certificate of the path was revoked.
     Revoked,
+    /// Intact as signed, but a later revision changed the document beyond
+    /// what signing, form filling and validation data may ([`SignatureReport::changes`]).
+    Changed,
     /// The signed bytes were changed, or the signature does not verify.
     Invalid,
 }
@@ -55,8 +58,13 @@ pub struct SignatureReport {
     pub certificate_valid: bool,
     /// ESS signing-certificate-v2 present (PAdES baseline).
     pub pades_attributes: bool,
+    /// The signature field's name.
+    pub field: String,
     /// Bytes follow the signed range: later incremental updates (e.g. a later signature).
     pub updated_after: bool,
+    /// What later revisions changed that signing, form filling and validation
+    /// data may not: empty when the file is as signed or only gained those.
+    pub changes: Vec<Change>,
     /// Time of the RFC 3161 time-stamp on the signature (PAdES B-T), as the TSA wrote it.
     pub timestamp: Option<String>,
     /// Whether that time-stamp is sound: it stamps this signature's value and
@@ -64,26 +72,11 @@ pub struct SignatureReport {
     pub timestamp_ok: Option<bool>,
     /// The time-stamp's check in full: the TSA, its path, why no time is proven.
     pub timestamp_check: Option<TimestampCheck>,
-    /// The signing time is proven by a trusted time-stamp; else it is the
-    /// signer's claim (`/M`) and revocation is judged as of now.
+    /// The signing time is proven by a trusted time-stamp, and validity, path
+    /// and revocation are judged at it; else `/M` is only the signer's claim
+    /// and they are judged as of now.
     pub time_proven: bool,
     pub verdict: Verdict,
-}
-
-/// Parses `D:YYYYMMDDHHmmSS+07'00'` to Unix seconds.
-fn pdf_time(s: &str) -> Option<i64> {
-    let d = s.strip_prefix("D:")?;
-    let n = |r: std::ops::Range<usize>| d.get(r)?.parse::<u32>().ok();
-    let date = chrono::NaiveDate::from_ymd_opt(n(0..4)? as i32, n(4..6)?, n(6..8)?)?;
-    let time = date.and_hms_opt(n(8..10)?, n(10..12)?, n(12..14)?)?;
-    let offset = match d.get(14..15) {
-        Some("+") | Some("-") => {
-            let secs = (n(15..17)? * 3600 + n(18..20).unwrap_or(0) * 60) as i64;
-            if &d[14..15] == "-" { -secs } else { secs }
-        }
-        _ => 0,
-    };
-    Some(time.and_utc().timestamp() - offset)
 }
 
 /// Checks every signature of `pdf` against `roots`, and whether the
@@ -94,18 +87,15 @@ pub fn verify_pdf(
     revocation: &Revocation,
     now: i64,
 ) -> Result<Vec<SignatureReport>, SignError> {
-    let found = signatures(pdf)?;
+    let file = SignedPdf::read(pdf)?;
     let mut out = Vec::new();
-    for (index, sig) in found.into_iter().enumerate() {
-        let [a, b, c, d] = sig.byte_range;
-        let end = c.saturating_add(d);
-        let byte_range_ok = a == 0
-            && b < c
-            && end <= pdf.len()
-            && pdf.get(b) == Some(&b'<')
-            && pdf.get(c - 1) == Some(&b'>')
-            && (end == pdf.len() || pdf[..end].ends_with(b"%%EOF\n") || pdf[..end].ends_with(b"%%EOF"));
-        let updated_after = end < pdf.len();
+    for (index, sig) in file.signatures()?.into_iter().enumerate() {
+        let revision = file.revision(&sig);
+        let byte_range_ok = revision.as_ref().is_ok_and(|signed| sig.range_ok(pdf, signed));
+        let changes = match &revision {
+            Ok(signed) if byte_range_ok => later_changes(signed, &file.doc),
+            _ => Vec::new(),
+        };
         let mut report = SignatureReport {
             index: index + 1,
             signer: String::new(),
@@ -121,7 +111,9 @@ pub fn verify_pdf(
             revocation: Vec::new(),
             certificate_valid: false,
             pades_attributes: false,
-            updated_after,
+            field: sig.field.clone(),
+            updated_after: sig.end() < pdf.len(),
+            changes,
             timestamp: None,
             timestamp_ok: None,
             timestamp_check: None,
@@ -139,9 +131,7 @@ pub fn verify_pdf(
                 report.time_proven = proven.is_some();
                 report.timestamp_check = Some(check);
             }
-            if byte_range_ok {
-                let mut signed = pdf[a..b].to_vec();
-                signed.extend_from_slice(&pdf[c..end]);
+            if byte_range_ok && let Some(signed) = sig.signed_bytes(pdf) {
                 let digest = ring::digest::digest(&ring::digest::SHA256, &signed);
                 report.digest_ok = digest.as_ref() == cms.message_digest.as_slice();
             }
@@ -152,9 +142,9 @@ pub fn verify_pdf(
                 if let Some(alg) = cms.algorithm {
                     report.signature_ok = signer.verify(alg, &cms.signed_attrs, &cms.signature);
                 }
-                // The time judged: the time-stamp's when proven, else the
-                // signer's claim, else now.
-                let time = proven.or_else(|| pdf_time(&sig.time)).unwrap_or(now);
+                // The time judged: the time-stamp's when proven, else now (the
+                // signer's `/M` is a claim anyone can backdate; pyHanko judges so too).
+                let time = proven.unwrap_or(now);
                 let (from, to) = signer.validity();
                 report.certificate_valid = from <= time && time <= to;
                 match roots.path(signer, &certs, time) {
@@ -171,6 +161,8 @@ pub fn verify_pdf(
             || report.timestamp_ok == Some(false)
         {
             Verdict::Invalid
+        } else if !report.changes.is_empty() {
+            Verdict::Changed
         } else if !(report.chain_ok && report.certificate_valid) {
             Verdict::Untrusted
         } else {

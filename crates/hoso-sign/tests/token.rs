@@ -11,44 +11,23 @@
 #![cfg(not(windows))]
 #![allow(unsafe_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use hoso_imaging::PageClass;
-use hoso_pdf::{DEFAULT_FONT, DocumentMeta, FontFile, PageInput, PdfaPart, TextBox};
+use hoso_pdf::{DEFAULT_FONT, FontFile};
 use hoso_sign::{
     Appearance, Cert, Pin, Revocation, SignError, SignatureInfo, SignatureReport, TokenLogin, TokenSigner,
     TrustRoots, Verdict, sign_pdf,
 };
-use image::{DynamicImage, GrayImage, Luma};
+
+mod common;
+use common::{Pki, document, pdf_now, pyhanko, run, setup};
 
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 const PIN: &str = "123456";
 
 fn pin(text: &str) -> Pin {
     Pin::new(text.to_owned())
-}
-
-fn run(cmd: &mut Command) -> String {
-    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        o.status.success(),
-        "{cmd:?}: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-struct Pki {
-    dir: PathBuf,
-    conf: PathBuf,
-}
-
-impl Pki {
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
 }
 
 /// The token's key for the certificate `fingerprint` (or its start), logged in with the right PIN.
@@ -71,16 +50,6 @@ fn forge_timestamp(pdf: &[u8]) -> Vec<u8> {
     let flipped = format!("{:02X}", hex(byte) ^ 1);
     out[at + 2 * byte..at + 2 * byte + 2].copy_from_slice(flipped.as_bytes());
     out
-}
-
-/// The token and certificates of scripts/test-pki: a certifier and an agency
-/// key, both labelled "sign", certificates from a test root CA.
-fn setup() -> (tempfile::TempDir, Pki) {
-    let tmp = tempfile::tempdir().unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-pki");
-    let conf = run(Command::new(script).arg(tmp.path()));
-    let pki = Pki { dir: tmp.path().to_owned(), conf: PathBuf::from(conf.trim()) };
-    (tmp, pki)
 }
 
 /// An RFC 3161 time-stamping authority on loopback: `openssl ts -reply` (a real
@@ -132,40 +101,6 @@ fn tsa(pki: &Pki) -> String {
     url
 }
 
-fn document() -> Vec<u8> {
-    let font = FontFile::load(Path::new(DEFAULT_FONT)).unwrap();
-    let meta = DocumentMeta {
-        title: "Bản sao".into(),
-        author: "UBND phường Sài Gòn".into(),
-        subject: "Chứng thực bản sao".into(),
-        keywords: "test".into(),
-        language: "vi".into(),
-        created: "2026-11-23T09:00:00+07:00".into(),
-        record_code: "000.00.01.H29-261123-0001".into(),
-        procedure: "2.000815".into(),
-        component: "1 BC".into(),
-        producer: "HoSo Intake test".into(),
-    };
-    hoso_pdf::write_pdfa(
-        2,
-        |_| {
-            Ok(PageInput {
-                image: DynamicImage::ImageLuma8(GrayImage::from_fn(1654, 2339, |x, y| {
-                    Luma([if (200..1400).contains(&x) && (300..340).contains(&y) { 10 } else { 250 }])
-                })),
-                dpi: 200.0,
-                class: PageClass::Bilevel,
-                words: vec![TextBox { text: "Giấy".into(), x: 200, y: 300, w: 300, h: 40, line: 1 }],
-            })
-        },
-        &meta,
-        &font,
-        PdfaPart::One,
-        *b"hoso-sign-test-1",
-    )
-    .unwrap()
-}
-
 fn pdfsig(pki: &Pki, file: &Path) -> String {
     let db = pki.path("nss");
     if !db.exists() {
@@ -183,19 +118,6 @@ fn pdfsig(pki: &Pki, file: &Path) -> String {
         .output()
         .unwrap();
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn pyhanko(pki: &Pki, file: &Path) -> (bool, String) {
-    let exe = std::env::var("HOSO_PYHANKO").unwrap_or_else(|_| "pyhanko".into());
-    let o = Command::new(&exe)
-        .args(["sign", "validate", "--trust"])
-        .arg(pki.path("ca.crt"))
-        .args(["--trust-replace", "--pretty-print"])
-        .arg(file)
-        .output()
-        .unwrap_or_else(|e| panic!("{exe} (pyHanko, installed by scripts/setup): {e}"));
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    (o.status.success(), text)
 }
 
 #[test]
@@ -259,10 +181,7 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
         name: "Trần Thị Chứng Thực".into(),
         reason: "Chứng thực bản sao đúng với bản chính".into(),
         location: "TP. Hồ Chí Minh".into(),
-        time: chrono::Utc::now()
-            .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
-            .format("D:%Y%m%d%H%M%S+07'00'")
-            .to_string(),
+        time: pdf_now(),
     };
     let statement = Appearance {
         page: 0,
@@ -393,25 +312,9 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     let mut pss = token_key(&leaf.fingerprint());
     pss.use_pss();
     let pss_signed = sign_pdf(&pdf, &mut pss, &certifier, &statement, &font, now, None).unwrap();
-    run(Command::new("openssl").current_dir(&pki.dir).args([
-        "pkcs12",
-        "-export",
-        "-inkey",
-        "certifier.key",
-        "-in",
-        "certifier.crt",
-        "-certfile",
-        "ca.crt",
-        "-passout",
-        "pass:bí mật",
-        "-out",
-        "certifier.p12",
-    ]));
-    assert!(
-        hoso_sign::FileSigner::open(&pki.path("certifier.p12"), "sai", false).is_err(),
-        "wrong password refused"
-    );
-    let mut file_signer = hoso_sign::FileSigner::open(&pki.path("certifier.p12"), "bí mật", true).unwrap();
+    let p12 = pki.p12("certifier");
+    assert!(hoso_sign::FileSigner::open(&p12, "sai", false).is_err(), "wrong password refused");
+    let mut file_signer = hoso_sign::FileSigner::open(&p12, "bí mật", true).unwrap();
     let p12_signed = sign_pdf(&pss_signed, &mut file_signer, &agency, &mark, &font, now, None).unwrap();
     let reports = verify_pdf(&p12_signed, &root).unwrap();
     assert!(reports.len() == 2 && reports.iter().all(|r| r.verdict == Verdict::Valid), "{reports:?}");

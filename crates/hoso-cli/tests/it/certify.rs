@@ -208,6 +208,34 @@ fn certify_numbers_signs_twice_and_verifies() {
         stdout(&o).contains("REVOCATION NOT CHECKED") && stdout(&o).contains("names no CRL or OCSP address")
     );
 
+    // A note stuck on the first page after both signatures (an incremental
+    // update by lopdf): the signed revisions are intact, the file is not what
+    // was signed: exit 8, and what changed is named.
+    let signed = std::fs::read(&pdf).unwrap();
+    let prev = lopdf::Document::load_mem(&signed).unwrap();
+    let page = *prev.get_pages().get(&1).unwrap();
+    let mut update = lopdf::IncrementalDocument::create_from(signed, prev);
+    let mut page_dict = update.get_prev_documents().get_dictionary(page).unwrap().clone();
+    let note = update.new_document.add_object(lopdf::Dictionary::from_iter([
+        ("Type", lopdf::Object::Name(b"Annot".to_vec())),
+        ("Subtype", lopdf::Object::Name(b"Text".to_vec())),
+        ("Rect", lopdf::Object::Array(vec![0.into(), 0.into(), 20.into(), 20.into()])),
+    ]));
+    let mut annots = page_dict.get(b"Annots").and_then(lopdf::Object::as_array).cloned().unwrap_or_default();
+    annots.push(note.into());
+    page_dict.set("Annots", annots);
+    update.new_document.set_object(page, page_dict);
+    let mut changed = Vec::new();
+    update.save_to(&mut changed).unwrap();
+    let changed_file = out.join("changed.pdf");
+    std::fs::write(&changed_file, changed).unwrap();
+    let o = run(&["verify", changed_file.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(8), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert_eq!(text.matches("CHANGED AFTER SIGNING").count(), 2, "{text}");
+    assert!(text.contains("(Annot) added after signing"), "{text}");
+    assert!(text.contains(&format!("object {} (Page) replaced after signing (/Annots)", page.0)), "{text}");
+
     // One byte changed: exit 4 and a report that says so, in Vietnamese too.
     let mut bytes = std::fs::read(&pdf).unwrap();
     let at = bytes.windows(4).position(|w| w == b"/Im1").unwrap() + 2;
