@@ -452,7 +452,20 @@ impl Out {
                 ),
             }
             println!("  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
-            println!("  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
+            if r.digest_algorithm.is_empty() || r.digest_algorithm == "SHA-256" {
+                println!("  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
+            } else {
+                let alg = &r.digest_algorithm;
+                println!(
+                    "  {}: {} ({})",
+                    self.t("mã băm", "digest"),
+                    yes_no(false),
+                    self.t(
+                        &format!("thuật toán {alg} không được phép"),
+                        &format!("algorithm {alg} not allowed")
+                    )
+                );
+            }
             println!("  {}: {}", self.t("giá trị chữ ký", "signature value"), yes_no(r.signature_ok));
             println!("  {}: {}", self.t("chuỗi chứng thư", "certificate chain"), yes_no(r.chain_ok));
             if !r.trust_path.is_empty() {

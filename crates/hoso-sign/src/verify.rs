@@ -58,6 +58,9 @@ pub struct SignatureReport {
     pub certificate_valid: bool,
     /// ESS signing-certificate-v2 present (PAdES baseline).
     pub pades_attributes: bool,
+    /// The digest the signer used (only SHA-256 is allowed; any other leaves
+    /// `digest_ok` false).
+    pub digest_algorithm: String,
     /// The signature field's name.
     pub field: String,
     /// Bytes follow the signed range: later incremental updates (e.g. a later signature).
@@ -77,6 +80,21 @@ pub struct SignatureReport {
     /// and they are judged as of now.
     pub time_proven: bool,
     pub verdict: Verdict,
+}
+
+/// A digest algorithm's name from its DER OID (the dotted OID when unknown).
+fn digest_name(der: &[u8]) -> String {
+    let known = [
+        ("1.3.14.3.2.26", "SHA-1"),
+        ("2.16.840.1.101.3.4.2.1", "SHA-256"),
+        ("2.16.840.1.101.3.4.2.2", "SHA-384"),
+        ("2.16.840.1.101.3.4.2.3", "SHA-512"),
+        ("1.2.840.113549.2.5", "MD5"),
+    ];
+    if let Some((_, name)) = known.iter().find(|(dotted, _)| crate::cms::oid(dotted) == der) {
+        return (*name).to_owned();
+    }
+    <der::asn1::ObjectIdentifier as der::Decode>::from_der(der).map_or_else(|_| "?".into(), |o| o.to_string())
 }
 
 /// Checks every signature of `pdf` against `roots`, and whether the
@@ -111,6 +129,7 @@ pub fn verify_pdf(
             revocation: Vec::new(),
             certificate_valid: false,
             pades_attributes: false,
+            digest_algorithm: String::new(),
             field: sig.field.clone(),
             updated_after: sig.end() < pdf.len(),
             changes,
@@ -131,7 +150,11 @@ pub fn verify_pdf(
                 report.time_proven = proven.is_some();
                 report.timestamp_check = Some(check);
             }
-            if byte_range_ok && let Some(signed) = sig.signed_bytes(pdf) {
+            report.digest_algorithm = digest_name(&cms.digest_algorithm);
+            if byte_range_ok
+                && report.digest_algorithm == "SHA-256"
+                && let Some(signed) = sig.signed_bytes(pdf)
+            {
                 let digest = ring::digest::digest(&ring::digest::SHA256, &signed);
                 report.digest_ok = digest.as_ref() == cms.message_digest.as_slice();
             }

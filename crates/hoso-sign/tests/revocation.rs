@@ -7,66 +7,14 @@
 // Linux-only: test-pki needs SoftHSM2 and OpenSC, and the servers are Linux programs.
 #![cfg(not(windows))]
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use hoso_sign::revocation::{Revocation, Status};
 use hoso_sign::{Cert, TrustPath, TrustRoots};
 
-/// A server process, ended with the test.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Python's http.server on a port it chose, serving `dir`.
-fn file_server(dir: &Path) -> (Server, u16) {
-    let mut child = Command::new("python3")
-        .args(["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
-    let port = line.split(" port ").nth(1).and_then(|r| r.split(' ').next()).unwrap().parse().unwrap();
-    (Server(child), port)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// `openssl ocsp` answering from the CA's index, signing as `signer` (a name in the PKI folder).
-fn ocsp_responder(pki: &Path, port: u16, signer: &str) -> Server {
-    let mut child = Command::new("openssl")
-        .current_dir(pki)
-        .args(["ocsp", "-index", "index.txt", "-CA", "ca.crt", "-nmin", "5", "-ignore_err", "-port"])
-        .arg(port.to_string())
-        .args(["-rsigner", &format!("{signer}.crt"), "-rkey", &format!("{signer}.key")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Ready when it says so (a probing connection would hold the
-    // one-at-a-time responder); its log is drained after that.
-    let mut log = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("waiting for OCSP client connections") {
-        line.clear();
-        assert!(log.read_line(&mut line).unwrap() > 0, "openssl ocsp ended before it listened");
-    }
-    std::thread::spawn(move || std::io::copy(&mut log, &mut std::io::sink()));
-    Server(child)
-}
+mod common;
+use common::{file_server, free_port, ocsp_responder};
 
 fn cert(pki: &Path, name: &str) -> Cert {
     Cert::from_der(&std::fs::read(pki.join(format!("{name}.crt.der"))).unwrap()).unwrap()

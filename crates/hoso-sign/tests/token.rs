@@ -21,7 +21,7 @@ use hoso_sign::{
 };
 
 mod common;
-use common::{Pki, document, pdf_now, pyhanko, run, setup};
+use common::{Pki, document, forge_timestamp, pdf_now, pyhanko, run, setup, tsa};
 
 const MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 const PIN: &str = "123456";
@@ -33,72 +33,6 @@ fn pin(text: &str) -> Pin {
 /// The token's key for the certificate `fingerprint` (or its start), logged in with the right PIN.
 fn token_key(fingerprint: &str) -> TokenSigner {
     TokenSigner::open(Path::new(MODULE), Some("hoso-test"), &pin(PIN), Some(fingerprint), vec![]).unwrap()
-}
-
-/// `pdf` with one bit flipped near the end of its last signature's CMS: in
-/// the signature value of the time-stamp token, the last unsigned attribute.
-fn forge_timestamp(pdf: &[u8]) -> Vec<u8> {
-    let at = pdf.windows(11).rposition(|w| w == b"/Contents <").unwrap() + 11;
-    let hex = |i: usize| {
-        u8::from_str_radix(std::str::from_utf8(&pdf[at + 2 * i..at + 2 * i + 2]).unwrap(), 16).unwrap()
-    };
-    // SEQUENCE with a two-byte length (30 82 hi lo).
-    assert_eq!((hex(0), hex(1)), (0x30, 0x82));
-    let len = 4 + ((hex(2) as usize) << 8 | hex(3) as usize);
-    let byte = len - 10;
-    let mut out = pdf.to_vec();
-    let flipped = format!("{:02X}", hex(byte) ^ 1);
-    out[at + 2 * byte..at + 2 * byte + 2].copy_from_slice(flipped.as_bytes());
-    out
-}
-
-/// An RFC 3161 time-stamping authority on loopback: `openssl ts -reply` (a real
-/// TSA implementation) behind a minimal HTTP front written for the test.
-fn tsa(pki: &Pki) -> String {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/tsa", listener.local_addr().unwrap());
-    let dir = pki.dir.clone();
-    std::thread::spawn(move || {
-        for (n, stream) in listener.incoming().flatten().enumerate() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let (query, reply) = (dir.join(format!("q{n}.tsq")), dir.join(format!("r{n}.tsr")));
-            std::fs::write(&query, body).unwrap();
-            let ok = Command::new("openssl")
-                .args(["ts", "-reply", "-config"])
-                .arg(dir.join("tsa.cnf"))
-                .arg("-queryfile")
-                .arg(&query)
-                .arg("-out")
-                .arg(&reply)
-                .output()
-                .unwrap()
-                .status
-                .success();
-            let answer = if ok { std::fs::read(&reply).unwrap() } else { Vec::new() };
-            let mut stream = stream;
-            let head = format!(
-                "HTTP/1.1 {}\r\nContent-Type: application/timestamp-reply\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                if ok { "200 OK" } else { "500 Internal Server Error" },
-                answer.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&answer);
-        }
-    });
-    url
 }
 
 fn pdfsig(pki: &Pki, file: &Path) -> String {
