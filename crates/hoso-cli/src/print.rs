@@ -452,17 +452,26 @@ impl Out {
                 ),
             }
             println!("  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
-            if r.digest_algorithm.is_empty() || r.digest_algorithm == "SHA-256" {
+            if !r.byte_range_ok && r.digest_ok && r.signature_ok {
+                println!(
+                    "  {}",
+                    self.t(
+                        "phạm vi ký bỏ sót những byte người ký không ký: tệp chứa nội dung ngoài phần đã ký",
+                        "the byte range leaves out bytes the signer did not sign: the file holds content outside what was signed"
+                    )
+                );
+            }
+            if r.algorithm_ok || r.digest_algorithm.is_empty() {
                 println!("  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
             } else {
                 let alg = &r.digest_algorithm;
                 println!(
                     "  {}: {} ({})",
                     self.t("mã băm", "digest"),
-                    yes_no(false),
+                    yes_no(r.digest_ok),
                     self.t(
-                        &format!("thuật toán {alg} không được phép"),
-                        &format!("algorithm {alg} not allowed")
+                        &format!("{alg}: thuật toán không đủ mạnh, không được chấp nhận"),
+                        &format!("{alg}: the algorithm is too weak and not accepted")
                     )
                 );
             }
@@ -492,7 +501,7 @@ impl Out {
                     self.t(&vi, &en)
                 );
             }
-            if r.updated_after && r.changes.is_empty() {
+            if r.updated_after && r.changes.is_empty() && r.byte_range_ok {
                 println!(
                     "  {}",
                     self.t(

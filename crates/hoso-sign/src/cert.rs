@@ -1,7 +1,7 @@
 //! X.509 certificates: what signing and verification need from them.
 
 use der::{Decode, Encode};
-use ring::signature::{self, UnparsedPublicKey};
+use ring::signature::UnparsedPublicKey;
 use x509_cert::Certificate;
 
 use crate::SignError;
@@ -78,14 +78,13 @@ impl Cert {
         self.parsed.tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes()
     }
 
-    /// Checks `signature` over `message` with this certificate's key.
-    pub fn verify(&self, algorithm: SignatureAlgorithm, message: &[u8], signature: &[u8]) -> bool {
-        let alg: &dyn signature::VerificationAlgorithm = match algorithm {
-            SignatureAlgorithm::RsaPkcs1Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-            SignatureAlgorithm::EcdsaP256Sha256 => &signature::ECDSA_P256_SHA256_ASN1,
-            SignatureAlgorithm::RsaPssSha256 => &signature::RSA_PSS_2048_8192_SHA256,
-        };
-        UnparsedPublicKey::new(alg, self.public_key()).verify(message, signature).is_ok()
+    /// Checks `signature` over `message` with this certificate's key, by
+    /// any of `method`'s algorithms that fits the key.
+    pub fn verify(&self, method: &crate::cms::SignatureMethod, message: &[u8], signature: &[u8]) -> bool {
+        method
+            .verifiers
+            .iter()
+            .any(|alg| UnparsedPublicKey::new(*alg, self.public_key()).verify(message, signature).is_ok())
     }
 
     /// Whether the extended key usage lists `oid` (dotted); false without the

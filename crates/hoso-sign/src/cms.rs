@@ -218,6 +218,116 @@ pub(crate) fn children(content: &[u8]) -> Option<Vec<Tlv<'_>>> {
     Some(out)
 }
 
+/// A digest a CMS signature may name. SHA-256, -384 and -512 are allowed;
+/// SHA-1 is computed only to tell a weak signature from a broken one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Digest {
+    Sha1,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Digest {
+    const ALL: [(Digest, &'static str, &'static str); 4] = [
+        (Digest::Sha1, "1.3.14.3.2.26", "SHA-1"),
+        (Digest::Sha256, OID_SHA256, "SHA-256"),
+        (Digest::Sha384, "2.16.840.1.101.3.4.2.2", "SHA-384"),
+        (Digest::Sha512, "2.16.840.1.101.3.4.2.3", "SHA-512"),
+    ];
+
+    /// The digest an OID (DER, tag included) names.
+    pub fn from_der(der: &[u8]) -> Option<Digest> {
+        Digest::ALL.iter().find(|(_, dotted, _)| oid(dotted) == der).map(|(d, _, _)| *d)
+    }
+
+    pub fn name(self) -> &'static str {
+        Digest::ALL.iter().find(|(d, _, _)| *d == self).map_or("?", |(_, _, name)| name)
+    }
+
+    /// Whether a signature may rest on it (Circular 15/2025: SHA-256 or stronger).
+    pub fn allowed(self) -> bool {
+        self != Digest::Sha1
+    }
+
+    pub fn of(self, data: &[u8]) -> Vec<u8> {
+        let alg = match self {
+            Digest::Sha1 => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
+            Digest::Sha256 => &SHA256,
+            Digest::Sha384 => &ring::digest::SHA384,
+            Digest::Sha512 => &ring::digest::SHA512,
+        };
+        digest(alg, data).as_ref().to_vec()
+    }
+}
+
+/// How a signature value is checked: the hash it was made over and the
+/// verification algorithms of ring that may hold for the signer's key.
+#[derive(Debug, Clone, Copy)]
+pub struct SignatureMethod {
+    pub hash: Digest,
+    pub verifiers: &'static [Verifier],
+}
+
+type Verifier = &'static dyn ring::signature::VerificationAlgorithm;
+static RSA_SHA1: [Verifier; 1] = [&ring::signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY];
+static RSA_SHA256: [Verifier; 1] = [&ring::signature::RSA_PKCS1_2048_8192_SHA256];
+static RSA_SHA384: [Verifier; 1] = [&ring::signature::RSA_PKCS1_2048_8192_SHA384];
+static RSA_SHA512: [Verifier; 1] = [&ring::signature::RSA_PKCS1_2048_8192_SHA512];
+static RSA_PSS_SHA256: [Verifier; 1] = [&ring::signature::RSA_PSS_2048_8192_SHA256];
+static ECDSA_SHA256: [Verifier; 2] =
+    [&ring::signature::ECDSA_P256_SHA256_ASN1, &ring::signature::ECDSA_P384_SHA256_ASN1];
+static ECDSA_SHA384: [Verifier; 2] =
+    [&ring::signature::ECDSA_P256_SHA384_ASN1, &ring::signature::ECDSA_P384_SHA384_ASN1];
+
+impl SignatureMethod {
+    /// From a SignerInfo's signature algorithm (its OID and parameters, DER)
+    /// and digest algorithm: RSA PKCS#1 v1.5 (rsaEncryption takes the digest's
+    /// hash, shaNWithRSAEncryption its own), ECDSA with SHA-256/384 on P-256
+    /// or P-384, and RSASSA-PSS with exactly the parameters this crate writes.
+    /// What ring cannot check (ECDSA over SHA-1 or SHA-512, other PSS
+    /// parameters, other algorithms) is None.
+    pub fn read(alg: &[u8], params: Option<&[u8]>, digest: Option<Digest>) -> Option<SignatureMethod> {
+        let rsa = |hash: Digest| -> SignatureMethod {
+            let verifiers: &'static [Verifier] = match hash {
+                Digest::Sha1 => &RSA_SHA1,
+                Digest::Sha256 => &RSA_SHA256,
+                Digest::Sha384 => &RSA_SHA384,
+                Digest::Sha512 => &RSA_SHA512,
+            };
+            SignatureMethod { hash, verifiers }
+        };
+        let named = |dotted: &str| oid(dotted) == alg;
+        const RSA_WITH: [(&str, Digest); 4] = [
+            ("1.2.840.113549.1.1.5", Digest::Sha1),
+            ("1.2.840.113549.1.1.11", Digest::Sha256),
+            ("1.2.840.113549.1.1.12", Digest::Sha384),
+            ("1.2.840.113549.1.1.13", Digest::Sha512),
+        ];
+        if named(OID_RSA) {
+            return digest.map(rsa);
+        }
+        if let Some((_, hash)) = RSA_WITH.iter().find(|(dotted, _)| named(dotted)) {
+            return Some(rsa(*hash));
+        }
+        let (hash, verifiers): (Digest, &'static [Verifier]) = if named(OID_ECDSA_SHA256) {
+            (Digest::Sha256, &ECDSA_SHA256)
+        } else if named("1.2.840.10045.4.3.3") {
+            (Digest::Sha384, &ECDSA_SHA384)
+        } else if named(OID_RSA_PSS) {
+            let ours = pss_algorithm();
+            let ours = children(&ours[2..]).and_then(|c| c.get(1).map(|p| p.raw));
+            if params.is_none() || params != ours {
+                return None;
+            }
+            (Digest::Sha256, &RSA_PSS_SHA256)
+        } else {
+            return None;
+        };
+        Some(SignatureMethod { hash, verifiers })
+    }
+}
+
 /// What verification needs from a CMS SignedData.
 #[derive(Debug, Clone)]
 pub struct ParsedSignedData {
@@ -228,9 +338,10 @@ pub struct ParsedSignedData {
     pub signed_attrs: Vec<u8>,
     pub message_digest: Vec<u8>,
     pub has_signing_certificate_v2: bool,
-    pub algorithm: Option<SignatureAlgorithm>,
-    /// The signer's digest algorithm (the DER OID).
-    pub digest_algorithm: Vec<u8>,
+    /// How the signature value can be checked, when HoSo knows how.
+    pub method: Option<SignatureMethod>,
+    /// The signer's digest algorithm, or its DER OID when HoSo knows no such digest.
+    pub digest: Result<Digest, Vec<u8>>,
     pub signature: Vec<u8>,
     /// The encapsulated content's type (the DER OID) and, when not detached,
     /// the content (a time-stamp token's TSTInfo).
@@ -297,21 +408,9 @@ pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
         }
     }
     let after_attrs = si.iter().position(|t| t.tag == 0xA0)? + 1;
-    let alg_oid = children(si.get(after_attrs)?.content)?.first()?.raw.to_vec();
-    let algorithm = if alg_oid == oid(OID_RSA) || alg_oid == oid("1.2.840.113549.1.1.11") {
-        Some(SignatureAlgorithm::RsaPkcs1Sha256)
-    } else if alg_oid == oid(OID_ECDSA_SHA256) {
-        Some(SignatureAlgorithm::EcdsaP256Sha256)
-    } else if alg_oid == oid(OID_RSA_PSS) {
-        // Only the parameters this crate writes (SHA-256, MGF1-SHA-256, salt 32)
-        // are accepted; ring verifies exactly those.
-        let params = children(si.get(after_attrs)?.content)?.get(1).map(|p| p.raw.to_vec());
-        (params.as_deref()
-            == children(&pss_algorithm()[2..]).and_then(|c| c.get(1).map(|p| p.raw.to_vec())).as_deref())
-        .then_some(SignatureAlgorithm::RsaPssSha256)
-    } else {
-        None
-    };
+    let alg = children(si.get(after_attrs)?.content)?;
+    let digest = Digest::from_der(&digest_algorithm);
+    let method = SignatureMethod::read(alg.first()?.raw, alg.get(1).map(|p| p.raw), digest);
     let mut timestamp_token = None;
     if let Some(unsigned) = si.iter().find(|t| t.tag == 0xA1) {
         for a in children(unsigned.content)? {
@@ -329,8 +428,8 @@ pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
         signed_attrs,
         message_digest,
         has_signing_certificate_v2,
-        algorithm,
-        digest_algorithm,
+        method,
+        digest: digest.ok_or(digest_algorithm),
         signature: si.get(after_attrs + 1)?.content.to_vec(),
         content_type,
         content,

@@ -323,6 +323,32 @@ impl Revocation {
     }
 }
 
+/// What `bytes`, an OCSP response (DER) or a CRL (DER or PEM) that came from
+/// `location`, says about `cert` (issued by `issuer`) at `now`, with the
+/// signing time `proven` if it is: the judgement a fetched or kept answer
+/// gets, for answers that arrive otherwise (validation data inside a file,
+/// the fuzz targets). What does not count is `Unknown`, with the reasons.
+pub fn judge_answer(
+    bytes: &[u8],
+    location: &str,
+    cert: &Cert,
+    issuer: &Cert,
+    now: i64,
+    proven: Option<i64>,
+) -> Status {
+    let when = Freshness { now, proven };
+    let not_ocsp = match judge_ocsp(bytes, location, true, cert, issuer, when) {
+        Ok(status) => return status,
+        Err(problem) => problem,
+    };
+    match read_crl(bytes).and_then(|crl| judge_crl(&crl, location, true, cert, issuer, when)) {
+        Ok(status) => status,
+        Err(not_crl) => {
+            Status::Unknown { problems: vec![format!("OCSP: {not_ocsp}"), format!("CRL: {not_crl}")] }
+        }
+    }
+}
+
 /// The time information is judged at.
 #[derive(Debug, Clone, Copy)]
 struct Freshness {

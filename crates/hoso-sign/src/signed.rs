@@ -91,7 +91,7 @@ impl FoundSignature {
         let hex = &gap[1..gap.len() - 1];
         if gap[0] != b'<'
             || gap[gap.len() - 1] != b'>'
-            || hex.len() % 2 != 0
+            || !hex.len().is_multiple_of(2)
             || !hex.iter().all(u8::is_ascii_hexdigit)
         {
             return false;

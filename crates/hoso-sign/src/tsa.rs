@@ -208,10 +208,11 @@ pub fn check_token(
     let certs = signed.certs();
     let Some(tsa) = signed.signer(&certs) else { return check };
     check.tsa = tsa.subject_name();
-    let content_digest = signed.content.as_deref().map(|c| ring::digest::digest(&ring::digest::SHA256, c));
-    let intact = signed.digest_algorithm == oid(crate::cms::OID_SHA256)
-        && content_digest.is_some_and(|d| d.as_ref() == signed.message_digest.as_slice())
-        && signed.algorithm.is_some_and(|alg| tsa.verify(alg, &signed.signed_attrs, &signed.signature));
+    let intact = signed.digest.as_ref().is_ok_and(|d| {
+        d.allowed() && signed.content.as_deref().is_some_and(|c| d.of(c) == signed.message_digest)
+    }) && signed
+        .method
+        .is_some_and(|m| m.hash.allowed() && tsa.verify(&m, &signed.signed_attrs, &signed.signature));
     if !intact {
         return check;
     }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::SignError;
-use crate::cms::parse_signed_data;
+use crate::cms::{Digest, parse_signed_data};
 use crate::revocation::{CertStatus, Overall, Revocation, overall};
 use crate::signed::{Change, SignedPdf, later_changes};
 use crate::trust::{PathFault, TrustRoots};
@@ -24,7 +24,8 @@ pub enum Verdict {
     /// Intact, but a certificate of the path was revoked.
     Revoked,
     /// Intact as signed, but a later revision changed the document beyond
-    /// what signing, form filling and validation data may ([`SignatureReport::changes`]).
+    /// what signing, form filling and validation data may ([`SignatureReport::changes`]),
+    /// or the byte range leaves out bytes besides the /Contents string.
     Changed,
     /// The signed bytes were changed, or the signature does not verify.
     Invalid,
@@ -45,6 +46,9 @@ pub struct SignatureReport {
     pub digest_ok: bool,
     /// The signature value verifies with the signer's key.
     pub signature_ok: bool,
+    /// The digest and signature algorithms are strong enough (SHA-256 or more):
+    /// a SHA-1 signature is checked, and if intact it is untrusted, not valid.
+    pub algorithm_ok: bool,
     /// The signer's certificate has a certification path to a configured root
     /// (RFC 5280, at the signing time: [`TrustRoots::path`]).
     pub chain_ok: bool,
@@ -58,8 +62,8 @@ pub struct SignatureReport {
     pub certificate_valid: bool,
     /// ESS signing-certificate-v2 present (PAdES baseline).
     pub pades_attributes: bool,
-    /// The digest the signer used (only SHA-256 is allowed; any other leaves
-    /// `digest_ok` false).
+    /// The digest the signer used (SHA-256, -384 or -512 allowed; SHA-1 is
+    /// checked but not allowed, unknown ones leave `digest_ok` false).
     pub digest_algorithm: String,
     /// The signature field's name.
     pub field: String,
@@ -82,19 +86,13 @@ pub struct SignatureReport {
     pub verdict: Verdict,
 }
 
-/// A digest algorithm's name from its DER OID (the dotted OID when unknown).
-fn digest_name(der: &[u8]) -> String {
-    let known = [
-        ("1.3.14.3.2.26", "SHA-1"),
-        ("2.16.840.1.101.3.4.2.1", "SHA-256"),
-        ("2.16.840.1.101.3.4.2.2", "SHA-384"),
-        ("2.16.840.1.101.3.4.2.3", "SHA-512"),
-        ("1.2.840.113549.2.5", "MD5"),
-    ];
-    if let Some((_, name)) = known.iter().find(|(dotted, _)| crate::cms::oid(dotted) == der) {
-        return (*name).to_owned();
+/// A digest algorithm's name (the dotted OID when HoSo knows no such digest).
+fn digest_name(digest: &Result<Digest, Vec<u8>>) -> String {
+    match digest {
+        Ok(d) => d.name().to_owned(),
+        Err(der) => <der::asn1::ObjectIdentifier as der::Decode>::from_der(der)
+            .map_or_else(|_| "?".into(), |o| o.to_string()),
     }
-    <der::asn1::ObjectIdentifier as der::Decode>::from_der(der).map_or_else(|_| "?".into(), |o| o.to_string())
 }
 
 /// Checks every signature of `pdf` against `roots`, and whether the
@@ -123,6 +121,7 @@ pub fn verify_pdf(
             byte_range_ok,
             digest_ok: false,
             signature_ok: false,
+            algorithm_ok: false,
             chain_ok: false,
             trust_path: Vec::new(),
             trust_problem: None,
@@ -150,20 +149,21 @@ pub fn verify_pdf(
                 report.time_proven = proven.is_some();
                 report.timestamp_check = Some(check);
             }
-            report.digest_algorithm = digest_name(&cms.digest_algorithm);
-            if byte_range_ok
-                && report.digest_algorithm == "SHA-256"
-                && let Some(signed) = sig.signed_bytes(pdf)
-            {
-                let digest = ring::digest::digest(&ring::digest::SHA256, &signed);
-                report.digest_ok = digest.as_ref() == cms.message_digest.as_slice();
+            report.digest_algorithm = digest_name(&cms.digest);
+            // Checked even when the range is not exact: then whether the
+            // signer's bytes are intact tells a broken signature from one
+            // whose file holds bytes it never signed.
+            if let (Ok(digest), Some(signed)) = (&cms.digest, sig.signed_bytes(pdf)) {
+                report.digest_ok = digest.of(&signed) == cms.message_digest;
             }
+            report.algorithm_ok = cms.digest.as_ref().is_ok_and(|d| d.allowed())
+                && cms.method.is_some_and(|m| m.hash.allowed());
             let certs = cms.certs();
             if let Some(signer) = cms.signer(&certs) {
                 report.signer = signer.subject_name();
                 report.issuer = signer.issuer_name();
-                if let Some(alg) = cms.algorithm {
-                    report.signature_ok = signer.verify(alg, &cms.signed_attrs, &cms.signature);
+                if let Some(method) = &cms.method {
+                    report.signature_ok = signer.verify(method, &cms.signed_attrs, &cms.signature);
                 }
                 // The time judged: the time-stamp's when proven, else now (the
                 // signer's `/M` is a claim anyone can backdate; pyHanko judges so too).
@@ -180,13 +180,14 @@ pub fn verify_pdf(
                 }
             }
         }
-        report.verdict = if !(report.byte_range_ok && report.digest_ok && report.signature_ok)
-            || report.timestamp_ok == Some(false)
-        {
+        if !report.algorithm_ok && report.trust_problem.is_none() {
+            report.trust_problem = Some(PathFault::Algorithm);
+        }
+        report.verdict = if !(report.digest_ok && report.signature_ok) || report.timestamp_ok == Some(false) {
             Verdict::Invalid
-        } else if !report.changes.is_empty() {
+        } else if !(report.byte_range_ok && report.changes.is_empty()) {
             Verdict::Changed
-        } else if !(report.chain_ok && report.certificate_valid) {
+        } else if !(report.chain_ok && report.certificate_valid && report.algorithm_ok) {
             Verdict::Untrusted
         } else {
             match overall(&report.revocation, proven) {

@@ -1,0 +1,9 @@
+//! Fuzz target: [`targets::cms`] on each input libFuzzer makes.
+#![no_main]
+
+#[path = "../targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = targets::cms(data);
+});
