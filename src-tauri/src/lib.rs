@@ -86,6 +86,11 @@ fn upload_bytes(f: &FileUpload) -> anyhow::Result<Vec<u8>> {
 }
 
 #[derive(Deserialize)]
+struct Verify {
+    file: FileUpload,
+}
+
+#[derive(Deserialize)]
 struct Scan {
     code: String,
     component: u16,
@@ -375,6 +380,7 @@ impl Desktop {
             }
             "tasks" => v(&self.tasks.list()),
             "doctor" => v(&self.doctor()),
+            "verify" => v(&self.verify(args(a)?)?),
             "settings" => v(&self.settings()),
             "settings_save" => {
                 #[derive(Deserialize)]
@@ -811,6 +817,12 @@ impl Desktop {
                 report.rejected.len()
             ))
         }))
+    }
+
+    /// The signatures of a PDF the person picked, judged as `hoso verify` does.
+    fn verify(&self, Verify { file }: Verify) -> anyhow::Result<Vec<SignatureView>> {
+        let reports = self.signed_in()?.verify_bytes(&upload_bytes(&file)?, None)?;
+        Ok(reports.iter().map(SignatureView::from).collect())
     }
 
     fn doctor(&self) -> Vec<CheckView> {

@@ -235,3 +235,78 @@ pub struct FileUpload {
     /// Its bytes, base64.
     pub data: String,
 }
+
+/// A text in both languages; the window shows the one chosen.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct Said {
+    pub vi: String,
+    pub en: String,
+}
+
+impl From<(String, String)> for Said {
+    fn from((vi, en): (String, String)) -> Said {
+        Said { vi, en }
+    }
+}
+
+impl From<(&str, &str)> for Said {
+    fn from((vi, en): (&str, &str)) -> Said {
+        Said { vi: vi.to_owned(), en: en.to_owned() }
+    }
+}
+
+/// One signature of a verified file, as the verification screen shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export, export_to = "../../ui/src/bindings/")]
+pub struct SignatureView {
+    pub index: usize,
+    pub field: String,
+    /// `valid`, `revocation_unknown`, `untrusted`, `revoked`, `changed`, `invalid`.
+    pub verdict: String,
+    pub verdict_text: Said,
+    pub signer: String,
+    pub issuer: String,
+    /// The time the signer wrote (`/M`).
+    pub time: String,
+    /// The time-stamp and whether it proves the time, or that there is none.
+    pub time_text: Said,
+    pub time_proven: bool,
+    /// `B-B`, `B-T` or `B-LT`, and what it means.
+    pub level: String,
+    pub level_text: Said,
+    /// The signer's certification path up to the root.
+    pub trust_path: Vec<String>,
+    pub trust_problem: Option<Said>,
+    pub revocation: Vec<Said>,
+    /// What was changed after signing.
+    pub changes: Vec<Said>,
+    /// The signed bytes and the signature value are intact.
+    pub intact: bool,
+}
+
+impl From<&hoso_sign::SignatureReport> for SignatureView {
+    fn from(r: &hoso_sign::SignatureReport) -> SignatureView {
+        SignatureView {
+            index: r.index,
+            field: r.field.clone(),
+            verdict: serde_json::to_value(r.verdict)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            verdict_text: r.verdict.message().into(),
+            signer: r.signer.clone(),
+            issuer: r.issuer.clone(),
+            time: r.time.clone(),
+            time_text: r.time_message().into(),
+            time_proven: r.time_proven,
+            level: r.level.to_owned(),
+            level_text: r.level_message().into(),
+            trust_path: r.trust_path.clone(),
+            trust_problem: r.trust_problem.as_ref().map(|f| f.message().into()),
+            revocation: r.revocation.iter().map(|s| s.message().into()).collect(),
+            changes: r.changes.iter().map(|c| c.message().into()).collect(),
+            intact: r.digest_ok && r.signature_ok,
+        }
+    }
+}

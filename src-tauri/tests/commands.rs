@@ -38,6 +38,8 @@ fn sign_in_and_roles_gate_every_command() {
     let session = ok(&d, "session", json!({}));
     assert_eq!((session["user"].clone(), session["no_accounts"].clone()), (Value::Null, json!(false)));
     assert!(refused(&d, "records", json!({})).contains("not signed in"));
+    let not_a_pdf = json!({ "file": { "name": "copy.pdf", "data": "JVBERi0xLjcK" } });
+    assert!(refused(&d, "verify", not_a_pdf.clone()).contains("not signed in"));
     assert!(
         refused(&d, "login", json!({ "username": "lan", "password": "wrong-password" })).contains("wrong")
     );
@@ -55,6 +57,8 @@ fn sign_in_and_roles_gate_every_command() {
     );
     let code = record["code"].as_str().unwrap().to_owned();
     assert_eq!(record["components"][0]["needs_certification"], true);
+    // Anyone signed in may check a signed file; one that is no PDF is said to be so.
+    assert!(refused(&d, "verify", not_a_pdf).contains("the PDF cannot be read"));
     assert!(
         refused(
             &d,

@@ -3,6 +3,8 @@
 // the menu. Every value shown comes from the Rust side through `call`.
 
 import { call, onTasks, upload } from "./api";
+import { type Attrs, type Child, errorBox, h, notice } from "./dom";
+import { verifyScreen } from "./verify";
 import { issueLabel, isEnglish, recordStates, stateLabel, t, toggleLanguage, type Key } from "./i18n";
 import type { AccountView } from "./bindings/AccountView";
 import type { ApplicantView } from "./bindings/ApplicantView";
@@ -21,40 +23,11 @@ import type { SlipView } from "./bindings/SlipView";
 import type { TaskView } from "./bindings/TaskView";
 import type { TokenView } from "./bindings/TokenView";
 
-type Child = Node | string | null | undefined | false;
-type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
-
-/** Creates an element; text children are escaped by the DOM. */
-function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (typeof v === "function") el.addEventListener(k.replace(/^on/, ""), v);
-    else if (v === true) el.setAttribute(k, "");
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children) if (c) el.append(c);
-  return el;
-}
-
 const root = document.getElementById("app")!;
 /** What the file pickers offer: the formats `import` takes. */
 const imageTypes = "image/png,image/jpeg,image/tiff,.png,.jpg,.jpeg,.tif,.tiff";
 let session: SessionView | null = null;
 let refreshTimer: number | undefined;
-
-function message(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-
-function errorBox(err: unknown): HTMLElement {
-  return h("div", { class: "error", role: "alert" }, message(err));
-}
-
-function notice(el: HTMLElement, text: string, kind: "ok" | "error" = "ok"): void {
-  el.replaceChildren(h("div", { class: kind === "ok" ? "ok" : "error", role: "status" }, text));
-}
 
 function field(label: Key, input: HTMLElement): HTMLElement {
   return h("label", { class: "field" }, h("span", {}, t(label)), input);
@@ -75,6 +48,7 @@ const menu: [Key, string, (() => boolean)?][] = [
   ["diagnostics", "#/doctor"],
   ["settings", "#/settings"],
   ["accounts", "#/accounts", () => can("admin")],
+  ["verify", "#/verify"],
 ];
 
 function layout(title: string, ...content: Child[]): void {
@@ -683,6 +657,7 @@ async function route(): Promise<void> {
       case "doctor": return await doctorScreen();
       case "settings": return await settingsScreen();
       case "accounts": return await accountsScreen();
+      case "verify": return verifyScreen(layout);
       default: return await recordsScreen();
     }
   } catch (err) {

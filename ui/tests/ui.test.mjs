@@ -219,6 +219,34 @@ try {
   await page.waitForSelector(`table.ledger tr[data-state=synced]`, { timeout: 60_000 });
   await shot("06-sync-ledger");
 
+  step("verification: the certified copy, picked from disk, judged as `hoso verify` judges it");
+  const copyUrl = await page.evaluate(async (c) => {
+    const r = await fetch("/api/call", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ command: "document", args: { code: c, component: 1 } }) });
+    return r.json();
+  }, code);
+  const copyFile = path.join(shots, "certified-copy.pdf");
+  fs.writeFileSync(copyFile, Buffer.from(copyUrl.split(",")[1], "base64"));
+  await page.keyboard.press("Alt+7"); // a supervisor's seventh item (accounts are an administrator's)
+  await page.waitForSelector("input[name=signed]");
+  await page.setInputFiles("input[name=signed]", copyFile);
+  await page.waitForSelector("section.signature[data-verdict] >> nth=1");
+  assert.equal(await page.locator("section.signature").count(), 2);
+  const verified = await page.textContent(".verify-results");
+  assert.match(verified, /Trần Thị Chứng Thực/);
+  assert.match(verified, /UBND phường Sài Gòn/);
+  assert.match(verified, /HoSo Test Root CA/, "the trust path up to the configured root");
+  // The test CA names no revocation source and the counter keeps no CRL: said so, never "valid".
+  assert.deepEqual(await page.locator("section.signature").evaluateAll((s) => s.map((e) => e.dataset.verdict)), ["revocation_unknown", "revocation_unknown"]);
+  assert.match(verified, /CHƯA KIỂM TRA ĐƯỢC THU HỒI/);
+  await noHorizontalScroll();
+  await shot("10-verify");
+  fs.rmSync(copyFile);
+  const notSigned = path.join(shots, "not-signed.pdf");
+  fs.writeFileSync(notSigned, "%PDF-1.7\n%%EOF\n");
+  await page.setInputFiles("input[name=signed]", notSigned);
+  await page.waitForSelector(".verify-results .error");
+  fs.rmSync(notSigned);
+
   step("diagnostics, settings, English");
   await page.keyboard.press("Alt+5");
   await page.waitForSelector("table.doctor tr[data-check=ocr]");

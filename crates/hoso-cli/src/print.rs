@@ -382,6 +382,28 @@ impl Out {
                 c.book,
                 c.bytes / 1024
             );
+            match &c.validation_data {
+                Some(hoso_core::ValidationData::Added) => println!(
+                    "    {}",
+                    self.t(
+                        "đã thêm dữ liệu kiểm tra dài hạn (PAdES B-LT)",
+                        "long-term validation data added (PAdES B-LT)"
+                    )
+                ),
+                Some(hoso_core::ValidationData::Pending { missing }) => {
+                    eprintln!(
+                        "  ! {}",
+                        self.t(
+                            "chưa thêm được dữ liệu kiểm tra dài hạn (thử lại khi niêm phong):",
+                            "long-term validation data not added yet (tried again when sealing):"
+                        )
+                    );
+                    for m in missing {
+                        eprintln!("    {}", self.t(&m.vi, &m.en));
+                    }
+                }
+                None => {}
+            }
         }
         for status in &r.revocation {
             if let hoso_sign::revocation::Status::Unknown { .. } = status.status {
@@ -400,57 +422,21 @@ impl Out {
         }
         let yes_no = |b: bool| if b { self.t("đạt", "ok") } else { self.t("KHÔNG ĐẠT", "FAILED") };
         for r in reports {
-            let verdict = match r.verdict {
-                hoso_sign::Verdict::Valid => self.t("HỢP LỆ", "VALID"),
-                hoso_sign::Verdict::RevocationUnknown => self.t(
-                    "CHƯA KIỂM TRA ĐƯỢC THU HỒI (chữ ký đúng, chuỗi tin cậy, nhưng chưa biết chứng thư có bị thu hồi)",
-                    "REVOCATION NOT CHECKED (signature intact, path trusted, revocation unknown)",
-                ),
-                hoso_sign::Verdict::Revoked => self.t(
-                    "CHỨNG THƯ ĐÃ BỊ THU HỒI (chữ ký đúng nhưng chứng thư không còn giá trị)",
-                    "REVOKED (signature intact, but a certificate was revoked)",
-                ),
-                hoso_sign::Verdict::Untrusted => self.t(
-                    "CHƯA TIN CẬY (không lên được chứng thư gốc)",
-                    "UNTRUSTED (no chain to a trusted root)",
-                ),
-                hoso_sign::Verdict::Changed => self.t(
-                    "ĐÃ BỊ SỬA SAU KHI KÝ (phần đã ký còn nguyên, nhưng tài liệu bị thay đổi sau đó)",
-                    "CHANGED AFTER SIGNING (the signed revision is intact, but the document was changed later)",
-                ),
-                hoso_sign::Verdict::Invalid => self.t(
-                    "KHÔNG HỢP LỆ (tệp đã bị sửa hoặc chữ ký sai)",
-                    "INVALID (file altered or signature wrong)",
-                ),
-            };
+            let (vi, en) = r.verdict.message();
+            let verdict = self.t(vi, en);
             println!("{} {}: {verdict}", self.t("Chữ ký", "Signature"), r.index);
             println!("  {}: {}", self.t("người ký", "signer"), r.signer);
             println!("  {}: {}", self.t("đơn vị cấp", "issuer"), r.issuer);
             println!("  {}: {}", self.t("thời điểm ký", "signing time"), r.time);
-            match &r.timestamp_check {
-                Some(stamp) => {
-                    let proven = match &stamp.problem {
-                        None => self.t("đã chứng minh", "proven").to_owned(),
-                        Some(fault) => {
-                            let (vi, en) = fault.message();
-                            format!("{}: {}", self.t("chưa chứng minh", "not proven"), self.t(&vi, &en))
-                        }
-                    };
-                    println!(
-                        "  {}: {} ({}, {proven})",
-                        self.t("dấu thời gian", "time-stamp"),
-                        stamp.time,
-                        if stamp.tsa.is_empty() { "?" } else { &stamp.tsa }
-                    );
-                }
-                None => println!(
-                    "  {}",
-                    self.t(
-                        "không có dấu thời gian: thời điểm ký do người ký tự ghi",
-                        "no time-stamp: the signing time is the signer's claim"
-                    )
-                ),
+            let (vi, en) = r.time_message();
+            if r.timestamp_check.is_some() {
+                println!("  {}: {}", self.t("dấu thời gian", "time-stamp"), self.t(&vi, &en));
+            } else {
+                println!("  {}", self.t(&vi, &en));
             }
+            let (vi, en) = r.level_message();
+            let level = self.t(vi, en);
+            println!("  {}: {level}", self.t("mức PAdES", "PAdES level"));
             println!("  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
             if !r.byte_range_ok && r.digest_ok && r.signature_ok {
                 println!(

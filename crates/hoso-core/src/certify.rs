@@ -21,16 +21,26 @@
 //! CRLs). A revoked certificate stops the batch; one whose revocation no source
 //! could answer (the counter offline, nothing kept) is certified and the report
 //! says so, so that validation data can be added when the counter is online.
+//!
+//! With a TSA (`tsa_url`) and roots configured, each certified copy gets the
+//! validation data of PAdES B-LT right after it is signed (the paths'
+//! certificates and the OCSP responses or CRLs that answered for them, in a
+//! DSS by incremental update: [`hoso_sign::ltv`]), so that it verifies years
+//! later without asking anyone. When something cannot be had then (a
+//! revocation server down, the counter offline) the copy is stored as signed
+//! and the report says what is missing; sealing tries again
+//! ([`App::complete_validation_data`]).
 
 use std::path::Path;
 
 use anyhow::{Context, bail};
 use hoso_model::RecordState;
 use hoso_pdf::FontFile;
+use hoso_sign::ltv::Missing;
 use hoso_sign::revocation::{Overall, overall};
 use hoso_sign::{
-    Appearance, CertStatus, Pin, Revocation, SignatureInfo, SignatureReport, Signer, TokenLogin, TokenSigner,
-    TrustRoots, sign_pdf,
+    Appearance, CertStatus, Ltv, Pin, Revocation, SignatureInfo, SignatureReport, Signer, TokenLogin,
+    TokenSigner, TrustRoots, add_validation_data, sign_pdf,
 };
 use hoso_store::{DocumentKind, NewDocument, StateChange};
 use serde::Serialize;
@@ -60,6 +70,19 @@ pub struct CertifiedCopy {
     pub book: String,
     pub document: i64,
     pub bytes: u64,
+    /// Whether it carries PAdES B-LT validation data; none when no TSA or
+    /// roots are configured.
+    pub validation_data: Option<ValidationData>,
+}
+
+/// Whether a certified copy carries the validation data of PAdES B-LT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ValidationData {
+    /// It does: it verifies without asking anyone.
+    Added,
+    /// Not yet, and why; sealing the record tries again.
+    Pending { missing: Vec<Missing> },
 }
 
 /// Outcome of [`App::certify`].
@@ -292,7 +315,7 @@ impl App {
                 Ok(sign_pdf(&once, agency, &agency_info, &mark, &font, mark_time.timestamp(), tsa)?)
             })();
             let signed = match result {
-                Ok(s) => s,
+                Ok(signed) => signed,
                 Err(e) => {
                     self.store.void_certification(entry.id, &e.to_string(), &self.actor, now())?;
                     return Err(e.context(format!(
@@ -300,6 +323,13 @@ impl App {
                         entry.number, entry.number
                     )));
                 }
+            };
+            // The signatures are made and the number taken: missing
+            // validation data never undoes them.
+            let (signed, validation_data) = match self.validation_data(&signed) {
+                Some((Some(lt), status)) => (lt, Some(status)),
+                Some((None, status)) => (signed, Some(status)),
+                None => (signed, None),
             };
             let blob = self.store.blobs().put(&signed)?;
             let document = self.store.add_document(&NewDocument {
@@ -319,9 +349,29 @@ impl App {
                 book: entry.book.clone(),
                 document,
                 bytes: signed.len() as u64,
+                validation_data,
             });
         }
         Ok(report)
+    }
+
+    /// The validation data of PAdES B-LT for a certified `pdf`, when a TSA and
+    /// roots are configured (else `None`): the file with it when it was added
+    /// now, and whether the copy has it.
+    pub(crate) fn validation_data(&self, pdf: &[u8]) -> Option<(Option<Vec<u8>>, ValidationData)> {
+        self.config.tsa_url.as_ref()?;
+        let path = self.config.trust_roots.as_deref()?;
+        let outcome = read_roots(path)
+            .and_then(|roots| Ok(add_validation_data(pdf, &roots, &self.revocation(), now().timestamp())?));
+        Some(match outcome {
+            Ok(Ltv::Added { pdf, .. }) => (Some(pdf), ValidationData::Added),
+            Ok(Ltv::Present) => (None, ValidationData::Added),
+            Ok(Ltv::Incomplete(missing)) => (None, ValidationData::Pending { missing }),
+            Err(e) => {
+                let text = format!("{e:#}");
+                (None, ValidationData::Pending { missing: vec![Missing { vi: text.clone(), en: text }] })
+            }
+        })
     }
 
     /// Verifies the signatures of a PDF file against the configured roots
@@ -329,11 +379,17 @@ impl App {
     pub fn verify_file(&self, file: &Path, roots: Option<&Path>) -> anyhow::Result<Vec<SignatureReport>> {
         let pdf = std::fs::read(file)
             .with_context(|| format!("không đọc được / cannot read {}", file.display()))?;
+        self.verify_bytes(&pdf, roots)
+    }
+
+    /// Verifies the signatures of a PDF's bytes (a file picked in the window),
+    /// as [`App::verify_file`] does.
+    pub fn verify_bytes(&self, pdf: &[u8], roots: Option<&Path>) -> anyhow::Result<Vec<SignatureReport>> {
         let roots = match roots.or(self.config.trust_roots.as_deref()) {
             Some(p) => read_roots(p)?,
             None => TrustRoots::default(),
         };
-        Ok(hoso_sign::verify_pdf(&pdf, &roots, &self.revocation(), now().timestamp())?)
+        Ok(hoso_sign::verify_pdf(pdf, &roots, &self.revocation(), now().timestamp())?)
     }
 }
 

@@ -34,7 +34,7 @@ use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
 pub use build::{BuildReport, BuiltDocument};
-pub use certify::{CertifiedCopy, CertifyReport, CertifyRequest};
+pub use certify::{CertifiedCopy, CertifyReport, CertifyRequest, ValidationData};
 pub use export::ExportReport;
 pub use hoso_store::audit::Verification as AuditVerification;
 pub use hoso_store::{Account, CheckReport, PageText, RecordSummary, Role};

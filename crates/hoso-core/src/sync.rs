@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use hoso_model::{PageState, RecordState};
-use hoso_store::{DocumentKind, SYNC_JOB, jobs};
+use hoso_store::{Document, DocumentKind, NewDocument, SYNC_JOB, jobs};
 use hoso_sync::client::{Client, SyncError};
 use hoso_sync::{Manifest, ManifestFile, Receipt, SigningKey};
 use serde::Serialize;
@@ -119,6 +119,13 @@ impl App {
             }
             // A certified copy of an older PDF/A does not show the pages as they are.
             let certified = certified.filter(|d| pdfa.is_some_and(|p| d.id > p.id) && !d.stale);
+            // The sealed record carries the copy with its validation data
+            // when it can be had now (PAdES B-LT), else the copy as signed.
+            let certified = match certified {
+                Some(d) => Some(self.complete_validation_data(&record.id, d)?),
+                None => None,
+            };
+            let certified = certified.as_ref();
             if has_pages && c.needs_certification && certified.is_none() {
                 bail!(
                     "thành phần {} cần chứng thực trước khi niêm phong (`hoso certify`) / component {} needs certification before sealing",
@@ -164,6 +171,44 @@ impl App {
         let json = serde_json::to_string(&manifest)?;
         self.store.seal(&record.id, record.state, &json, &manifest.digest(), &self.actor, now())?;
         Ok(manifest)
+    }
+
+    /// A certified copy with the validation data of PAdES B-LT, stored as the
+    /// component's newest certified document when it was missing and can be
+    /// had now; else `doc` itself (what is missing is logged).
+    pub(crate) fn complete_validation_data(
+        &mut self,
+        record: &hoso_model::RecordId,
+        doc: &Document,
+    ) -> anyhow::Result<Document> {
+        let pdf = self.store.blobs().read(&doc.blob)?;
+        match self.validation_data(&pdf) {
+            Some((Some(lt), _)) => {
+                let blob = self.store.blobs().put(&lt)?;
+                let at = now();
+                let id = self.store.add_document(&NewDocument {
+                    record,
+                    component: doc.component,
+                    blob: &blob,
+                    size: lt.len() as u64,
+                    pages: doc.pages,
+                    kind: DocumentKind::Certified,
+                    actor: &self.actor,
+                    now: at,
+                })?;
+                Ok(Document { id, blob, size: lt.len() as u64, created_at: at.to_rfc3339(), ..doc.clone() })
+            }
+            Some((None, crate::ValidationData::Pending { missing })) => {
+                let why: Vec<&str> = missing.iter().map(|m| m.en.as_str()).collect();
+                log::warn!(
+                    "record {record}, component {}: sealed without validation data: {}",
+                    doc.component,
+                    why.join("; ")
+                );
+                Ok(doc.clone())
+            }
+            _ => Ok(doc.clone()),
+        }
     }
 
     /// Works the outbox until no record is due. `hub` overrides `hub_url`;

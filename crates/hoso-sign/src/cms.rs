@@ -357,6 +357,24 @@ impl ParsedSignedData {
         self.certificates.iter().filter_map(|c| crate::Cert::from_der(c).ok()).collect()
     }
 
+    /// Whether the digest and the signature's hash are strong enough to count
+    /// ([`Digest::allowed`]).
+    pub fn algorithms_allowed(&self) -> bool {
+        self.digest.as_ref().is_ok_and(|d| d.allowed()) && self.method.is_some_and(|m| m.hash.allowed())
+    }
+
+    /// Whether `content`'s digest is the signed message-digest (false for a
+    /// digest HoSo does not know).
+    pub fn content_intact(&self, content: &[u8]) -> bool {
+        self.digest.as_ref().is_ok_and(|d| d.of(content) == self.message_digest)
+    }
+
+    /// Whether the signature value over the signed attributes verifies with
+    /// `cert`'s key (false for a method HoSo cannot check).
+    pub fn verified_by(&self, cert: &crate::Cert) -> bool {
+        self.method.is_some_and(|m| cert.verify(&m, &self.signed_attrs, &self.signature))
+    }
+
     /// The signer's certificate among `certs`, by issuer and serial.
     pub fn signer<'a>(&self, certs: &'a [crate::Cert]) -> Option<&'a crate::Cert> {
         certs.iter().find(|c| {

@@ -10,6 +10,8 @@
 //! - [`signed`] reads signed files with a real PDF parser (lopdf): signatures
 //!   through the AcroForm, each signed revision, what later revisions changed.
 //! - [`tsa`] gets RFC 3161 time-stamps for PAdES B-T.
+//! - [`ltv`] adds the validation data of PAdES B-LT (a DSS by incremental
+//!   update) once every signature's path and revocation can be answered.
 //! - [`trust`] validates certification paths to the configured roots (RFC
 //!   5280, webpki); [`revocation`] asks CRLs and OCSP whether a path's
 //!   certificates were revoked, and keeps what it fetched for offline use.
@@ -21,6 +23,7 @@
 
 pub mod cert;
 pub mod cms;
+pub mod ltv;
 pub mod modules;
 mod net;
 pub mod p12;
@@ -33,8 +36,9 @@ pub mod tsa;
 mod verify;
 
 pub use cert::Cert;
+pub use ltv::{Ltv, add_validation_data};
 pub use p12::FileSigner;
-pub use pdf::{Appearance, SignatureInfo};
+pub use pdf::{Appearance, SignatureInfo, ValidationData};
 pub use revocation::{CertStatus, Revocation};
 pub use signed::Change;
 pub use token::{Pin, Signer, TokenCertificate, TokenLogin, TokenSigner, list_certificates};

@@ -398,7 +398,34 @@ pub fn prepare(
         objects.push((parsed.root, format!("{} 0 obj\n{root}\nendobj\n", parsed.root).into_bytes()));
     }
 
-    // Append objects, xref, trailer.
+    let (mut out, offsets) = append_update(pdf, &parsed, objects, next);
+
+    // Fill in the ByteRange now that every offset is known.
+    let sig_off = offsets.iter().find(|(n, _)| *n == sig.get() as u32).map(|(_, o)| *o).expect("written");
+    let contents_start = find_from(&out, sig_off, b"/Contents <").ok_or_else(|| bad("contents"))? + 10;
+    let contents_end = contents_start + CONTENTS_RESERVED * 2 + 2;
+    let range = format!(
+        "[0 {:>w$} {:>w$} {:>w$}]",
+        contents_start,
+        contents_end,
+        out.len() - contents_end,
+        w = RANGE_DIGITS
+    );
+    let range_at = find_from(&out, sig_off, placeholder_range.as_bytes()).ok_or_else(|| bad("byte range"))?;
+    out[range_at..range_at + range.len()].copy_from_slice(range.as_bytes());
+    Ok(Prepared { bytes: out, contents_start, contents_end })
+}
+
+/// Appends `objects` (each its number and its `N 0 obj … endobj` bytes) to
+/// `pdf` as one incremental update: a classic cross-reference section and a
+/// trailer of `size` objects with `/Prev`. Returns the file and where each
+/// object starts.
+fn append_update(
+    pdf: &[u8],
+    parsed: &Parsed<'_>,
+    mut objects: Vec<(u32, Vec<u8>)>,
+    size: u32,
+) -> (Vec<u8>, Vec<(u32, usize)>) {
     let mut out = pdf.to_vec();
     if !out.ends_with(b"\n") {
         out.push(b'\n');
@@ -423,7 +450,7 @@ pub fn prepare(
         }
         i = j + 1;
     }
-    let mut trailer = format!("trailer\n<< /Size {next} /Root {} 0 R", parsed.root);
+    let mut trailer = format!("trailer\n<< /Size {size} /Root {} 0 R", parsed.root);
     if let Some(info) = parsed.info {
         trailer.push_str(&format!(" /Info {info} 0 R"));
     }
@@ -432,21 +459,65 @@ pub fn prepare(
     }
     trailer.push_str(&format!(" /Prev {} >>\nstartxref\n{xref_at}\n%%EOF\n", parsed.last_xref));
     out.extend_from_slice(trailer.as_bytes());
+    (out, offsets)
+}
 
-    // Fill in the ByteRange now that every offset is known.
-    let sig_off = offsets.iter().find(|(n, _)| *n == sig.get() as u32).map(|(_, o)| *o).expect("written");
-    let contents_start = find_from(&out, sig_off, b"/Contents <").ok_or_else(|| bad("contents"))? + 10;
-    let contents_end = contents_start + CONTENTS_RESERVED * 2 + 2;
-    let range = format!(
-        "[0 {:>w$} {:>w$} {:>w$}]",
-        contents_start,
-        contents_end,
-        out.len() - contents_end,
-        w = RANGE_DIGITS
-    );
-    let range_at = find_from(&out, sig_off, placeholder_range.as_bytes()).ok_or_else(|| bad("byte range"))?;
-    out[range_at..range_at + range.len()].copy_from_slice(range.as_bytes());
-    Ok(Prepared { bytes: out, contents_start, contents_end })
+/// Validation data for a document security store (PAdES B-LT): certificates,
+/// OCSP responses and CRLs, each in DER.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidationData {
+    pub certs: Vec<Vec<u8>>,
+    pub ocsps: Vec<Vec<u8>>,
+    pub crls: Vec<Vec<u8>>,
+}
+
+impl ValidationData {
+    /// Adds `der` to `list` unless it is there already.
+    pub fn add(list: &mut Vec<Vec<u8>>, der: &[u8]) {
+        if !list.iter().any(|d| d == der) {
+            list.push(der.to_vec());
+        }
+    }
+}
+
+/// Appends a document security store holding `data` to `pdf` (which has
+/// none yet) by incremental update: one stream per certificate, response and
+/// CRL, the `/DSS` dictionary, and the catalogue pointing at it. Earlier
+/// bytes, and so every signature, stay as they were.
+pub fn append_dss(pdf: &[u8], data: &ValidationData) -> Result<Vec<u8>, SignError> {
+    let parsed = Parsed::new(pdf)?;
+    let root_dict = parsed.dict(parsed.root)?;
+    if dict_value(&root_dict, "DSS").is_some() {
+        return Err(bad("the file has a document security store already"));
+    }
+    let mut next = parsed.size;
+    let mut objects: Vec<(u32, Vec<u8>)> = Vec::new();
+    let mut streams = |list: &[Vec<u8>]| -> String {
+        let mut refs = Vec::new();
+        for der in list {
+            let r = Ref::new(next as i32);
+            next += 1;
+            let mut c = Chunk::new();
+            c.stream(r, der);
+            objects.push((r.get() as u32, c.as_bytes().to_vec()));
+            refs.push(format!("{} 0 R", r.get()));
+        }
+        refs.join(" ")
+    };
+    let (certs, ocsps, crls) = (streams(&data.certs), streams(&data.ocsps), streams(&data.crls));
+    let dss = next;
+    next += 1;
+    let mut dict = String::from("<< /Type /DSS");
+    for (key, refs) in [("Certs", certs), ("OCSPs", ocsps), ("CRLs", crls)] {
+        if !refs.is_empty() {
+            dict.push_str(&format!(" /{key} [{refs}]"));
+        }
+    }
+    dict.push_str(" >>");
+    objects.push((dss, format!("{dss} 0 obj\n{dict}\nendobj\n").into_bytes()));
+    let root = with_entry(&root_dict, "DSS", &format!("{dss} 0 R"), false);
+    objects.push((parsed.root, format!("{} 0 obj\n{root}\nendobj\n", parsed.root).into_bytes()));
+    Ok(append_update(pdf, &parsed, objects, next).0)
 }
 
 /// A PDF text string: UTF-16BE with BOM, hex-encoded (any Vietnamese text).

@@ -22,6 +22,12 @@
 //!
 //! What no source can answer is [`Status::Unknown`] with the reasons, never
 //! "good".
+//!
+//! A signed file may carry its own validation data (the DSS of PAdES B-LT):
+//! [`Revocation::with_embedded`] asks those answers first, judged by the same
+//! rules, so a copy whose signing time a time-stamp proves verifies offline
+//! years later. [`Revocation::check_path_with_evidence`] hands back the
+//! answers a check relied on, for [`crate::ltv`] to embed.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -62,12 +68,14 @@ pub struct Revocation {
     /// Whether the certificates' addresses are asked (else only the folder).
     online: bool,
     timeout: Duration,
+    /// Answers (OCSP responses, CRLs in DER) the file itself carries, asked first.
+    embedded: Vec<Vec<u8>>,
 }
 
 impl Default for Revocation {
     /// Online, nothing kept.
     fn default() -> Self {
-        Revocation { folder: None, online: true, timeout: Duration::from_secs(10) }
+        Revocation { folder: None, online: true, timeout: Duration::from_secs(10), embedded: Vec::new() }
     }
 }
 
@@ -165,6 +173,16 @@ pub fn overall(statuses: &[CertStatus], proven: Option<i64>) -> Overall {
 /// One source's answer about one certificate, or why it had none.
 type Answer = Result<Status, String>;
 
+/// An answer a check relied on, in DER, as a DSS holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    Ocsp(Vec<u8>),
+    Crl(Vec<u8>),
+}
+
+/// The location of answers taken from the file's own validation data.
+pub const EMBEDDED: &str = "DSS";
+
 impl Revocation {
     /// Keeps what it fetches in `folder` (made when first needed) and reads
     /// CRLs put there; `online` false: only the folder is read.
@@ -172,37 +190,75 @@ impl Revocation {
         Revocation { folder, online, ..Revocation::default() }
     }
 
+    /// The same sources, with `answers` (DER OCSP responses and CRLs a signed
+    /// file carries in its DSS) asked before any other.
+    pub fn with_embedded(&self, answers: Vec<Vec<u8>>) -> Revocation {
+        Revocation { embedded: answers, ..self.clone() }
+    }
+
     /// The status of every certificate of `path` below its root, at `now`;
     /// `proven` is a signing time a time-stamp proves, if any.
     pub fn check_path(&self, path: &TrustPath, now: i64, proven: Option<i64>) -> Vec<CertStatus> {
+        self.check_path_with_evidence(path, now, proven).into_iter().map(|(status, _)| status).collect()
+    }
+
+    /// As [`Revocation::check_path`], with the answer each status rests on
+    /// (none for an unknown one).
+    pub fn check_path_with_evidence(
+        &self,
+        path: &TrustPath,
+        now: i64,
+        proven: Option<i64>,
+    ) -> Vec<(CertStatus, Option<Evidence>)> {
         path.issued()
-            .map(|(cert, issuer)| CertStatus {
-                subject: cert.subject_name(),
-                status: self.check(cert, issuer, now, proven),
+            .map(|(cert, issuer)| {
+                let (status, evidence) = match self.check(cert, issuer, now, proven) {
+                    Ok((status, evidence)) => (status, Some(evidence)),
+                    Err(problems) => (Status::Unknown { problems }, None),
+                };
+                (CertStatus { subject: cert.subject_name(), status }, evidence)
             })
             .collect()
     }
 
-    /// OCSP first (the fresher), then the certificate's CRLs, then CRLs of
-    /// its issuer in the folder.
-    fn check(&self, cert: &Cert, issuer: &Cert, now: i64, proven: Option<i64>) -> Status {
+    /// The file's own answers first, then OCSP (the fresher), then the
+    /// certificate's CRLs, then CRLs of its issuer in the folder; without an
+    /// answer that counts, every source's reason.
+    fn check(
+        &self,
+        cert: &Cert,
+        issuer: &Cert,
+        now: i64,
+        proven: Option<i64>,
+    ) -> Result<(Status, Evidence), Vec<String>> {
         let when = Freshness { now, proven };
         let mut problems = Vec::new();
-        let mut take = |answer: Answer| match answer {
-            Ok(status) => Some(status),
-            Err(problem) => {
-                problems.push(problem);
-                None
+        if !self.embedded.is_empty() {
+            for bytes in &self.embedded {
+                if let Ok(status) = judge_ocsp(bytes, EMBEDDED, true, cert, issuer, when) {
+                    return Ok((status, Evidence::Ocsp(bytes.clone())));
+                }
+                if let Ok(crl) = read_crl(bytes)
+                    && let Ok(status) = judge_crl(&crl, EMBEDDED, true, cert, issuer, when)
+                {
+                    return Ok((status, Evidence::Crl(bytes.clone())));
+                }
             }
-        };
+            problems.push(
+                "DSS: dữ liệu xác thực trong tệp không có câu trả lời còn giá trị / the file's validation data holds no answer that counts"
+                    .to_owned(),
+            );
+        }
         for url in ocsp_urls(cert) {
-            if let Some(status) = take(self.ocsp(&url, cert, issuer, when)) {
-                return status;
+            match self.ocsp(&url, cert, issuer, when) {
+                Ok((status, der)) => return Ok((status, Evidence::Ocsp(der))),
+                Err(problem) => problems.push(problem),
             }
         }
         for url in crl_urls(cert) {
-            if let Some(status) = take(self.crl_from(&url, cert, issuer, when)) {
-                return status;
+            match self.crl_from(&url, cert, issuer, when) {
+                Ok((status, der)) => return Ok((status, Evidence::Crl(der))),
+                Err(problem) => problems.push(problem),
             }
         }
         for (file, bytes) in self.folder_crls() {
@@ -210,12 +266,15 @@ impl Revocation {
                 && crl.tbs_cert_list.issuer == cert.parsed().tbs_certificate.issuer
             {
                 let location = file.display().to_string();
-                if let Some(status) = take(judge_crl(&crl, &location, true, cert, issuer, when)) {
-                    return status;
+                match judge_crl(&crl, &location, true, cert, issuer, when)
+                    .and_then(|s| Ok((s, der_of(&crl)?)))
+                {
+                    Ok((status, der)) => return Ok((status, Evidence::Crl(der))),
+                    Err(problem) => problems.push(problem),
                 }
             }
         }
-        Status::Unknown { problems }
+        Err(problems)
     }
 
     fn kept(&self, name: &str) -> Option<PathBuf> {
@@ -257,20 +316,34 @@ impl Revocation {
     }
 
     /// A CRL from `url`: fetched (and kept), or the one kept from before when
-    /// the fetch fails or what it fetched does not count.
-    fn crl_from(&self, url: &str, cert: &Cert, issuer: &Cert, when: Freshness) -> Answer {
+    /// the fetch fails or what it fetched does not count; with the CRL in DER.
+    fn crl_from(
+        &self,
+        url: &str,
+        cert: &Cert,
+        issuer: &Cert,
+        when: Freshness,
+    ) -> Result<(Status, Vec<u8>), String> {
         let name = format!("fetched-crl-{}.crl", short_hash(url.as_bytes()));
-        self.fetched_or_kept(
+        let (status, bytes) = self.fetched_or_kept(
             "CRL",
             url,
             &name,
             |c| c.get(url),
             |bytes, kept| judge_crl(&read_crl(bytes)?, url, kept, cert, issuer, when),
-        )
+        )?;
+        Ok((status, der_of(&read_crl(&bytes)?)?))
     }
 
-    /// An OCSP response from `url`, fetched (and kept) or kept from before.
-    fn ocsp(&self, url: &str, cert: &Cert, issuer: &Cert, when: Freshness) -> Answer {
+    /// An OCSP response from `url`, fetched (and kept) or kept from before;
+    /// with the response.
+    fn ocsp(
+        &self,
+        url: &str,
+        cert: &Cert,
+        issuer: &Cert,
+        when: Freshness,
+    ) -> Result<(Status, Vec<u8>), String> {
         let id = cert_id(cert, issuer, OID_SHA1).map_err(|e| format!("OCSP {url}: {e}"))?;
         let body = ocsp_request(&id).map_err(|e| format!("OCSP {url}: {e}"))?;
         let name = format!("fetched-ocsp-{}.der", short_hash(&body));
@@ -283,7 +356,7 @@ impl Revocation {
     }
 
     /// Asks `url` (when online) and judges the answer; keeps it as `name` when
-    /// it counts, else judges the answer kept from before.
+    /// it counts, else judges the answer kept from before. With the answer's bytes.
     fn fetched_or_kept(
         &self,
         kind: &str,
@@ -291,7 +364,7 @@ impl Revocation {
         name: &str,
         request: impl FnOnce(&reqwest::blocking::Client) -> reqwest::blocking::RequestBuilder,
         judge: impl Fn(&[u8], bool) -> Answer,
-    ) -> Answer {
+    ) -> Result<(Status, Vec<u8>), String> {
         let mut problems = Vec::new();
         if self.online {
             let fetched = self.client().and_then(|c| {
@@ -304,14 +377,14 @@ impl Revocation {
             match fetched.and_then(|bytes| Ok((judge(&bytes, false)?, bytes))) {
                 Ok((status, bytes)) => {
                     self.keep(name, &bytes);
-                    return Ok(status);
+                    return Ok((status, bytes));
                 }
                 Err(e) => problems.push(format!("{kind} {url}: {e}")),
             }
         }
         match self.kept(name).map(std::fs::read) {
             Some(Ok(bytes)) => match judge(&bytes, true) {
-                Ok(status) => return Ok(status),
+                Ok(status) => return Ok((status, bytes)),
                 Err(e) => problems.push(format!("{kind} {url} (đã lưu / kept): {e}")),
             },
             _ if !self.online => {
@@ -440,6 +513,11 @@ fn read_crl(bytes: &[u8]) -> Result<CertificateList, String> {
         bytes.to_vec()
     };
     CertificateList::from_der(&der).map_err(|e| format!("CRL không đọc được / unreadable CRL: {e}"))
+}
+
+/// A CRL in DER (one read from PEM is written again).
+fn der_of(crl: &CertificateList) -> Result<Vec<u8>, String> {
+    crl.to_der().map_err(|e| e.to_string())
 }
 
 fn reason_name(reason: CrlReason) -> String {
@@ -574,7 +652,16 @@ fn judge_ocsp(bytes: &[u8], url: &str, kept: bool, cert: &Cert, issuer: &Cert, w
     }
     let basic = BasicOcspResponse::from_der(body.response.as_bytes()).map_err(unreadable)?;
     let data = &basic.tbs_response_data;
-    let responder = responder(&basic, issuer, when.now)?;
+    // The responder's certificate must have been valid when it answered (an
+    // answer kept in a file is read long after), and that was not in the future.
+    let produced = data.produced_at.0.to_unix_duration().as_secs() as i64;
+    if produced > when.now + CLOCK_SKEW {
+        return Err(
+            "trả lời OCSP ghi thời điểm trong tương lai / the OCSP response was produced in the future"
+                .into(),
+        );
+    }
+    let responder = responder(&basic, issuer, produced)?;
     let alg = basic.signature_algorithm.to_der().map_err(|e| e.to_string())?;
     let signed = data.to_der().map_err(|e| e.to_string())?;
     let signature =
@@ -611,8 +698,8 @@ fn judge_ocsp(bytes: &[u8], url: &str, kept: bool, cert: &Cert, issuer: &Cert, w
 }
 
 /// The certificate that signed an OCSP response: the issuer itself, or a
-/// responder it delegated.
-fn responder(basic: &BasicOcspResponse, issuer: &Cert, now: i64) -> Result<Cert, String> {
+/// responder it delegated, valid when the response was `produced`.
+fn responder(basic: &BasicOcspResponse, issuer: &Cert, produced: i64) -> Result<Cert, String> {
     let named = |c: &Cert| match &basic.tbs_response_data.responder_id {
         ResponderId::ByName(name) => &c.parsed().tbs_certificate.subject == name,
         ResponderId::ByKey(hash) => {
@@ -649,9 +736,9 @@ fn responder(basic: &BasicOcspResponse, issuer: &Cert, now: i64) -> Result<Cert,
         );
     }
     let (from, to) = delegated.validity();
-    if now < from || now > to {
+    if produced < from || produced > to {
         return Err(
-            "chứng thư máy chủ OCSP hết hiệu lực / the responder's certificate is not valid now".into()
+            "chứng thư máy chủ OCSP không có hiệu lực khi trả lời / the responder's certificate was not valid when it answered".into()
         );
     }
     Ok(delegated)

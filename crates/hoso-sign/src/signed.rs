@@ -22,6 +22,7 @@ use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, xref::XrefEntry
 use serde::Serialize;
 
 use crate::SignError;
+use crate::pdf::ValidationData;
 
 /// The most one stream may inflate to while the file is read (object and
 /// cross-reference streams): a record's PDF/A is a few MB.
@@ -194,6 +195,41 @@ impl<'a> SignedPdf<'a> {
     /// The revision `sig` signed, as its own document.
     pub fn revision(&self, sig: &FoundSignature) -> Result<Document, SignError> {
         load(self.bytes.get(..sig.end()).ok_or_else(|| bad("/ByteRange"))?)
+    }
+
+    /// The validation data of the file's document security store (the
+    /// catalogue's `/DSS`), as the file stands now; `None` without one.
+    /// Streams that do not decode are left out (what they would have
+    /// answered stays unanswered).
+    pub fn dss(&self) -> Option<ValidationData> {
+        let (_, root) = catalog(&self.doc)?;
+        let dss = dict_of(&self.doc, root.get(b"DSS").ok()?)?;
+        let streams = |key: &[u8]| -> Vec<Vec<u8>> {
+            let Some(list) = dss.get(key).ok().and_then(|o| resolve(&self.doc, o)) else { return Vec::new() };
+            let Object::Array(items) = list else { return Vec::new() };
+            items
+                .iter()
+                .take(MAX_FIELDS)
+                .filter_map(|o| match resolve(&self.doc, o)? {
+                    Object::Stream(s) => plain(s),
+                    _ => None,
+                })
+                .collect()
+        };
+        Some(ValidationData { certs: streams(b"Certs"), ocsps: streams(b"OCSPs"), crls: streams(b"CRLs") })
+    }
+}
+
+/// A stream's bytes: as they are, or inflated (`/FlateDecode`, bounded);
+/// `None` for other filters.
+fn plain(s: &lopdf::Stream) -> Option<Vec<u8>> {
+    let flate = |o: &Object| matches!(o, Object::Name(n) if n == b"FlateDecode");
+    match s.dict.get(b"Filter").ok() {
+        None => Some(s.content.clone()),
+        Some(f) if flate(f) || matches!(f, Object::Array(a) if a.len() == 1 && flate(&a[0])) => {
+            miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&s.content, MAX_STREAM).ok()
+        }
+        _ => None,
     }
 }
 

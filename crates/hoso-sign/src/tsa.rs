@@ -208,11 +208,9 @@ pub fn check_token(
     let certs = signed.certs();
     let Some(tsa) = signed.signer(&certs) else { return check };
     check.tsa = tsa.subject_name();
-    let intact = signed.digest.as_ref().is_ok_and(|d| {
-        d.allowed() && signed.content.as_deref().is_some_and(|c| d.of(c) == signed.message_digest)
-    }) && signed
-        .method
-        .is_some_and(|m| m.hash.allowed() && tsa.verify(&m, &signed.signed_attrs, &signed.signature));
+    let intact = signed.algorithms_allowed()
+        && signed.content.as_deref().is_some_and(|c| signed.content_intact(c))
+        && signed.verified_by(tsa);
     if !intact {
         return check;
     }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::SignError;
 use crate::cms::{Digest, parse_signed_data};
-use crate::revocation::{CertStatus, Overall, Revocation, overall};
+use crate::revocation::{CertStatus, EMBEDDED, Overall, Revocation, Status, overall};
 use crate::signed::{Change, SignedPdf, later_changes};
 use crate::trust::{PathFault, TrustRoots};
 use crate::tsa::{TimestampCheck, check_token};
@@ -29,6 +29,33 @@ pub enum Verdict {
     Changed,
     /// The signed bytes were changed, or the signature does not verify.
     Invalid,
+}
+
+impl Verdict {
+    /// What the verdict means, in Vietnamese and English.
+    pub fn message(self) -> (&'static str, &'static str) {
+        match self {
+            Verdict::Valid => ("HỢP LỆ", "VALID"),
+            Verdict::RevocationUnknown => (
+                "CHƯA KIỂM TRA ĐƯỢC THU HỒI (chữ ký đúng, chuỗi tin cậy, nhưng chưa biết chứng thư có bị thu hồi)",
+                "REVOCATION NOT CHECKED (signature intact, path trusted, revocation unknown)",
+            ),
+            Verdict::Revoked => (
+                "CHỨNG THƯ ĐÃ BỊ THU HỒI (chữ ký đúng nhưng chứng thư không còn giá trị)",
+                "REVOKED (signature intact, but a certificate was revoked)",
+            ),
+            Verdict::Untrusted => {
+                ("CHƯA TIN CẬY (không lên được chứng thư gốc)", "UNTRUSTED (no chain to a trusted root)")
+            }
+            Verdict::Changed => (
+                "ĐÃ BỊ SỬA SAU KHI KÝ (phần đã ký còn nguyên, nhưng tài liệu bị thay đổi sau đó)",
+                "CHANGED AFTER SIGNING (the signed revision is intact, but the document was changed later)",
+            ),
+            Verdict::Invalid => {
+                ("KHÔNG HỢP LỆ (tệp đã bị sửa hoặc chữ ký sai)", "INVALID (file altered or signature wrong)")
+            }
+        }
+    }
 }
 
 /// What was found about one signature.
@@ -83,7 +110,49 @@ pub struct SignatureReport {
     /// and revocation are judged at it; else `/M` is only the signer's claim
     /// and they are judged as of now.
     pub time_proven: bool,
+    /// The PAdES baseline level the file shows for this signature: `B-B`;
+    /// `B-T` with a proven signing time; `B-LT` when, besides, the file's
+    /// own validation data (its DSS) answered for every certificate of the
+    /// signer's path, so that it verifies without asking anyone.
+    pub level: &'static str,
     pub verdict: Verdict,
+}
+
+impl SignatureReport {
+    /// The PAdES level ([`SignatureReport::level`]) in words, in Vietnamese and English.
+    pub fn level_message(&self) -> (&'static str, &'static str) {
+        match self.level {
+            "B-LT" => (
+                "B-LT: tệp tự mang dữ liệu kiểm tra thu hồi, kiểm tra được không cần mạng",
+                "B-LT: the file carries its own revocation data and verifies offline",
+            ),
+            "B-T" => ("B-T: có dấu thời gian", "B-T: time-stamped"),
+            _ => ("B-B: chữ ký cơ bản", "B-B: basic signature"),
+        }
+    }
+
+    /// When it was signed, in Vietnamese and English: the time-stamp's time,
+    /// its TSA and whether it proves the time, or that the time is only the
+    /// signer's claim.
+    pub fn time_message(&self) -> (String, String) {
+        match &self.timestamp_check {
+            Some(stamp) => {
+                let tsa = if stamp.tsa.is_empty() { "?" } else { &stamp.tsa };
+                let (vi, en) = match &stamp.problem {
+                    None => ("đã chứng minh".to_owned(), "proven".to_owned()),
+                    Some(fault) => {
+                        let (vi, en) = fault.message();
+                        (format!("chưa chứng minh: {vi}"), format!("not proven: {en}"))
+                    }
+                };
+                (format!("{} ({tsa}, {vi})", stamp.time), format!("{} ({tsa}, {en})", stamp.time))
+            }
+            None => (
+                "không có dấu thời gian: thời điểm ký do người ký tự ghi".to_owned(),
+                "no time-stamp: the signing time is the signer's claim".to_owned(),
+            ),
+        }
+    }
 }
 
 /// A digest algorithm's name (the dotted OID when HoSo knows no such digest).
@@ -104,6 +173,12 @@ pub fn verify_pdf(
     now: i64,
 ) -> Result<Vec<SignatureReport>, SignError> {
     let file = SignedPdf::read(pdf)?;
+    // The file's own validation data: its answers asked first, its
+    // certificates offered for path building.
+    let dss = file.dss().unwrap_or_default();
+    let revocation = &revocation.with_embedded([dss.ocsps.clone(), dss.crls.clone()].concat());
+    let dss_certs: Vec<crate::Cert> =
+        dss.certs.iter().filter_map(|d| crate::Cert::from_der(d).ok()).collect();
     let mut out = Vec::new();
     for (index, sig) in file.signatures()?.into_iter().enumerate() {
         let revision = file.revision(&sig);
@@ -136,6 +211,7 @@ pub fn verify_pdf(
             timestamp_ok: None,
             timestamp_check: None,
             time_proven: false,
+            level: "B-B",
             verdict: Verdict::Invalid,
         };
         let mut proven = None;
@@ -153,18 +229,14 @@ pub fn verify_pdf(
             // Checked even when the range is not exact: then whether the
             // signer's bytes are intact tells a broken signature from one
             // whose file holds bytes it never signed.
-            if let (Ok(digest), Some(signed)) = (&cms.digest, sig.signed_bytes(pdf)) {
-                report.digest_ok = digest.of(&signed) == cms.message_digest;
-            }
-            report.algorithm_ok = cms.digest.as_ref().is_ok_and(|d| d.allowed())
-                && cms.method.is_some_and(|m| m.hash.allowed());
-            let certs = cms.certs();
+            report.digest_ok = sig.signed_bytes(pdf).is_some_and(|signed| cms.content_intact(&signed));
+            report.algorithm_ok = cms.algorithms_allowed();
+            let mut certs = cms.certs();
+            certs.extend(dss_certs.iter().cloned());
             if let Some(signer) = cms.signer(&certs) {
                 report.signer = signer.subject_name();
                 report.issuer = signer.issuer_name();
-                if let Some(method) = &cms.method {
-                    report.signature_ok = signer.verify(method, &cms.signed_attrs, &cms.signature);
-                }
+                report.signature_ok = cms.verified_by(signer);
                 // The time judged: the time-stamp's when proven, else now (the
                 // signer's `/M` is a claim anyone can backdate; pyHanko judges so too).
                 let time = proven.unwrap_or(now);
@@ -183,6 +255,15 @@ pub fn verify_pdf(
         if !report.algorithm_ok && report.trust_problem.is_none() {
             report.trust_problem = Some(PathFault::Algorithm);
         }
+        let embedded = |s: &CertStatus| match &s.status {
+            Status::Good { source } | Status::Revoked { source, .. } => source.location == EMBEDDED,
+            Status::Unknown { .. } => false,
+        };
+        report.level = match report.time_proven {
+            false => "B-B",
+            true if !report.revocation.is_empty() && report.revocation.iter().all(embedded) => "B-LT",
+            true => "B-T",
+        };
         report.verdict = if !(report.digest_ok && report.signature_ok) || report.timestamp_ok == Some(false) {
             Verdict::Invalid
         } else if !(report.byte_range_ok && report.changes.is_empty()) {

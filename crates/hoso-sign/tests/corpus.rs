@@ -28,8 +28,8 @@ use lopdf::{Dictionary, IncrementalDocument, Object, Stream};
 
 mod common;
 use common::{
-    Pki, document, file_server, forge_timestamp, free_port, info, look, ocsp_responder, pyhanko, run,
-    setup_with, tsa,
+    Pki, document, file_server, forge_timestamp, free_port, info, last_cms, look, ocsp_responder, pyhanko,
+    run, setup_with, tsa,
 };
 
 /// A leaf's extensions, as test-pki gives them, before its revocation sources.
@@ -448,11 +448,7 @@ fn hostile_files_get_the_verdict_pyhanko_gives_and_none_panics() {
     cases.push(Case::new("forged time-stamp", forge_timestamp(&stamped), &["valid", "invalid"]));
     // Cut inside the CMS itself (its DER length, not the space reserved).
     let (b, c) = contents_at(&once);
-    let hex = |i: usize| {
-        u8::from_str_radix(std::str::from_utf8(&once[b + 1 + 2 * i..b + 3 + 2 * i]).unwrap(), 16).unwrap()
-    };
-    assert_eq!((hex(0), hex(1)), (0x30, 0x82));
-    let len = 4 + ((hex(2) as usize) << 8 | hex(3) as usize);
+    let len = last_cms(&once).1.len();
     let mut truncated = once.clone();
     truncated[b + 1 + len..b + 1 + 2 * len].fill(b'0');
     cases.push(Case::new("truncated CMS", truncated, &["invalid"]));

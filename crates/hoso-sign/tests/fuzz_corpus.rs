@@ -90,51 +90,37 @@ fn make_seeds() {
     use hoso_pdf::{DEFAULT_FONT, FontFile};
     use hoso_sign::{FileSigner, sign_pdf};
 
-    use common::{Pki, document, info, look, run, setup, tsa};
+    use common::{Pki, document, info, last_cms, look, run, setup, tsa};
 
     let (_tmp, pki) = setup();
     let fuzz = fuzz_dir();
     let write = |rel: &str, bytes: &[u8]| std::fs::write(fuzz.join(rel), bytes).unwrap();
-    let der = |name: &str| -> Vec<u8> {
-        run(Command::new("openssl")
-            .current_dir(&pki.dir)
-            .args(["x509", "-in", name, "-outform", "DER", "-out", "x.der"]));
-        std::fs::read(pki.path("x.der")).unwrap()
-    };
-    write("certs/ca.der", &der("ca.crt"));
-    write("certs/leaf.der", &der("withdrawn.crt"));
+    let openssl = |args: &[&str]| run(Command::new("openssl").current_dir(&pki.dir).args(args));
+    openssl(&["x509", "-in", "ca.crt", "-outform", "DER", "-out", "ca.crt.der"]);
+    write("certs/ca.der", &std::fs::read(pki.path("ca.crt.der")).unwrap());
+    // test-pki writes each leaf in DER too.
+    let leaf = std::fs::read(pki.path("withdrawn.crt.der")).unwrap();
+    write("certs/leaf.der", &leaf);
 
     let font = FontFile::load(Path::new(DEFAULT_FONT)).unwrap();
-    let leaf = hoso_sign::Cert::from_der(&der("withdrawn.crt")).unwrap();
+    let leaf = hoso_sign::Cert::from_der(&leaf).unwrap();
     let now = leaf.validity().0 + 3600;
     let sign = |pki: &Pki, who: &str, tsa: Option<&str>| {
         let mut signer = FileSigner::open(&pki.p12(who), "bí mật", false).unwrap();
         sign_pdf(&document(), &mut signer, &info("Certifier", who), &look(0, &[who], false), &font, now, tsa)
             .unwrap()
     };
-    // The CMS of a signed file: its /Contents, without the zero padding.
-    let cms_of = |pdf: &[u8]| -> Vec<u8> {
-        let at = pdf.windows(11).rposition(|w| w == b"/Contents <").unwrap() + 11;
-        let end = at + pdf[at..].iter().position(|&b| b == b'>').unwrap();
-        let bytes: Vec<u8> = pdf[at..end]
-            .chunks(2)
-            .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-            .collect();
-        let len = 4 + ((bytes[2] as usize) << 8 | bytes[3] as usize);
-        bytes[..len].to_vec()
-    };
     let tsa_url = tsa(&pki);
     let signed = sign(&pki, "withdrawn", Some(&tsa_url));
     write("corpus/signed_pdf/hoso-signed.pdf", &signed);
-    let signature = cms_of(&signed);
+    let signature = last_cms(&signed).1;
     write("corpus/cms/signature-seed.der", &signature);
     let token = hoso_sign::cms::parse_signed_data(&signature).unwrap().timestamp_token.unwrap();
     write("corpus/cms/timestamp-seed.der", &token);
-    write("corpus/cms/ecdsa-seed.der", &cms_of(&sign(&pki, "ecdsa", None)));
+    write("corpus/cms/ecdsa-seed.der", &last_cms(&sign(&pki, "ecdsa", None)).1);
 
     write("corpus/revocation/crl-seed.der", &std::fs::read(pki.path("ca.crl.der")).unwrap());
     write("corpus/revocation/crl-seed.pem", &std::fs::read(pki.path("ca.crl")).unwrap());
-    let openssl = |args: &[&str]| run(Command::new("openssl").current_dir(&pki.dir).args(args));
     openssl(&["ocsp", "-issuer", "ca.crt", "-cert", "withdrawn.crt", "-no_nonce", "-reqout", "req.der"]);
     openssl(&[
         "ocsp",

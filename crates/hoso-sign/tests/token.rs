@@ -213,12 +213,7 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     assert!(text.contains("The TSA certificate is trusted."), "{text}");
 
     // Still PDF/A after signing.
-    let pf = Command::new("java")
-        .args(["-cp", "/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/fontbox2.jar:/usr/share/java/xmpbox.jar:/usr/share/java/commons-logging.jar:/usr/share/java/javax.activation.jar:/usr/share/java/jaxb-api.jar", "org.apache.pdfbox.preflight.Validator_A1b"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let verdict = String::from_utf8_lossy(&pf.stdout).into_owned();
+    let verdict = common::preflight(&file);
     assert!(verdict.contains("is a valid PDF/A-1b file"), "{verdict}");
 
     // ECDSA P-256 from the token: valid for us and for pdfsig too (a batch of

@@ -253,3 +253,99 @@ fn certify_numbers_signs_twice_and_verifies() {
     assert_eq!(o.status.code(), Some(4));
     assert!(stdout(&o).contains("KHÔNG HỢP LỆ"), "{}", stdout(&o));
 }
+
+/// What scripts/test-pki and the TSA on loopback of hoso-sign's tests give.
+#[path = "../../../hoso-sign/tests/common/mod.rs"]
+mod signing;
+
+/// The SHA-256 of a file, as the manifest names it.
+fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes).as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn time_stamped_copies_get_validation_data_once_it_can_be_had_and_the_seal_carries_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_pki_dir, pki) = signing::setup();
+    let tsa = signing::tsa(&pki);
+    let fingerprint = |name: &str| {
+        std::fs::read_to_string(pki.path(&format!("{name}.fingerprint"))).unwrap().trim().to_owned()
+    };
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "agency = \"UBND phường Sài Gòn\"\npkcs11_module = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"hoso-test\"\nagency_certificate = \"{}\"\ntrust_roots = \"{}\"\ntsa_url = \"{tsa}\"\n",
+            fingerprint("agency"),
+            pki.path("ca.crt").display()
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("store");
+    let kept_crl = data.join("revocation").join("ca.crl");
+    let run = |args: &[&str]| {
+        cmd(&data, args)
+            .env("HOSO_CONFIG", &config)
+            .env("SOFTHSM2_CONF", &pki.conf)
+            .env("HOSO_PIN", "123456")
+            .run()
+    };
+    let json = |o: &Output| -> serde_json::Value {
+        assert!(o.status.success(), "{}{}", stdout(o), stderr(o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let code = json(&run(&["--json", "record", "new", "--procedure", "2.000815", "--name", "Ngô Thị Ngọc"]))
+        ["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let file = write_png(dir.path(), "p1.png", &page(1240, 1754, 0)).display().to_string();
+    assert!(run(&["import", &code, &file]).status.success());
+    assert!(run(&["process"]).status.success());
+    assert!(run(&["build", &code]).status.success());
+
+    // The counter cannot reach any revocation source (the test certificates
+    // name none, and IT has put no CRL yet): certified, time-stamped, and
+    // the validation data left for later, saying why.
+    let certify =
+        ["certify", &code, "--name", "Trần Thị Chứng Thực", "--certificate", &fingerprint("certifier")];
+    let o = run(&certify);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("long-term validation data not added yet (tried again when sealing)"),
+        "{}",
+        stderr(&o)
+    );
+    let out = dir.path().join("out");
+    assert!(run(&["export", &code, out.to_str().unwrap()]).status.success());
+    let copy = out.join(format!("{code}.1.pdf"));
+    let o = run(&["verify", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(7), "{}", stdout(&o));
+    assert_eq!(stdout(&o).matches("PAdES level: B-T: time-stamped").count(), 2, "{}", stdout(&o));
+    let as_signed = std::fs::read(&copy).unwrap();
+
+    // Back online (IT puts the CA's CRL where the counter reads it): sealing
+    // adds the validation data and the manifest names that file.
+    std::fs::create_dir_all(kept_crl.parent().unwrap()).unwrap();
+    std::fs::copy(pki.path("ca.crl"), &kept_crl).unwrap();
+    let manifest = json(&run(&["--json", "seal", &code]));
+    let certified: Vec<&serde_json::Value> =
+        manifest["files"].as_array().unwrap().iter().filter(|f| f["role"] == "certified").collect();
+    assert_eq!(certified.len(), 1, "{manifest}");
+    let sealed_out = dir.path().join("sealed");
+    assert!(run(&["export", &code, sealed_out.to_str().unwrap()]).status.success());
+    let lt = std::fs::read(sealed_out.join(format!("{code}.1.pdf"))).unwrap();
+    assert_eq!(certified[0]["sha256"].as_str(), Some(sha256_hex(&lt).as_str()));
+    assert!(lt.starts_with(&as_signed) && lt.len() > as_signed.len(), "appended after the signatures");
+
+    // The sealed copy answers for itself: valid with the CRL gone again.
+    std::fs::remove_file(&kept_crl).unwrap();
+    let lt_file = sealed_out.join(format!("{code}.1.pdf"));
+    let o = run(&["verify", lt_file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert_eq!(text.matches("PAdES level: B-LT").count(), 2, "{text}");
+    assert!(text.contains("not revoked (CRL DSS)"), "{text}");
+    let o = run(&["verify", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(7), "the copy as signed still cannot tell: {}", stdout(&o));
+}

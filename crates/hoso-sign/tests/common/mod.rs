@@ -136,9 +136,17 @@ pub fn pdf_now() -> String {
 /// pyHanko's judgement of `file` with the test CA as the only root: whether it
 /// found every signature valid, and what it printed.
 pub fn pyhanko(pki: &Pki, file: &Path) -> (bool, String) {
+    pyhanko_as(pki, file, &["validate"])
+}
+
+/// As [`pyhanko`], with `pyhanko sign` run as `command` (its subcommand and
+/// options before the trust roots: `validate`, `adesverify` …).
+pub fn pyhanko_as(pki: &Pki, file: &Path, command: &[&str]) -> (bool, String) {
     let exe = std::env::var("HOSO_PYHANKO").unwrap_or_else(|_| "pyhanko".into());
     let o = Command::new(&exe)
-        .args(["sign", "validate", "--trust"])
+        .arg("sign")
+        .args(command)
+        .arg("--trust")
         .arg(pki.path("ca.crt"))
         .args(["--trust-replace", "--pretty-print"])
         .arg(file)
@@ -146,6 +154,16 @@ pub fn pyhanko(pki: &Pki, file: &Path) -> (bool, String) {
         .unwrap_or_else(|e| panic!("{exe} (pyHanko, installed by scripts/setup): {e}"));
     let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     (o.status.success(), text)
+}
+
+/// What PDFBox Preflight (Debian's) says of `file` as PDF/A-1b.
+pub fn preflight(file: &Path) -> String {
+    let o = Command::new("java")
+        .args(["-cp", "/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/fontbox2.jar:/usr/share/java/xmpbox.jar:/usr/share/java/commons-logging.jar:/usr/share/java/javax.activation.jar:/usr/share/java/jaxb-api.jar", "org.apache.pdfbox.preflight.Validator_A1b"])
+        .arg(file)
+        .output()
+        .unwrap();
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 /// A server process, ended with the test.
@@ -201,19 +219,28 @@ pub fn ocsp_responder(pki: &Path, port: u16, signer: &str) -> Server {
     Server(child)
 }
 
+/// The last signature's CMS in `pdf`, its DER length long (the zero padding
+/// of /Contents left out), and where its hex starts in `pdf`.
+pub fn last_cms(pdf: &[u8]) -> (usize, Vec<u8>) {
+    let at = pdf.windows(11).rposition(|w| w == b"/Contents <").unwrap() + 11;
+    let end = at + pdf[at..].iter().position(|&b| b == b'>').unwrap();
+    let bytes: Vec<u8> = pdf[at..end]
+        .chunks(2)
+        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
+        .collect();
+    // SEQUENCE with a two-byte length (30 82 hi lo).
+    assert_eq!((bytes[0], bytes[1]), (0x30, 0x82));
+    let len = 4 + ((bytes[2] as usize) << 8 | bytes[3] as usize);
+    (at, bytes[..len].to_vec())
+}
+
 /// `pdf` with one bit flipped near the end of its last signature's CMS: in
 /// the signature value of the time-stamp token, the last unsigned attribute.
 pub fn forge_timestamp(pdf: &[u8]) -> Vec<u8> {
-    let at = pdf.windows(11).rposition(|w| w == b"/Contents <").unwrap() + 11;
-    let hex = |i: usize| {
-        u8::from_str_radix(std::str::from_utf8(&pdf[at + 2 * i..at + 2 * i + 2]).unwrap(), 16).unwrap()
-    };
-    // SEQUENCE with a two-byte length (30 82 hi lo).
-    assert_eq!((hex(0), hex(1)), (0x30, 0x82));
-    let len = 4 + ((hex(2) as usize) << 8 | hex(3) as usize);
-    let byte = len - 10;
+    let (at, cms) = last_cms(pdf);
+    let byte = cms.len() - 10;
     let mut out = pdf.to_vec();
-    let flipped = format!("{:02X}", hex(byte) ^ 1);
+    let flipped = format!("{:02X}", cms[byte] ^ 1);
     out[at + 2 * byte..at + 2 * byte + 2].copy_from_slice(flipped.as_bytes());
     out
 }

@@ -1,0 +1,155 @@
+//! PAdES B-LT: the validation data a certified copy needs to be verified years
+//! later without asking anyone — every certificate of each signature's path and
+//! of its time-stamp's path, and the OCSP response or CRL that answered for
+//! each certificate below a root — added after the signatures, by incremental
+//! update, in a document security store (`/DSS`, ETSI EN 319 142-1 §5.4;
+//! [`crate::pdf::append_dss`]). The signatures' bytes are not touched.
+//!
+//! Only time-stamped signatures (PAdES B-T) get it: an answer issued after a
+//! signing time that a time-stamp proves counts for that time whatever its
+//! age ([`crate::revocation`]), so the file stays verifiable once the answers
+//! and certificates expire. Without a proven time an answer counts only while
+//! it is current, and embedding it would prove nothing a week later.
+//!
+//! The data is added only when it is complete: every signature time-stamped
+//! by a trusted TSA, every path to a configured root, and an answer that
+//! counts for every certificate (none revoked at the signing time). Otherwise
+//! the file is left as it is and the reasons say what is missing; a counter
+//! that was offline tries again later (the offline signing queue: sign now,
+//! add validation data when online).
+
+use serde::Serialize;
+
+use crate::SignError;
+use crate::cms::parse_signed_data;
+use crate::pdf::{ValidationData, append_dss};
+use crate::revocation::{Evidence, Overall, Revocation, overall};
+use crate::signed::SignedPdf;
+use crate::trust::{TrustPath, TrustRoots};
+use crate::tsa::check_token;
+
+/// Why validation data could not be added, in Vietnamese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    pub vi: String,
+    pub en: String,
+}
+
+/// What [`add_validation_data`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ltv {
+    /// The file with its validation data, and how much it holds.
+    Added { pdf: Vec<u8>, certs: usize, ocsps: usize, crls: usize },
+    /// The file has a document security store already: left as it is.
+    Present,
+    /// Something B-LT needs could not be had: the file is left as it is.
+    Incomplete(Vec<Missing>),
+}
+
+fn missing(signature: usize, (vi, en): (String, String)) -> Missing {
+    Missing { vi: format!("chữ ký {signature}: {vi}"), en: format!("signature {signature}: {en}") }
+}
+
+/// Adds the validation data of every signature of `pdf` (see the module
+/// documentation), judged against `roots` with answers from `revocation` at
+/// `now`. An error only for a file that cannot be read or updated.
+pub fn add_validation_data(
+    pdf: &[u8],
+    roots: &TrustRoots,
+    revocation: &Revocation,
+    now: i64,
+) -> Result<Ltv, SignError> {
+    let file = SignedPdf::read(pdf)?;
+    if file.dss().is_some() {
+        return Ok(Ltv::Present);
+    }
+    let signatures = file.signatures()?;
+    if signatures.is_empty() {
+        return Err(SignError::Pdf("tệp không có chữ ký số / the file has no digital signature".into()));
+    }
+    let mut data = ValidationData::default();
+    let mut gaps = Vec::new();
+    for (n, sig) in signatures.iter().enumerate().map(|(i, s)| (i + 1, s)) {
+        let mut note = |vi: &str, en: &str| gaps.push(missing(n, (vi.to_owned(), en.to_owned())));
+        let Some(cms) = parse_signed_data(&sig.contents) else {
+            note("không đọc được chữ ký", "the signature cannot be read");
+            continue;
+        };
+        let certs = cms.certs();
+        let Some(signer) = cms.signer(&certs) else {
+            note("thiếu chứng thư của người ký", "the signer's certificate is missing");
+            continue;
+        };
+        let Some(token) = &cms.timestamp_token else {
+            note(
+                "không có dấu thời gian (cấu hình tsa_url): dữ liệu xác thực chỉ có giá trị khi còn mới",
+                "no time-stamp (configure tsa_url): validation data would count only while it is current",
+            );
+            continue;
+        };
+        let check = check_token(token, &cms.signature, roots, revocation, now);
+        let Some(proven) = check.proven() else {
+            let (vi, en) = check.problem.as_ref().map(|p| p.message()).unwrap_or_default();
+            gaps.push(missing(
+                n,
+                (
+                    format!("dấu thời gian không chứng minh được thời điểm ký: {vi}"),
+                    format!("the time-stamp proves no signing time: {en}"),
+                ),
+            ));
+            continue;
+        };
+        // The time-stamp's own path, then the signer's, at the proven time.
+        let tsa_path = parse_signed_data(token).and_then(|t| {
+            let tsa_certs = t.certs();
+            let tsa = t.signer(&tsa_certs)?.clone();
+            roots.path(&tsa, &tsa_certs, proven).ok()
+        });
+        match tsa_path {
+            Some(path) => collect(&mut data, &mut gaps, n, revocation, &path, now, None),
+            None => gaps.push(missing(
+                n,
+                (
+                    "không dựng được đường tin cậy của đơn vị cấp dấu thời gian".into(),
+                    "the time-stamping authority has no trusted path".into(),
+                ),
+            )),
+        }
+        match roots.path(signer, &certs, proven) {
+            Ok(path) => collect(&mut data, &mut gaps, n, revocation, &path, now, Some(proven)),
+            Err(fault) => gaps.push(missing(n, fault.message())),
+        }
+    }
+    if !gaps.is_empty() {
+        return Ok(Ltv::Incomplete(gaps));
+    }
+    let (certs, ocsps, crls) = (data.certs.len(), data.ocsps.len(), data.crls.len());
+    Ok(Ltv::Added { pdf: append_dss(pdf, &data)?, certs, ocsps, crls })
+}
+
+/// Puts `path`'s certificates and the answer for each of them into `data`;
+/// a certificate no answer counts for, or one revoked at the `proven` time,
+/// is a gap.
+fn collect(
+    data: &mut ValidationData,
+    gaps: &mut Vec<Missing>,
+    signature: usize,
+    revocation: &Revocation,
+    path: &TrustPath,
+    now: i64,
+    proven: Option<i64>,
+) {
+    for cert in &path.certs {
+        ValidationData::add(&mut data.certs, &cert.der);
+    }
+    for (status, evidence) in revocation.check_path_with_evidence(path, now, proven) {
+        match &evidence {
+            Some(Evidence::Ocsp(der)) => ValidationData::add(&mut data.ocsps, der),
+            Some(Evidence::Crl(der)) => ValidationData::add(&mut data.crls, der),
+            None => {}
+        }
+        if overall(std::slice::from_ref(&status), proven) != Overall::Good {
+            gaps.push(missing(signature, status.message()));
+        }
+    }
+}
