@@ -297,7 +297,7 @@ impl From<&hoso_sign::SignatureReport> for SignatureView {
             verdict_text: r.verdict.message().into(),
             signer: r.signer.clone(),
             issuer: r.issuer.clone(),
-            time: r.time.clone(),
+            time: pdf_date(&r.time),
             time_text: r.time_message().into(),
             time_proven: r.time_proven,
             level: r.level.to_owned(),
@@ -308,5 +308,34 @@ impl From<&hoso_sign::SignatureReport> for SignatureView {
             changes: r.changes.iter().map(|c| c.message().into()).collect(),
             intact: r.digest_ok && r.signature_ok,
         }
+    }
+}
+
+/// A PDF date (`D:YYYYMMDDHHmmSS+HH'mm'`) as `YYYY-MM-DD HH:mm:ss +HH:mm`;
+/// anything else as it is.
+fn pdf_date(raw: &str) -> String {
+    let d = raw.strip_prefix("D:").unwrap_or(raw);
+    let digits = |r: std::ops::Range<usize>| d.get(r).filter(|s| s.bytes().all(|b| b.is_ascii_digit()));
+    let (Some(y), Some(mo), Some(day), Some(h), Some(mi), Some(s)) =
+        (digits(0..4), digits(4..6), digits(6..8), digits(8..10), digits(10..12), digits(12..14))
+    else {
+        return raw.to_owned();
+    };
+    let zone = match (d.get(14..15), digits(15..17), digits(18..20)) {
+        (Some("Z"), _, _) => " UTC".to_owned(),
+        (Some(sign @ ("+" | "-")), Some(zh), Some(zm)) => format!(" {sign}{zh}:{zm}"),
+        _ => String::new(),
+    };
+    format!("{y}-{mo}-{day} {h}:{mi}:{s}{zone}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pdf_dates_read_as_people_write_them() {
+        assert_eq!(super::pdf_date("D:20261205230752+07'00'"), "2026-12-05 23:07:52 +07:00");
+        assert_eq!(super::pdf_date("D:20261205160752Z"), "2026-12-05 16:07:52 UTC");
+        assert_eq!(super::pdf_date("D:2026"), "D:2026");
+        assert_eq!(super::pdf_date(""), "");
     }
 }

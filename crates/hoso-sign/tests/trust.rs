@@ -3,62 +3,10 @@
 //! with its own reason. Pure Rust, so it runs under Wine too.
 
 use hoso_sign::{Cert, PathFault, TrustRoots};
-use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-    date_time_ymd,
-};
+use rcgen::{BasicConstraints, CustomExtension, IsCa, Issuer, KeyPair, KeyUsagePurpose, date_time_ymd};
 
-/// 2026-06-01, inside every validity below unless a case moves it.
-const AT: i64 = 1_780_272_000;
-
-struct Ca {
-    cert: Cert,
-    issuer: Issuer<'static, KeyPair>,
-}
-
-fn params(cn: &str, ca: IsCa, usages: &[KeyUsagePurpose]) -> CertificateParams {
-    let mut p = CertificateParams::default();
-    p.distinguished_name = rcgen::DistinguishedName::new();
-    p.distinguished_name.push(DnType::CountryName, "VN");
-    p.distinguished_name.push(DnType::CommonName, cn);
-    p.is_ca = ca;
-    p.key_usages = usages.to_vec();
-    p.not_before = date_time_ymd(2025, 1, 1);
-    p.not_after = date_time_ymd(2030, 1, 1);
-    p
-}
-
-fn ca_params(cn: &str) -> CertificateParams {
-    params(
-        cn,
-        IsCa::Ca(BasicConstraints::Unconstrained),
-        &[KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign],
-    )
-}
-
-fn signer_params(cn: &str) -> CertificateParams {
-    params(cn, IsCa::ExplicitNoCa, &[KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment])
-}
-
-fn cert(c: &rcgen::Certificate) -> Cert {
-    Cert::from_der(c.der()).unwrap()
-}
-
-fn root(p: CertificateParams) -> Ca {
-    let key = KeyPair::generate().unwrap();
-    let cert = cert(&p.self_signed(&key).unwrap());
-    Ca { cert, issuer: Issuer::new(p, key) }
-}
-
-fn issue(p: CertificateParams, by: &Ca) -> Ca {
-    let key = KeyPair::generate().unwrap();
-    let cert = cert(&p.signed_by(&key, &by.issuer).unwrap());
-    Ca { cert, issuer: Issuer::new(p, key) }
-}
-
-fn roots(cas: &[&Ca]) -> TrustRoots {
-    TrustRoots::new(cas.iter().map(|c| c.cert.clone()).collect())
-}
+mod chains;
+use chains::{AT, Ca, ca_params, cert, issue, params, root, roots, signer_params};
 
 #[test]
 fn a_good_chain_gives_its_path_from_the_signer_to_the_root() {
