@@ -204,30 +204,34 @@ impl<'a> SignedPdf<'a> {
     pub fn dss(&self) -> Option<ValidationData> {
         let (_, root) = catalog(&self.doc)?;
         let dss = dict_of(&self.doc, root.get(b"DSS").ok()?)?;
-        let streams = |key: &[u8]| -> Vec<Vec<u8>> {
-            let Some(list) = dss.get(key).ok().and_then(|o| resolve(&self.doc, o)) else { return Vec::new() };
-            let Object::Array(items) = list else { return Vec::new() };
-            items
-                .iter()
-                .take(MAX_FIELDS)
-                .filter_map(|o| match resolve(&self.doc, o)? {
-                    Object::Stream(s) => plain(s),
-                    _ => None,
-                })
-                .collect()
+        // What all the streams together may inflate to (a hostile file could
+        // hold many small streams that each inflate to the bound).
+        let mut budget = MAX_STREAM;
+        let mut streams = |key: &[u8]| -> Vec<Vec<u8>> {
+            let Some(Object::Array(items)) = dss.get(key).ok().and_then(|o| resolve(&self.doc, o)) else {
+                return Vec::new();
+            };
+            let mut out = Vec::new();
+            for item in items.iter().take(MAX_FIELDS) {
+                let Some(Object::Stream(s)) = resolve(&self.doc, item) else { continue };
+                let Some(bytes) = plain(s, budget) else { continue };
+                budget -= bytes.len();
+                out.push(bytes);
+            }
+            out
         };
         Some(ValidationData { certs: streams(b"Certs"), ocsps: streams(b"OCSPs"), crls: streams(b"CRLs") })
     }
 }
 
-/// A stream's bytes: as they are, or inflated (`/FlateDecode`, bounded);
-/// `None` for other filters.
-fn plain(s: &lopdf::Stream) -> Option<Vec<u8>> {
+/// A stream's bytes, at most `limit` of them: as they are, or inflated
+/// (`/FlateDecode`); `None` for other filters and beyond the limit.
+fn plain(s: &lopdf::Stream, limit: usize) -> Option<Vec<u8>> {
     let flate = |o: &Object| matches!(o, Object::Name(n) if n == b"FlateDecode");
     match s.dict.get(b"Filter").ok() {
-        None => Some(s.content.clone()),
+        None => (s.content.len() <= limit).then(|| s.content.clone()),
         Some(f) if flate(f) || matches!(f, Object::Array(a) if a.len() == 1 && flate(&a[0])) => {
-            miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&s.content, MAX_STREAM).ok()
+            miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&s.content, limit).ok()
         }
         _ => None,
     }
