@@ -85,7 +85,6 @@ enum Command {
         #[arg(long)]
         workers: Option<usize>,
     },
-    /// Danh mục thủ tục / the procedure catalogue.
     /// Máy quét / scanners this machine sees, with what they can do.
     Devices {
         /// Ask SANE's network backends too (eSCL/WSD discovery, a few seconds).
@@ -211,6 +210,7 @@ enum Command {
     /// Thẻ căn cước / identity cards.
     #[command(subcommand)]
     Card(CardCmd),
+    /// Danh mục thủ tục / the procedure catalogue, with each procedure's checklist.
     Procedures,
     /// Cấu hình đang dùng: mỗi khoá, giá trị và nguồn / the configuration in
     /// force: each key, its value and where it comes from.

@@ -108,3 +108,19 @@ fn a_held_worker_or_sync_lock_keeps_a_second_process_out_until_released() {
         assert!(o.status.success() || !stderr(&o).contains("another HoSo process"), "{lock}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn the_help_names_each_command_for_what_it_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = hoso(dir.path(), &["--help"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let line = |command: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{command} ")))
+            .unwrap_or_else(|| panic!("no line for {command}: {text}"))
+            .to_owned()
+    };
+    assert!(line("procedures").contains("the procedure catalogue"), "{text}");
+    assert!(line("devices").contains("scanners") && !line("devices").contains("procedure"), "{text}");
+}
