@@ -80,6 +80,7 @@ pub fn run(config: &Config, options: &Options) -> Vec<Check> {
     out.push(scanner(config, options.network_scanners));
     out.extend(tokens(config, options));
     out.push(trust_roots(config, options));
+    out.push(tsa(config));
     out.extend(hub(config));
     out
 }
@@ -394,6 +395,48 @@ fn trust_roots(config: &Config, options: &Options) -> Check {
             let detail = format!("{} root(s) in {}; {}", certs.len(), path.display(), listed.join("; "));
             Check::new("trust-roots", status, detail)
         }
+    }
+}
+
+/// The time-stamping service: asked for a time-stamp, which is checked as a
+/// signature's would be (its TSA's path to the roots, revocation).
+fn tsa(config: &Config) -> Check {
+    let Some(url) = &config.tsa_url else {
+        return Check::new(
+            "tsa",
+            Status::Skip,
+            "no `tsa_url`: certified copies are signed without a time-stamp (PAdES B-B) and get no long-term validation data",
+        )
+        .hint("CNTT: đặt `tsa_url` = dịch vụ cấp dấu thời gian (RFC 3161) của CA / IT: set `tsa_url` to the CA's time-stamping service");
+    };
+    let roots = match &config.trust_roots {
+        Some(path) => match crate::certify::read_roots(path) {
+            Ok(roots) => roots,
+            Err(e) => return Check::new("tsa", Status::Fail, format!("trust_roots: {e:#}")),
+        },
+        None => hoso_sign::TrustRoots::default(),
+    };
+    let revocation = crate::certify::revocation(config);
+    match hoso_sign::tsa::probe(url, &roots, &revocation, crate::now().timestamp()) {
+        Err(e) => Check::new("tsa", Status::Fail, e.to_string()).hint(
+            "kiểm tra mạng và địa chỉ `tsa_url`; chứng thực sẽ dừng khi không có dấu thời gian / check the network and `tsa_url`: certifying stops without a time-stamp",
+        ),
+        Ok(check) => match &check.problem {
+            None => Check::new(
+                "tsa",
+                Status::Ok,
+                format!("{url}: {} at {}, path {}", check.tsa, check.time, check.trust_path.join(" → ")),
+            ),
+            Some(fault) => {
+                let (_, en) = fault.message();
+                Check::new(
+                    "tsa",
+                    Status::Warn,
+                    format!("{url}: {}: its time-stamps would not prove the signing time: {en}", check.tsa),
+                )
+                .hint("CNTT: thêm chứng thư gốc của đơn vị cấp dấu thời gian vào `trust_roots` / IT: add the TSA's root to `trust_roots`")
+            }
+        },
     }
 }
 

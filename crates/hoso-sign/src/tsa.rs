@@ -231,6 +231,20 @@ pub fn check_token(
     check
 }
 
+/// Asks the TSA at `url` for a time-stamp of a probe value and checks the
+/// token as a signature's would be ([`check_token`]): whether the service
+/// answers, and whether its time-stamps would prove a signing time.
+pub fn probe(
+    url: &str,
+    roots: &TrustRoots,
+    revocation: &Revocation,
+    now: i64,
+) -> Result<TimestampCheck, SignError> {
+    let value = b"HoSo Intake: time-stamp probe";
+    let token = fetch(url, ring::digest::digest(&ring::digest::SHA256, value).as_ref())?;
+    Ok(check_token(&token, value, roots, revocation, now))
+}
+
 /// The unsigned attributes SET holding the token (tag 0x31; re-tagged [1] in the SignerInfo).
 pub fn unsigned_attributes(token: &[u8]) -> Vec<u8> {
     let attr = seq(&[&oid(OID_SIGNATURE_TIMESTAMP), &tlv(0x31, token)]);

@@ -299,6 +299,12 @@ fn time_stamped_copies_get_validation_data_once_it_can_be_had_and_the_seal_carri
         .as_str()
         .unwrap()
         .to_owned();
+    // Doctor asks the TSA for a time-stamp and judges it as a signature's.
+    let o = run(&["--json", "doctor"]);
+    let checks: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let tsa_check = checks.as_array().unwrap().iter().find(|c| c["name"] == "tsa").unwrap().clone();
+    assert_eq!(tsa_check["status"], "ok", "{tsa_check}");
+    assert!(tsa_check["detail"].as_str().unwrap().contains("CN=HoSo Test TSA"), "{tsa_check}");
     let file = write_png(dir.path(), "p1.png", &page(1240, 1754, 0)).display().to_string();
     assert!(run(&["import", &code, &file]).status.success());
     assert!(run(&["process"]).status.success());

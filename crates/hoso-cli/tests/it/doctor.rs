@@ -119,16 +119,26 @@ fn doctor_reports_a_working_counter_and_names_each_problem() {
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     std::fs::remove_dir_all(data.join("revocation")).unwrap();
 
-    // The hub is down, the models are missing, the scanner is unplugged.
+    // The hub and the time-stamping service are down, the models are
+    // missing, the scanner is unplugged.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     write_config(&format!(
-        "hub_url = \"http://{closed}\"\ntessdata = \"{}\"\nscanner = \"sane:epson2:libusb:001:004\"",
+        "hub_url = \"http://{closed}\"\ntsa_url = \"http://{closed}/tsa\"\ntessdata = \"{}\"\nscanner = \"sane:epson2:libusb:001:004\"",
         dir.path().join("no-models").display()
     ));
     let o = run(&["doctor"]);
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
-    for expected in ["✗ hub", "✗ ocr", "tesseract-ocr-vie", "✗ scanner", "not found", "sane:test:0"] {
+    for expected in [
+        "✗ hub",
+        "✗ tsa",
+        "certifying stops without a time-stamp",
+        "✗ ocr",
+        "tesseract-ocr-vie",
+        "✗ scanner",
+        "not found",
+        "sane:test:0",
+    ] {
         assert!(text.contains(expected), "{expected:?} in\n{text}");
     }
 }
