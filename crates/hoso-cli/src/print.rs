@@ -7,6 +7,32 @@ use hoso_core::{ImportReport, ProcessReport, RecordDetail};
 use hoso_model::{Catalogue, Record};
 use serde::Serialize;
 
+/// Writes one line of a result to standard output ([`write_line`]).
+macro_rules! outln {
+    () => {
+        $crate::print::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::print::write_line(format_args!($($arg)*))
+    };
+}
+
+/// Writes one line of a result to standard output. When the reader has gone
+/// (`hoso procedures | head -1`) the rest has no one to read it: the program
+/// ends quietly with exit 0, as `cat` or `grep` do. Any other failure to write
+/// is reported and exits 1.
+pub fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("hoso: không ghi được kết quả / cannot write the result: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// Language of text output.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -34,7 +60,7 @@ impl Out {
     /// Prints JSON and says whether it did.
     fn json<T: Serialize>(&self, value: &T) -> bool {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value).expect("results serialise"));
+            outln!("{}", serde_json::to_string_pretty(value).expect("results serialise"));
         }
         self.json
     }
@@ -55,7 +81,7 @@ impl Out {
         if self.json(r) {
             return;
         }
-        println!("{} {} ({}, {})", self.t("Đã mở hồ sơ", "Opened record"), r.code, r.procedure, r.id);
+        outln!("{} {} ({}, {})", self.t("Đã mở hồ sơ", "Opened record"), r.code, r.procedure, r.id);
     }
 
     pub fn record_list(&self, list: &[hoso_core::RecordSummary]) {
@@ -63,14 +89,14 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            println!("{}", self.t("Chưa có hồ sơ nào.", "No records yet."));
+            outln!("{}", self.t("Chưa có hồ sơ nào.", "No records yet."));
         }
         for s in list {
             let state = match self.lang {
                 Lang::Vi => s.record.state.label_vi().to_owned(),
                 Lang::En => s.record.state.to_string(),
             };
-            println!(
+            outln!(
                 "{}  {:<10} {:<16} {:>3} {}  {}",
                 s.record.code,
                 s.record.procedure,
@@ -87,29 +113,29 @@ impl Out {
             return;
         }
         let r = &d.record;
-        println!("{} {}", self.t("Hồ sơ", "Record"), r.code);
-        println!("  id:            {}", r.id);
-        println!(
+        outln!("{} {}", self.t("Hồ sơ", "Record"), r.code);
+        outln!("  id:            {}", r.id);
+        outln!(
             "  {}  {} {}",
             self.t("thủ tục:     ", "procedure:   "),
             r.procedure,
             d.procedure_name.as_deref().unwrap_or("")
         );
-        println!("  {}  {} ({})", self.t("trạng thái:  ", "state:       "), r.state.label_vi(), r.state);
-        println!(
+        outln!("  {}  {} ({})", self.t("trạng thái:  ", "state:       "), r.state.label_vi(), r.state);
+        outln!(
             "  {}  {}",
             self.t("tiếp nhận:   ", "received:    "),
             r.received_at.format("%Y-%m-%dT%H:%M:%S%:z")
         );
         let id = r.applicant.personal_id.as_ref().map(|p| p.to_string()).unwrap_or_default();
-        println!("  {}  {} {}", self.t("người nộp:   ", "applicant:   "), r.applicant.name, id);
+        outln!("  {}  {} {}", self.t("người nộp:   ", "applicant:   "), r.applicant.name, id);
         for c in &d.components {
             let req = if c.component.required {
                 self.t("bắt buộc", "required")
             } else {
                 self.t("không bắt buộc", "optional")
             };
-            println!(
+            outln!(
                 "  [{}] {} ({}, {}): {} {}",
                 c.component.ordinal,
                 c.component.name,
@@ -120,7 +146,7 @@ impl Out {
             );
             for p in &c.pages {
                 let dpi = p.dpi.map(|d| format!("{d:.0} dpi")).unwrap_or_else(|| "? dpi".into());
-                println!(
+                outln!(
                     "      {:>3}. {}×{} {dpi} {:<9} {}{}",
                     p.ordinal,
                     p.width,
@@ -140,15 +166,15 @@ impl Out {
         for f in &r.files {
             match (&f.error_vi, &f.error_en) {
                 (Some(vi), Some(en)) => eprintln!("  ✗ {}", self.t(vi, en)),
-                _ if !f.already.is_empty() && f.added.is_empty() => println!(
+                _ if !f.already.is_empty() && f.added.is_empty() => outln!(
                     "  = {} {}",
                     f.path.display(),
                     self.t("đã có trong hồ sơ, bỏ qua", "already in the record, skipped")
                 ),
-                _ => println!("  ✓ {} ({} {})", f.path.display(), f.added.len(), self.t("trang", "pages")),
+                _ => outln!("  ✓ {} ({} {})", f.path.display(), f.added.len(), self.t("trang", "pages")),
             }
         }
-        println!(
+        outln!(
             "{} {} {} {}; {} {}",
             self.t("Đã nhập", "Imported"),
             r.pages_added(),
@@ -163,7 +189,7 @@ impl Out {
         if self.json(r) {
             return;
         }
-        println!(
+        outln!(
             "{} {} {}: {} {}, {} {}, {} {}, {} {}",
             self.t("Đã xử lý", "Processed"),
             r.processed,
@@ -178,7 +204,7 @@ impl Out {
             self.t("lỗi", "failed")
         );
         for code in &r.ready_for_review {
-            println!("  {} {code}", self.t("Chờ kiểm tra:", "Ready for review:"));
+            outln!("  {} {code}", self.t("Chờ kiểm tra:", "Ready for review:"));
         }
     }
 
@@ -189,18 +215,18 @@ impl Out {
             return;
         }
         for (page, text) in pages {
-            println!("── {} {}.{} ──", self.t("Trang", "Page"), page.component, page.ordinal);
+            outln!("── {} {}.{} ──", self.t("Trang", "Page"), page.component, page.ordinal);
             match text {
                 Some(t) => {
-                    println!("{}", t.text);
-                    println!(
+                    outln!("{}", t.text);
+                    outln!(
                         "({} {:.0}/100, {})",
                         self.t("độ tin cậy", "confidence"),
                         t.mean_confidence,
                         t.engine
                     );
                 }
-                None => println!("({})", self.t("không có chữ được nhận dạng", "no recognised text")),
+                None => outln!("({})", self.t("không có chữ được nhận dạng", "no recognised text")),
             }
         }
     }
@@ -209,7 +235,7 @@ impl Out {
         if self.json(&serde_json::json!({ "pages": n, "folder": folder })) {
             return;
         }
-        println!(
+        outln!(
             "{} {n} {} {}",
             self.t("Đã ghi", "Wrote"),
             self.t("tệp văn bản vào", "text files to"),
@@ -232,12 +258,12 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            println!("{}", self.t("Không thấy máy quét nào.", "No scanner found."));
+            outln!("{}", self.t("Không thấy máy quét nào.", "No scanner found."));
         }
         for (d, caps) in list {
-            println!("{}  {} {} ({})", d.id, d.vendor, d.model, d.kind);
+            outln!("{}  {} {} ({})", d.id, d.vendor, d.model, d.kind);
             match caps {
-                Ok(c) => println!(
+                Ok(c) => outln!(
                     "    {}: {:?}; {}: {:?}; dpi: {:?}; {} {:.0}×{:.0} mm",
                     self.t("nguồn giấy", "sources"),
                     c.sources,
@@ -248,7 +274,7 @@ impl Out {
                     c.max_width_mm,
                     c.max_height_mm
                 ),
-                Err(e) => println!("    {e}"),
+                Err(e) => outln!("    {e}"),
             }
         }
     }
@@ -263,7 +289,7 @@ impl Out {
         if self.json(r) {
             return;
         }
-        println!(
+        outln!(
             "{} {} {} {} {} ({})",
             self.t("Đã quét", "Scanned"),
             r.pages.len(),
@@ -273,7 +299,7 @@ impl Out {
             r.device
         );
         if let Some(f) = &r.failure {
-            println!("  ⚠ {}", f.message);
+            outln!("  ⚠ {}", f.message);
         }
     }
 
@@ -297,7 +323,7 @@ impl Out {
         if self.json(r) {
             return;
         }
-        println!(
+        outln!(
             "{} {}, {} {}",
             self.t("Đã nhập", "Imported"),
             r.imported.len(),
@@ -314,19 +340,19 @@ impl Out {
         let source = if r.qr.is_some() { "QR" } else { "MRZ" };
         match applicant {
             Some(a) => {
-                println!("{} ({source}):", self.t("Người nộp", "Applicant"));
-                println!("  {}: {}", self.t("họ tên", "name"), a.name);
+                outln!("{} ({source}):", self.t("Người nộp", "Applicant"));
+                outln!("  {}: {}", self.t("họ tên", "name"), a.name);
                 if let Some(id) = &a.personal_id {
-                    println!("  {}: {}", self.t("số định danh", "personal ID"), id.as_str());
+                    outln!("  {}: {}", self.t("số định danh", "personal ID"), id.as_str());
                 }
                 if let Some(addr) = &a.address {
-                    println!("  {}: {addr}", self.t("địa chỉ", "address"));
+                    outln!("  {}: {addr}", self.t("địa chỉ", "address"));
                 }
             }
-            None => println!("{}", self.t("Không đọc được thẻ.", "The card could not be read.")),
+            None => outln!("{}", self.t("Không đọc được thẻ.", "The card could not be read.")),
         }
         for p in &r.problems {
-            println!("  ⚠ {p}");
+            outln!("  ⚠ {p}");
         }
     }
 
@@ -334,9 +360,9 @@ impl Out {
         if self.json(r) {
             return;
         }
-        println!("{} {}:", self.t("Đã dựng PDF/A cho hồ sơ", "Built PDF/A for record"), r.record);
+        outln!("{} {}:", self.t("Đã dựng PDF/A cho hồ sơ", "Built PDF/A for record"), r.record);
         for d in &r.documents {
-            println!(
+            outln!(
                 "  {}  {} {}, {} KB ({} KB/{})  {}",
                 d.file_name,
                 d.pages,
@@ -348,7 +374,7 @@ impl Out {
             );
         }
         if !r.empty_components.is_empty() {
-            println!(
+            outln!(
                 "  {}: {:?}",
                 self.t("thành phần chưa có trang", "components without pages"),
                 r.empty_components
@@ -360,9 +386,9 @@ impl Out {
         if self.json(r) {
             return;
         }
-        println!("{} {}:", self.t("Đã xuất hồ sơ", "Exported record"), r.record);
+        outln!("{} {}:", self.t("Đã xuất hồ sơ", "Exported record"), r.record);
         for f in &r.files {
-            println!("  {}", f.display());
+            outln!("  {}", f.display());
         }
     }
 
@@ -370,9 +396,9 @@ impl Out {
         if self.json(r) {
             return;
         }
-        println!("{} {}:", self.t("Đã chứng thực hồ sơ", "Certified record"), r.record);
+        outln!("{} {}:", self.t("Đã chứng thực hồ sơ", "Certified record"), r.record);
         for c in &r.copies {
-            println!(
+            outln!(
                 "  {} {}: {} {:02}, {} {} ({} KB)",
                 self.t("thành phần", "component"),
                 c.component,
@@ -383,7 +409,7 @@ impl Out {
                 c.bytes / 1024
             );
             match &c.validation_data {
-                Some(hoso_core::ValidationData::Added) => println!(
+                Some(hoso_core::ValidationData::Added) => outln!(
                     "    {}",
                     self.t(
                         "đã thêm dữ liệu kiểm tra dài hạn (PAdES B-LT)",
@@ -418,28 +444,28 @@ impl Out {
             return;
         }
         if reports.is_empty() {
-            println!("{}", self.t("Tệp không có chữ ký số.", "The file has no digital signature."));
+            outln!("{}", self.t("Tệp không có chữ ký số.", "The file has no digital signature."));
         }
         let yes_no = |b: bool| if b { self.t("đạt", "ok") } else { self.t("KHÔNG ĐẠT", "FAILED") };
         for r in reports {
             let (vi, en) = r.verdict.message();
             let verdict = self.t(vi, en);
-            println!("{} {}: {verdict}", self.t("Chữ ký", "Signature"), r.index);
-            println!("  {}: {}", self.t("người ký", "signer"), r.signer);
-            println!("  {}: {}", self.t("đơn vị cấp", "issuer"), r.issuer);
-            println!("  {}: {}", self.t("thời điểm ký", "signing time"), r.time);
+            outln!("{} {}: {verdict}", self.t("Chữ ký", "Signature"), r.index);
+            outln!("  {}: {}", self.t("người ký", "signer"), r.signer);
+            outln!("  {}: {}", self.t("đơn vị cấp", "issuer"), r.issuer);
+            outln!("  {}: {}", self.t("thời điểm ký", "signing time"), r.time);
             let (vi, en) = r.time_message();
             if r.timestamp_check.is_some() {
-                println!("  {}: {}", self.t("dấu thời gian", "time-stamp"), self.t(&vi, &en));
+                outln!("  {}: {}", self.t("dấu thời gian", "time-stamp"), self.t(&vi, &en));
             } else {
-                println!("  {}", self.t(&vi, &en));
+                outln!("  {}", self.t(&vi, &en));
             }
             let (vi, en) = r.level_message();
             let level = self.t(vi, en);
-            println!("  {}: {level}", self.t("mức PAdES", "PAdES level"));
-            println!("  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
+            outln!("  {}: {level}", self.t("mức PAdES", "PAdES level"));
+            outln!("  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
             if !r.byte_range_ok && r.digest_ok && r.signature_ok {
-                println!(
+                outln!(
                     "  {}",
                     self.t(
                         "phạm vi ký bỏ sót những byte người ký không ký: tệp chứa nội dung ngoài phần đã ký",
@@ -448,10 +474,10 @@ impl Out {
                 );
             }
             if r.algorithm_ok || r.digest_algorithm.is_empty() {
-                println!("  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
+                outln!("  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
             } else {
                 let alg = &r.digest_algorithm;
-                println!(
+                outln!(
                     "  {}: {} ({})",
                     self.t("mã băm", "digest"),
                     yes_no(r.digest_ok),
@@ -461,34 +487,30 @@ impl Out {
                     )
                 );
             }
-            println!("  {}: {}", self.t("giá trị chữ ký", "signature value"), yes_no(r.signature_ok));
-            println!("  {}: {}", self.t("chuỗi chứng thư", "certificate chain"), yes_no(r.chain_ok));
+            outln!("  {}: {}", self.t("giá trị chữ ký", "signature value"), yes_no(r.signature_ok));
+            outln!("  {}: {}", self.t("chuỗi chứng thư", "certificate chain"), yes_no(r.chain_ok));
             if !r.trust_path.is_empty() {
-                println!("  {}: {}", self.t("đường tin cậy", "trust path"), r.trust_path.join(" → "));
+                outln!("  {}: {}", self.t("đường tin cậy", "trust path"), r.trust_path.join(" → "));
             }
             if let Some(fault) = &r.trust_problem {
                 let (vi, en) = fault.message();
-                println!("  {}: {}", self.t("lý do", "reason"), self.t(&vi, &en));
+                outln!("  {}: {}", self.t("lý do", "reason"), self.t(&vi, &en));
             }
             for status in &r.revocation {
                 let (vi, en) = status.message();
-                println!("  {}: {}", self.t("thu hồi", "revocation"), self.t(&vi, &en));
+                outln!("  {}: {}", self.t("thu hồi", "revocation"), self.t(&vi, &en));
             }
-            println!(
+            outln!(
                 "  {}: {}",
                 self.t("chứng thư còn hiệu lực khi ký", "certificate valid when signed"),
                 yes_no(r.certificate_valid)
             );
             for change in &r.changes {
                 let (vi, en) = change.message();
-                println!(
-                    "  {}: {}",
-                    self.t("thay đổi sau khi ký", "changed after signing"),
-                    self.t(&vi, &en)
-                );
+                outln!("  {}: {}", self.t("thay đổi sau khi ký", "changed after signing"), self.t(&vi, &en));
             }
             if r.updated_after && r.changes.is_empty() && r.byte_range_ok {
-                println!(
+                outln!(
                     "  {}",
                     self.t(
                         "có nội dung thêm sau chữ ký này, chỉ những gì được phép (chữ ký tiếp theo, dữ liệu kiểm tra, siêu dữ liệu)",
@@ -509,7 +531,7 @@ impl Out {
                 (Some(d), None) => format!("{} {d}", self.t("tài liệu", "document")),
                 (None, None) => self.t("đang ký", "signing").to_owned(),
             };
-            println!(
+            outln!(
                 "{:>4}  {}  {}  {}.{}  {} {}  {}  {status}",
                 e.number,
                 e.book,
@@ -535,15 +557,15 @@ impl Out {
                 Status::Fail => "✗",
                 Status::Skip => "-",
             };
-            println!("{mark} {:<18} {}", c.name, c.detail);
+            outln!("{mark} {:<18} {}", c.name, c.detail);
             if let Some(hint) = &c.hint
                 && c.status != Status::Ok
             {
-                println!("  {:<18} → {hint}", "");
+                outln!("  {:<18} → {hint}", "");
             }
         }
         let count = |s| checks.iter().filter(|c| c.status == s).count();
-        println!(
+        outln!(
             "{}: {} {}, {} {}, {} {}",
             self.t("Kết quả", "Result"),
             count(Status::Ok),
@@ -564,7 +586,7 @@ impl Out {
             return;
         }
         for c in certs {
-            println!("{}  {}  {}", c.token_label, &c.fingerprint[..16], c.subject);
+            outln!("{}  {}  {}", c.token_label, &c.fingerprint[..16], c.subject);
         }
     }
 
@@ -572,7 +594,7 @@ impl Out {
         if self.json(m) {
             return;
         }
-        println!(
+        outln!(
             "{} {}: {} {}, {} {}",
             self.t("Đã niêm phong và xếp hàng gửi", "Sealed and queued"),
             m.code,
@@ -587,7 +609,7 @@ impl Out {
         if self.json(r) {
             return;
         }
-        println!(
+        outln!(
             "{}: {} {}, {} {}, {} {} ({} {}, {} KB)",
             self.t("Đồng bộ", "Sync"),
             r.synced.len(),
@@ -601,7 +623,7 @@ impl Out {
             r.bytes_sent / 1024
         );
         for (code, why) in r.postponed.iter().chain(&r.rejected) {
-            println!("  {code}: {why}");
+            outln!("  {code}: {why}");
         }
     }
 
@@ -610,7 +632,7 @@ impl Out {
             return;
         }
         for e in entries {
-            println!(
+            outln!(
                 "{}  {:<10} {} {}  {}",
                 e.record,
                 e.state.as_str(),
@@ -627,7 +649,7 @@ impl Out {
         }
         for a in accounts {
             let off = if a.disabled { self.t(" (đã khoá)", " (disabled)") } else { "" };
-            println!("{:<16} {:<11} {}{off}", a.username, a.role.as_str(), a.display_name);
+            outln!("{:<16} {:<11} {}{off}", a.username, a.role.as_str(), a.display_name);
         }
     }
 
@@ -635,7 +657,7 @@ impl Out {
         if self.json(&serde_json::json!({ "public_key": key })) {
             return;
         }
-        println!("{key}");
+        outln!("{key}");
     }
 
     pub fn procedures(&self, c: &Catalogue) {
@@ -643,7 +665,7 @@ impl Out {
             return;
         }
         for p in &c.procedures {
-            println!("{}  {}", p.code, p.name);
+            outln!("{}  {}", p.code, p.name);
             for (i, comp) in p.components.iter().enumerate() {
                 let mut tags = Vec::new();
                 if !comp.required {
@@ -653,7 +675,7 @@ impl Out {
                     tags.push(self.t("cần chứng thực", "needs certification"));
                 }
                 let tags = if tags.is_empty() { String::new() } else { format!(" ({})", tags.join(", ")) };
-                println!("    {}. [{}] {}{tags}", i + 1, comp.code, comp.name);
+                outln!("    {}. [{}] {}{tags}", i + 1, comp.code, comp.name);
             }
         }
     }
@@ -664,18 +686,18 @@ impl Out {
             return;
         }
         let files: Vec<String> = c.files.iter().map(|f| f.display().to_string()).collect();
-        println!(
+        outln!(
             "{}: {}",
             self.t("Tệp đã đọc", "Files read"),
             if files.is_empty() { "—".into() } else { files.join(", ") }
         );
         if let Some(user) = &c.user_file {
-            println!("{}: {}", self.t("Tệp của người dùng", "User's file"), user.display());
+            outln!("{}: {}", self.t("Tệp của người dùng", "User's file"), user.display());
         }
         let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
         for s in &settings {
             let value = if s.value.is_empty() { "—" } else { &s.value };
-            println!("  {:width$}  {value}  [{}]", s.key, s.source.as_str());
+            outln!("  {:width$}  {value}  [{}]", s.key, s.source.as_str());
         }
     }
 
@@ -684,14 +706,14 @@ impl Out {
             return;
         }
         match &v.broken {
-            None => println!(
+            None => outln!(
                 "{} ({} {}, head {})",
                 self.t("Nhật ký nguyên vẹn", "Audit log intact"),
                 v.entries,
                 self.t("mục", "entries"),
                 &v.head[..16]
             ),
-            Some(b) => println!(
+            Some(b) => outln!(
                 "{} {}: {}",
                 self.t("NHẬT KÝ BỊ SỬA ĐỔI tại mục", "AUDIT LOG TAMPERED at entry"),
                 b.seq,
@@ -705,12 +727,12 @@ impl Out {
             return;
         }
         let ok = |b: bool| if b { "ok" } else { "LỖI/FAIL" };
-        println!("SQLite integrity_check: {}", r.integrity.join("; "));
-        println!("{}: {}", self.t("khoá ngoại", "foreign keys"), ok(r.foreign_key_violations.is_empty()));
+        outln!("SQLite integrity_check: {}", r.integrity.join("; "));
+        outln!("{}: {}", self.t("khoá ngoại", "foreign keys"), ok(r.foreign_key_violations.is_empty()));
         for v in &r.foreign_key_violations {
-            println!("  {v}");
+            outln!("  {v}");
         }
-        println!(
+        outln!(
             "blobs: {} {}, {} {}",
             r.blobs_checked,
             self.t("đã kiểm", "checked"),
@@ -718,10 +740,10 @@ impl Out {
             self.t("hỏng/thiếu", "bad or missing")
         );
         for b in &r.bad_blobs {
-            println!("  {b}");
+            outln!("  {b}");
         }
         self.audit(&r.audit);
-        println!(
+        outln!(
             "{}",
             if r.is_ok() {
                 self.t("Kho dữ liệu tốt.", "Store is healthy.")
@@ -735,25 +757,25 @@ impl Out {
         if self.json {
             return;
         }
-        println!();
-        println!("{} {}", self.t("Kết quả nằm trong", "The result is in"), data_dir.display());
-        println!("  {}: {}", self.t("cơ sở dữ liệu", "database"), data_dir.join("hoso.db").display());
-        println!(
+        outln!();
+        outln!("{} {}", self.t("Kết quả nằm trong", "The result is in"), data_dir.display());
+        outln!("  {}: {}", self.t("cơ sở dữ liệu", "database"), data_dir.join("hoso.db").display());
+        outln!(
             "  {}: {}",
             self.t("ảnh gốc và ảnh thu nhỏ", "raw pages and thumbnails"),
             data_dir.join("blobs").display()
         );
-        println!(
+        outln!(
             "  {}: hoso --data-dir {} record show {code}",
             self.t("xem lại", "show again"),
             data_dir.display()
         );
-        println!(
+        outln!(
             "  {}: hoso --data-dir {} record text {code}",
             self.t("chữ nhận dạng", "recognised text"),
             data_dir.display()
         );
-        println!(
+        outln!(
             "  {}: {}",
             self.t("PDF/A tìm kiếm được và tệp XML", "searchable PDF/A and XML"),
             data_dir.join("export").display()
@@ -765,17 +787,17 @@ impl Out {
         if self.json {
             return;
         }
-        println!("{}", self.t("Nhận dạng chữ (OCR):", "Text recognition (OCR):"));
+        outln!("{}", self.t("Nhận dạng chữ (OCR):", "Text recognition (OCR):"));
         for (page, text) in pages {
             let Some(t) = text else {
-                println!("  {}.{}  —", page.component, page.ordinal);
+                outln!("  {}.{}  —", page.component, page.ordinal);
                 continue;
             };
             let rotation = t.layout["upright"]["rotation"].as_u64().unwrap_or(0);
             let skew = t.layout["upright"]["skew_deg"].as_f64().unwrap_or(0.0);
             let words = t.layout["words"].as_array().map_or(0, Vec::len);
             let first: String = t.text.lines().next().unwrap_or("").chars().take(48).collect();
-            println!(
+            outln!(
                 "  {}.{}  {rotation:>3}° {skew:+.1}°  {:>3.0}/100  {words:>4} {}  «{first}»",
                 page.component,
                 page.ordinal,

@@ -124,3 +124,17 @@ fn the_help_names_each_command_for_what_it_does() {
     assert!(line("procedures").contains("the procedure catalogue"), "{text}");
     assert!(line("devices").contains("scanners") && !line("devices").contains("procedure"), "{text}");
 }
+
+#[test]
+fn a_reader_that_went_away_ends_the_output_quietly_with_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["procedures"][..], &["--json", "procedures"], &["config"]] {
+        // The pipe's reading end is closed before hoso writes a byte: every
+        // write fails with a broken pipe, as in `hoso procedures | head -1`.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = cmd(dir.path(), args).stdout(writer).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{args:?}");
+    }
+}
