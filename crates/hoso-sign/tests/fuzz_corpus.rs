@@ -2,7 +2,8 @@
 //! targets' own bodies (fuzz/targets.rs) in the normal test run, on Linux and
 //! under Wine: every seed, and every input fuzzing once found and that was
 //! kept, must return without a panic. The seeds must also get as far as they
-//! did when made: a signature verified up to its revocation, a time-stamp
+//! did when made: a signature verified up to its revocation (and, with the
+//! validation data of a B-LT copy, valid offline), a time-stamp
 //! token and an ECDSA signature checked, the CRLs and the OCSP response
 //! judged "revoked". A body that stopped early would fail here.
 //!
@@ -49,6 +50,10 @@ fn every_corpus_file_returns_and_the_seeds_reach_as_far_as_when_made() {
         if name == "hoso-signed.pdf" {
             assert_eq!(verdicts, Ok(vec![Verdict::RevocationUnknown]), "{name}");
         }
+        // Offline, its own validation data answers.
+        if name == "hoso-lt.pdf" {
+            assert_eq!(verdicts, Ok(vec![Verdict::Valid]), "{name}");
+        }
         seen.push(name);
     }
     for (name, data) in corpus("cms") {
@@ -67,6 +72,7 @@ fn every_corpus_file_returns_and_the_seeds_reach_as_far_as_when_made() {
     }
     for seed in [
         "hoso-signed.pdf",
+        "hoso-lt.pdf",
         "signature-seed.der",
         "ecdsa-seed.der",
         "timestamp-seed.der",
@@ -113,6 +119,18 @@ fn make_seeds() {
     let tsa_url = tsa(&pki);
     let signed = sign(&pki, "withdrawn", Some(&tsa_url));
     write("corpus/signed_pdf/hoso-signed.pdf", &signed);
+    // A B-LT copy: the certifier's time-stamped signature with the CA's CRL
+    // (kept in a folder, as IT puts it) in its DSS.
+    let kept = pki.path("kept");
+    std::fs::create_dir_all(&kept).unwrap();
+    std::fs::copy(pki.path("ca.crl"), kept.join("ca.crl")).unwrap();
+    let roots = hoso_sign::TrustRoots::from_bundle(&std::fs::read(pki.path("ca.crt")).unwrap()).unwrap();
+    let offline = hoso_sign::Revocation::new(Some(kept), false);
+    let certified = sign(&pki, "certifier", Some(&tsa_url));
+    match hoso_sign::add_validation_data(&certified, &roots, &offline, now).unwrap() {
+        hoso_sign::Ltv::Added { pdf, .. } => write("corpus/signed_pdf/hoso-lt.pdf", &pdf),
+        other => panic!("{other:?}"),
+    }
     let signature = last_cms(&signed).1;
     write("corpus/cms/signature-seed.der", &signature);
     let token = hoso_sign::cms::parse_signed_data(&signature).unwrap().timestamp_token.unwrap();
