@@ -775,7 +775,16 @@ impl Desktop {
             let keys: Vec<&str> = codes.iter().map(String::as_str).collect();
             app.certify_batch(&keys, &req, |report| {
                 for c in &report.copies {
-                    done.push(format!("{} số {}", report.record, c.number));
+                    // The supervisor learns when a copy still waits for its
+                    // long-term validation data (sealing tries again).
+                    let pending =
+                        matches!(c.validation_data, Some(hoso_core::ValidationData::Pending { .. }));
+                    let note = if pending {
+                        " (chưa có dữ liệu kiểm tra dài hạn / long-term validation data pending)"
+                    } else {
+                        ""
+                    };
+                    done.push(format!("{} số {}{note}", report.record, c.number));
                 }
             })
             .map_err(|e| {
