@@ -355,12 +355,18 @@ impl App {
         Ok(report)
     }
 
+    /// The roots validation data is judged against: `trust_roots`, when a TSA
+    /// is configured too (B-LT needs both); else none is added.
+    pub(crate) fn ltv_roots(&self) -> Option<&Path> {
+        self.config.tsa_url.as_ref()?;
+        self.config.trust_roots.as_deref()
+    }
+
     /// The validation data of PAdES B-LT for a certified `pdf`, when a TSA and
     /// roots are configured (else `None`): the file with it when it was added
     /// now, and whether the copy has it.
     pub(crate) fn validation_data(&self, pdf: &[u8]) -> Option<(Option<Vec<u8>>, ValidationData)> {
-        self.config.tsa_url.as_ref()?;
-        let path = self.config.trust_roots.as_deref()?;
+        let path = self.ltv_roots()?;
         let outcome = read_roots(path)
             .and_then(|roots| Ok(add_validation_data(pdf, &roots, &self.revocation(), now().timestamp())?));
         Some(match outcome {

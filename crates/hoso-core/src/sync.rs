@@ -181,6 +181,10 @@ impl App {
         record: &hoso_model::RecordId,
         doc: &Document,
     ) -> anyhow::Result<Document> {
+        // Nothing to add without a TSA and roots: the copy is not read.
+        if self.ltv_roots().is_none() {
+            return Ok(doc.clone());
+        }
         let pdf = self.store.blobs().read(&doc.blob)?;
         match self.validation_data(&pdf) {
             Some((Some(lt), _)) => {

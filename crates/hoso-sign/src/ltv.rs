@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::SignError;
 use crate::cms::parse_signed_data;
 use crate::pdf::{ValidationData, append_dss};
-use crate::revocation::{Evidence, Overall, Revocation, overall};
+use crate::revocation::{CertStatus, Evidence, Overall, Revocation, overall};
 use crate::signed::SignedPdf;
 use crate::trust::{TrustPath, TrustRoots};
 use crate::tsa::check_token;
@@ -99,24 +99,17 @@ pub fn add_validation_data(
             ));
             continue;
         };
-        // The time-stamp's own path, then the signer's, at the proven time.
-        let tsa_path = parse_signed_data(token).and_then(|t| {
-            let tsa_certs = t.certs();
-            let tsa = t.signer(&tsa_certs)?.clone();
-            roots.path(&tsa, &tsa_certs, proven).ok()
-        });
-        match tsa_path {
-            Some(path) => collect(&mut data, &mut gaps, n, revocation, &path, now, None),
-            None => gaps.push(missing(
-                n,
-                (
-                    "không dựng được đường tin cậy của đơn vị cấp dấu thời gian".into(),
-                    "the time-stamping authority has no trusted path".into(),
-                ),
-            )),
+        // The time-stamp's own path and answers, as its check found them (a
+        // proven time has both), then the signer's, at the proven time.
+        if let Some(path) = &check.path {
+            let checked = check.revocation.iter().cloned().zip(check.evidence.iter().cloned());
+            collect(&mut data, &mut gaps, n, path, checked, None);
         }
         match roots.path(signer, &certs, proven) {
-            Ok(path) => collect(&mut data, &mut gaps, n, revocation, &path, now, Some(proven)),
+            Ok(path) => {
+                let checked = revocation.check_path_with_evidence(&path, now, Some(proven));
+                collect(&mut data, &mut gaps, n, &path, checked, Some(proven));
+            }
             Err(fault) => gaps.push(missing(n, fault.message())),
         }
     }
@@ -127,22 +120,21 @@ pub fn add_validation_data(
     Ok(Ltv::Added { pdf: append_dss(pdf, &data)?, certs, ocsps, crls })
 }
 
-/// Puts `path`'s certificates and the answer for each of them into `data`;
-/// a certificate no answer counts for, or one revoked at the `proven` time,
-/// is a gap.
+/// Puts `path`'s certificates and the answer each status of `checked` rests
+/// on into `data`; a certificate no answer counts for, or one revoked at the
+/// `proven` time, is a gap.
 fn collect(
     data: &mut ValidationData,
     gaps: &mut Vec<Missing>,
     signature: usize,
-    revocation: &Revocation,
     path: &TrustPath,
-    now: i64,
+    checked: impl IntoIterator<Item = (CertStatus, Option<Evidence>)>,
     proven: Option<i64>,
 ) {
     for cert in &path.certs {
         ValidationData::add(&mut data.certs, &cert.der);
     }
-    for (status, evidence) in revocation.check_path_with_evidence(path, now, proven) {
+    for (status, evidence) in checked {
         match &evidence {
             Some(Evidence::Ocsp(der)) => ValidationData::add(&mut data.ocsps, der),
             Some(Evidence::Crl(der)) => ValidationData::add(&mut data.crls, der),

@@ -267,7 +267,7 @@ impl Revocation {
             {
                 let location = file.display().to_string();
                 match judge_crl(&crl, &location, true, cert, issuer, when)
-                    .and_then(|s| Ok((s, der_of(&crl)?)))
+                    .and_then(|s| Ok((s, crl_der(&bytes)?)))
                 {
                     Ok((status, der)) => return Ok((status, Evidence::Crl(der))),
                     Err(problem) => problems.push(problem),
@@ -332,7 +332,7 @@ impl Revocation {
             |c| c.get(url),
             |bytes, kept| judge_crl(&read_crl(bytes)?, url, kept, cert, issuer, when),
         )?;
-        Ok((status, der_of(&read_crl(&bytes)?)?))
+        Ok((status, crl_der(&bytes)?))
     }
 
     /// An OCSP response from `url`, fetched (and kept) or kept from before;
@@ -501,23 +501,23 @@ fn is_ca(cert: &Cert) -> bool {
     matches!(cert.parsed().tbs_certificate.get::<BasicConstraints>(), Ok(Some((_, bc))) if bc.ca)
 }
 
-/// A CRL in DER or PEM.
-fn read_crl(bytes: &[u8]) -> Result<CertificateList, String> {
-    let der = if bytes.starts_with(b"-----BEGIN") {
+/// A CRL's DER bytes, from DER or PEM.
+fn crl_der(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    if bytes.starts_with(b"-----BEGIN") {
         let (label, der) = pem_rfc7468::decode_vec(bytes).map_err(|e| format!("PEM: {e}"))?;
         if label != "X509 CRL" {
             return Err(format!("PEM {label}, không phải CRL / not a CRL"));
         }
-        der
+        Ok(der)
     } else {
-        bytes.to_vec()
-    };
-    CertificateList::from_der(&der).map_err(|e| format!("CRL không đọc được / unreadable CRL: {e}"))
+        Ok(bytes.to_vec())
+    }
 }
 
-/// A CRL in DER (one read from PEM is written again).
-fn der_of(crl: &CertificateList) -> Result<Vec<u8>, String> {
-    crl.to_der().map_err(|e| e.to_string())
+/// A CRL in DER or PEM.
+fn read_crl(bytes: &[u8]) -> Result<CertificateList, String> {
+    CertificateList::from_der(&crl_der(bytes)?)
+        .map_err(|e| format!("CRL không đọc được / unreadable CRL: {e}"))
 }
 
 fn reason_name(reason: CrlReason) -> String {

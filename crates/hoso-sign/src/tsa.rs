@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::SignError;
 use crate::cms::{children, oid, read, seq, tlv};
-use crate::revocation::{CertStatus, Overall, Revocation};
+use crate::revocation::{CertStatus, Evidence, Overall, Revocation};
 use crate::trust::{PathFault, TrustRoots};
 
 const OID_TST_INFO: &str = "1.2.840.113549.1.9.16.1.4";
@@ -112,6 +112,12 @@ pub struct TimestampCheck {
     pub forged: bool,
     #[serde(skip)]
     pub unix: Option<i64>,
+    /// The TSA's path itself, and the answer each revocation status rests on
+    /// (what PAdES B-LT embeds: [`crate::ltv`]).
+    #[serde(skip)]
+    pub path: Option<crate::trust::TrustPath>,
+    #[serde(skip)]
+    pub evidence: Vec<Option<Evidence>>,
 }
 
 impl TimestampCheck {
@@ -188,6 +194,8 @@ pub fn check_token(
         problem: Some(TimestampFault::Unreadable),
         forged: true,
         unix: None,
+        path: None,
+        evidence: Vec::new(),
     };
     let Some(signed) = crate::cms::parse_signed_data(token).filter(|s| s.content_type == oid(OID_TST_INFO))
     else {
@@ -223,9 +231,11 @@ pub fn check_token(
         Err(fault) => check.problem = Some(TimestampFault::Untrusted(fault)),
         Ok(path) => {
             check.trust_path = path.subjects();
-            check.revocation = revocation.check_path(&path, now, None);
+            (check.revocation, check.evidence) =
+                revocation.check_path_with_evidence(&path, now, None).into_iter().unzip();
             check.problem = (crate::revocation::overall(&check.revocation, None) == Overall::Revoked)
                 .then_some(TimestampFault::Revoked);
+            check.path = Some(path);
         }
     }
     check

@@ -175,10 +175,10 @@ pub fn verify_pdf(
     let file = SignedPdf::read(pdf)?;
     // The file's own validation data: its answers asked first, its
     // certificates offered for path building.
-    let dss = file.dss().unwrap_or_default();
-    let revocation = &revocation.with_embedded([dss.ocsps.clone(), dss.crls.clone()].concat());
+    let crate::ValidationData { certs: dss_certs, ocsps, crls } = file.dss().unwrap_or_default();
+    let revocation = &revocation.with_embedded([ocsps, crls].concat());
     let dss_certs: Vec<crate::Cert> =
-        dss.certs.iter().filter_map(|d| crate::Cert::from_der(d).ok()).collect();
+        dss_certs.iter().filter_map(|d| crate::Cert::from_der(d).ok()).collect();
     let mut out = Vec::new();
     for (index, sig) in file.signatures()?.into_iter().enumerate() {
         let revision = file.revision(&sig);
