@@ -1,10 +1,21 @@
-//! CMS SignedData for PAdES baseline B-B (ETSI EN 319 142-1, `ETSI.CAdES.detached`):
-//! detached content, signed attributes content-type, message-digest and
-//! signing-certificate-v2 (no signing-time: PAdES puts the time in the
-//! signature dictionary's `/M`). Encoded by hand in DER: the structure is small
-//! and fixed, and every byte is visible here.
+//! CMS SignedData (RFC 5652) for PAdES: written for baseline B-B (ETSI EN 319
+//! 142-1, `ETSI.CAdES.detached`: detached content, signed attributes
+//! content-type, message-digest and signing-certificate-v2, no signing-time:
+//! PAdES puts the time in the signature dictionary's `/M`), and read from any
+//! signing software's signature or RFC 3161 token.
+//!
+//! Writing is by hand in DER: the structure is small and fixed, and every
+//! byte is visible here. Reading is RustCrypto's `cms` (on der, which checks
+//! every length and encoding), with one exception: the signed attributes are
+//! taken as the bytes that were signed, because der sorts a SET OF when it
+//! decodes one and a re-encoding could differ from what the signer hashed.
 
+use cms::content_info::ContentInfo;
+use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier, SignerInfo};
+use der::asn1::{ObjectIdentifier as Oid, OctetString};
+use der::{Decode as _, Encode as _, Header, Reader as _, SliceReader};
 use ring::digest::{SHA256, digest};
+use x509_cert::spki::AlgorithmIdentifierOwned;
 
 /// DER tag-length-value.
 pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
@@ -32,20 +43,9 @@ fn set(parts: &[&[u8]]) -> Vec<u8> {
     tlv(0x31, &sorted.concat())
 }
 
-/// An OBJECT IDENTIFIER from its dotted form.
-pub(crate) fn oid(dotted: &str) -> Vec<u8> {
-    let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().expect("valid OID literal")).collect();
-    let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
-    for &arc in &arcs[2..] {
-        let mut stack = vec![(arc & 0x7f) as u8];
-        let mut v = arc >> 7;
-        while v > 0 {
-            stack.push(0x80 | (v & 0x7f) as u8);
-            v >>= 7;
-        }
-        body.extend(stack.iter().rev());
-    }
-    tlv(0x06, &body)
+/// An OBJECT IDENTIFIER, DER-encoded.
+pub(crate) fn oid(id: Oid) -> Vec<u8> {
+    tlv(0x06, id.as_bytes())
 }
 
 fn octets(b: &[u8]) -> Vec<u8> {
@@ -56,14 +56,14 @@ fn integer(v: u8) -> Vec<u8> {
     tlv(0x02, &[v])
 }
 
-pub const OID_SHA256: &str = "2.16.840.1.101.3.4.2.1";
-pub const OID_RSA: &str = "1.2.840.113549.1.1.1";
-pub const OID_ECDSA_SHA256: &str = "1.2.840.10045.4.3.2";
-const OID_DATA: &str = "1.2.840.113549.1.7.1";
-const OID_SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
-const OID_CONTENT_TYPE: &str = "1.2.840.113549.1.9.3";
-const OID_MESSAGE_DIGEST: &str = "1.2.840.113549.1.9.4";
-const OID_SIGNING_CERT_V2: &str = "1.2.840.113549.1.9.16.2.47";
+pub const OID_SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
+pub const OID_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+pub const OID_ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
+const OID_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
+const OID_SIGNED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.2");
+const OID_CONTENT_TYPE: Oid = Oid::new_unwrap("1.2.840.113549.1.9.3");
+const OID_MESSAGE_DIGEST: Oid = Oid::new_unwrap("1.2.840.113549.1.9.4");
+const OID_SIGNING_CERT_V2: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.47");
 
 /// How the signature value was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,12 +76,12 @@ pub enum SignatureAlgorithm {
     RsaPssSha256,
 }
 
-const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
+const OID_RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
 
 /// RSASSA-PSS-params for SHA-256 / MGF1-SHA-256 / salt 32.
 fn pss_algorithm() -> Vec<u8> {
     let hash = tlv(0xA0, &sha256_alg());
-    let mgf = tlv(0xA1, &seq(&[&oid("1.2.840.113549.1.1.8"), &sha256_alg()]));
+    let mgf = tlv(0xA1, &seq(&[&oid(Oid::new_unwrap("1.2.840.113549.1.1.8")), &sha256_alg()]));
     let salt = tlv(0xA2, &tlv(0x02, &[32]));
     seq(&[&oid(OID_RSA_PSS), &seq(&[&hash, &mgf, &salt])])
 }
@@ -148,76 +148,6 @@ pub fn signed_data(
     seq(&[&oid(OID_SIGNED_DATA), &tlv(0xA0, &signed)])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn oids_and_lengths_encode_as_der() {
-        assert_eq!(
-            oid("1.2.840.113549.1.7.2"),
-            [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]
-        );
-        assert_eq!(oid("2.16.840.1.101.3.4.2.1")[..4], [0x06, 0x09, 0x60, 0x86]);
-        let long = tlv(0x04, &[0u8; 300]);
-        assert_eq!(long[..4], [0x04, 0x82, 0x01, 0x2c]);
-    }
-
-    #[test]
-    fn an_empty_or_truncated_signed_data_is_no_signature() {
-        // ContentInfo { signedData, [0] { SEQUENCE {} } }: no version, nothing.
-        let empty = seq(&[&oid(OID_SIGNED_DATA), &tlv(0xA0, &seq(&[]))]);
-        assert!(parse_signed_data(&empty).is_none());
-        let full = seq(&[&oid(OID_SIGNED_DATA), &tlv(0xA0, &seq(&[&integer(1), &set(&[&sha256_alg()])]))]);
-        for cut in 0..full.len() {
-            assert!(parse_signed_data(&full[..cut]).is_none(), "{cut}");
-        }
-        assert!(parse_signed_data(&full).is_none(), "no signer");
-    }
-}
-
-/// A DER element: tag, the whole encoding, its content.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Tlv<'a> {
-    pub tag: u8,
-    pub raw: &'a [u8],
-    pub content: &'a [u8],
-}
-
-/// Reads one DER element from the front of `b`.
-pub(crate) fn read(b: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
-    let tag = *b.first()?;
-    let first = *b.get(1)? as usize;
-    let (len, header) = if first < 0x80 {
-        (first, 2)
-    } else {
-        let n = first & 0x7f;
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let mut len = 0usize;
-        for i in 0..n {
-            len = len << 8 | *b.get(2 + i)? as usize;
-        }
-        (len, 2 + n)
-    };
-    let end = header.checked_add(len)?;
-    let raw = b.get(..end)?;
-    Some((Tlv { tag, raw, content: &raw[header..] }, &b[end..]))
-}
-
-/// The elements inside a constructed element.
-pub(crate) fn children(content: &[u8]) -> Option<Vec<Tlv<'_>>> {
-    let mut out = Vec::new();
-    let mut rest = content;
-    while !rest.is_empty() {
-        let (t, r) = read(rest)?;
-        out.push(t);
-        rest = r;
-    }
-    Some(out)
-}
-
 /// A digest a CMS signature may name. SHA-256, -384 and -512 are allowed;
 /// SHA-1 is computed only to tell a weak signature from a broken one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,16 +159,16 @@ pub enum Digest {
 }
 
 impl Digest {
-    const ALL: [(Digest, &'static str, &'static str); 4] = [
-        (Digest::Sha1, "1.3.14.3.2.26", "SHA-1"),
+    const ALL: [(Digest, Oid, &'static str); 4] = [
+        (Digest::Sha1, Oid::new_unwrap("1.3.14.3.2.26"), "SHA-1"),
         (Digest::Sha256, OID_SHA256, "SHA-256"),
-        (Digest::Sha384, "2.16.840.1.101.3.4.2.2", "SHA-384"),
-        (Digest::Sha512, "2.16.840.1.101.3.4.2.3", "SHA-512"),
+        (Digest::Sha384, Oid::new_unwrap("2.16.840.1.101.3.4.2.2"), "SHA-384"),
+        (Digest::Sha512, Oid::new_unwrap("2.16.840.1.101.3.4.2.3"), "SHA-512"),
     ];
 
-    /// The digest an OID (DER, tag included) names.
-    pub fn from_der(der: &[u8]) -> Option<Digest> {
-        Digest::ALL.iter().find(|(_, dotted, _)| oid(dotted) == der).map(|(d, _, _)| *d)
+    /// The digest an algorithm identifier names.
+    pub fn from_oid(id: &Oid) -> Option<Digest> {
+        Digest::ALL.iter().find(|(_, known, _)| known == id).map(|(d, _, _)| *d)
     }
 
     pub fn name(self) -> &'static str {
@@ -281,13 +211,12 @@ static ECDSA_SHA384: [Verifier; 2] =
     [&ring::signature::ECDSA_P256_SHA384_ASN1, &ring::signature::ECDSA_P384_SHA384_ASN1];
 
 impl SignatureMethod {
-    /// From a SignerInfo's signature algorithm (its OID and parameters, DER)
-    /// and digest algorithm: RSA PKCS#1 v1.5 (rsaEncryption takes the digest's
-    /// hash, shaNWithRSAEncryption its own), ECDSA with SHA-256/384 on P-256
-    /// or P-384, and RSASSA-PSS with exactly the parameters this crate writes.
-    /// What ring cannot check (ECDSA over SHA-1 or SHA-512, other PSS
-    /// parameters, other algorithms) is None.
-    pub fn read(alg: &[u8], params: Option<&[u8]>, digest: Option<Digest>) -> Option<SignatureMethod> {
+    /// From a SignerInfo's signature algorithm and digest algorithm: RSA
+    /// PKCS#1 v1.5 (rsaEncryption takes the digest's hash, shaNWithRSAEncryption
+    /// its own), ECDSA with SHA-256/384 on P-256 or P-384, and RSASSA-PSS with
+    /// exactly the parameters this crate writes. What ring cannot check (ECDSA
+    /// over SHA-1 or SHA-512, other PSS parameters, other algorithms) is None.
+    pub fn read(alg: &AlgorithmIdentifierOwned, digest: Option<Digest>) -> Option<SignatureMethod> {
         let rsa = |hash: Digest| -> SignatureMethod {
             let verifiers: &'static [Verifier] = match hash {
                 Digest::Sha1 => &RSA_SHA1,
@@ -297,27 +226,25 @@ impl SignatureMethod {
             };
             SignatureMethod { hash, verifiers }
         };
-        let named = |dotted: &str| oid(dotted) == alg;
-        const RSA_WITH: [(&str, Digest); 4] = [
-            ("1.2.840.113549.1.1.5", Digest::Sha1),
-            ("1.2.840.113549.1.1.11", Digest::Sha256),
-            ("1.2.840.113549.1.1.12", Digest::Sha384),
-            ("1.2.840.113549.1.1.13", Digest::Sha512),
+        const RSA_WITH: [(Oid, Digest); 4] = [
+            (Oid::new_unwrap("1.2.840.113549.1.1.5"), Digest::Sha1),
+            (Oid::new_unwrap("1.2.840.113549.1.1.11"), Digest::Sha256),
+            (Oid::new_unwrap("1.2.840.113549.1.1.12"), Digest::Sha384),
+            (Oid::new_unwrap("1.2.840.113549.1.1.13"), Digest::Sha512),
         ];
-        if named(OID_RSA) {
+        if alg.oid == OID_RSA {
             return digest.map(rsa);
         }
-        if let Some((_, hash)) = RSA_WITH.iter().find(|(dotted, _)| named(dotted)) {
+        if let Some((_, hash)) = RSA_WITH.iter().find(|(id, _)| *id == alg.oid) {
             return Some(rsa(*hash));
         }
-        let (hash, verifiers): (Digest, &'static [Verifier]) = if named(OID_ECDSA_SHA256) {
+        let (hash, verifiers): (Digest, &'static [Verifier]) = if alg.oid == OID_ECDSA_SHA256 {
             (Digest::Sha256, &ECDSA_SHA256)
-        } else if named("1.2.840.10045.4.3.3") {
+        } else if alg.oid == Oid::new_unwrap("1.2.840.10045.4.3.3") {
             (Digest::Sha384, &ECDSA_SHA384)
-        } else if named(OID_RSA_PSS) {
-            let ours = pss_algorithm();
-            let ours = children(&ours[2..]).and_then(|c| c.get(1).map(|p| p.raw));
-            if params.is_none() || params != ours {
+        } else if alg.oid == OID_RSA_PSS {
+            let ours = AlgorithmIdentifierOwned::from_der(&pss_algorithm()).ok()?;
+            if alg.parameters.is_none() || alg.parameters != ours.parameters {
                 return None;
             }
             (Digest::Sha256, &RSA_PSS_SHA256)
@@ -331,21 +258,23 @@ impl SignatureMethod {
 /// What verification needs from a CMS SignedData.
 #[derive(Debug, Clone)]
 pub struct ParsedSignedData {
+    /// The certificates it carries, each as its own DER (read one by one:
+    /// one that cannot be read does not hide the others).
     pub certificates: Vec<Vec<u8>>,
-    pub issuer: Vec<u8>,
-    pub serial: Vec<u8>,
-    /// Signed attributes re-tagged as the SET that was signed.
+    /// Who signed: issuer and serial, or subject key identifier.
+    pub signer_id: SignerIdentifier,
+    /// Signed attributes as the SET that was signed: the signer's own bytes.
     pub signed_attrs: Vec<u8>,
     pub message_digest: Vec<u8>,
     pub has_signing_certificate_v2: bool,
     /// How the signature value can be checked, when HoSo knows how.
     pub method: Option<SignatureMethod>,
-    /// The signer's digest algorithm, or its DER OID when HoSo knows no such digest.
-    pub digest: Result<Digest, Vec<u8>>,
+    /// The signer's digest algorithm, or its OID when HoSo knows no such digest.
+    pub digest: Result<Digest, Oid>,
     pub signature: Vec<u8>,
-    /// The encapsulated content's type (the DER OID) and, when not detached,
-    /// the content (a time-stamp token's TSTInfo).
-    pub content_type: Vec<u8>,
+    /// The encapsulated content's type and, when not detached, the content
+    /// (a time-stamp token's TSTInfo).
+    pub content_type: Oid,
     pub content: Option<Vec<u8>>,
     /// The RFC 3161 token of the signature value, when time-stamped (B-T).
     pub timestamp_token: Option<Vec<u8>>,
@@ -375,81 +304,177 @@ impl ParsedSignedData {
         self.method.is_some_and(|m| cert.verify(&m, &self.signed_attrs, &self.signature))
     }
 
-    /// The signer's certificate among `certs`, by issuer and serial.
+    /// The signer's certificate among `certs`: by issuer and serial number,
+    /// or by subject key identifier.
     pub fn signer<'a>(&self, certs: &'a [crate::Cert]) -> Option<&'a crate::Cert> {
         certs.iter().find(|c| {
-            let ids = c.ids();
-            ids.issuer == self.issuer && ids.serial == self.serial
+            let tbs = &c.parsed().tbs_certificate;
+            match &self.signer_id {
+                SignerIdentifier::IssuerAndSerialNumber(id) => {
+                    tbs.issuer == id.issuer && tbs.serial_number == id.serial_number
+                }
+                SignerIdentifier::SubjectKeyIdentifier(ski) => {
+                    matches!(tbs.get::<x509_cert::ext::pkix::SubjectKeyIdentifier>(), Ok(Some((_, own))) if own == *ski)
+                }
+            }
         })
     }
 }
 
-/// Parses a ContentInfo(SignedData) with one signer.
+/// The elements inside the constructed DER element at the front of `tlv`,
+/// each as its whole encoding (tag and length included), read by der.
+fn elements(tlv: &[u8]) -> der::Result<Vec<&[u8]>> {
+    let mut reader = SliceReader::new(tlv)?;
+    let header = Header::decode(&mut reader)?;
+    if !header.tag.is_constructed() {
+        return Err(header.tag.value_error());
+    }
+    reader.read_nested(header.length, |inner| {
+        let mut out = Vec::new();
+        while !inner.is_finished() {
+            out.push(inner.tlv_bytes()?);
+        }
+        Ok(out)
+    })
+}
+
+/// Tag of a constructed `[0]` element: SignedData's certificates, a
+/// SignerInfo's signed attributes.
+const CONTEXT_0: u8 = 0xA0;
+const SET: u8 = 0x31;
+
+/// Parses a ContentInfo(SignedData) and its first signer. Anything after
+/// the ContentInfo (the zero padding of a PDF's /Contents) is ignored.
 pub fn parse_signed_data(der: &[u8]) -> Option<ParsedSignedData> {
-    let (ci, _) = read(der)?;
-    let ci = children(ci.content)?;
-    if ci.first()?.raw != oid(OID_SIGNED_DATA).as_slice() {
+    let content_info = SliceReader::new(der).ok()?.tlv_bytes().ok()?;
+    let info = ContentInfo::from_der(content_info).ok()?;
+    if info.content_type != OID_SIGNED_DATA {
         return None;
     }
-    let sd = children(children(ci.get(1)?.content)?.first()?.content)?;
-    let encap = children(sd.get(2)?.content)?;
-    let content_type = encap.first()?.raw.to_vec();
-    let content = match encap.get(1) {
-        Some(explicit) if explicit.tag == 0xA0 => Some(children(explicit.content)?.first()?.content.to_vec()),
-        _ => None,
+    let signed_data = info.content.to_der().ok()?;
+    // version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos
+    let fields = elements(&signed_data).ok()?;
+    let encap = EncapsulatedContentInfo::from_der(fields.get(2)?).ok()?;
+    let content = match encap.econtent {
+        Some(any) => Some(any.decode_as::<OctetString>().ok()?.into_bytes()),
+        None => None,
     };
-    let mut certificates = Vec::new();
-    let mut signer_infos = None;
-    // An empty SignedData has no version to skip: not a signature.
-    for t in sd.get(1..)? {
-        match t.tag {
-            0xA0 => certificates = children(t.content)?.iter().map(|c| c.raw.to_vec()).collect(),
-            0x31 => signer_infos = Some(*t),
-            _ => {}
-        }
+    let (signer_infos, optional) = fields.get(3..)?.split_last()?;
+    let certificates = match optional.iter().find(|f| f.first() == Some(&CONTEXT_0)) {
+        Some(set) => elements(set).ok()?.into_iter().map(<[u8]>::to_vec).collect(),
+        None => Vec::new(),
+    };
+    if signer_infos.first() != Some(&SET) {
+        return None;
     }
-    let si = children(children(signer_infos?.content)?.first()?.content)?;
-    let sid = children(si.get(1)?.content)?;
-    let digest_algorithm = children(si.get(2)?.content)?.first()?.raw.to_vec();
-    let attrs = si.iter().find(|t| t.tag == 0xA0)?;
-    let mut signed_attrs = attrs.raw.to_vec();
-    signed_attrs[0] = 0x31;
-    let mut message_digest = Vec::new();
-    let mut has_signing_certificate_v2 = false;
-    for a in children(attrs.content)? {
-        let parts = children(a.content)?;
-        let id = parts.first()?.raw;
-        if id == oid(OID_MESSAGE_DIGEST).as_slice() {
-            message_digest = children(parts.get(1)?.content)?.first()?.content.to_vec();
-        } else if id == oid(OID_SIGNING_CERT_V2).as_slice() {
-            has_signing_certificate_v2 = true;
-        }
-    }
-    let after_attrs = si.iter().position(|t| t.tag == 0xA0)? + 1;
-    let alg = children(si.get(after_attrs)?.content)?;
-    let digest = Digest::from_der(&digest_algorithm);
-    let method = SignatureMethod::read(alg.first()?.raw, alg.get(1).map(|p| p.raw), digest);
-    let mut timestamp_token = None;
-    if let Some(unsigned) = si.iter().find(|t| t.tag == 0xA1) {
-        for a in children(unsigned.content)? {
-            let parts = children(a.content)?;
-            if parts.first()?.raw == oid(crate::tsa::OID_SIGNATURE_TIMESTAMP).as_slice() {
-                timestamp_token = children(parts.get(1)?.content)?.first().map(|t| t.raw.to_vec());
-            }
-        }
-    }
+    let raw_signer = *elements(signer_infos).ok()?.first()?;
+    let si = SignerInfo::from_der(raw_signer).ok()?;
+    let mut signed_attrs =
+        elements(raw_signer).ok()?.into_iter().find(|f| f.first() == Some(&CONTEXT_0))?.to_vec();
+    signed_attrs[0] = SET;
+    let attrs = si.signed_attrs.as_ref()?;
+    let first_value = |id: Oid| attrs.iter().find(|a| a.oid == id).and_then(|a| a.values.iter().next());
+    let message_digest = match first_value(OID_MESSAGE_DIGEST) {
+        Some(value) => value.decode_as::<OctetString>().ok()?.into_bytes(),
+        None => Vec::new(),
+    };
+    let has_signing_certificate_v2 = first_value(OID_SIGNING_CERT_V2).is_some();
+    let digest = Digest::from_oid(&si.digest_alg.oid);
+    let method = SignatureMethod::read(&si.signature_algorithm, digest);
+    let timestamp_token = si
+        .unsigned_attrs
+        .iter()
+        .flat_map(|set| set.iter())
+        .find(|a| a.oid == crate::tsa::OID_SIGNATURE_TIMESTAMP)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|token| token.to_der().ok());
     Some(ParsedSignedData {
-        timestamp_token,
         certificates,
-        issuer: sid.first()?.raw.to_vec(),
-        serial: sid.get(1)?.raw.to_vec(),
+        signer_id: si.sid,
         signed_attrs,
         message_digest,
         has_signing_certificate_v2,
         method,
-        digest: digest.ok_or(digest_algorithm),
-        signature: si.get(after_attrs + 1)?.content.to_vec(),
-        content_type,
+        digest: digest.ok_or(si.digest_alg.oid),
+        signature: si.signature.into_bytes(),
+        content_type: encap.econtent_type,
         content,
+        timestamp_token,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oids_and_lengths_encode_as_der() {
+        assert_eq!(
+            oid(Oid::new_unwrap("1.2.840.113549.1.7.2")),
+            [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]
+        );
+        assert_eq!(oid(OID_SHA256)[..4], [0x06, 0x09, 0x60, 0x86]);
+        let long = tlv(0x04, &[0u8; 300]);
+        assert_eq!(long[..4], [0x04, 0x82, 0x01, 0x2c]);
+    }
+
+    #[test]
+    fn an_empty_or_truncated_signed_data_is_no_signature() {
+        // ContentInfo { signedData, [0] { SEQUENCE {} } }: no version, nothing.
+        let empty = seq(&[&oid(OID_SIGNED_DATA), &tlv(0xA0, &seq(&[]))]);
+        assert!(parse_signed_data(&empty).is_none());
+        let full = seq(&[&oid(OID_SIGNED_DATA), &tlv(0xA0, &seq(&[&integer(1), &set(&[&sha256_alg()])]))]);
+        for cut in 0..full.len() {
+            assert!(parse_signed_data(&full[..cut]).is_none(), "{cut}");
+        }
+        assert!(parse_signed_data(&full).is_none(), "no signer");
+    }
+
+    #[test]
+    fn signed_attributes_are_checked_as_the_signer_wrote_them_and_a_signer_is_found_by_key_identifier() {
+        use ring::rand::SystemRandom;
+        use ring::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair};
+        use x509_cert::ext::pkix::SubjectKeyIdentifier;
+        let rng = SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
+        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng).unwrap();
+        let rc_key = rcgen::KeyPair::try_from(pkcs8.as_ref()).unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["signer.example".into()]).unwrap();
+        // rcgen writes a subject key identifier for a CA only.
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let der = params.self_signed(&rc_key).unwrap().der().to_vec();
+        let cert = crate::Cert::from_der(&der).unwrap();
+
+        // The three attributes in reverse DER order, as a careless signer may
+        // write them; der would sort them when decoding.
+        let sorted = signed_attributes(&[7; 32], &der);
+        let mut attrs = elements(&sorted).unwrap();
+        attrs.reverse();
+        let unsorted = tlv(SET, &attrs.concat());
+        assert_ne!(unsorted, sorted);
+        let signature = key.sign(&rng, &unsorted).unwrap();
+        let cms = signed_data(
+            &unsorted,
+            signature.as_ref(),
+            SignatureAlgorithm::EcdsaP256Sha256,
+            &cert.ids(),
+            std::slice::from_ref(&der),
+            None,
+        );
+        let parsed = parse_signed_data(&cms).unwrap();
+        assert_eq!(parsed.signed_attrs, unsorted);
+        assert_eq!(parsed.message_digest, [7; 32]);
+        assert!(parsed.has_signing_certificate_v2);
+        let certs = parsed.certs();
+        assert!(parsed.signer(&certs).is_some_and(|signer| parsed.verified_by(signer)));
+
+        let (_, ski) = cert.parsed().tbs_certificate.get::<SubjectKeyIdentifier>().unwrap().unwrap();
+        let by_key =
+            ParsedSignedData { signer_id: SignerIdentifier::SubjectKeyIdentifier(ski), ..parsed.clone() };
+        assert!(by_key.signer(&certs).is_some());
+        let other = SubjectKeyIdentifier(OctetString::new(vec![1, 2, 3]).unwrap());
+        let by_other =
+            ParsedSignedData { signer_id: SignerIdentifier::SubjectKeyIdentifier(other), ..parsed };
+        assert!(by_other.signer(&certs).is_none());
+    }
 }

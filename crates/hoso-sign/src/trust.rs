@@ -383,8 +383,8 @@ fn p7b_certs(der: &[u8]) -> Result<Vec<Cert>, SignError> {
     use cms::cert::CertificateChoices;
     use cms::content_info::ContentInfo;
     use cms::signed_data::SignedData;
-    use der08::{Decode as _, Encode as _};
-    let bad = |e: der08::Error| {
+    use der::{Decode as _, Encode as _};
+    let bad = |e: der::Error| {
         SignError::Certificate(format!("neither a certificate nor a PKCS#7 bundle (.p7b): {e}"))
     };
     let info = ContentInfo::from_der(der).map_err(bad)?;

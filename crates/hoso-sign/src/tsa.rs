@@ -7,25 +7,43 @@
 
 use std::time::Duration;
 
+use der::asn1::{Any, Int, ObjectIdentifier as Oid, OctetString};
+use der::{
+    Decode as _, DecodeValue, Encode as _, EncodeValue, FixedTag, Header, Length, Reader, Sequence, Tag,
+    Writer,
+};
 use serde::Serialize;
+use x509_cert::ext::Extensions;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::spki::AlgorithmIdentifier;
+use x509_tsp::{Accuracy, MessageImprint, TimeStampReq, TimeStampResp, TspVersion};
 
 use crate::SignError;
-use crate::cms::{children, oid, read, seq, tlv};
+use crate::cms::Digest;
 use crate::revocation::{CertStatus, Evidence, Overall, Revocation};
 use crate::trust::{PathFault, TrustRoots};
 
-const OID_TST_INFO: &str = "1.2.840.113549.1.9.16.1.4";
+const OID_TST_INFO: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.1.4");
 const OID_TIMESTAMPING: &str = "1.3.6.1.5.5.7.3.8";
-pub(crate) const OID_SIGNATURE_TIMESTAMP: &str = "1.2.840.113549.1.9.16.2.14";
+pub(crate) const OID_SIGNATURE_TIMESTAMP: Oid = Oid::new_unwrap("1.2.840.113549.1.9.16.2.14");
 
 /// A TimeStampReq for a SHA-256 hash, asking for the TSA's certificate.
-pub fn request(hash: &[u8], nonce: u64) -> Vec<u8> {
-    let imprint = seq(&[&seq(&[&oid(crate::cms::OID_SHA256), &[0x05, 0x00]]), &tlv(0x04, hash)]);
-    let mut n: Vec<u8> = nonce.to_be_bytes().iter().copied().skip_while(|&b| b == 0).collect();
-    if n.first().is_none_or(|b| b & 0x80 != 0) {
-        n.insert(0, 0);
+pub fn request(hash: &[u8], nonce: u64) -> der::Result<Vec<u8>> {
+    TimeStampReq {
+        version: TspVersion::V1,
+        message_imprint: MessageImprint {
+            hash_algorithm: AlgorithmIdentifier {
+                oid: crate::cms::OID_SHA256,
+                parameters: Some(Any::null()),
+            },
+            hashed_message: OctetString::new(hash)?,
+        },
+        req_policy: None,
+        nonce: Some(Int::from_der(&nonce.to_der()?)?),
+        cert_req: true,
+        extensions: None,
     }
-    seq(&[&tlv(0x02, &[1]), &imprint, &tlv(0x02, &n), &tlv(0x01, &[0xFF])])
+    .to_der()
 }
 
 /// Sends the request to `url` and returns the time-stamp token (a CMS
@@ -35,28 +53,29 @@ pub fn fetch(url: &str, hash: &[u8]) -> Result<Vec<u8>, SignError> {
         *ring::digest::digest(&ring::digest::SHA256, hash).as_ref().first_chunk().expect("32 bytes"),
     );
     let fail = |m: String| SignError::Timestamp(format!("{url}: {m}"));
+    let request = request(hash, nonce).map_err(|e| fail(e.to_string()))?;
     let client = crate::net::client(Duration::from_secs(20)).map_err(|e| fail(e.to_string()))?;
     let resp = client
         .post(url)
         .header("Content-Type", "application/timestamp-query")
-        .body(request(hash, nonce))
+        .body(request)
         .send()
         .map_err(|e| fail(e.to_string()))?;
     if !resp.status().is_success() {
         return Err(fail(format!("HTTP {}", resp.status())));
     }
     let body = resp.bytes().map_err(|e| fail(e.to_string()))?;
-    let (outer, _) = read(&body).ok_or_else(|| fail("not a TimeStampResp".into()))?;
-    let parts = children(outer.content).ok_or_else(|| fail("not a TimeStampResp".into()))?;
-    let status = children(parts.first().ok_or_else(|| fail("no status".into()))?.content)
-        .and_then(|s| s.first().map(|i| i.content.to_vec()))
-        .ok_or_else(|| fail("no status".into()))?;
-    if !(status == [0] || status == [1]) {
-        return Err(fail(format!("refused (PKIStatus {status:?})")));
+    let resp = TimeStampResp::from_der(&body).map_err(|e| fail(format!("not a TimeStampResp: {e}")))?;
+    // granted (0) or grantedWithMods (1)
+    let status = resp.status.status as u8;
+    if status > 1 {
+        let said: Vec<&str> = resp.status.status_string.iter().flatten().map(|s| s.as_str()).collect();
+        return Err(fail(format!("refused (PKIStatus {status}) {}", said.join(" ")).trim_end().to_owned()));
     }
-    let token = parts.get(1).ok_or_else(|| fail("no token".into()))?.raw.to_vec();
+    let token = resp.time_stamp_token.ok_or_else(|| fail("no token".into()))?;
+    let token = token.to_der().map_err(|e| fail(e.to_string()))?;
     let info = tst_info(&token).ok_or_else(|| fail("unreadable token".into()))?;
-    if info.imprint != hash {
+    if info.digest != Some(Digest::Sha256) || info.imprint != hash {
         return Err(fail("the token stamps another hash".into()));
     }
     Ok(token)
@@ -65,33 +84,97 @@ pub fn fetch(url: &str, hash: &[u8]) -> Result<Vec<u8>, SignError> {
 /// What a token says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TstInfo {
-    /// The stamped hash.
+    /// The stamped hash, and the digest it names (None: one HoSo does not know).
     pub imprint: Vec<u8>,
+    pub digest: Option<Digest>,
     /// `YYYYMMDDhhmmss[.f]Z` as the TSA wrote it.
     pub gen_time: String,
+    /// That time in Unix seconds.
+    pub unix: i64,
 }
 
 /// Reads the TSTInfo inside a time-stamp token.
 pub fn tst_info(token: &[u8]) -> Option<TstInfo> {
     let signed = crate::cms::parse_signed_data(token)?;
-    if signed.content_type != oid(OID_TST_INFO) {
+    if signed.content_type != OID_TST_INFO {
         return None;
     }
     read_tst_info(signed.content.as_deref()?)
 }
 
-fn read_tst_info(der: &[u8]) -> Option<TstInfo> {
-    let (tst, _) = read(der)?;
-    let fields = children(tst.content)?;
-    let imprint = children(fields.get(2)?.content)?.get(1)?.content.to_vec();
-    let gen_time = String::from_utf8_lossy(fields.get(4)?.content).into_owned();
-    Some(TstInfo { imprint, gen_time })
+/// RFC 3161's TSTInfo: x509-tsp's `TstInfo` with the one field it reads too
+/// narrowly. A genTime may carry fractions of a second (RFC 3161 §2.4.2:
+/// "19990609001326.34352Z"); der's GeneralizedTime takes whole seconds only.
+#[derive(Sequence)]
+struct TstInfoFields {
+    version: TspVersion,
+    policy: Oid,
+    message_imprint: MessageImprint,
+    serial_number: Int,
+    gen_time: GenTime,
+    #[asn1(optional = "true")]
+    accuracy: Option<Accuracy>,
+    #[asn1(default = "Default::default")]
+    ordering: bool,
+    #[asn1(optional = "true")]
+    nonce: Option<Int>,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    tsa: Option<GeneralName>,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    extensions: Option<Extensions>,
 }
 
-/// `YYYYMMDDhhmmss[.f]Z` to Unix seconds.
+/// A GeneralizedTime as RFC 3161 writes it: `YYYYMMDDhhmmss[.f...]Z`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct GenTime {
+    text: String,
+    unix: i64,
+}
+
+impl FixedTag for GenTime {
+    const TAG: Tag = Tag::GeneralizedTime;
+}
+
+impl<'a> DecodeValue<'a> for GenTime {
+    fn decode_value<R: Reader<'a>>(reader: &mut R, header: Header) -> der::Result<Self> {
+        let bytes = reader.read_vec(header.length)?;
+        let text = String::from_utf8(bytes).map_err(|_| Self::TAG.value_error())?;
+        let unix = generalized_time(&text).ok_or_else(|| Self::TAG.value_error())?;
+        Ok(GenTime { text, unix })
+    }
+}
+
+impl EncodeValue for GenTime {
+    fn value_len(&self) -> der::Result<Length> {
+        Length::try_from(self.text.len())
+    }
+
+    fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
+        writer.write(self.text.as_bytes())
+    }
+}
+
+fn read_tst_info(der: &[u8]) -> Option<TstInfo> {
+    let info = TstInfoFields::from_der(der).ok()?;
+    Some(TstInfo {
+        imprint: info.message_imprint.hashed_message.into_bytes(),
+        digest: Digest::from_oid(&info.message_imprint.hash_algorithm.oid),
+        gen_time: info.gen_time.text,
+        unix: info.gen_time.unix,
+    })
+}
+
+/// `YYYYMMDDhhmmss[.f]Z` to Unix seconds: digits only, a fraction of at
+/// least one digit, and UTC.
 fn generalized_time(text: &str) -> Option<i64> {
-    let t = chrono::NaiveDateTime::parse_from_str(text.get(..14)?, "%Y%m%d%H%M%S").ok()?;
-    text.ends_with('Z').then(|| t.and_utc().timestamp())
+    let (whole, fraction) = text.strip_suffix('Z')?.split_at_checked(14)?;
+    let fraction_ok = fraction.is_empty()
+        || fraction.strip_prefix('.').is_some_and(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if !fraction_ok || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let t = chrono::NaiveDateTime::parse_from_str(whole, "%Y%m%d%H%M%S").ok()?;
+    Some(t.and_utc().timestamp())
 }
 
 /// What checking a signature's time-stamp found.
@@ -197,18 +280,15 @@ pub fn check_token(
         path: None,
         evidence: Vec::new(),
     };
-    let Some(signed) = crate::cms::parse_signed_data(token).filter(|s| s.content_type == oid(OID_TST_INFO))
-    else {
+    let Some(signed) = crate::cms::parse_signed_data(token).filter(|s| s.content_type == OID_TST_INFO) else {
         return check;
     };
     let Some(info) = signed.content.as_deref().and_then(read_tst_info) else { return check };
     check.time = info.gen_time.clone();
-    check.unix = generalized_time(&info.gen_time);
-    if check.unix.is_none() {
-        return check;
-    }
-    let expected = ring::digest::digest(&ring::digest::SHA256, signature_value);
-    if info.imprint != expected.as_ref() {
+    check.unix = Some(info.unix);
+    // The imprint is over the signature value, by the digest it names (SHA-256 or stronger).
+    let expected = info.digest.filter(|d| d.allowed()).map(|d| d.of(signature_value));
+    if expected.as_deref() != Some(info.imprint.as_slice()) {
         check.problem = Some(TimestampFault::ImprintMismatch);
         return check;
     }
@@ -257,6 +337,7 @@ pub fn probe(
 
 /// The unsigned attributes SET holding the token (tag 0x31; re-tagged [1] in the SignerInfo).
 pub fn unsigned_attributes(token: &[u8]) -> Vec<u8> {
+    use crate::cms::{oid, seq, tlv};
     let attr = seq(&[&oid(OID_SIGNATURE_TIMESTAMP), &tlv(0x31, token)]);
     tlv(0x31, &attr)
 }
@@ -271,16 +352,52 @@ mod tests {
         assert_eq!(generalized_time("20261203101500.25Z"), Some(1_796_292_900));
         assert_eq!(generalized_time("20261203101500"), None, "no zone: not a time-stamp's time");
         assert_eq!(generalized_time("2026"), None);
+        for bad in [
+            "20261203101500.Z",
+            "20261203101500,25Z",
+            "2026120310150aZ",
+            "20261203101500.2xZ",
+            "20261203ŝ1500Z",
+        ] {
+            assert_eq!(generalized_time(bad), None, "{bad}");
+        }
     }
 
     #[test]
     fn junk_tokens_prove_no_time_and_count_as_forged() {
         let roots = TrustRoots::default();
         let offline = Revocation::new(None, false);
-        for junk in [&b""[..], b"\x30\x00", b"\x30\x03\x06\x01\x00", &seq(&[&oid("1.2.840.113549.1.7.2")])] {
+        let bare = crate::cms::seq(&[&crate::cms::oid(Oid::new_unwrap("1.2.840.113549.1.7.2"))]);
+        for junk in [&b""[..], b"\x30\x00", b"\x30\x03\x06\x01\x00", &bare] {
             let check = check_token(junk, b"signature", &roots, &offline, 0);
             assert!(check.forged && check.proven().is_none(), "{junk:?}: {check:?}");
             assert_eq!(check.problem, Some(TimestampFault::Unreadable));
+        }
+    }
+
+    #[test]
+    fn a_tst_info_may_state_fractions_of_a_second_and_names_its_imprint_digest() {
+        use crate::cms::{oid, seq, tlv};
+        let hash = [9u8; 48];
+        let tst_info = |gen_time: &str| {
+            let sha384 = seq(&[&oid(Oid::new_unwrap("2.16.840.1.101.3.4.2.2")), &[0x05, 0x00]]);
+            seq(&[
+                &tlv(0x02, &[1]),
+                &oid(Oid::new_unwrap("1.2.3.4")),
+                &seq(&[&sha384, &tlv(0x04, &hash)]),
+                &tlv(0x02, &[0x2a]),
+                &tlv(0x18, gen_time.as_bytes()),
+                &seq(&[&tlv(0x02, &[1])]),
+            ])
+        };
+        let read = read_tst_info(&tst_info("19990609001326.34352Z")).expect("RFC 3161's own example");
+        assert_eq!((read.gen_time.as_str(), read.unix), ("19990609001326.34352Z", 928_887_206));
+        assert_eq!((read.digest, read.imprint.as_slice()), (Some(Digest::Sha384), &hash[..]));
+        // der's own GeneralizedTime, which x509-tsp reads with, refuses it.
+        assert!(x509_tsp::TstInfo::from_der(&tst_info("19990609001326.34352Z")).is_err());
+        assert!(x509_tsp::TstInfo::from_der(&tst_info("19990609001326Z")).is_ok());
+        for bad in ["19990609001326.Z", "19990609001326", "1999060900132Z"] {
+            assert!(read_tst_info(&tst_info(bad)).is_none(), "{bad}");
         }
     }
 }

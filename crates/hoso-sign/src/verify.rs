@@ -156,11 +156,10 @@ impl SignatureReport {
 }
 
 /// A digest algorithm's name (the dotted OID when HoSo knows no such digest).
-fn digest_name(digest: &Result<Digest, Vec<u8>>) -> String {
+fn digest_name(digest: &Result<Digest, der::asn1::ObjectIdentifier>) -> String {
     match digest {
         Ok(d) => d.name().to_owned(),
-        Err(der) => <der::asn1::ObjectIdentifier as der::Decode>::from_der(der)
-            .map_or_else(|_| "?".into(), |o| o.to_string()),
+        Err(unknown) => unknown.to_string(),
     }
 }
 
