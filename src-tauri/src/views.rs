@@ -220,7 +220,7 @@ pub struct SettingView {
     pub value: String,
     /// `default`, `system`, `user`, `environment` or `flag`.
     pub source: String,
-    /// `text`, `folder`, `file`, `url`, `scanner`, `bool`, `hex_key`, `fixed`.
+    /// `text`, `folder`, `file`, `url`, `scanner`, `bool`, `number`, `hex_key`, `fixed`.
     pub kind: String,
     pub editable: bool,
 }

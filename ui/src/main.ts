@@ -568,7 +568,9 @@ async function settingsScreen(saved?: string): Promise<void> {
     if (x.kind === "bool") {
       control = h("select", { name: x.key }, h("option", { value: "false" }, "false"), h("option", { value: "true" }, "true")) as HTMLSelectElement;
     } else {
-      control = h("input", { name: x.key, spellcheck: false, placeholder: x.kind === "url" ? "https://…" : x.kind === "scanner" ? "sane:… / escl:http://…" : "" }) as HTMLInputElement;
+      const placeholder = x.kind === "url" ? "https://…" : x.kind === "scanner" ? "sane:… / twain:… / escl:http://…" : "";
+      const numeric = x.kind === "number" ? { type: "number", min: "1", step: "1" } : {};
+      control = h("input", { name: x.key, spellcheck: false, placeholder, ...numeric }) as HTMLInputElement;
     }
     control.value = x.value;
     control.disabled = !admin || !x.editable;

@@ -17,67 +17,139 @@ use serde::{Deserialize, Serialize};
 /// The catalogue shipped with the program.
 const BUILTIN_CATALOGUE: &str = include_str!("../../../assets/procedures.toml");
 
-/// Keys of a config file; every one optional.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    /// Folder of the local store.
-    pub data_dir: Option<PathBuf>,
+/// What a key holds, which decides how a new value is checked on the
+/// settings screen ([`crate::settings::edit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Free text.
+    Text,
+    /// A folder that must exist.
+    Folder,
+    /// A file that must exist.
+    File,
+    /// An `http://` or `https://` address.
+    Url,
+    /// A scanner id: `sane:<device>`, `escl:http://…`, `twain:<name>` or `wia:<id>`.
+    Scanner,
+    /// `true` or `false`.
+    Bool,
+    /// A whole number of at least 1.
+    Number,
+    /// 64 hexadecimal digits (an Ed25519 public key).
+    HexKey,
+    /// Not changed there: moving the store is an IT job.
+    Fixed,
+}
+
+impl Kind {
+    /// Stable name for the UI and scripts (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Folder => "folder",
+            Kind::File => "file",
+            Kind::Url => "url",
+            Kind::Scanner => "scanner",
+            Kind::Bool => "bool",
+            Kind::Number => "number",
+            Kind::HexKey => "hex_key",
+            Kind::Fixed => "fixed",
+        }
+    }
+}
+
+/// The keys of config.toml, each written once: its documentation, its type,
+/// the [`Kind`] of value it holds and, when it has one, its default. From
+/// this come [`FileConfig`] (one layer, every key optional), its merge,
+/// [`KEYS`] (the settings screen's list, in this order) and
+/// [`FileConfig::with_defaults`] (the values in force).
+macro_rules! config_keys {
+    ($( $(#[doc = $doc:literal])* $key:ident: $ty:ty => $kind:ident $(= $default:expr)?; )*) => {
+        /// Keys of a config file; every one optional.
+        #[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct FileConfig {
+            $( $(#[doc = $doc])* pub $key: Option<$ty>, )*
+        }
+
+        /// Every key of config.toml with the kind of value it holds, in the
+        /// order the settings screen shows them.
+        pub const KEYS: &[(&str, Kind)] = &[$( (stringify!($key), Kind::$kind), )*];
+
+        impl FileConfig {
+            /// `other`'s keys over this layer's, one by one.
+            fn merge(&mut self, other: FileConfig) {
+                $( if other.$key.is_some() { self.$key = other.$key; } )*
+            }
+
+            /// The built-in default of every key that has one and is not set.
+            pub fn with_defaults(mut self) -> FileConfig {
+                $( $( if self.$key.is_none() { self.$key = Some($default); } )? )*
+                self
+            }
+        }
+    };
+}
+
+config_keys! {
     /// Code of the receiving unit, e.g. `000.00.01.H29`.
-    pub unit: Option<String>,
-    /// A procedure catalogue replacing the built-in one.
-    pub catalogue: Option<PathBuf>,
-    /// Tesseract languages, `vie` by default (see ARCHITECTURE.md for why not `vie+eng`).
-    pub ocr_languages: Option<String>,
-    /// Folder of Tesseract's `*.traineddata`; the library's default when absent.
-    pub tessdata: Option<PathBuf>,
-    /// The Tesseract library (a file, or the folder holding it). Default: the
-    /// system's `libtesseract.so.5` on Linux; on Windows the DLL the installer puts
-    /// in `tesseract\` beside the program.
-    pub ocr_library: Option<PathBuf>,
-    /// A folder watched for scans that a scanner's own software saves (`hoso watch`).
-    pub watch_folder: Option<PathBuf>,
+    unit: String => Text;
+    /// The receiving agency's name, as written on documents and signatures.
+    agency: String => Text;
     /// The counter's scanner: `sane:<device>`, `escl:http://host/eSCL` or, on
     /// Windows, `twain:<name>` (`hoso devices` lists them); the first device
     /// found when absent.
-    pub scanner: Option<String>,
+    scanner: String => Scanner;
     /// Seconds a TWAIN driver may take for one page before it is taken as hung
-    /// and ended (pages already scanned are kept). Default 120.
-    pub scanner_watchdog_secs: Option<u64>,
+    /// and ended (pages already scanned are kept).
+    scanner_watchdog_secs: u64 => Number = hoso_scan::worker::WorkerOptions::default().watchdog.as_secs();
     /// The program that runs TWAIN and WIA drivers: `hoso-scan-worker.exe`
     /// beside the app by default; its 32-bit build (`x86\hoso-scan-worker.exe`
     /// in the program folder) for a driver that exists in 32 bits only.
-    pub scanner_worker: Option<PathBuf>,
-    /// The receiving agency's name, as written on documents and signatures.
-    pub agency: Option<String>,
+    scanner_worker: PathBuf => File = hoso_scan::worker::WorkerOptions::default().program;
+    /// A folder watched for scans that a scanner's own software saves (`hoso watch`).
+    watch_folder: PathBuf => Folder;
+    /// Tesseract languages (see ARCHITECTURE.md for why not `vie+eng`).
+    ocr_languages: String => Text = hoso_ocr::DEFAULT_LANGUAGES.to_owned();
+    /// Folder of Tesseract's `*.traineddata`; the library's default when absent.
+    tessdata: PathBuf => Folder;
+    /// The Tesseract library (a file, or the folder holding it). Default: the
+    /// system's `libtesseract.so.5` on Linux; on Windows the DLL the installer puts
+    /// in `tesseract\` beside the program.
+    ocr_library: PathBuf => File;
+    /// A procedure catalogue replacing the built-in one.
+    catalogue: PathBuf => File;
     /// The TrueType font embedded in documents (Vietnamese glyphs needed).
-    pub font: Option<PathBuf>,
+    font: PathBuf => File = default_font();
     /// The PKCS#11 module of the signing tokens (the CA's driver, OpenSC's
     /// `opensc-pkcs11.so`, SoftHSM2 in tests).
-    pub pkcs11_module: Option<PathBuf>,
+    pkcs11_module: PathBuf => File = default_pkcs11_module();
     /// Token label; the first token with certificates when absent.
-    pub token_label: Option<String>,
+    token_label: String => Text;
     /// SHA-256 fingerprint (or its start) of the agency's certificate, which
     /// signs the digitised-copy mark ("SAO Y") on every certified copy.
-    pub agency_certificate: Option<String>,
-    /// PEM file of the root certificates signatures are checked against.
-    pub trust_roots: Option<PathBuf>,
-    /// RFC 3161 time-stamp authority; signatures are PAdES B-T when set, B-B otherwise.
-    pub tsa_url: Option<String>,
+    agency_certificate: String => Text;
     /// The agency's key as a PKCS#12 file instead of a token certificate; its
     /// password comes from the environment (`HOSO_AGENCY_P12_PASSWORD`).
-    pub agency_pkcs12: Option<PathBuf>,
+    agency_pkcs12: PathBuf => File;
     /// RSA keys sign RSASSA-PSS (named by Circular 15/2025) instead of PKCS#1 v1.5.
-    pub rsa_pss: Option<bool>,
+    rsa_pss: bool => Bool = false;
+    /// PEM file of the root certificates signatures are checked against.
+    trust_roots: PathBuf => File;
+    /// RFC 3161 time-stamp authority; signatures are PAdES B-T when set, B-B otherwise.
+    tsa_url: String => Url;
     /// The hub records are synced to, e.g. `https://hub.example.vn`.
-    pub hub_url: Option<String>,
+    hub_url: String => Url;
     /// This workstation's id as enrolled at the hub.
-    pub device_id: Option<String>,
+    device_id: String => Text;
     /// The hub's receipt key (hex, from `hoso-hub key`); receipts are checked against it.
-    pub hub_key: Option<String>,
+    hub_key: String => HexKey;
     /// PEM file of a private CA the hub's TLS certificate chains to, trusted
     /// besides the system's roots (a city CA not in the system store).
-    pub hub_ca: Option<PathBuf>,
+    hub_ca: PathBuf => File;
+    /// Folder of the local store.
+    data_dir: PathBuf => Fixed = default_data_dir();
 }
 
 impl FileConfig {
@@ -89,55 +161,16 @@ impl FileConfig {
         }
     }
 
-    fn merge(&mut self, other: FileConfig) {
-        let FileConfig {
-            data_dir,
-            unit,
-            catalogue,
-            ocr_languages,
-            tessdata,
-            ocr_library,
-            watch_folder,
-            scanner,
-            scanner_watchdog_secs,
-            scanner_worker,
-            agency,
-            font,
-            pkcs11_module,
-            token_label,
-            agency_certificate,
-            trust_roots,
-            tsa_url,
-            agency_pkcs12,
-            rsa_pss,
-            hub_url,
-            device_id,
-            hub_key,
-            hub_ca,
-        } = other;
-        self.data_dir = data_dir.or(self.data_dir.take());
-        self.unit = unit.or(self.unit.take());
-        self.catalogue = catalogue.or(self.catalogue.take());
-        self.ocr_languages = ocr_languages.or(self.ocr_languages.take());
-        self.tessdata = tessdata.or(self.tessdata.take());
-        self.ocr_library = ocr_library.or(self.ocr_library.take());
-        self.watch_folder = watch_folder.or(self.watch_folder.take());
-        self.scanner = scanner.or(self.scanner.take());
-        self.scanner_watchdog_secs = scanner_watchdog_secs.or(self.scanner_watchdog_secs.take());
-        self.scanner_worker = scanner_worker.or(self.scanner_worker.take());
-        self.agency = agency.or(self.agency.take());
-        self.font = font.or(self.font.take());
-        self.pkcs11_module = pkcs11_module.or(self.pkcs11_module.take());
-        self.token_label = token_label.or(self.token_label.take());
-        self.agency_certificate = agency_certificate.or(self.agency_certificate.take());
-        self.trust_roots = trust_roots.or(self.trust_roots.take());
-        self.tsa_url = tsa_url.or(self.tsa_url.take());
-        self.agency_pkcs12 = agency_pkcs12.or(self.agency_pkcs12.take());
-        self.rsa_pss = rsa_pss.or(self.rsa_pss.take());
-        self.hub_url = hub_url.or(self.hub_url.take());
-        self.device_id = device_id.or(self.device_id.take());
-        self.hub_key = hub_key.or(self.hub_key.take());
-        self.hub_ca = hub_ca.or(self.hub_ca.take());
+    /// The value of `key` as text ("" when unset or no such key).
+    pub fn text(&self, key: &str) -> String {
+        match toml::Value::try_from(self) {
+            Ok(toml::Value::Table(t)) => match t.get(key) {
+                Some(toml::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            },
+            _ => String::new(),
+        }
     }
 }
 
@@ -216,6 +249,8 @@ pub struct Config {
     pub device_id: Option<String>,
     pub hub_key: Option<String>,
     pub hub_ca: Option<PathBuf>,
+    /// Every key's value in force, defaults included, as written in a file.
+    pub in_force: FileConfig,
     /// Files that were read, in order.
     pub files: Vec<PathBuf>,
     /// Where each key that is set anywhere got its value in force.
@@ -345,8 +380,10 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         Source::Flag,
     );
 
+    let merged = merged.with_defaults();
     let unit = merged
         .unit
+        .as_ref()
         .map(|u| u.parse::<UnitCode>())
         .transpose()
         .context("mã đơn vị sai / invalid receiving unit code")?;
@@ -358,43 +395,39 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         }
         None => parse_catalogue(BUILTIN_CATALOGUE).context("built-in catalogue")?,
     };
-    let ocr = hoso_ocr::OcrConfig {
-        datapath: merged.tessdata,
-        library: merged.ocr_library,
-        languages: merged.ocr_languages.unwrap_or_else(|| hoso_ocr::DEFAULT_LANGUAGES.to_owned()),
-    };
+    let m = merged.clone();
     Ok(Config {
-        data_dir: merged.data_dir.unwrap_or_else(default_data_dir),
+        // Keys with a default are set by `with_defaults`.
+        data_dir: m.data_dir.unwrap_or_default(),
         unit,
         catalogue,
-        catalogue_file: merged.catalogue.clone(),
-        ocr,
-        watch_folder: merged.watch_folder,
-        scanner: merged.scanner,
-        scan_worker: {
-            // The worker's own defaults (120 s, the program beside this one) unless set.
-            let default = hoso_scan::worker::WorkerOptions::default();
-            hoso_scan::worker::WorkerOptions {
-                watchdog: merged
-                    .scanner_watchdog_secs
-                    .map_or(default.watchdog, |secs| std::time::Duration::from_secs(secs.max(1))),
-                program: merged.scanner_worker.unwrap_or(default.program),
-                env: default.env,
-            }
+        catalogue_file: m.catalogue,
+        ocr: hoso_ocr::OcrConfig {
+            datapath: m.tessdata,
+            library: m.ocr_library,
+            languages: m.ocr_languages.unwrap_or_default(),
         },
-        agency: merged.agency,
-        font: merged.font.unwrap_or_else(default_font),
-        pkcs11_module: merged.pkcs11_module.unwrap_or_else(default_pkcs11_module),
-        token_label: merged.token_label,
-        agency_certificate: merged.agency_certificate,
-        trust_roots: merged.trust_roots,
-        tsa_url: merged.tsa_url,
-        agency_pkcs12: merged.agency_pkcs12,
-        rsa_pss: merged.rsa_pss.unwrap_or(false),
-        hub_url: merged.hub_url,
-        device_id: merged.device_id,
-        hub_key: merged.hub_key,
-        hub_ca: merged.hub_ca,
+        watch_folder: m.watch_folder,
+        scanner: m.scanner,
+        scan_worker: hoso_scan::worker::WorkerOptions {
+            watchdog: std::time::Duration::from_secs(m.scanner_watchdog_secs.unwrap_or_default().max(1)),
+            program: m.scanner_worker.unwrap_or_default(),
+            env: hoso_scan::worker::WorkerOptions::default().env,
+        },
+        agency: m.agency,
+        font: m.font.unwrap_or_default(),
+        pkcs11_module: m.pkcs11_module.unwrap_or_default(),
+        token_label: m.token_label,
+        agency_certificate: m.agency_certificate,
+        trust_roots: m.trust_roots,
+        tsa_url: m.tsa_url,
+        agency_pkcs12: m.agency_pkcs12,
+        rsa_pss: m.rsa_pss.unwrap_or_default(),
+        hub_url: m.hub_url,
+        device_id: m.device_id,
+        hub_key: m.hub_key,
+        hub_ca: m.hub_ca,
+        in_force: merged,
         files,
         sources,
         user_file,
@@ -437,5 +470,42 @@ mod tests {
         assert_eq!(a.data_dir.as_deref(), Some(Path::new("/b")));
         assert_eq!(a.unit.as_deref(), Some("000.00.01.H29"));
         assert!(toml::from_str::<FileConfig>("data_dri = '/x'").is_err(), "typos are errors");
+    }
+
+    #[test]
+    fn the_template_for_it_names_every_key_and_only_those() {
+        // installer/config.toml: every key, commented out, as `# key = …`.
+        let template = include_str!("../../../installer/config.toml");
+        let named: std::collections::BTreeSet<&str> = template
+            .lines()
+            .filter_map(|l| l.strip_prefix("# ")?.split_once(" = ").map(|(key, _)| key))
+            .filter(|key| key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit()))
+            .collect();
+        let keys: std::collections::BTreeSet<&str> = KEYS.iter().map(|(k, _)| *k).collect();
+        assert_eq!(named, keys);
+        // Uncommented (the first example of each key; the scanner has three),
+        // the examples make a valid layer.
+        let mut first = BTreeMap::new();
+        for line in template.lines().filter_map(|l| l.strip_prefix("# ")) {
+            if let Some((key, _)) = line.split_once(" = ").filter(|(k, _)| keys.contains(k)) {
+                first.entry(key).or_insert_with(|| line.split(" # ").next().unwrap_or(line));
+            }
+        }
+        let examples: String = first.values().map(|l| format!("{l}\n")).collect();
+        let layer: FileConfig = toml::from_str(&examples).unwrap_or_else(|e| panic!("{e}\n{examples}"));
+        assert_eq!(layer.keys().len(), KEYS.len());
+    }
+
+    #[test]
+    fn every_key_in_force_has_a_text_and_defaults_fill_only_what_is_unset() {
+        let set =
+            FileConfig { rsa_pss: Some(true), unit: Some("000.00.01.H29".into()), ..FileConfig::default() };
+        let in_force = set.with_defaults();
+        assert_eq!(in_force.text("rsa_pss"), "true");
+        assert_eq!(in_force.text("unit"), "000.00.01.H29");
+        assert_eq!(in_force.text("ocr_languages"), hoso_ocr::DEFAULT_LANGUAGES);
+        assert_eq!(in_force.text("scanner_watchdog_secs"), "120");
+        assert_eq!(in_force.text("hub_url"), "");
+        assert_eq!(in_force.text("no_such_key"), "");
     }
 }

@@ -13,69 +13,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 use crate::config::{self, Config, Source};
-
-/// What a key holds, which decides how a new value is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// Free text.
-    Text,
-    /// A folder that must exist.
-    Folder,
-    /// A file that must exist.
-    File,
-    /// An `http://` or `https://` address.
-    Url,
-    /// A scanner id: `sane:<device>` or `escl:http://…`.
-    Scanner,
-    /// `true` or `false`.
-    Bool,
-    /// 64 hexadecimal digits (an Ed25519 public key).
-    HexKey,
-    /// Not changed here: moving the store is an IT job.
-    Fixed,
-}
-
-impl Kind {
-    /// Stable name for the UI and scripts (as serialised).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Text => "text",
-            Kind::Folder => "folder",
-            Kind::File => "file",
-            Kind::Url => "url",
-            Kind::Scanner => "scanner",
-            Kind::Bool => "bool",
-            Kind::HexKey => "hex_key",
-            Kind::Fixed => "fixed",
-        }
-    }
-}
-
-/// Every key of config.toml, in the order the screen shows them.
-pub const KEYS: &[(&str, Kind)] = &[
-    ("unit", Kind::Text),
-    ("agency", Kind::Text),
-    ("scanner", Kind::Scanner),
-    ("watch_folder", Kind::Folder),
-    ("ocr_languages", Kind::Text),
-    ("tessdata", Kind::Folder),
-    ("ocr_library", Kind::File),
-    ("catalogue", Kind::File),
-    ("font", Kind::File),
-    ("pkcs11_module", Kind::File),
-    ("token_label", Kind::Text),
-    ("agency_certificate", Kind::Text),
-    ("agency_pkcs12", Kind::File),
-    ("rsa_pss", Kind::Bool),
-    ("trust_roots", Kind::File),
-    ("tsa_url", Kind::Url),
-    ("hub_url", Kind::Url),
-    ("device_id", Kind::Text),
-    ("hub_key", Kind::HexKey),
-    ("hub_ca", Kind::File),
-    ("data_dir", Kind::Fixed),
-];
+pub use crate::config::{KEYS, Kind};
 
 /// One key as the settings screen shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -104,37 +42,9 @@ pub struct Change {
     pub after: String,
 }
 
-fn path(p: &Option<std::path::PathBuf>) -> String {
-    p.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
-}
-
 /// The value in force of `key`, as text.
 fn value(c: &Config, key: &str) -> String {
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    match key {
-        "data_dir" => c.data_dir.display().to_string(),
-        "unit" => c.unit.as_ref().map(|u| u.to_string()).unwrap_or_default(),
-        "catalogue" => path(&c.catalogue_file),
-        "ocr_languages" => c.ocr.languages.clone(),
-        "tessdata" => path(&c.ocr.datapath),
-        "ocr_library" => path(&c.ocr.library),
-        "watch_folder" => path(&c.watch_folder),
-        "scanner" => text(&c.scanner),
-        "agency" => text(&c.agency),
-        "font" => c.font.display().to_string(),
-        "pkcs11_module" => c.pkcs11_module.display().to_string(),
-        "token_label" => text(&c.token_label),
-        "agency_certificate" => text(&c.agency_certificate),
-        "trust_roots" => path(&c.trust_roots),
-        "tsa_url" => text(&c.tsa_url),
-        "agency_pkcs12" => path(&c.agency_pkcs12),
-        "rsa_pss" => c.rsa_pss.to_string(),
-        "hub_url" => text(&c.hub_url),
-        "device_id" => text(&c.device_id),
-        "hub_key" => text(&c.hub_key),
-        "hub_ca" => path(&c.hub_ca),
-        _ => String::new(),
-    }
+    c.in_force.text(key)
 }
 
 /// Every key with its value in force and where it comes from.
@@ -168,18 +78,22 @@ fn check(key: &str, kind: Kind, v: &str) -> anyhow::Result<()> {
         Kind::Url if is_url(v) => Ok(()),
         Kind::Url => bail!("{key}: cần địa chỉ http(s)://… / needs an http(s):// address, not {v:?}"),
         Kind::Scanner
-            if v.strip_prefix("sane:").is_some_and(|d| !d.is_empty())
+            if ["sane:", "twain:", "wia:"]
+                .iter()
+                .any(|p| v.strip_prefix(p).is_some_and(|d| !d.is_empty()))
                 || v.strip_prefix("escl:").is_some_and(is_url) =>
         {
             Ok(())
         }
         Kind::Scanner => {
             bail!(
-                "{key}: cần `sane:<thiết bị>` hoặc `escl:http://…` / needs `sane:<device>` or `escl:http://…` (see `hoso devices`), not {v:?}"
+                "{key}: cần `sane:<thiết bị>`, `twain:<tên>`, `wia:<mã>` hoặc `escl:http://…` / needs `sane:<device>`, `twain:<name>`, `wia:<id>` or `escl:http://…` (see `hoso devices`), not {v:?}"
             )
         }
         Kind::Bool if v == "true" || v == "false" => Ok(()),
         Kind::Bool => bail!("{key}: true / false, not {v:?}"),
+        Kind::Number if v.parse::<u64>().is_ok_and(|n| n >= 1) => Ok(()),
+        Kind::Number => bail!("{key}: cần một số nguyên từ 1 / needs a whole number from 1, not {v:?}"),
         Kind::HexKey if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(()),
         Kind::HexKey => {
             bail!("{key}: cần 64 chữ số hex (`hoso-hub key`) / needs the 64 hex digits `hoso-hub key` prints")
@@ -227,7 +141,11 @@ pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Co
             continue;
         }
         check(key, kind, new)?;
-        doc[key] = if kind == Kind::Bool { toml_edit::value(new == "true") } else { toml_edit::value(new) };
+        doc[key] = match kind {
+            Kind::Bool => toml_edit::value(new == "true"),
+            Kind::Number => toml_edit::value(new.parse::<i64>().with_context(|| format!("{key}: {new:?}"))?),
+            _ => toml_edit::value(new),
+        };
     }
 
     // The whole file must load before it replaces the old one.
@@ -267,8 +185,15 @@ mod tests {
         assert!(check("hub_url", Kind::Url, "http:///x").is_err());
         assert!(check("scanner", Kind::Scanner, "sane:test:0").is_ok());
         assert!(check("scanner", Kind::Scanner, "escl:http://10.0.0.5/eSCL").is_ok());
+        assert!(check("scanner", Kind::Scanner, "twain:fi-7160").is_ok());
+        assert!(check("scanner", Kind::Scanner, "wia:{6BDD1FC6-810F-11D0-BEC7-08002BE2092F}\\0000").is_ok());
         assert!(check("scanner", Kind::Scanner, "epson").is_err());
+        assert!(check("scanner", Kind::Scanner, "twain:").is_err());
         assert!(check("rsa_pss", Kind::Bool, "yes").is_err());
+        assert!(check("scanner_watchdog_secs", Kind::Number, "90").is_ok());
+        for bad in ["0", "-5", "1.5", "ninety"] {
+            assert!(check("scanner_watchdog_secs", Kind::Number, bad).is_err(), "{bad}");
+        }
         assert!(check("hub_key", Kind::HexKey, &"ab".repeat(32)).is_ok());
         assert!(check("hub_key", Kind::HexKey, "abc").is_err());
         assert!(check("watch_folder", Kind::Folder, "/no/such/folder").is_err());

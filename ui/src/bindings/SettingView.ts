@@ -13,6 +13,6 @@ value: string,
  */
 source: string, 
 /**
- * `text`, `folder`, `file`, `url`, `scanner`, `bool`, `hex_key`, `fixed`.
+ * `text`, `folder`, `file`, `url`, `scanner`, `bool`, `number`, `hex_key`, `fixed`.
  */
 kind: string, editable: boolean, };
