@@ -553,11 +553,7 @@ impl Desktop {
         let (bytes, frame, rotation) = {
             let app = self.signed_in()?;
             let p = app.store().page(page)?;
-            let detected = app
-                .store()
-                .page_text(page)?
-                .and_then(|t| t.layout["upright"]["rotation"].as_u64())
-                .map(|r| r as u16);
+            let detected = app.store().page_text(page)?.map(|t| t.layout.upright.rotation);
             (app.store().blobs().read(&p.source)?, p.frame, p.turn.or(detected).unwrap_or(0))
         };
         let decoded = hoso_imaging::decode_frame(&bytes, frame, &hoso_imaging::Limits::default())
@@ -567,7 +563,8 @@ impl Desktop {
             image::DynamicImage::ImageLuma8(_) | image::DynamicImage::ImageLuma16(_)
         );
         let small = decoded.image.thumbnail(1200, 1200);
-        let upright = hoso_imaging::Upright { rotation, skew_deg: 0.0 }.apply(&small);
+        let upright =
+            hoso_imaging::TurnUpright::apply(&hoso_imaging::Upright { rotation, skew_deg: 0.0 }, &small);
         Ok(data_url("image/jpeg", &hoso_imaging::thumbnail_jpeg(&upright, 1200, colour)))
     }
 

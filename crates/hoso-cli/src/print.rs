@@ -793,9 +793,9 @@ impl Out {
                 outln!("  {}.{}  —", page.component, page.ordinal);
                 continue;
             };
-            let rotation = t.layout["upright"]["rotation"].as_u64().unwrap_or(0);
-            let skew = t.layout["upright"]["skew_deg"].as_f64().unwrap_or(0.0);
-            let words = t.layout["words"].as_array().map_or(0, Vec::len);
+            let rotation = t.layout.upright.rotation;
+            let skew = t.layout.upright.skew_deg;
+            let words = t.layout.words.len();
             let first: String = t.text.lines().next().unwrap_or("").chars().take(48).collect();
             outln!(
                 "  {}.{}  {rotation:>3}° {skew:+.1}°  {:>3.0}/100  {words:>4} {}  «{first}»",

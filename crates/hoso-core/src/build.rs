@@ -8,7 +8,7 @@
 //! build. The PDF is stored as a blob with a `documents` row and an audit entry.
 
 use anyhow::{Context, bail};
-use hoso_imaging::{Limits, PageClass, Upright};
+use hoso_imaging::{Limits, PageClass, TurnUpright as _};
 use hoso_model::PageState;
 use hoso_pdf::{DocumentMeta, FontFile, PageInput, PdfError, PdfaPart, TextBox};
 use hoso_store::{DocumentKind, NewDocument};
@@ -105,29 +105,13 @@ impl App {
                 let frame = hoso_imaging::decode_frame(&bytes, page.frame, &Limits::default())
                     .map_err(|e| fail(e.to_string()))?;
                 let text = store.page_text(page.id).map_err(|e| fail(e.to_string()))?;
-                let layout = text.as_ref().map(|t| &t.layout);
-                let upright: Upright = layout
-                    .and_then(|l| serde_json::from_value(l["upright"].clone()).ok())
-                    .unwrap_or_default();
-                let words = layout
-                    .and_then(|l| l["words"].as_array())
-                    .map(|ws| {
-                        ws.iter()
-                            .filter_map(|w| {
-                                Some(TextBox {
-                                    text: w["text"].as_str()?.to_owned(),
-                                    x: w["x"].as_u64()? as u32,
-                                    y: w["y"].as_u64()? as u32,
-                                    w: w["w"].as_u64()? as u32,
-                                    h: w["h"].as_u64()? as u32,
-                                    line: w["block"].as_u64()? << 32
-                                        | w["par"].as_u64()? << 16
-                                        | w["line"].as_u64()?,
-                                })
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let layout = text.map(|t| t.layout).unwrap_or_default();
+                let upright = layout.upright;
+                let words: Vec<TextBox> = layout
+                    .words
+                    .into_iter()
+                    .map(|w| TextBox { line: w.line_key(), text: w.text, x: w.x, y: w.y, w: w.w, h: w.h })
+                    .collect();
                 // Pages processed before classes were stored are measured now.
                 let class = store
                     .page_metrics(page.id)

@@ -125,7 +125,8 @@ fn analyse(task: &Task, ocr: &mut Ocr) -> Result<Analysis, AnalysisError> {
         hoso_imaging::thumbnail_jpeg(&frame.image, THUMB_SIDE, metrics.is_colour)
     } else {
         let small = frame.image.thumbnail(THUMB_SIDE, THUMB_SIDE);
-        let turned = hoso_imaging::Upright { rotation, skew_deg: 0.0 }.apply(&small);
+        let turned =
+            hoso_imaging::TurnUpright::apply(&hoso_imaging::Upright { rotation, skew_deg: 0.0 }, &small);
         hoso_imaging::thumbnail_jpeg(&turned, THUMB_SIDE, metrics.is_colour)
     };
     Ok(Analysis { metrics, quality, thumbnail, text })
@@ -253,15 +254,17 @@ impl App {
                 let thumb = self.store.blobs().put(&a.thumbnail)?;
                 let note = a.quality.note();
                 let metrics = json!({ "metrics": a.metrics, "issues": a.quality.issues });
-                let layout = a.text.as_ref().map(serde_json::to_value).transpose()?;
                 let text = a.text.as_ref().map(|t| t.text());
                 let version = Ocr::library(&self.config.ocr).map(|(v, _)| v).unwrap_or_default();
                 let engine = format!("tesseract {version} {}", self.config.ocr.languages);
                 let state = if a.quality.rejected() { PageState::Failed } else { PageState::Processed };
-                let text_in = match (&a.text, &layout, &text) {
-                    (Some(t), Some(layout), Some(text)) => {
-                        Some(PageTextIn { engine: &engine, text, mean_confidence: t.mean_confidence, layout })
-                    }
+                let text_in = match (&a.text, &text) {
+                    (Some(layout), Some(text)) => Some(PageTextIn {
+                        engine: &engine,
+                        text,
+                        mean_confidence: layout.mean_confidence,
+                        layout,
+                    }),
                     _ => None,
                 };
                 self.store.finish_page(

@@ -9,31 +9,27 @@
 
 use image::imageops;
 use image::{DynamicImage, GrayImage, Luma, Rgb, RgbImage};
-use serde::{Deserialize, Serialize};
 
 use crate::metrics::{percentile, reduce};
 
-/// How to turn a scanned page upright: first a quarter-turn correction, then a
-/// small rotation that removes the skew.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Upright {
-    /// Clockwise degrees the content is turned on the scan (0, 90, 180, 270);
-    /// the page is turned back counter-clockwise by this much.
-    pub rotation: u16,
-    /// Counter-clockwise skew of the text lines in degrees, after the quarter
-    /// turn; the page is turned clockwise by this much.
-    pub skew_deg: f32,
-}
+pub use hoso_model::Upright;
 
 /// Skews smaller than this are left alone: resampling costs sharpness and time.
 pub const MIN_SKEW_DEG: f32 = 0.1;
 /// The search range of [`estimate_skew`], both ways.
 pub const MAX_SKEW_DEG: f32 = 8.0;
 
-impl Upright {
+/// Applying an [`Upright`] transform (a value of hoso-model's page layout) to images.
+pub trait TurnUpright {
     /// Applies the transform to an image of any colour type. Corners uncovered by
     /// the rotation are filled with white paper.
-    pub fn apply(&self, img: &DynamicImage) -> DynamicImage {
+    fn apply(&self, img: &DynamicImage) -> DynamicImage;
+    /// Applies the transform to a grey image (the OCR copy).
+    fn apply_gray(&self, img: &GrayImage) -> GrayImage;
+}
+
+impl TurnUpright for Upright {
+    fn apply(&self, img: &DynamicImage) -> DynamicImage {
         let turned = match self.rotation % 360 {
             90 => img.rotate270(),
             180 => img.rotate180(),
@@ -49,8 +45,7 @@ impl Upright {
         }
     }
 
-    /// Applies the transform to a grey image (the OCR copy).
-    pub fn apply_gray(&self, img: &GrayImage) -> GrayImage {
+    fn apply_gray(&self, img: &GrayImage) -> GrayImage {
         let turned = match self.rotation % 360 {
             90 => imageops::rotate270(img),
             180 => imageops::rotate180(img),

@@ -19,6 +19,7 @@
 
 mod hash;
 mod identity;
+mod layout;
 mod personal_id;
 mod procedure;
 mod record;
@@ -28,6 +29,7 @@ pub use hash::{BlobHash, ParseHashError};
 pub use identity::{
     CccdMrz, CccdQr, IdentityError, Td1, check_digit, parse_cccd_mrz, parse_cccd_qr, parse_td1,
 };
+pub use layout::{PageLayout, Upright, Word, words_to_text};
 pub use personal_id::{PersonalId, PersonalIdError, Sex};
 pub use procedure::{Catalogue, CatalogueError, ComponentSpec, Procedure};
 pub use record::{

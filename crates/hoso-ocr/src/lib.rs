@@ -24,9 +24,8 @@ mod tsv;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use hoso_imaging::{Upright, estimate_skew, ocr_gray, reduce};
+use hoso_imaging::{TurnUpright as _, Upright, estimate_skew, ocr_gray, reduce};
 use image::DynamicImage;
-use serde::{Deserialize, Serialize};
 
 pub use card::{CardReading, read_qr_codes};
 use engine::{Api, Psm};
@@ -104,63 +103,10 @@ pub enum OcrError {
     Recognise,
 }
 
-/// One recognised word, its box in the upright page's pixels.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Word {
-    pub text: String,
-    pub x: u32,
-    pub y: u32,
-    pub w: u32,
-    pub h: u32,
-    /// Tesseract's confidence, 0–100.
-    pub conf: f32,
-    pub block: u32,
-    pub par: u32,
-    pub line: u32,
-}
-
-/// The result of reading one page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PageText {
-    /// The transform that made the page upright; word boxes are in its output.
-    pub upright: Upright,
-    /// OSD's confidence in the quarter turn (0 when it could not tell).
-    pub orientation_confidence: f32,
-    /// Size of the upright page in pixels.
-    pub width: u32,
-    pub height: u32,
-    pub words: Vec<Word>,
-    /// Mean word confidence, 0–100 (0 without words).
-    pub mean_confidence: f32,
-    pub millis: u64,
-}
-
-impl PageText {
-    /// The page's text: words joined by spaces, lines by newlines, paragraphs and
-    /// blocks by an empty line.
-    pub fn text(&self) -> String {
-        words_to_text(&self.words)
-    }
-}
-
-/// Joins words in reading order: spaces within a line, newlines between lines,
-/// an empty line between paragraphs and blocks.
-pub(crate) fn words_to_text(words: &[Word]) -> String {
-    let mut out = String::new();
-    let mut last: Option<(u32, u32, u32)> = None;
-    for w in words {
-        let key = (w.block, w.par, w.line);
-        match last {
-            Some((b, p, _)) if (b, p) != (key.0, key.1) => out.push_str("\n\n"),
-            Some(l) if l != key => out.push('\n'),
-            Some(_) => out.push(' '),
-            None => {}
-        }
-        out.push_str(&w.text);
-        last = Some(key);
-    }
-    out
-}
+pub(crate) use hoso_model::words_to_text;
+/// What a page's reading found: hoso-model's page layout, the one type the
+/// store keeps.
+pub use hoso_model::{PageLayout as PageText, Word};
 
 /// Mean confidence of a set of words (0 when empty).
 fn mean_confidence(words: &[Word]) -> f32 {

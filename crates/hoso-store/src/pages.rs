@@ -98,9 +98,8 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let detected = layout
-            .and_then(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
-            .and_then(|l| l["upright"]["rotation"].as_u64())
-            .unwrap_or(0) as u16;
+            .and_then(|l| serde_json::from_str::<hoso_model::PageLayout>(&l).ok())
+            .map_or(0, |l| l.upright.rotation);
         let turn = (set.unwrap_or(detected) + degrees) % 360;
         tx.execute(
             "UPDATE pages SET turn = ?2, state = 'stored', note = NULL, metrics = NULL, thumbnail = NULL WHERE id = ?1",

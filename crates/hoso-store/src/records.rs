@@ -57,8 +57,8 @@ pub struct PageTextIn<'a> {
     pub engine: &'a str,
     pub text: &'a str,
     pub mean_confidence: f32,
-    /// The full OCR result (transform, words with boxes) as JSON.
-    pub layout: &'a serde_json::Value,
+    /// The full OCR result (transform, words with boxes), kept as JSON.
+    pub layout: &'a hoso_model::PageLayout,
 }
 
 /// Recognised text of a page read back.
@@ -68,7 +68,7 @@ pub struct PageText {
     pub engine: String,
     pub text: String,
     pub mean_confidence: f32,
-    pub layout: serde_json::Value,
+    pub layout: hoso_model::PageLayout,
 }
 
 /// A move of a record from one state to another, with who, when and why.
@@ -569,7 +569,8 @@ impl Store {
                     t.engine,
                     t.text,
                     f64::from(t.mean_confidence),
-                    t.layout.to_string(),
+                    serde_json::to_string(t.layout)
+                        .map_err(|e| StoreError::Invalid(format!("page text layout: {e}")))?,
                     stamp(now)
                 ],
             )?;

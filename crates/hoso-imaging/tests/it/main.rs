@@ -89,7 +89,7 @@ fn quality_gate_passes_the_samples_and_catches_bad_scans() {
 
 #[test]
 fn skew_is_found_within_a_quarter_degree_and_quarter_turns_undo() {
-    use hoso_imaging::{Upright, estimate_skew, ocr_gray};
+    use hoso_imaging::{TurnUpright as _, Upright, estimate_skew, ocr_gray};
     for page in truth_pages() {
         if page["is_blank"].as_bool().unwrap() {
             continue;

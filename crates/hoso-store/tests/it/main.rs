@@ -154,7 +154,21 @@ fn pages_are_added_once_and_guarded_transitions_refuse_stale_states() {
     let err = store.set_state(&r.id, &to_synced).unwrap_err();
     assert!(matches!(err, StoreError::Transition(_)), "{err}");
 
-    let layout = serde_json::json!({ "words": [{ "text": "Đơn", "x": 1, "y": 2, "w": 3, "h": 4 }] });
+    let layout = hoso_model::PageLayout {
+        upright: hoso_model::Upright { rotation: 90, skew_deg: 0.5 },
+        words: vec![hoso_model::Word {
+            text: "Đơn".into(),
+            x: 1,
+            y: 2,
+            w: 3,
+            h: 4,
+            conf: 91.5,
+            block: 1,
+            par: 1,
+            line: 1,
+        }],
+        ..hoso_model::PageLayout::default()
+    };
     let outcome = hoso_store::PageOutcome {
         state: PageState::Processed,
         note: None,
