@@ -34,10 +34,12 @@ async fn call(State(b): State<Arc<Bridge>>, Json(c): Json<Call>) -> Response {
     let result = tokio::task::spawn_blocking(move || b.desktop.call(&c.command, args)).await;
     match result {
         Ok(Ok(v)) => Json(v).into_response(),
-        Ok(Err(e)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(serde_json::json!({ "error": e }))).into_response()
-        }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({ "error": e.to_string() })))
+        // The same `{code, message}` the Tauri window receives.
+        Ok(Err(e)) => (StatusCode::UNPROCESSABLE_ENTITY, Json(e)).into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(serde_json::json!({ "code": "failed", "message": e.to_string() })),
+        )
             .into_response(),
     }
 }

@@ -6,20 +6,22 @@
 //! [`bridge`] serves the same `call` and the built front end over loopback
 //! HTTP, for the browser tests.
 
+mod bindings;
 pub mod bridge;
+pub mod command;
 mod tasks;
 pub mod views;
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use anyhow::{Context, bail};
 use base64::Engine;
-use hoso_core::{App, Role, config::Config};
+use hoso_core::{App, config::Config};
 use hoso_model::{Applicant, Channel};
-use serde::Deserialize;
 use serde_json::{Value, json};
 
+use command::*;
 use tasks::Tasks;
 use views::*;
 
@@ -30,10 +32,6 @@ pub struct Desktop {
     config: Mutex<Arc<Config>>,
     app: Mutex<App>,
     tasks: Arc<Tasks>,
-}
-
-fn args<T: for<'de> Deserialize<'de>>(v: Value) -> anyhow::Result<T> {
-    serde_json::from_value(v).context("tham số sai / bad arguments")
 }
 
 fn data_url(mime: &str, bytes: &[u8]) -> String {
@@ -49,111 +47,11 @@ fn account_view(a: &hoso_core::Account) -> AccountView {
     }
 }
 
-#[derive(Deserialize)]
-struct Login {
-    username: String,
-    password: String,
-}
-
-#[derive(Deserialize)]
-struct Code {
-    code: String,
-}
-
-#[derive(Deserialize)]
-struct NewRecord {
-    procedure: String,
-    applicant: ApplicantView,
-}
-
-#[derive(Deserialize)]
-struct Import {
-    code: String,
-    component: u16,
-    /// Files on this PC, by path (folders are expanded).
-    #[serde(default)]
-    paths: Vec<PathBuf>,
-    /// Files the person picked in the window, with their bytes.
-    #[serde(default)]
-    files: Vec<FileUpload>,
-}
-
 /// Decodes a picked file's bytes.
 fn upload_bytes(f: &FileUpload) -> anyhow::Result<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(&f.data)
         .with_context(|| format!("tệp {} bị hỏng khi gửi / {} was damaged in transfer", f.name, f.name))
-}
-
-#[derive(Deserialize)]
-struct Verify {
-    file: FileUpload,
-}
-
-#[derive(Deserialize)]
-struct Scan {
-    code: String,
-    component: u16,
-    device: String,
-    #[serde(default)]
-    source: Option<hoso_scan::Source>,
-    #[serde(default)]
-    resolution: Option<u32>,
-    #[serde(default)]
-    mode: Option<hoso_scan::ColourMode>,
-}
-
-#[derive(Deserialize)]
-struct PageId {
-    page: i64,
-}
-
-#[derive(Deserialize)]
-struct MovePage {
-    page: i64,
-    to: u32,
-}
-
-#[derive(Deserialize)]
-struct Certify {
-    codes: Vec<String>,
-    pin: String,
-    #[serde(default)]
-    certificate: Option<String>,
-    #[serde(default)]
-    title: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct AddAccount {
-    username: String,
-    display_name: String,
-    role: Role,
-    password: String,
-}
-
-#[derive(Deserialize)]
-struct SetPassword {
-    username: String,
-    password: String,
-}
-
-#[derive(Deserialize)]
-struct Disable {
-    username: String,
-    disabled: bool,
-}
-
-#[derive(Deserialize)]
-struct ListRecords {
-    #[serde(default)]
-    state: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Document {
-    code: String,
-    component: u16,
 }
 
 impl Desktop {
@@ -176,19 +74,10 @@ impl Desktop {
         self.app.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The signed-in app, or a refusal that sends the UI to the sign-in screen.
-    fn signed_in(&self) -> anyhow::Result<MutexGuard<'_, App>> {
-        let app = self.app();
-        if app.role().is_none() {
-            bail!("chưa đăng nhập / not signed in");
-        }
-        Ok(app)
-    }
-
     /// A second connection to the store for a background task, acting as the
     /// signed-in person.
     fn task_app(&self) -> anyhow::Result<App> {
-        let actor = self.signed_in()?.actor().to_owned();
+        let actor = self.app().actor().to_owned();
         App::open((*self.config()).clone(), &actor)
     }
 
@@ -197,233 +86,214 @@ impl Desktop {
         self.tasks.list()
     }
 
-    /// Runs one command of the front end. Errors are messages for the person
-    /// at the counter (Vietnamese / English).
-    pub fn call(&self, command: &str, a: Value) -> Result<Value, String> {
-        self.dispatch(command, a).map_err(|e| format!("{e:#}"))
+    /// Runs one command of the front end: parsed into a [`Command`], let
+    /// through its gate, run. Errors are messages for the person at the
+    /// counter (Vietnamese / English) with a code the window acts on.
+    pub fn call(&self, command: &str, args: Value) -> Result<Value, CallError> {
+        let args = if args.is_null() { json!({}) } else { args };
+        let parsed: Command =
+            serde_json::from_value(json!({ "command": command, "args": args })).map_err(|e| {
+                if e.to_string().starts_with("unknown variant") {
+                    CallError::new(
+                        ErrorCode::UnknownCommand,
+                        &anyhow::anyhow!("lệnh không có / unknown command {command:?}"),
+                    )
+                } else {
+                    CallError::new(
+                        ErrorCode::BadArguments,
+                        &anyhow::Error::new(e).context("tham số sai / bad arguments"),
+                    )
+                }
+            })?;
+        self.admit(parsed.gate())?;
+        let reply = self.run(parsed).map_err(|e| CallError::new(ErrorCode::Failed, &e))?;
+        let mut reply = serde_json::to_value(reply)
+            .map_err(|e| CallError::new(ErrorCode::Failed, &anyhow::Error::new(e)))?;
+        Ok(reply["result"].take())
     }
 
-    fn dispatch(&self, command: &str, a: Value) -> anyhow::Result<Value> {
-        let v = |x: &dyn erased::Ser| x.to_json();
+    /// The one place roles are checked: whether the person at the window may
+    /// pass `gate`.
+    fn admit(&self, gate: Gate) -> Result<(), CallError> {
+        let app = self.app();
+        let forbidden = |e: anyhow::Error| CallError::new(ErrorCode::Forbidden, &e);
+        match gate {
+            Gate::Public => Ok(()),
+            _ if app.role().is_none() => Err(CallError::new(
+                ErrorCode::NotSignedIn,
+                &anyhow::anyhow!("chưa đăng nhập / not signed in"),
+            )),
+            Gate::SignedIn => Ok(()),
+            Gate::Supervisor => app.require_certifier().map_err(forbidden),
+            Gate::Admin => app.require_admin().map_err(forbidden),
+        }
+    }
+
+    /// Each command: parse (done) → one use case → its view.
+    fn run(&self, command: Command) -> anyhow::Result<Reply> {
+        use Command as C;
         Ok(match command {
-            "session" => v(&self.session()?),
-            "login" => {
-                let Login { username, password } = args(a)?;
-                v(&account_view(&self.app().login(&username, &password)?))
-            }
-            "logout" => {
+            C::Session(_) => Reply::Session(self.session()?),
+            C::Login(a) => Reply::Login(account_view(&self.app().login(&a.username, a.password.expose())?)),
+            C::Logout(_) => {
                 self.app().logout();
-                Value::Null
+                Reply::Logout(())
             }
-            "procedures" => v(&self.procedures()),
-            "records" => {
-                let ListRecords { state } = args(a)?;
-                v(&self.records(state.as_deref())?)
+            C::Procedures(_) => Reply::Procedures(self.procedures()),
+            C::Tasks(_) => Reply::Tasks(self.tasks.list()),
+            C::Doctor(_) => Reply::Doctor(self.doctor()),
+            C::Settings(_) => Reply::Settings(self.settings()),
+            C::Records(a) => Reply::Records(self.records(a.state.as_deref())?),
+            C::RecordNew(a) => Reply::RecordNew(self.new_record(a)?),
+            C::Record(a) => Reply::Record(self.record(&a.code)?),
+            C::ReadCard(a) => Reply::ReadCard(self.read_card(a)?),
+            C::Import(a) => Reply::Import(self.import(a)?),
+            C::Devices(_) => Reply::Devices(self.devices()?),
+            C::Scan(a) => Reply::Scan(self.scan(a)?),
+            C::Thumbnails(a) => Reply::Thumbnails(self.thumbnails(&a.pages)?),
+            C::PageImage(a) => Reply::PageImage(self.page_image(a.page)?),
+            C::PageDiscard(a) => {
+                self.app().discard_page(a.page, "loại khi kiểm tra / removed at review")?;
+                Reply::PageDiscard(())
             }
-            "record_new" => {
-                let NewRecord { procedure, applicant } = args(a)?;
-                let applicant = Applicant {
-                    name: applicant.name.trim().to_owned(),
-                    personal_id: applicant
-                        .personal_id
-                        .filter(|s| !s.trim().is_empty())
-                        .map(|s| s.trim().parse())
-                        .transpose()
-                        .map_err(|e| anyhow::anyhow!("số định danh sai / invalid personal id: {e}"))?,
-                    phone: applicant.phone.filter(|s| !s.trim().is_empty()),
-                    address: applicant.address.filter(|s| !s.trim().is_empty()),
-                };
-                let r = self.signed_in()?.new_record(&procedure, applicant, Channel::InPerson)?;
-                v(&self.record(&r.code.to_string())?)
+            C::PageRescan(a) => Reply::PageRescan(self.rescan(a.page, a.device)?),
+            C::PageTurn(a) => Reply::PageTurn(self.turn_page(a.page, a.degrees)?),
+            C::PageMove(a) => {
+                self.app().move_page(a.page, a.to)?;
+                Reply::PageMove(())
             }
-            "record" => v(&self.record(&args::<Code>(a)?.code)?),
-            "read_card" => {
-                #[derive(Deserialize)]
-                struct Card {
-                    /// A card image picked in the window.
-                    #[serde(default)]
-                    file: Option<FileUpload>,
-                    /// A card image file on this PC.
-                    #[serde(default)]
-                    path: Option<PathBuf>,
-                    /// The card on this scanner's glass, when neither is given.
-                    #[serde(default)]
-                    device: Option<String>,
-                }
-                let Card { file, path, device } = args(a)?;
-                let reading = match (file, path.filter(|p| !p.as_os_str().is_empty())) {
-                    (Some(f), _) => self.signed_in()?.read_card_file(&f.name, &upload_bytes(&f)?)?,
-                    (None, Some(path)) => self.signed_in()?.read_card(&path)?,
-                    (None, None) => {
-                        let device = device
-                            .or_else(|| self.config().scanner.clone())
-                            .context("chưa chọn máy quét / no scanner configured")?;
-                        let mut scanner = self.config().open_scanner(&device)?;
-                        self.signed_in()?.scan_card(scanner.as_mut())?
-                    }
-                };
-                let applicant = reading.applicant().with_context(|| {
-                    format!(
-                        "không đọc được mã QR hay MRZ trên thẻ / no QR code or MRZ could be read{}",
-                        if reading.problems.is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {}", reading.problems.join("; "))
-                        }
-                    )
-                })?;
-                v(&ApplicantView {
-                    name: applicant.name,
-                    personal_id: applicant.personal_id.map(|p| p.to_string()),
-                    phone: applicant.phone,
-                    address: applicant.address,
-                })
+            C::Process(_) => Reply::Process(self.start_processing()?),
+            C::Build(a) => Reply::Build(self.build(&a.code)?),
+            C::Document(a) => Reply::Document(self.document(&a.code, a.component)?),
+            C::Seal(a) => {
+                self.app().seal(&a.code)?;
+                Reply::Seal(self.slip(&a.code)?)
             }
-            "import" => {
-                let Import { code, component, paths, files } = args(a)?;
-                let report = if files.is_empty() {
-                    self.signed_in()?.import(&code, component, &paths)?
-                } else {
-                    let files = files
-                        .iter()
-                        .map(|f| Ok((f.name.clone(), upload_bytes(f)?)))
-                        .collect::<anyhow::Result<Vec<_>>>()?;
-                    self.signed_in()?.import_files(&code, component, files)?
-                };
-                self.start_processing()?;
-                // Pages the record already held (the same file picked or dropped
-                // again) are counted, so the clerk learns why nothing was added.
-                json!({
-                    "pages": report.pages_added(),
-                    "already": report.pages_already(),
-                    "failed": report.files.iter().filter_map(|f| Some(json!({
-                        "vi": f.error_vi.as_ref()?,
-                        "en": f.error_en.as_ref()?,
-                    }))).collect::<Vec<_>>(),
-                })
+            C::Slip(a) => Reply::Slip(self.slip(&a.code)?),
+            C::CertificationQueue(_) => Reply::CertificationQueue(self.certification_queue()?),
+            C::Ledger(_) => Reply::Ledger(self.ledger()?),
+            C::Sync(_) => Reply::Sync(self.start_sync()?),
+            C::SyncRetry(a) => {
+                self.app().retry_sync(&a.code)?;
+                Reply::SyncRetry(self.start_sync()?)
             }
-            "devices" => v(&self.devices()?),
-            "scan" => v(&self.scan(args(a)?)?),
-            "thumbnails" => {
-                #[derive(Deserialize)]
-                struct Pages {
-                    pages: Vec<i64>,
-                }
-                let Pages { pages } = args(a)?;
-                let app = self.signed_in()?;
-                let mut out = serde_json::Map::new();
-                for page in pages {
-                    if let Some(bytes) = app.store().page_thumbnail(page)? {
-                        out.insert(page.to_string(), json!(data_url("image/jpeg", &bytes)));
-                    }
-                }
-                Value::Object(out)
+            C::Verify(a) => Reply::Verify(self.verify(a)?),
+            C::AccountPassword(a) => {
+                Reply::AccountPassword(self.app().set_password(&a.username, a.password.expose())?)
             }
-            "page_image" => {
-                let PageId { page } = args(a)?;
-                json!(self.page_image(page)?)
+            C::Tokens(_) => Reply::Tokens(self.tokens()?),
+            C::Certify(a) => Reply::Certify(self.certify(a)?),
+            C::SettingsSave(a) => Reply::SettingsSave(self.save_settings(&a.changes)?),
+            C::Accounts(_) => Reply::Accounts(self.app().accounts()?.iter().map(account_view).collect()),
+            C::AccountAdd(a) => {
+                let account =
+                    self.app().add_account(&a.username, &a.display_name, a.role, a.password.expose())?;
+                Reply::AccountAdd(account_view(&account))
             }
-            "page_discard" => {
-                let PageId { page } = args(a)?;
-                self.signed_in()?.discard_page(page, "loại khi kiểm tra / removed at review")?;
-                Value::Null
+            C::AccountDisable(a) => {
+                Reply::AccountDisable(self.app().set_account_disabled(&a.username, a.disabled)?)
             }
-            "page_rescan" => {
-                #[derive(Deserialize)]
-                struct Rescan {
-                    page: i64,
-                    device: String,
-                }
-                let Rescan { page, device } = args(a)?;
-                v(&self.rescan(page, device)?)
-            }
-            "page_turn" => {
-                #[derive(Deserialize)]
-                struct Turn {
-                    page: i64,
-                    degrees: u16,
-                }
-                let Turn { page, degrees } = args(a)?;
-                let turn = self.signed_in()?.turn_page(page, degrees)?;
-                self.start_processing()?;
-                json!(turn)
-            }
-            "page_move" => {
-                let MovePage { page, to } = args(a)?;
-                self.signed_in()?.move_page(page, to)?;
-                Value::Null
-            }
-            "process" => {
-                self.start_processing()?;
-                Value::Null
-            }
-            "build" => v(&self.build(&args::<Code>(a)?.code)?),
-            "document" => {
-                let Document { code, component } = args(a)?;
-                json!(self.document(&code, component)?)
-            }
-            "seal" => {
-                let Code { code } = args(a)?;
-                self.signed_in()?.seal(&code)?;
-                v(&self.slip(&code)?)
-            }
-            "slip" => v(&self.slip(&args::<Code>(a)?.code)?),
-            "certification_queue" => v(&self.certification_queue()?),
-            "tokens" => v(&self.tokens()?),
-            "certify" => v(&self.certify(args(a)?)?),
-            "ledger" => v(&self.ledger()?),
-            "sync" => v(&self.start_sync()?),
-            "sync_retry" => {
-                let Code { code } = args(a)?;
-                self.signed_in()?.retry_sync(&code)?;
-                v(&self.start_sync()?)
-            }
-            "tasks" => v(&self.tasks.list()),
-            "doctor" => v(&self.doctor()),
-            "verify" => v(&self.verify(args(a)?)?),
-            "settings" => v(&self.settings()),
-            "settings_save" => {
-                #[derive(Deserialize)]
-                struct Save {
-                    /// Key and new value; an empty value removes the key from this PC's file.
-                    changes: Vec<(String, String)>,
-                }
-                let Save { changes } = args(a)?;
-                let mut app = self.signed_in()?;
-                let changed = app.edit_settings(&changes)?;
-                *self.config.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(app.config().clone());
-                drop(app);
-                json!({ "changed": changed.iter().map(|c| c.key.clone()).collect::<Vec<_>>(), "settings": v(&self.settings()) })
-            }
-            "accounts" => {
-                let app = self.signed_in()?;
-                app.require_admin()?;
-                v(&app.accounts()?.iter().map(account_view).collect::<Vec<_>>())
-            }
-            "account_add" => {
-                let AddAccount { username, display_name, role, password } = args(a)?;
-                let mut app = self.signed_in()?;
-                app.require_admin()?;
-                v(&account_view(&app.add_account(&username, &display_name, role, &password)?))
-            }
-            "account_password" => {
-                let SetPassword { username, password } = args(a)?;
-                let mut app = self.signed_in()?;
-                if app.actor() != username {
-                    app.require_admin()?;
-                }
-                app.set_password(&username, &password)?;
-                Value::Null
-            }
-            "account_disable" => {
-                let Disable { username, disabled } = args(a)?;
-                let mut app = self.signed_in()?;
-                app.require_admin()?;
-                app.set_account_disabled(&username, disabled)?;
-                Value::Null
-            }
-            other => bail!("lệnh không có / unknown command {other:?}"),
         })
+    }
+
+    fn new_record(&self, NewRecord { procedure, applicant }: NewRecord) -> anyhow::Result<RecordView> {
+        let applicant = Applicant {
+            name: applicant.name.trim().to_owned(),
+            personal_id: applicant
+                .personal_id
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().parse())
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("số định danh sai / invalid personal id: {e}"))?,
+            phone: applicant.phone.filter(|s| !s.trim().is_empty()),
+            address: applicant.address.filter(|s| !s.trim().is_empty()),
+        };
+        let r = self.app().new_record(&procedure, applicant, Channel::InPerson)?;
+        self.record(&r.code.to_string())
+    }
+
+    /// A card picked in the window, a card image on this PC, or the card on
+    /// the scanner's glass, read into an applicant.
+    fn read_card(&self, ReadCard { file, path, device }: ReadCard) -> anyhow::Result<ApplicantView> {
+        let reading = match (file, path.filter(|p| !p.as_os_str().is_empty())) {
+            (Some(f), _) => self.app().read_card_file(&f.name, &upload_bytes(&f)?)?,
+            (None, Some(path)) => self.app().read_card(&path)?,
+            (None, None) => {
+                let device = device
+                    .or_else(|| self.config().scanner.clone())
+                    .context("chưa chọn máy quét / no scanner configured")?;
+                let mut scanner = self.config().open_scanner(&device)?;
+                self.app().scan_card(scanner.as_mut())?
+            }
+        };
+        let applicant = reading.applicant().with_context(|| {
+            format!(
+                "không đọc được mã QR hay MRZ trên thẻ / no QR code or MRZ could be read{}",
+                if reading.problems.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", reading.problems.join("; "))
+                }
+            )
+        })?;
+        Ok(ApplicantView {
+            name: applicant.name,
+            personal_id: applicant.personal_id.map(|p| p.to_string()),
+            phone: applicant.phone,
+            address: applicant.address,
+        })
+    }
+
+    /// Files on this PC or picked in the window, into a component; then OCR starts.
+    fn import(&self, Import { code, component, paths, files }: Import) -> anyhow::Result<ImportView> {
+        let report = match files.filter(|f| !f.is_empty()) {
+            None => self.app().import(&code, component, &paths.unwrap_or_default())?,
+            Some(files) => {
+                let files = files
+                    .iter()
+                    .map(|f| Ok((f.name.clone(), upload_bytes(f)?)))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                self.app().import_files(&code, component, files)?
+            }
+        };
+        self.start_processing()?;
+        Ok(ImportView {
+            pages: report.pages_added() as u32,
+            already: report.pages_already() as u32,
+            failed: report
+                .files
+                .iter()
+                .filter_map(|f| Some(Said { vi: f.error_vi.clone()?, en: f.error_en.clone()? }))
+                .collect(),
+        })
+    }
+
+    fn thumbnails(&self, pages: &[i64]) -> anyhow::Result<BTreeMap<String, String>> {
+        let app = self.app();
+        let mut out = BTreeMap::new();
+        for &page in pages {
+            if let Some(bytes) = app.store().page_thumbnail(page)? {
+                out.insert(page.to_string(), data_url("image/jpeg", &bytes));
+            }
+        }
+        Ok(out)
+    }
+
+    fn turn_page(&self, page: i64, degrees: u16) -> anyhow::Result<u16> {
+        let turn = self.app().turn_page(page, degrees)?;
+        self.start_processing()?;
+        Ok(turn)
+    }
+
+    /// Saves an administrator's changes to this PC's settings and puts them in force.
+    fn save_settings(&self, changes: &[(String, String)]) -> anyhow::Result<SavedSettings> {
+        let changed = {
+            let mut app = self.app();
+            let changed = app.edit_settings(changes)?;
+            *self.config.lock().unwrap_or_else(|p| p.into_inner()) = Arc::new(app.config().clone());
+            changed
+        };
+        Ok(SavedSettings { changed: changed.into_iter().map(|c| c.key).collect(), settings: self.settings() })
     }
 
     fn session(&self) -> anyhow::Result<SessionView> {
@@ -464,7 +334,7 @@ impl Desktop {
     }
 
     fn records(&self, state: Option<&str>) -> anyhow::Result<Vec<RecordRow>> {
-        let app = self.signed_in()?;
+        let app = self.app();
         let state =
             state.filter(|s| !s.is_empty()).map(str::parse).transpose().map_err(anyhow::Error::msg)?;
         Ok(app
@@ -484,7 +354,7 @@ impl Desktop {
     }
 
     fn record(&self, code: &str) -> anyhow::Result<RecordView> {
-        let app = self.signed_in()?;
+        let app = self.app();
         let detail = app.record_detail(code)?;
         let documents = app.store().documents(&detail.record.id)?;
         let r = &detail.record;
@@ -551,7 +421,7 @@ impl Desktop {
     /// A page at screen size (1200 px), as a data URL, upright as scanned.
     fn page_image(&self, page: i64) -> anyhow::Result<String> {
         let (bytes, frame, rotation) = {
-            let app = self.signed_in()?;
+            let app = self.app();
             let p = app.store().page(page)?;
             let detected = app.store().page_text(page)?.map(|t| t.layout.upright.rotation);
             (app.store().blobs().read(&p.source)?, p.frame, p.turn.or(detected).unwrap_or(0))
@@ -570,7 +440,7 @@ impl Desktop {
 
     /// The newest document of a component (certified copy first) as a data URL.
     fn document(&self, code: &str, component: u16) -> anyhow::Result<String> {
-        let app = self.signed_in()?;
+        let app = self.app();
         let record = app.store().record(code)?;
         let docs = app.store().documents(&record.id)?;
         let doc = docs
@@ -677,13 +547,13 @@ impl Desktop {
     }
 
     fn start_processing(&self) -> anyhow::Result<()> {
-        let actor = self.signed_in()?.actor().to_owned();
+        let actor = self.app().actor().to_owned();
         tasks::process_in_background(&self.tasks, (*self.config()).clone(), &actor);
         Ok(())
     }
 
     fn slip(&self, code: &str) -> anyhow::Result<SlipView> {
-        let app = self.signed_in()?;
+        let app = self.app();
         let detail = app.record_detail(code)?;
         let r = &detail.record;
         let qr = qrcode::QrCode::new(r.code.to_string().as_bytes())?;
@@ -710,25 +580,10 @@ impl Desktop {
     /// none of its current PDF/A yet.
     fn certification_queue(&self) -> anyhow::Result<Vec<RecordRow>> {
         let rows = self.records(Some("review"))?;
-        let app = self.signed_in()?;
+        let app = self.app();
         let mut out = Vec::new();
         for row in rows {
-            let detail = app.record_detail(&row.code)?;
-            let docs = app.store().documents(&detail.record.id)?;
-            let waiting = detail.components.iter().any(|c| {
-                let has_pages = c.pages.iter().any(|p| p.state == hoso_model::PageState::Processed);
-                let pdfa = docs
-                    .iter()
-                    .find(|d| d.component == c.component.ordinal && d.kind == hoso_store::DocumentKind::Pdfa);
-                let certified = docs.iter().find(|d| {
-                    d.component == c.component.ordinal && d.kind == hoso_store::DocumentKind::Certified
-                });
-                c.component.needs_certification
-                    && has_pages
-                    && pdfa.is_some_and(|p| !p.stale)
-                    && certified.is_none_or(|d| d.stale || pdfa.is_some_and(|p| p.id > d.id))
-            });
-            if waiting {
+            if app.waits_for_certification(&row.code)? {
                 out.push(row);
             }
         }
@@ -736,7 +591,6 @@ impl Desktop {
     }
 
     fn tokens(&self) -> anyhow::Result<Vec<TokenView>> {
-        self.signed_in()?.require_certifier()?;
         Ok(hoso_sign::list_certificates(&self.config().pkcs11_module)?
             .into_iter()
             .map(|c| TokenView {
@@ -754,14 +608,13 @@ impl Desktop {
     /// signed-in supervisor.
     fn certify(&self, req: Certify) -> anyhow::Result<TaskView> {
         let (mut app, name) = {
-            let app = self.signed_in()?;
-            app.require_certifier()?;
+            let app = self.app();
             let account = app.store().account(app.actor())?.context("account missing")?;
             (App::open((*self.config()).clone(), app.actor())?, account.display_name)
         };
         let Certify { codes, pin, certificate, title } = req;
         let req = hoso_core::CertifyRequest {
-            pin: hoso_sign::Pin::new(pin),
+            pin: hoso_sign::Pin::new(pin.take()),
             certifier_name: name,
             certifier_title: title.unwrap_or_default(),
             certificate,
@@ -797,7 +650,7 @@ impl Desktop {
 
     fn ledger(&self) -> anyhow::Result<Vec<LedgerRow>> {
         Ok(self
-            .signed_in()?
+            .app()
             .sync_ledger()?
             .into_iter()
             .map(|e| LedgerRow {
@@ -827,7 +680,7 @@ impl Desktop {
 
     /// The signatures of a PDF the person picked, judged as `hoso verify` does.
     fn verify(&self, Verify { file }: Verify) -> anyhow::Result<Vec<SignatureView>> {
-        let reports = self.signed_in()?.verify_bytes(&upload_bytes(&file)?, None)?;
+        let reports = self.app().verify_bytes(&upload_bytes(&file)?, None)?;
         Ok(reports.iter().map(SignatureView::from).collect())
     }
 
@@ -862,18 +715,6 @@ impl Desktop {
                     editable: s.editable,
                 })
                 .collect(),
-        }
-    }
-}
-
-/// Serialising any view to JSON without naming its type at each arm.
-mod erased {
-    pub trait Ser {
-        fn to_json(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn to_json(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
         }
     }
 }

@@ -5,13 +5,14 @@
 use hoso_desktop::Desktop;
 use tauri::{Emitter, Manager};
 
-/// The front end's one entry point: a command name and its arguments.
+/// The front end's one entry point: a command name and its arguments. A
+/// refusal reaches the window as `{code, message}`.
 #[tauri::command(async)]
 fn call(
     desktop: tauri::State<'_, Desktop>,
     command: String,
     args: serde_json::Value,
-) -> Result<serde_json::Value, String> {
+) -> Result<serde_json::Value, hoso_desktop::command::CallError> {
     desktop.call(&command, args)
 }
 

@@ -3,6 +3,7 @@
 //! shows, bad input gets a message for the person at the counter, and nothing
 //! stored is lost when a command is refused.
 
+use hoso_desktop::command::ErrorCode;
 use serde_json::{Value, json};
 
 fn desktop(dir: &std::path::Path) -> hoso_desktop::Desktop {
@@ -26,7 +27,12 @@ fn ok(d: &hoso_desktop::Desktop, command: &str, args: Value) -> Value {
 }
 
 fn refused(d: &hoso_desktop::Desktop, command: &str, args: Value) -> String {
-    d.call(command, args).expect_err(command)
+    d.call(command, args).expect_err(command).message
+}
+
+/// The code a refusal carries, which the window acts on.
+fn refused_as(d: &hoso_desktop::Desktop, command: &str, args: Value) -> ErrorCode {
+    d.call(command, args).expect_err(command).code
 }
 
 #[test]
@@ -38,12 +44,15 @@ fn sign_in_and_roles_gate_every_command() {
     let session = ok(&d, "session", json!({}));
     assert_eq!((session["user"].clone(), session["no_accounts"].clone()), (Value::Null, json!(false)));
     assert!(refused(&d, "records", json!({})).contains("not signed in"));
+    assert_eq!(refused_as(&d, "records", json!({})), ErrorCode::NotSignedIn);
     let not_a_pdf = json!({ "file": { "name": "copy.pdf", "data": "JVBERi0xLjcK" } });
     assert!(refused(&d, "verify", not_a_pdf.clone()).contains("not signed in"));
     assert!(
         refused(&d, "login", json!({ "username": "lan", "password": "wrong-password" })).contains("wrong")
     );
     assert!(refused(&d, "login", json!({ "username": "lan" })).contains("bad arguments"));
+    assert_eq!(refused_as(&d, "login", json!({ "username": "lan" })), ErrorCode::BadArguments);
+    assert_eq!(refused_as(&d, "login", json!({ "username": "lan", "password": "x" })), ErrorCode::Failed);
 
     // Reception: records yes; certification, tokens and accounts no.
     assert_eq!(
@@ -81,8 +90,9 @@ fn sign_in_and_roles_gate_every_command() {
             json!({ "username": "x", "display_name": "X", "role": "admin", "password": "12345678" }),
         ),
     ] {
-        let e = refused(&d, command, args);
-        assert!(e.contains("supervisor") || e.contains("administrators"), "{command}: {e}");
+        let e = d.call(command, args).expect_err(command);
+        assert!(e.message.contains("supervisor") || e.message.contains("administrators"), "{command}: {e}");
+        assert_eq!(e.code, ErrorCode::Forbidden, "{command}");
     }
     assert!(
         refused(&d, "account_password", json!({ "username": "it01", "password": "takeover-123" }))
@@ -90,6 +100,7 @@ fn sign_in_and_roles_gate_every_command() {
     );
     ok(&d, "account_password", json!({ "username": "lan", "password": "quay-moi-4567" })); // one's own
     assert!(refused(&d, "no_such_command", json!({})).contains("unknown command"));
+    assert_eq!(refused_as(&d, "no_such_command", json!({})), ErrorCode::UnknownCommand);
     ok(&d, "logout", json!({}));
     assert!(refused(&d, "record", json!({ "code": code })).contains("not signed in"));
 

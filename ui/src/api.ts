@@ -2,14 +2,43 @@
 // is `invoke("call", …)`; in a browser (UI tests) the same command goes to the
 // loopback bridge (`POST /api/call`), which runs the same Rust code.
 
+import type { CallError as CallErrorBody } from "./bindings/CallError";
+import type { Command } from "./bindings/Command";
+import type { ErrorCode } from "./bindings/ErrorCode";
 import type { FileUpload } from "./bindings/FileUpload";
+import type { Reply } from "./bindings/Reply";
 
 type TauriWindow = Window & { __TAURI_INTERNALS__?: unknown };
 
-export async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
+/** The commands, their arguments and their results, as the Rust side
+ * declares them (src-tauri/src/command.rs, exported by ts-rs). */
+export type CommandName = Command["command"];
+export type ArgsOf<C extends CommandName> = Extract<Command, { command: C }>["args"];
+export type ResultOf<C extends CommandName> = Extract<Reply, { command: C }>["result"];
+/** A command that needs nothing may be called without arguments. */
+export type ArgList<C extends CommandName> = {} extends ArgsOf<C> ? [args?: ArgsOf<C>] : [args: ArgsOf<C>];
+
+/** A refused or failed call: the code says what kind, the message says why. */
+export class CallError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+}
+
+function callError(body: unknown, fallback: string): CallError {
+  const e = body as Partial<CallErrorBody> | null;
+  return new CallError(e?.code ?? "failed", e?.message ?? fallback);
+}
+
+export async function call<C extends CommandName>(command: C, ...rest: ArgList<C>): Promise<ResultOf<C>> {
+  const args = rest[0] ?? {};
   if ((window as TauriWindow).__TAURI_INTERNALS__) {
     const { invoke } = await import("@tauri-apps/api/core");
-    return invoke<T>("call", { command, args });
+    try {
+      return await invoke<ResultOf<C>>("call", { command, args });
+    } catch (err) {
+      throw callError(err, String(err));
+    }
   }
   const response = await fetch("/api/call", {
     method: "POST",
@@ -17,8 +46,8 @@ export async function call<T>(command: string, args: Record<string, unknown> = {
     body: JSON.stringify({ command, args }),
   });
   const body = await response.json();
-  if (!response.ok) throw new Error(body.error ?? response.statusText);
-  return body as T;
+  if (!response.ok) throw callError(body, response.statusText);
+  return body as ResultOf<C>;
 }
 
 /** Calls `handler` whenever the background tasks change (Tauri events); in a

@@ -2,22 +2,18 @@
 // screen, a hash router (#/records, #/record/CODE, …), Alt+digit shortcuts for
 // the menu. Every value shown comes from the Rust side through `call`.
 
-import { call, onTasks, upload } from "./api";
+import { type ArgList, CallError, type CommandName, call, onTasks, upload } from "./api";
+import type { AddAccount } from "./bindings/AddAccount";
+import type { Scan } from "./bindings/Scan";
 import { type Attrs, type Child, errorBox, h, notice } from "./dom";
 import { verifyScreen } from "./verify";
 import { issueLabel, isEnglish, recordStates, stateLabel, t, toggleLanguage, type Key } from "./i18n";
-import type { AccountView } from "./bindings/AccountView";
 import type { ApplicantView } from "./bindings/ApplicantView";
-import type { CheckView } from "./bindings/CheckView";
 import type { ComponentView } from "./bindings/ComponentView";
 import type { DeviceView } from "./bindings/DeviceView";
-import type { LedgerRow } from "./bindings/LedgerRow";
 import type { PageView } from "./bindings/PageView";
-import type { ProcedureView } from "./bindings/ProcedureView";
-import type { RecordRow } from "./bindings/RecordRow";
 import type { RecordView } from "./bindings/RecordView";
 import type { SessionView } from "./bindings/SessionView";
-import type { SettingsView } from "./bindings/SettingsView";
 import type { SettingView } from "./bindings/SettingView";
 import type { SlipView } from "./bindings/SlipView";
 import type { TaskView } from "./bindings/TaskView";
@@ -108,7 +104,7 @@ function keepFormState(): () => void {
 async function showTasks(): Promise<TaskView[]> {
   const box = document.getElementById("tasks");
   if (!box || !session?.user) return [];
-  const tasks = await call<TaskView[]>("tasks").catch(() => [] as TaskView[]);
+  const tasks = await call("tasks").catch(() => [] as TaskView[]);
   const recent = tasks.slice(-4).reverse();
   box.replaceChildren(
     h("span", {}, `${t("tasks")}:`),
@@ -139,7 +135,7 @@ function refreshWhileBusy(render: () => Promise<void>, wasBusy = true): void {
 
 async function signOut(): Promise<void> {
   await call("logout");
-  session = await call<SessionView>("session");
+  session = await call("session");
   location.hash = "#/login";
 }
 
@@ -156,8 +152,8 @@ function loginScreen(): void {
       onsubmit: async (e: Event) => {
         e.preventDefault();
         try {
-          await call<AccountView>("login", { username: username.value, password: password.value });
-          session = await call<SessionView>("session");
+          await call("login", { username: username.value, password: password.value });
+          session = await call("session");
           location.hash = "#/records";
         } catch (err) {
           status.replaceChildren(errorBox(err));
@@ -188,7 +184,7 @@ function opened(): () => boolean {
 async function recordsScreen(): Promise<void> {
   const here = opened();
   const filter = new URLSearchParams(location.hash.split("?")[1] ?? "").get("state") ?? "";
-  const rows = await call<RecordRow[]>("records", { state: filter || null });
+  const rows = await call("records", { state: filter || null });
   const select = h(
     "select",
     { name: "state", onchange: (e: Event) => { location.hash = `#/records?state=${(e.target as HTMLSelectElement).value}`; } },
@@ -222,7 +218,7 @@ async function recordsScreen(): Promise<void> {
 
 async function newRecordScreen(): Promise<void> {
   const here = opened();
-  const procedures = await call<ProcedureView[]>("procedures");
+  const procedures = await call("procedures");
   const checklist = h("ul", { class: "checklist" });
   const procedure = h("select", { name: "procedure", required: true }) as HTMLSelectElement;
   for (const p of procedures) procedure.append(h("option", { value: p.code }, `${p.code} — ${p.name}`));
@@ -252,7 +248,7 @@ async function newRecordScreen(): Promise<void> {
   const readCard = async (file?: File) => {
     try {
       notice(status, "…");
-      const a = await call<ApplicantView>("read_card", file ? { file: await upload(file) } : {});
+      const a = await call("read_card", file ? { file: await upload(file) } : {});
       name.value = a.name;
       personalId.value = a.personal_id ?? "";
       address.value = a.address ?? "";
@@ -269,7 +265,7 @@ async function newRecordScreen(): Promise<void> {
         e.preventDefault();
         try {
           const applicant: ApplicantView = { name: name.value, personal_id: personalId.value || null, phone: phone.value || null, address: address.value || null };
-          const r = await call<RecordView>("record_new", { procedure: procedure.value, applicant });
+          const r = await call("record_new", { procedure: procedure.value, applicant });
           location.hash = `#/record/${r.code}`;
         } catch (err) {
           status.replaceChildren(errorBox(err));
@@ -293,9 +289,9 @@ async function newRecordScreen(): Promise<void> {
 }
 
 function pageCard(code: string, page: PageView, count: number, rerender: () => Promise<void>, status: HTMLElement, device: () => string): HTMLElement {
-  const act = (command: string, args: Record<string, unknown>) => async () => {
+  const act = <C extends CommandName>(command: C, ...args: ArgList<C>) => async () => {
     try {
-      await call(command, args);
+      await call(command, ...args);
       await rerender();
     } catch (err) {
       status.replaceChildren(errorBox(err));
@@ -322,8 +318,8 @@ function pageCard(code: string, page: PageView, count: number, rerender: () => P
 }
 
 async function showPage(code: string, page: number, component?: number): Promise<void> {
-  const img = await call<string>("page_image", { page });
-  const pdf = component === undefined ? null : await call<string>("document", { code, component }).catch(() => null);
+  const img = await call("page_image", { page });
+  const pdf = component === undefined ? null : await call("document", { code, component }).catch(() => null);
   const dialog = h(
     "dialog",
     { class: "viewer" },
@@ -343,7 +339,7 @@ function componentCard(r: RecordView, c: ComponentView, devices: DeviceView[], r
   const files = h("input", { name: "files", type: "file", multiple: true, accept: imageTypes, class: "visually-hidden", tabindex: -1 }) as HTMLInputElement;
   const scan = async () => {
     try {
-      await call<TaskView>("scan", { code: r.code, component: c.ordinal, device: device.value, source: source.value, resolution: Number(resolution.value), mode: mode.value });
+      await call("scan", { code: r.code, component: c.ordinal, device: device.value, source: source.value as Scan["source"], resolution: Number(resolution.value), mode: mode.value as Scan["mode"] });
       refreshWhileBusy(rerender);
       await showTasks();
     } catch (err) {
@@ -355,7 +351,7 @@ function componentCard(r: RecordView, c: ComponentView, devices: DeviceView[], r
     try {
       notice(status, `${t("importFiles")}: ${picked.map((f) => f.name).join(", ")} …`);
       const uploads = await Promise.all(picked.map(upload));
-      const result = await call<{ pages: number; already: number; failed: { vi: string; en: string }[] }>("import", { code: r.code, component: c.ordinal, files: uploads });
+      const result = await call("import", { code: r.code, component: c.ordinal, files: uploads });
       const parts = [t("pagesImported").replace("{n}", String(result.pages))];
       if (result.already) parts.push(t("pagesAlready").replace("{n}", String(result.already)));
       parts.push(...result.failed.map((f) => (isEnglish() ? f.en : f.vi)));
@@ -399,22 +395,22 @@ const thumbnails = new Map<string, string>();
 async function fetchThumbnails(r: RecordView): Promise<void> {
   const missing = r.components.flatMap((c) => c.pages).filter((p) => p.thumbnail_id && !thumbnails.has(p.thumbnail_id));
   if (!missing.length) return;
-  const images = await call<Record<string, string>>("thumbnails", { pages: missing.map((p) => p.id) });
+  const images = await call("thumbnails", { pages: missing.map((p) => p.id) });
   for (const p of missing) if (images[String(p.id)]) thumbnails.set(p.thumbnail_id!, images[String(p.id)]);
 }
 
 async function recordScreen(code: string): Promise<void> {
   const here = opened();
   const status = h("div", { class: "status" });
-  const devices = await call<DeviceView[]>("devices").catch(() => [] as DeviceView[]);
+  const devices = await call("devices").catch(() => [] as DeviceView[]);
   const render = async () => {
-    const r = await call<RecordView>("record", { code });
+    const r = await call("record", { code });
     await fetchThumbnails(r);
     if (!here()) return; // another screen was opened meanwhile
     const open = ["draft", "scanning", "processing", "review"].includes(r.state);
     const build = async () => {
       try {
-        await call<TaskView>("build", { code });
+        await call("build", { code });
         refreshWhileBusy(render);
         await showTasks();
       } catch (err) {
@@ -423,7 +419,7 @@ async function recordScreen(code: string): Promise<void> {
     };
     const seal = async () => {
       try {
-        const slip = await call<SlipView>("seal", { code });
+        const slip = await call("seal", { code });
         showSlip(slip);
       } catch (err) {
         status.replaceChildren(errorBox(err));
@@ -439,7 +435,7 @@ async function recordScreen(code: string): Promise<void> {
       h("div", { class: "actions" },
         open ? h("button", { type: "button", class: "build-button", onclick: build }, t("build")) : null,
         ["review", "certification"].includes(r.state) ? h("button", { type: "button", class: "seal-button", onclick: seal }, t("seal")) : null,
-        h("button", { type: "button", onclick: async () => showSlip(await call<SlipView>("slip", { code })) }, t("slip"))),
+        h("button", { type: "button", onclick: async () => showSlip(await call("slip", { code })) }, t("slip"))),
       status,
       ...r.components.map((c) => componentCard(r, c, devices, render, status)),
     );
@@ -473,8 +469,8 @@ async function certifyScreen(): Promise<void> {
   const here = opened();
   const status = h("div", { class: "status" });
   const [queue, tokens] = await Promise.all([
-    call<RecordRow[]>("certification_queue"),
-    call<TokenView[]>("tokens").catch((err) => { status.replaceChildren(errorBox(err)); return [] as TokenView[]; }),
+    call("certification_queue"),
+    call("tokens").catch((err) => { status.replaceChildren(errorBox(err)); return [] as TokenView[]; }),
   ]);
   if (!location.hash.startsWith("#/certify")) return;
   const certificate = h("select", { name: "certificate" }, ...tokens.map((c) => h("option", { value: c.fingerprint }, `${c.subject} — ${c.token} (${c.not_after})`))) as HTMLSelectElement;
@@ -489,7 +485,7 @@ async function certifyScreen(): Promise<void> {
         e.preventDefault();
         const codes = boxes.filter((b) => b.checked).map((b) => b.value);
         try {
-          const task = await call<TaskView>("certify", { codes, pin: pin.value, certificate: certificate.value || null, title: title.value || null });
+          const task = await call("certify", { codes, pin: pin.value, certificate: certificate.value || null, title: title.value || null });
           pin.value = "";
           notice(status, `${t("certification")}: ${codes.join(", ")} (#${task.id})`);
           refreshWhileBusy(certifyScreen);
@@ -511,19 +507,19 @@ async function certifyScreen(): Promise<void> {
 }
 
 async function previewRecord(code: string): Promise<void> {
-  const r = await call<RecordView>("record", { code });
+  const r = await call("record", { code });
   const c = r.components.find((x) => x.needs_certification && x.pages.length) ?? r.components.find((x) => x.pages.length);
   if (c) await showPage(code, c.pages[0].id, c.ordinal);
 }
 
 async function syncScreen(): Promise<void> {
   const here = opened();
-  const rows = await call<LedgerRow[]>("ledger");
+  const rows = await call("ledger");
   if (!here()) return;
   const status = h("div", { class: "status" });
   const send = async () => {
     try {
-      await call<TaskView>("sync");
+      await call("sync");
       refreshWhileBusy(syncScreen);
       await showTasks();
     } catch (err) {
@@ -537,14 +533,14 @@ async function syncScreen(): Promise<void> {
     h("table", { class: "ledger" },
       h("thead", {}, h("tr", {}, ...(["code", "state", "attempts", "lastError"] as Key[]).map((k) => h("th", {}, t(k))))),
       h("tbody", {}, ...rows.map((r) => h("tr", { "data-state": r.state }, h("td", {}, h("a", { href: `#/record/${r.record}` }, r.record)), h("td", {}, h("span", { class: `state ${r.state}` }, stateLabel(r.state))), h("td", {}, String(r.attempts)), h("td", {}, r.last_error ?? ""),
-        h("td", {}, r.state === "rejected" ? h("button", { type: "button", class: "retry", onclick: async () => { try { await call<TaskView>("sync_retry", { code: r.record }); refreshWhileBusy(syncScreen); await syncScreen(); } catch (err) { status.replaceChildren(errorBox(err)); } } }, t("retry")) : null))))),
+        h("td", {}, r.state === "rejected" ? h("button", { type: "button", class: "retry", onclick: async () => { try { await call("sync_retry", { code: r.record }); refreshWhileBusy(syncScreen); await syncScreen(); } catch (err) { status.replaceChildren(errorBox(err)); } } }, t("retry")) : null))))),
   );
 }
 
 async function doctorScreen(): Promise<void> {
   const here = opened();
   layout(t("diagnostics"), h("p", { class: "muted" }, "…"));
-  const checks = await call<CheckView[]>("doctor");
+  const checks = await call("doctor");
   if (!here()) return;
   const mark: Record<string, string> = { ok: "✓", warn: "!", fail: "✗", skip: "–" };
   layout(
@@ -558,7 +554,7 @@ async function doctorScreen(): Promise<void> {
 
 async function settingsScreen(saved?: string): Promise<void> {
   const here = opened();
-  const s = await call<SettingsView>("settings");
+  const s = await call("settings");
   const admin = can("admin");
   const status = h("div", { class: "status" });
   if (saved) notice(status, saved);
@@ -584,11 +580,11 @@ async function settingsScreen(saved?: string): Promise<void> {
       onsubmit: async (e: Event) => {
         e.preventDefault();
         const before = new Map(s.settings.map((x) => [x.key, x.value]));
-        const changes = [...inputs].filter(([k, el]) => el.value.trim() !== before.get(k)).map(([k, el]) => [k, el.value.trim()]);
+        const changes = [...inputs].filter(([k, el]) => el.value.trim() !== before.get(k)).map(([k, el]): [string, string] => [k, el.value.trim()]);
         if (!changes.length) return notice(status, t("nothingChanged"));
         try {
-          const r = await call<{ changed: string[] }>("settings_save", { changes });
-          session = await call<SessionView>("session"); // the header shows the unit and agency
+          const r = await call("settings_save", { changes });
+          session = await call("session"); // the header shows the unit and agency
           await settingsScreen(`${t("saved")}: ${r.changed.join(", ") || t("nothingChanged")}`);
         } catch (err) {
           status.replaceChildren(errorBox(err));
@@ -612,15 +608,15 @@ async function settingsScreen(saved?: string): Promise<void> {
 
 async function accountsScreen(): Promise<void> {
   const here = opened();
-  const list = await call<AccountView[]>("accounts");
+  const list = await call("accounts");
   const status = h("div", { class: "status" });
   const username = h("input", { name: "new_username", required: true }) as HTMLInputElement;
   const displayName = h("input", { name: "new_display_name", required: true }) as HTMLInputElement;
   const role = h("select", { name: "new_role" }, ...["reception", "supervisor", "admin"].map((r) => h("option", { value: r }, t(r as Key)))) as HTMLSelectElement;
   const password = h("input", { name: "new_password", type: "password", autocomplete: "new-password", required: true }) as HTMLInputElement;
-  const act = (command: string, args: Record<string, unknown>) => async () => {
+  const act = <C extends CommandName>(command: C, ...args: ArgList<C>) => async () => {
     try {
-      await call(command, args);
+      await call(command, ...args);
       await accountsScreen();
     } catch (err) {
       status.replaceChildren(errorBox(err));
@@ -634,7 +630,7 @@ async function accountsScreen(): Promise<void> {
   layout(
     t("accounts"),
     h("table", { class: "accounts" }, h("tbody", {}, ...list.map((a) => h("tr", { "data-user": a.username }, h("td", {}, a.username), h("td", {}, a.display_name), h("td", {}, t(a.role as Key)), h("td", {}, a.disabled ? t("disabled") : ""), h("td", {}, h("button", { type: "button", onclick: act("account_disable", { username: a.username, disabled: !a.disabled }) }, a.disabled ? t("enable") : t("disable")), h("button", { type: "button", onclick: setPassword(a.username) }, t("setPassword"))))))),
-    h("form", { class: "add-account", onsubmit: async (e: Event) => { e.preventDefault(); await act("account_add", { username: username.value, display_name: displayName.value, role: role.value, password: password.value })(); } },
+    h("form", { class: "add-account", onsubmit: async (e: Event) => { e.preventDefault(); await act("account_add", { username: username.value, display_name: displayName.value, role: role.value as AddAccount["role"], password: password.value })(); } },
       field("username", username), field("name", displayName), field("role", role), field("password", password), h("button", { type: "submit" }, t("add"))),
     status,
   );
@@ -648,7 +644,7 @@ async function route(): Promise<void> {
   document.querySelectorAll("dialog").forEach((d) => d.remove());
   document.documentElement.lang = isEnglish() ? "en" : "vi";
   try {
-    session = await call<SessionView>("session");
+    session = await call("session");
     if (!session.user) return loginScreen();
     const [path, arg] = location.hash.replace(/^#\//, "").split("?")[0].split("/");
     switch (path) {
@@ -663,6 +659,8 @@ async function route(): Promise<void> {
       default: return await recordsScreen();
     }
   } catch (err) {
+    // Signed out behind the window's back (another window, a restart): sign in again.
+    if (err instanceof CallError && err.code === "not_signed_in") return loginScreen();
     layout("HoSo Intake", errorBox(err));
   }
 }

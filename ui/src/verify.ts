@@ -48,7 +48,7 @@ export function verifyScreen(layout: (title: string, ...content: Child[]) => voi
     if (!picked) return;
     results.replaceChildren(h("p", { class: "muted" }, `${picked.name} …`));
     try {
-      const signatures = await call<SignatureView[]>("verify", { file: await upload(picked) });
+      const signatures = await call("verify", { file: await upload(picked) });
       results.replaceChildren(
         h("p", { class: "file" }, picked.name),
         ...(signatures.length ? signatures.map(signatureCard) : [h("div", { class: "error", role: "alert" }, t("noSignature"))]),

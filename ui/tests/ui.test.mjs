@@ -172,7 +172,8 @@ try {
     return { status: r.status, body: await r.json() };
   }, code);
   assert.equal(refused.status, 422);
-  assert.match(refused.body.error, /only a supervisor/);
+  assert.equal(refused.body.code, "forbidden");
+  assert.match(refused.body.message, /only a supervisor/);
   await shot("03-record-review");
 
   step("the supervisor certifies with the token: a wrong PIN, then the right one");

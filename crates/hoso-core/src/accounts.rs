@@ -64,7 +64,12 @@ impl App {
         Ok(self.store.accounts()?)
     }
 
+    /// Sets `username`'s password: one's own, or anyone's for an
+    /// administrator (the CLI, acting as the system user, may too).
     pub fn set_password(&mut self, username: &str, password: &str) -> anyhow::Result<()> {
+        if self.role.is_some() && username != self.actor {
+            self.require_admin()?;
+        }
         Ok(self.store.set_password(username, password, &self.actor, now())?)
     }
 

@@ -405,6 +405,37 @@ pub(crate) fn revocation(config: &crate::config::Config) -> Revocation {
 }
 
 /// The trusted roots of a bundle IT configured (PEM, DER or .p7b).
+/// The certified copy of component `ordinal` that shows its pages as they
+/// are now: newer than the component's PDF/A and not stale. Sealing puts it
+/// in the manifest; a component that needs certification and has none waits
+/// for a supervisor ([`App::waits_for_certification`]).
+pub fn current_certified(documents: &[hoso_store::Document], ordinal: u16) -> Option<&hoso_store::Document> {
+    let pdfa = documents.iter().find(|d| d.component == ordinal && d.kind == DocumentKind::Pdfa);
+    documents
+        .iter()
+        .find(|d| d.component == ordinal && d.kind == DocumentKind::Certified)
+        .filter(|d| pdfa.is_some_and(|p| d.id > p.id) && !d.stale)
+}
+
+impl App {
+    /// Whether record `key` waits for a supervisor: one of its components
+    /// needs a certified copy, has processed pages and a current PDF/A, and
+    /// has no [`current_certified`] copy, which sealing would ask for.
+    pub fn waits_for_certification(&self, key: &str) -> anyhow::Result<bool> {
+        let detail = self.record_detail(key)?;
+        let documents = self.store.documents(&detail.record.id)?;
+        Ok(detail.components.iter().any(|c| {
+            let ordinal = c.component.ordinal;
+            let has_pages = c.pages.iter().any(|p| p.state == hoso_model::PageState::Processed);
+            let pdfa = documents.iter().find(|d| d.component == ordinal && d.kind == DocumentKind::Pdfa);
+            c.component.needs_certification
+                && has_pages
+                && pdfa.is_some_and(|p| !p.stale)
+                && current_certified(&documents, ordinal).is_none()
+        }))
+    }
+}
+
 pub fn read_roots(path: &Path) -> anyhow::Result<TrustRoots> {
     let bytes =
         std::fs::read(path).with_context(|| format!("không đọc được / cannot read {}", path.display()))?;

@@ -100,8 +100,6 @@ impl App {
         for c in &components {
             let has_pages = files.iter().any(|f| f.component == c.ordinal);
             let pdfa = documents.iter().find(|d| d.component == c.ordinal && d.kind == DocumentKind::Pdfa);
-            let certified =
-                documents.iter().find(|d| d.component == c.ordinal && d.kind == DocumentKind::Certified);
             if has_pages && pdfa.is_none() {
                 bail!(
                     "thành phần {} chưa có PDF/A: dựng PDF/A trước (`hoso build`) / component {} has no PDF/A: build it first",
@@ -118,7 +116,7 @@ impl App {
                 );
             }
             // A certified copy of an older PDF/A does not show the pages as they are.
-            let certified = certified.filter(|d| pdfa.is_some_and(|p| d.id > p.id) && !d.stale);
+            let certified = crate::certify::current_certified(&documents, c.ordinal);
             // The sealed record carries the copy with its validation data
             // when it can be had now (PAdES B-LT), else the copy as signed.
             let certified = match certified {
