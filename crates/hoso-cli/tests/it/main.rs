@@ -11,6 +11,8 @@ mod card;
 mod certify;
 pub mod crash;
 #[cfg(not(windows))]
+mod demo_counter;
+#[cfg(not(windows))]
 mod doctor;
 #[cfg(not(windows))]
 mod ocr;
