@@ -46,3 +46,28 @@ fn crates_are_named_after_their_folder_and_documented() {
         assert!(arch.contains(&format!("`{name}`")), "{name} is not in ARCHITECTURE.md's code map");
     }
 }
+
+/// Each front-end module is one screen or one concern, small enough to read
+/// at once (issue 16: none over 300 lines), and says what it is first.
+#[test]
+fn front_end_modules_stay_small_and_say_what_they_are() {
+    fn ts_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("bindings") {
+                ts_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "ts") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    ts_files(&root().join("ui/src"), &mut files);
+    assert!(files.len() >= 8, "found only {} modules", files.len());
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let name = f.strip_prefix(root()).unwrap().display().to_string();
+        assert!(text.lines().count() <= 300, "{name}: {} lines", text.lines().count());
+        assert!(text.starts_with("//"), "{name} does not open with a comment on what it is");
+    }
+}

@@ -20,7 +20,10 @@ export type ArgList<C extends CommandName> = {} extends ArgsOf<C> ? [args?: Args
 
 /** A refused or failed call: the code says what kind, the message says why. */
 export class CallError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

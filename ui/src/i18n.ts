@@ -7,8 +7,8 @@ const strings = {
   username: ["Tên đăng nhập", "Username"],
   password: ["Mật khẩu", "Password"],
   noAccounts: [
-    "Chưa có tài khoản nào. Cán bộ CNTT tạo tài khoản đầu tiên bằng lệnh: hoso user add TÊN --name \"Họ tên\" --role admin",
-    "No account exists yet. IT creates the first one with: hoso user add NAME --name \"Full name\" --role admin",
+    'Chưa có tài khoản nào. Cán bộ CNTT tạo tài khoản đầu tiên bằng lệnh: hoso user add TÊN --name "Họ tên" --role admin',
+    'No account exists yet. IT creates the first one with: hoso user add NAME --name "Full name" --role admin',
   ],
   records: ["Hồ sơ", "Records"],
   newRecord: ["Tiếp nhận mới", "New record"],

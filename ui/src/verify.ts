@@ -26,13 +26,18 @@ function signatureCard(s: SignatureView): HTMLElement {
     h(
       "table",
       {},
-      h("tbody", {},
+      h(
+        "tbody",
+        {},
         row(t("signer"), s.signer),
         row(t("issuer"), s.issuer),
         row(t("signingTime"), s.time),
         row(t("timeStamp"), said(s.time_text)),
         row(t("padesLevel"), said(s.level_text)),
-        row(t("trustPath"), s.trust_path.length ? s.trust_path.join(" → ") : said(s.trust_problem ?? { vi: "—", en: "—" })),
+        row(
+          t("trustPath"),
+          s.trust_path.length ? s.trust_path.join(" → ") : said(s.trust_problem ?? { vi: "—", en: "—" }),
+        ),
         s.revocation.length ? row(t("revocation"), lines(s.revocation)) : null,
         s.changes.length ? row(t("changedAfterSigning"), lines(s.changes)) : null,
       ),
@@ -51,11 +56,18 @@ export function verifyScreen(layout: (title: string, ...content: Child[]) => voi
       const signatures = await call("verify", { file: await upload(picked) });
       results.replaceChildren(
         h("p", { class: "file" }, picked.name),
-        ...(signatures.length ? signatures.map(signatureCard) : [h("div", { class: "error", role: "alert" }, t("noSignature"))]),
+        ...(signatures.length
+          ? signatures.map(signatureCard)
+          : [h("div", { class: "error", role: "alert" }, t("noSignature"))]),
       );
     } catch (err) {
       results.replaceChildren(errorBox(err));
     }
   });
-  layout(t("verify"), h("p", {}, t("verifyHint")), h("label", { class: "field" }, h("span", {}, t("signedFile")), file), results);
+  layout(
+    t("verify"),
+    h("p", {}, t("verifyHint")),
+    h("label", { class: "field" }, h("span", {}, t("signedFile")), file),
+    results,
+  );
 }

@@ -14,11 +14,23 @@ const samples = process.env.HOSO_SAMPLES;
 const shots = process.env.HOSO_SCREENSHOTS;
 const certifier = process.env.HOSO_CERTIFIER;
 const card = process.env.HOSO_CARD;
-assert.ok(url && samples && shots && certifier && card, "HOSO_UI_URL, HOSO_SAMPLES, HOSO_SCREENSHOTS, HOSO_CERTIFIER, HOSO_CARD");
+assert.ok(
+  url && samples && shots && certifier && card,
+  "HOSO_UI_URL, HOSO_SAMPLES, HOSO_SCREENSHOTS, HOSO_CERTIFIER, HOSO_CARD",
+);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
 page.setDefaultTimeout(20_000);
@@ -90,7 +102,9 @@ try {
   // Picked files: two scans and a file that is no image, which is named and skipped.
   const chooser = page.waitForEvent("filechooser");
   await section.locator("button.import-button").click();
-  await (await chooser).setFiles([path.join(samples, "dev_p01.png"), path.join(samples, "dev_p05.png"), path.join(samples, "README.md")]);
+  await (
+    await chooser
+  ).setFiles([path.join(samples, "dev_p01.png"), path.join(samples, "dev_p05.png"), path.join(samples, "README.md")]);
   await page.waitForSelector("main [role=status].error");
   const imported = await page.textContent("main [role=status].error");
   assert.match(imported, /Đã nhập 2 trang/, imported);
@@ -116,9 +130,17 @@ try {
     { name: "dev_p05.png", data: fs.readFileSync(path.join(samples, "dev_p05.png")).toString("base64") },
   );
   await section.dispatchEvent("dragover", { dataTransfer: dropped });
-  assert.equal(await page.locator("section.component[data-component='1'].drop").count(), 1, "the component shows where files will go");
+  assert.equal(
+    await page.locator("section.component[data-component='1'].drop").count(),
+    1,
+    "the component shows where files will go",
+  );
   await section.dispatchEvent("drop", { dataTransfer: dropped });
-  await page.waitForFunction(() => /Đã nhập 0 trang — 1 trang đã có trong hồ sơ/.test(document.querySelector("main [role=status].ok")?.textContent ?? ""));
+  await page.waitForFunction(() =>
+    /Đã nhập 0 trang — 1 trang đã có trong hồ sơ/.test(
+      document.querySelector("main [role=status].ok")?.textContent ?? "",
+    ),
+  );
   assert.equal(await section.locator("figure.page").count(), 3, "nothing is added twice");
 
   step("the scanned test page is flagged; remove it, move a page");
@@ -126,7 +148,9 @@ try {
   assert.equal(await flagged.count(), 1, "the solid test page is flagged");
   // Rescan it on the glass: a new page takes its place (the test scanner gives the same sheet).
   const flaggedId = await flagged.getAttribute("data-page");
-  const flaggedAt = (await section.locator("figure.page").evaluateAll((f) => f.map((x) => x.dataset.page))).indexOf(flaggedId);
+  const flaggedAt = (await section.locator("figure.page").evaluateAll((f) => f.map((x) => x.dataset.page))).indexOf(
+    flaggedId,
+  );
   await flagged.locator("button.rescan").click();
   await page.waitForFunction(
     ([old, at]) => {
@@ -137,7 +161,9 @@ try {
     { timeout: 60_000 },
   );
   await flagged.locator("button.danger").click();
-  await page.waitForFunction(() => document.querySelectorAll("section.component[data-component='1'] figure.page").length === 2);
+  await page.waitForFunction(
+    () => document.querySelectorAll("section.component[data-component='1'] figure.page").length === 2,
+  );
   const before = await section.locator("figure.page").evaluateAll((f) => f.map((x) => x.dataset.page));
   await section.locator("figure.page").first().locator("button[title]").nth(1).click();
   await page.waitForFunction(
@@ -149,14 +175,29 @@ try {
 
   step("turn a page by hand: it is read again, then turned back");
   await section.locator("figure.page").first().locator("button.turn").click();
-  await page.waitForFunction(() => document.querySelector("section.component[data-component='1'] figure.page")?.classList.contains("stored"));
-  await page.waitForFunction(() => document.querySelector("section.component[data-component='1'] figure.page")?.classList.contains("processed"), null, { timeout: 60_000 });
-  await page.evaluate(async (id) => {
-    await fetch("/api/call", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ command: "page_turn", args: { page: Number(id), degrees: 270 } }) });
-  }, after[0]);
-  await page.waitForFunction(() => document.querySelector("section.component[data-component='1'] figure.page")?.classList.contains("stored"));
+  await page.waitForFunction(() =>
+    document.querySelector("section.component[data-component='1'] figure.page")?.classList.contains("stored"),
+  );
   await page.waitForFunction(
-    () => [...document.querySelectorAll("section.component[data-component='1'] figure.page")].every((f) => f.classList.contains("processed")) && document.querySelector("#record-state")?.textContent === "Chờ kiểm tra",
+    () => document.querySelector("section.component[data-component='1'] figure.page")?.classList.contains("processed"),
+    null,
+    { timeout: 60_000 },
+  );
+  await page.evaluate(async (id) => {
+    await fetch("/api/call", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ command: "page_turn", args: { page: Number(id), degrees: 270 } }),
+    });
+  }, after[0]);
+  await page.waitForFunction(() =>
+    document.querySelector("section.component[data-component='1'] figure.page")?.classList.contains("stored"),
+  );
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll("section.component[data-component='1'] figure.page")].every((f) =>
+        f.classList.contains("processed"),
+      ) && document.querySelector("#record-state")?.textContent === "Chờ kiểm tra",
     null,
     { timeout: 60_000 },
   );
@@ -168,7 +209,11 @@ try {
   // The status line still tells of the import until the refusal replaces it.
   await page.locator("main .status .error", { hasText: /cần chứng thực|needs certification/ }).waitFor();
   const refused = await page.evaluate(async (c) => {
-    const r = await fetch("/api/call", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ command: "certify", args: { codes: [c], pin: "123456" } }) });
+    const r = await fetch("/api/call", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ command: "certify", args: { codes: [c], pin: "123456" } }),
+    });
     return { status: r.status, body: await r.json() };
   }, code);
   assert.equal(refused.status, 422);
@@ -203,7 +248,12 @@ try {
   step("page image beside the certified PDF, then seal: the receipt slip");
   await page.goto(`${url}/#/record/${code}`);
   await page.waitForSelector(".doc.certified");
-  await page.locator("section.component[data-component='1'] figure.page").first().locator("button[title]").nth(2).click();
+  await page
+    .locator("section.component[data-component='1'] figure.page")
+    .first()
+    .locator("button[title]")
+    .nth(2)
+    .click();
   await page.waitForSelector("dialog.viewer img");
   await page.click("dialog.viewer button");
   await page.click("button.seal-button");
@@ -222,7 +272,11 @@ try {
 
   step("verification: the certified copy, picked from disk, judged as `hoso verify` judges it");
   const copyUrl = await page.evaluate(async (c) => {
-    const r = await fetch("/api/call", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ command: "document", args: { code: c, component: 1 } }) });
+    const r = await fetch("/api/call", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ command: "document", args: { code: c, component: 1 } }),
+    });
     return r.json();
   }, code);
   const copyFile = path.join(shots, "certified-copy.pdf");
@@ -237,7 +291,10 @@ try {
   assert.match(verified, /UBND phường Sài Gòn/);
   assert.match(verified, /HoSo Test Root CA/, "the trust path up to the configured root");
   // The test CA names no revocation source and the counter keeps no CRL: said so, never "valid".
-  assert.deepEqual(await page.locator("section.signature").evaluateAll((s) => s.map((e) => e.dataset.verdict)), ["revocation_unknown", "revocation_unknown"]);
+  assert.deepEqual(await page.locator("section.signature").evaluateAll((s) => s.map((e) => e.dataset.verdict)), [
+    "revocation_unknown",
+    "revocation_unknown",
+  ]);
   assert.match(verified, /CHƯA KIỂM TRA ĐƯỢC THU HỒI/);
   await noHorizontalScroll();
   await shot("10-verify");
@@ -256,7 +313,11 @@ try {
   await shot("07-diagnostics");
   await page.keyboard.press("Alt+6");
   await page.waitForSelector("table.settings");
-  assert.equal(await page.locator("form.settings button[type=submit]").count(), 0, "a supervisor only reads the settings");
+  assert.equal(
+    await page.locator("form.settings button[type=submit]").count(),
+    0,
+    "a supervisor only reads the settings",
+  );
   assert.ok(await page.locator("input[name=agency]").isDisabled());
 
   step("the administrator changes this PC's settings: a bad address is refused, the agency is saved");
