@@ -392,7 +392,7 @@ fn main() -> ExitCode {
     hoso_core::ensure_single_thread_ocr();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
-    let out = Out { lang: cli.global.lang, json: cli.global.json };
+    let out = Out::stdout(cli.global.lang, cli.global.json);
     match run(cli, &out) {
         Ok(code) => code,
         Err(e) => {

@@ -1,5 +1,7 @@
 //! Printing results as Vietnamese or English text, or as JSON.
 
+use std::cell::RefCell;
+use std::io::Write;
 use std::path::Path;
 
 use clap::ValueEnum;
@@ -7,30 +9,14 @@ use hoso_core::{ImportReport, ProcessReport, RecordDetail};
 use hoso_model::{Catalogue, Record};
 use serde::Serialize;
 
-/// Writes one line of a result to standard output ([`write_line`]).
+/// Writes one line of a result to the printer's writer ([`Out::line`]).
 macro_rules! outln {
-    () => {
-        $crate::print::write_line(format_args!(""))
+    ($out:expr) => {
+        $out.line(format_args!(""))
     };
-    ($($arg:tt)*) => {
-        $crate::print::write_line(format_args!($($arg)*))
+    ($out:expr, $($arg:tt)*) => {
+        $out.line(format_args!($($arg)*))
     };
-}
-
-/// Writes one line of a result to standard output. When the reader has gone
-/// (`hoso procedures | head -1`) the rest has no one to read it: the program
-/// ends quietly with exit 0, as `cat` or `grep` do. Any other failure to write
-/// is reported and exits 1.
-pub fn write_line(args: std::fmt::Arguments<'_>) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("hoso: không ghi được kết quả / cannot write the result: {e}");
-        std::process::exit(1);
-    }
 }
 
 /// Language of text output.
@@ -42,14 +28,48 @@ pub enum Lang {
     En,
 }
 
-/// Where and how results are printed.
-#[derive(Debug)]
+/// Where and how results are printed: each answer of the CLI is a method
+/// that renders a value as text in one language, or as JSON, to the writer
+/// (standard output; a buffer in the tests).
 pub struct Out {
     pub lang: Lang,
     pub json: bool,
+    sink: RefCell<Box<dyn Write>>,
+}
+
+impl std::fmt::Debug for Out {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Out").field("lang", &self.lang).field("json", &self.json).finish_non_exhaustive()
+    }
 }
 
 impl Out {
+    /// Printing to standard output.
+    pub fn stdout(lang: Lang, json: bool) -> Out {
+        Out::to(lang, json, std::io::stdout())
+    }
+
+    /// Printing to `w`.
+    pub fn to(lang: Lang, json: bool, w: impl Write + 'static) -> Out {
+        Out { lang, json, sink: RefCell::new(Box::new(w)) }
+    }
+
+    /// Writes one line of a result. When the reader has gone (`hoso
+    /// procedures | head -1`) the rest has no one to read it: the program
+    /// ends quietly with exit 0, as `cat` or `grep` do. Any other failure to
+    /// write is reported and exits 1.
+    pub fn line(&self, args: std::fmt::Arguments<'_>) {
+        let mut w = self.sink.borrow_mut();
+        let written = w.write_fmt(args).and_then(|()| w.write_all(b"\n")).and_then(|()| w.flush());
+        if let Err(e) = written {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("hoso: không ghi được kết quả / cannot write the result: {e}");
+            std::process::exit(1);
+        }
+    }
+
     fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
         match self.lang {
             Lang::Vi => vi,
@@ -60,7 +80,7 @@ impl Out {
     /// Prints JSON and says whether it did.
     fn json<T: Serialize>(&self, value: &T) -> bool {
         if self.json {
-            outln!("{}", serde_json::to_string_pretty(value).expect("results serialise"));
+            outln!(self, "{}", serde_json::to_string_pretty(value).expect("results serialise"));
         }
         self.json
     }
@@ -81,7 +101,7 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!("{} {} ({}, {})", self.t("Đã mở hồ sơ", "Opened record"), r.code, r.procedure, r.id);
+        outln!(self, "{} {} ({}, {})", self.t("Đã mở hồ sơ", "Opened record"), r.code, r.procedure, r.id);
     }
 
     pub fn record_list(&self, list: &[hoso_core::RecordSummary]) {
@@ -89,7 +109,7 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            outln!("{}", self.t("Chưa có hồ sơ nào.", "No records yet."));
+            outln!(self, "{}", self.t("Chưa có hồ sơ nào.", "No records yet."));
         }
         for s in list {
             let state = match self.lang {
@@ -97,6 +117,7 @@ impl Out {
                 Lang::En => s.record.state.to_string(),
             };
             outln!(
+                self,
                 "{}  {:<10} {:<16} {:>3} {}  {}",
                 s.record.code,
                 s.record.procedure,
@@ -113,22 +134,24 @@ impl Out {
             return;
         }
         let r = &d.record;
-        outln!("{} {}", self.t("Hồ sơ", "Record"), r.code);
-        outln!("  id:            {}", r.id);
+        outln!(self, "{} {}", self.t("Hồ sơ", "Record"), r.code);
+        outln!(self, "  id:            {}", r.id);
         outln!(
+            self,
             "  {}  {} {}",
             self.t("thủ tục:     ", "procedure:   "),
             r.procedure,
             d.procedure_name.as_deref().unwrap_or("")
         );
-        outln!("  {}  {} ({})", self.t("trạng thái:  ", "state:       "), r.state.label_vi(), r.state);
+        outln!(self, "  {}  {} ({})", self.t("trạng thái:  ", "state:       "), r.state.label_vi(), r.state);
         outln!(
+            self,
             "  {}  {}",
             self.t("tiếp nhận:   ", "received:    "),
             r.received_at.format("%Y-%m-%dT%H:%M:%S%:z")
         );
         let id = r.applicant.personal_id.as_ref().map(|p| p.to_string()).unwrap_or_default();
-        outln!("  {}  {} {}", self.t("người nộp:   ", "applicant:   "), r.applicant.name, id);
+        outln!(self, "  {}  {} {}", self.t("người nộp:   ", "applicant:   "), r.applicant.name, id);
         for c in &d.components {
             let req = if c.component.required {
                 self.t("bắt buộc", "required")
@@ -136,6 +159,7 @@ impl Out {
                 self.t("không bắt buộc", "optional")
             };
             outln!(
+                self,
                 "  [{}] {} ({}, {}): {} {}",
                 c.component.ordinal,
                 c.component.name,
@@ -147,6 +171,7 @@ impl Out {
             for p in &c.pages {
                 let dpi = p.dpi.map(|d| format!("{d:.0} dpi")).unwrap_or_else(|| "? dpi".into());
                 outln!(
+                    self,
                     "      {:>3}. {}×{} {dpi} {:<9} {}{}",
                     p.ordinal,
                     p.width,
@@ -167,14 +192,18 @@ impl Out {
             match (&f.error_vi, &f.error_en) {
                 (Some(vi), Some(en)) => eprintln!("  ✗ {}", self.t(vi, en)),
                 _ if !f.already.is_empty() && f.added.is_empty() => outln!(
+                    self,
                     "  = {} {}",
                     f.path.display(),
                     self.t("đã có trong hồ sơ, bỏ qua", "already in the record, skipped")
                 ),
-                _ => outln!("  ✓ {} ({} {})", f.path.display(), f.added.len(), self.t("trang", "pages")),
+                _ => {
+                    outln!(self, "  ✓ {} ({} {})", f.path.display(), f.added.len(), self.t("trang", "pages"))
+                }
             }
         }
         outln!(
+            self,
             "{} {} {} {}; {} {}",
             self.t("Đã nhập", "Imported"),
             r.pages_added(),
@@ -190,6 +219,7 @@ impl Out {
             return;
         }
         outln!(
+            self,
             "{} {} {}: {} {}, {} {}, {} {}, {} {}",
             self.t("Đã xử lý", "Processed"),
             r.processed,
@@ -204,7 +234,7 @@ impl Out {
             self.t("lỗi", "failed")
         );
         for code in &r.ready_for_review {
-            outln!("  {} {code}", self.t("Chờ kiểm tra:", "Ready for review:"));
+            outln!(self, "  {} {code}", self.t("Chờ kiểm tra:", "Ready for review:"));
         }
     }
 
@@ -215,18 +245,19 @@ impl Out {
             return;
         }
         for (page, text) in pages {
-            outln!("── {} {}.{} ──", self.t("Trang", "Page"), page.component, page.ordinal);
+            outln!(self, "── {} {}.{} ──", self.t("Trang", "Page"), page.component, page.ordinal);
             match text {
                 Some(t) => {
-                    outln!("{}", t.text);
+                    outln!(self, "{}", t.text);
                     outln!(
+                        self,
                         "({} {:.0}/100, {})",
                         self.t("độ tin cậy", "confidence"),
                         t.mean_confidence,
                         t.engine
                     );
                 }
-                None => outln!("({})", self.t("không có chữ được nhận dạng", "no recognised text")),
+                None => outln!(self, "({})", self.t("không có chữ được nhận dạng", "no recognised text")),
             }
         }
     }
@@ -236,6 +267,7 @@ impl Out {
             return;
         }
         outln!(
+            self,
             "{} {n} {} {}",
             self.t("Đã ghi", "Wrote"),
             self.t("tệp văn bản vào", "text files to"),
@@ -258,12 +290,13 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            outln!("{}", self.t("Không thấy máy quét nào.", "No scanner found."));
+            outln!(self, "{}", self.t("Không thấy máy quét nào.", "No scanner found."));
         }
         for (d, caps) in list {
-            outln!("{}  {} {} ({})", d.id, d.vendor, d.model, d.kind);
+            outln!(self, "{}  {} {} ({})", d.id, d.vendor, d.model, d.kind);
             match caps {
                 Ok(c) => outln!(
+                    self,
                     "    {}: {:?}; {}: {:?}; dpi: {:?}; {} {:.0}×{:.0} mm",
                     self.t("nguồn giấy", "sources"),
                     c.sources,
@@ -274,7 +307,7 @@ impl Out {
                     c.max_width_mm,
                     c.max_height_mm
                 ),
-                Err(e) => outln!("    {e}"),
+                Err(e) => outln!(self, "    {e}"),
             }
         }
     }
@@ -290,6 +323,7 @@ impl Out {
             return;
         }
         outln!(
+            self,
             "{} {} {} {} {} ({})",
             self.t("Đã quét", "Scanned"),
             r.pages.len(),
@@ -299,7 +333,7 @@ impl Out {
             r.device
         );
         if let Some(f) = &r.failure {
-            outln!("  ⚠ {}", f.message);
+            outln!(self, "  ⚠ {}", f.message);
         }
     }
 
@@ -324,6 +358,7 @@ impl Out {
             return;
         }
         outln!(
+            self,
             "{} {}, {} {}",
             self.t("Đã nhập", "Imported"),
             r.imported.len(),
@@ -340,19 +375,19 @@ impl Out {
         let source = if r.qr.is_some() { "QR" } else { "MRZ" };
         match applicant {
             Some(a) => {
-                outln!("{} ({source}):", self.t("Người nộp", "Applicant"));
-                outln!("  {}: {}", self.t("họ tên", "name"), a.name);
+                outln!(self, "{} ({source}):", self.t("Người nộp", "Applicant"));
+                outln!(self, "  {}: {}", self.t("họ tên", "name"), a.name);
                 if let Some(id) = &a.personal_id {
-                    outln!("  {}: {}", self.t("số định danh", "personal ID"), id.as_str());
+                    outln!(self, "  {}: {}", self.t("số định danh", "personal ID"), id.as_str());
                 }
                 if let Some(addr) = &a.address {
-                    outln!("  {}: {addr}", self.t("địa chỉ", "address"));
+                    outln!(self, "  {}: {addr}", self.t("địa chỉ", "address"));
                 }
             }
-            None => outln!("{}", self.t("Không đọc được thẻ.", "The card could not be read.")),
+            None => outln!(self, "{}", self.t("Không đọc được thẻ.", "The card could not be read.")),
         }
         for p in &r.problems {
-            outln!("  ⚠ {p}");
+            outln!(self, "  ⚠ {p}");
         }
     }
 
@@ -360,9 +395,10 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!("{} {}:", self.t("Đã dựng PDF/A cho hồ sơ", "Built PDF/A for record"), r.record);
+        outln!(self, "{} {}:", self.t("Đã dựng PDF/A cho hồ sơ", "Built PDF/A for record"), r.record);
         for d in &r.documents {
             outln!(
+                self,
                 "  {}  {} {}, {} KB ({} KB/{})  {}",
                 d.file_name,
                 d.pages,
@@ -375,6 +411,7 @@ impl Out {
         }
         if !r.empty_components.is_empty() {
             outln!(
+                self,
                 "  {}: {:?}",
                 self.t("thành phần chưa có trang", "components without pages"),
                 r.empty_components
@@ -386,9 +423,9 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!("{} {}:", self.t("Đã xuất hồ sơ", "Exported record"), r.record);
+        outln!(self, "{} {}:", self.t("Đã xuất hồ sơ", "Exported record"), r.record);
         for f in &r.files {
-            outln!("  {}", f.display());
+            outln!(self, "  {}", f.display());
         }
     }
 
@@ -396,9 +433,10 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!("{} {}:", self.t("Đã chứng thực hồ sơ", "Certified record"), r.record);
+        outln!(self, "{} {}:", self.t("Đã chứng thực hồ sơ", "Certified record"), r.record);
         for c in &r.copies {
             outln!(
+                self,
                 "  {} {}: {} {:02}, {} {} ({} KB)",
                 self.t("thành phần", "component"),
                 c.component,
@@ -410,6 +448,7 @@ impl Out {
             );
             match &c.validation_data {
                 Some(hoso_core::ValidationData::Added) => outln!(
+                    self,
                     "    {}",
                     self.t(
                         "đã thêm dữ liệu kiểm tra dài hạn (PAdES B-LT)",
@@ -444,28 +483,28 @@ impl Out {
             return;
         }
         if reports.is_empty() {
-            outln!("{}", self.t("Tệp không có chữ ký số.", "The file has no digital signature."));
+            outln!(self, "{}", self.t("Tệp không có chữ ký số.", "The file has no digital signature."));
         }
         let yes_no = |b: bool| if b { self.t("đạt", "ok") } else { self.t("KHÔNG ĐẠT", "FAILED") };
         for r in reports {
             let (vi, en) = r.verdict.message();
             let verdict = self.t(vi, en);
-            outln!("{} {}: {verdict}", self.t("Chữ ký", "Signature"), r.index);
-            outln!("  {}: {}", self.t("người ký", "signer"), r.signer);
-            outln!("  {}: {}", self.t("đơn vị cấp", "issuer"), r.issuer);
-            outln!("  {}: {}", self.t("thời điểm ký", "signing time"), r.time);
+            outln!(self, "{} {}: {verdict}", self.t("Chữ ký", "Signature"), r.index);
+            outln!(self, "  {}: {}", self.t("người ký", "signer"), r.signer);
+            outln!(self, "  {}: {}", self.t("đơn vị cấp", "issuer"), r.issuer);
+            outln!(self, "  {}: {}", self.t("thời điểm ký", "signing time"), r.time);
             let (vi, en) = r.time_message();
             if r.timestamp_check.is_some() {
-                outln!("  {}: {}", self.t("dấu thời gian", "time-stamp"), self.t(&vi, &en));
+                outln!(self, "  {}: {}", self.t("dấu thời gian", "time-stamp"), self.t(&vi, &en));
             } else {
-                outln!("  {}", self.t(&vi, &en));
+                outln!(self, "  {}", self.t(&vi, &en));
             }
             let (vi, en) = r.level_message();
             let level = self.t(vi, en);
-            outln!("  {}: {level}", self.t("mức PAdES", "PAdES level"));
-            outln!("  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
+            outln!(self, "  {}: {level}", self.t("mức PAdES", "PAdES level"));
+            outln!(self, "  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
             if !r.byte_range_ok && r.digest_ok && r.signature_ok {
-                outln!(
+                outln!(self,
                     "  {}",
                     self.t(
                         "phạm vi ký bỏ sót những byte người ký không ký: tệp chứa nội dung ngoài phần đã ký",
@@ -474,10 +513,11 @@ impl Out {
                 );
             }
             if r.algorithm_ok || r.digest_algorithm.is_empty() {
-                outln!("  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
+                outln!(self, "  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
             } else {
                 let alg = &r.digest_algorithm;
                 outln!(
+                    self,
                     "  {}: {} ({})",
                     self.t("mã băm", "digest"),
                     yes_no(r.digest_ok),
@@ -487,30 +527,36 @@ impl Out {
                     )
                 );
             }
-            outln!("  {}: {}", self.t("giá trị chữ ký", "signature value"), yes_no(r.signature_ok));
-            outln!("  {}: {}", self.t("chuỗi chứng thư", "certificate chain"), yes_no(r.chain_ok));
+            outln!(self, "  {}: {}", self.t("giá trị chữ ký", "signature value"), yes_no(r.signature_ok));
+            outln!(self, "  {}: {}", self.t("chuỗi chứng thư", "certificate chain"), yes_no(r.chain_ok));
             if !r.trust_path.is_empty() {
-                outln!("  {}: {}", self.t("đường tin cậy", "trust path"), r.trust_path.join(" → "));
+                outln!(self, "  {}: {}", self.t("đường tin cậy", "trust path"), r.trust_path.join(" → "));
             }
             if let Some(fault) = &r.trust_problem {
                 let (vi, en) = fault.message();
-                outln!("  {}: {}", self.t("lý do", "reason"), self.t(&vi, &en));
+                outln!(self, "  {}: {}", self.t("lý do", "reason"), self.t(&vi, &en));
             }
             for status in &r.revocation {
                 let (vi, en) = status.message();
-                outln!("  {}: {}", self.t("thu hồi", "revocation"), self.t(&vi, &en));
+                outln!(self, "  {}: {}", self.t("thu hồi", "revocation"), self.t(&vi, &en));
             }
             outln!(
+                self,
                 "  {}: {}",
                 self.t("chứng thư còn hiệu lực khi ký", "certificate valid when signed"),
                 yes_no(r.certificate_valid)
             );
             for change in &r.changes {
                 let (vi, en) = change.message();
-                outln!("  {}: {}", self.t("thay đổi sau khi ký", "changed after signing"), self.t(&vi, &en));
+                outln!(
+                    self,
+                    "  {}: {}",
+                    self.t("thay đổi sau khi ký", "changed after signing"),
+                    self.t(&vi, &en)
+                );
             }
             if r.updated_after && r.changes.is_empty() && r.byte_range_ok {
-                outln!(
+                outln!(self,
                     "  {}",
                     self.t(
                         "có nội dung thêm sau chữ ký này, chỉ những gì được phép (chữ ký tiếp theo, dữ liệu kiểm tra, siêu dữ liệu)",
@@ -532,6 +578,7 @@ impl Out {
                 (None, None) => self.t("đang ký", "signing").to_owned(),
             };
             outln!(
+                self,
                 "{:>4}  {}  {}  {}.{}  {} {}  {}  {status}",
                 e.number,
                 e.book,
@@ -557,24 +604,22 @@ impl Out {
                 Status::Fail => "✗",
                 Status::Skip => "-",
             };
-            outln!("{mark} {:<18} {}", c.name, c.detail);
+            outln!(self, "{mark} {:<18} {}", c.name, c.detail);
             if let Some(hint) = &c.hint
                 && c.status != Status::Ok
             {
-                outln!("  {:<18} → {hint}", "");
+                outln!(self, "  {:<18} → {hint}", "");
             }
         }
         let count = |s| checks.iter().filter(|c| c.status == s).count();
-        outln!(
-            "{}: {} {}, {} {}, {} {}",
-            self.t("Kết quả", "Result"),
-            count(Status::Ok),
-            self.t("đạt", "ok"),
-            count(Status::Warn),
-            self.t("cảnh báo", "warnings"),
-            count(Status::Fail),
-            self.t("lỗi", "problems"),
-        );
+        let (ok, warn, fail) = (count(Status::Ok), count(Status::Warn), count(Status::Fail));
+        match self.lang {
+            Lang::Vi => outln!(self, "Kết quả: {ok} đạt, {warn} cảnh báo, {fail} lỗi"),
+            Lang::En => {
+                let s = |n: usize| if n == 1 { "" } else { "s" };
+                outln!(self, "Result: {ok} ok, {warn} warning{}, {fail} problem{}", s(warn), s(fail))
+            }
+        }
     }
 
     pub fn tokens(&self, certs: &[hoso_sign::TokenCertificate]) {
@@ -586,7 +631,7 @@ impl Out {
             return;
         }
         for c in certs {
-            outln!("{}  {}  {}", c.token_label, &c.fingerprint[..16], c.subject);
+            outln!(self, "{}  {}  {}", c.token_label, &c.fingerprint[..16], c.subject);
         }
     }
 
@@ -595,6 +640,7 @@ impl Out {
             return;
         }
         outln!(
+            self,
             "{} {}: {} {}, {} {}",
             self.t("Đã niêm phong và xếp hàng gửi", "Sealed and queued"),
             m.code,
@@ -610,6 +656,7 @@ impl Out {
             return;
         }
         outln!(
+            self,
             "{}: {} {}, {} {}, {} {} ({} {}, {} KB)",
             self.t("Đồng bộ", "Sync"),
             r.synced.len(),
@@ -623,7 +670,7 @@ impl Out {
             r.bytes_sent / 1024
         );
         for (code, why) in r.postponed.iter().chain(&r.rejected) {
-            outln!("  {code}: {why}");
+            outln!(self, "  {code}: {why}");
         }
     }
 
@@ -632,14 +679,18 @@ impl Out {
             return;
         }
         for e in entries {
-            outln!(
-                "{}  {:<10} {} {}  {}",
+            let attempts = match (self.lang, e.attempts) {
+                (Lang::Vi, n) => format!("{n} lần"),
+                (Lang::En, 1) => "1 attempt".to_owned(),
+                (Lang::En, n) => format!("{n} attempts"),
+            };
+            let line = format!(
+                "{}  {:<10} {attempts}  {}",
                 e.record,
                 e.state.as_str(),
-                e.attempts,
-                self.t("lần", "attempts"),
                 e.last_error.as_deref().unwrap_or("")
             );
+            outln!(self, "{}", line.trim_end());
         }
     }
 
@@ -649,7 +700,7 @@ impl Out {
         }
         for a in accounts {
             let off = if a.disabled { self.t(" (đã khoá)", " (disabled)") } else { "" };
-            outln!("{:<16} {:<11} {}{off}", a.username, a.role.as_str(), a.display_name);
+            outln!(self, "{:<16} {:<11} {}{off}", a.username, a.role.as_str(), a.display_name);
         }
     }
 
@@ -657,7 +708,7 @@ impl Out {
         if self.json(&serde_json::json!({ "public_key": key })) {
             return;
         }
-        outln!("{key}");
+        outln!(self, "{key}");
     }
 
     pub fn procedures(&self, c: &Catalogue) {
@@ -665,7 +716,7 @@ impl Out {
             return;
         }
         for p in &c.procedures {
-            outln!("{}  {}", p.code, p.name);
+            outln!(self, "{}  {}", p.code, p.name);
             for (i, comp) in p.components.iter().enumerate() {
                 let mut tags = Vec::new();
                 if !comp.required {
@@ -675,7 +726,7 @@ impl Out {
                     tags.push(self.t("cần chứng thực", "needs certification"));
                 }
                 let tags = if tags.is_empty() { String::new() } else { format!(" ({})", tags.join(", ")) };
-                outln!("    {}. [{}] {}{tags}", i + 1, comp.code, comp.name);
+                outln!(self, "    {}. [{}] {}{tags}", i + 1, comp.code, comp.name);
             }
         }
     }
@@ -687,17 +738,18 @@ impl Out {
         }
         let files: Vec<String> = c.files.iter().map(|f| f.display().to_string()).collect();
         outln!(
+            self,
             "{}: {}",
             self.t("Tệp đã đọc", "Files read"),
             if files.is_empty() { "—".into() } else { files.join(", ") }
         );
         if let Some(user) = &c.user_file {
-            outln!("{}: {}", self.t("Tệp của người dùng", "User's file"), user.display());
+            outln!(self, "{}: {}", self.t("Tệp của người dùng", "User's file"), user.display());
         }
         let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
         for s in &settings {
             let value = if s.value.is_empty() { "—" } else { &s.value };
-            outln!("  {:width$}  {value}  [{}]", s.key, s.source.as_str());
+            outln!(self, "  {:width$}  {value}  [{}]", s.key, s.source.as_str());
         }
     }
 
@@ -707,6 +759,7 @@ impl Out {
         }
         match &v.broken {
             None => outln!(
+                self,
                 "{} ({} {}, head {})",
                 self.t("Nhật ký nguyên vẹn", "Audit log intact"),
                 v.entries,
@@ -714,6 +767,7 @@ impl Out {
                 &v.head[..16]
             ),
             Some(b) => outln!(
+                self,
                 "{} {}: {}",
                 self.t("NHẬT KÝ BỊ SỬA ĐỔI tại mục", "AUDIT LOG TAMPERED at entry"),
                 b.seq,
@@ -727,12 +781,13 @@ impl Out {
             return;
         }
         let ok = |b: bool| if b { "ok" } else { "LỖI/FAIL" };
-        outln!("SQLite integrity_check: {}", r.integrity.join("; "));
-        outln!("{}: {}", self.t("khoá ngoại", "foreign keys"), ok(r.foreign_key_violations.is_empty()));
+        outln!(self, "SQLite integrity_check: {}", r.integrity.join("; "));
+        outln!(self, "{}: {}", self.t("khoá ngoại", "foreign keys"), ok(r.foreign_key_violations.is_empty()));
         for v in &r.foreign_key_violations {
-            outln!("  {v}");
+            outln!(self, "  {v}");
         }
         outln!(
+            self,
             "blobs: {} {}, {} {}",
             r.blobs_checked,
             self.t("đã kiểm", "checked"),
@@ -740,10 +795,11 @@ impl Out {
             self.t("hỏng/thiếu", "bad or missing")
         );
         for b in &r.bad_blobs {
-            outln!("  {b}");
+            outln!(self, "  {b}");
         }
         self.audit(&r.audit);
         outln!(
+            self,
             "{}",
             if r.is_ok() {
                 self.t("Kho dữ liệu tốt.", "Store is healthy.")
@@ -757,25 +813,29 @@ impl Out {
         if self.json {
             return;
         }
-        outln!();
-        outln!("{} {}", self.t("Kết quả nằm trong", "The result is in"), data_dir.display());
-        outln!("  {}: {}", self.t("cơ sở dữ liệu", "database"), data_dir.join("hoso.db").display());
+        outln!(self);
+        outln!(self, "{} {}", self.t("Kết quả nằm trong", "The result is in"), data_dir.display());
+        outln!(self, "  {}: {}", self.t("cơ sở dữ liệu", "database"), data_dir.join("hoso.db").display());
         outln!(
+            self,
             "  {}: {}",
             self.t("ảnh gốc và ảnh thu nhỏ", "raw pages and thumbnails"),
             data_dir.join("blobs").display()
         );
         outln!(
+            self,
             "  {}: hoso --data-dir {} record show {code}",
             self.t("xem lại", "show again"),
             data_dir.display()
         );
         outln!(
+            self,
             "  {}: hoso --data-dir {} record text {code}",
             self.t("chữ nhận dạng", "recognised text"),
             data_dir.display()
         );
         outln!(
+            self,
             "  {}: {}",
             self.t("PDF/A tìm kiếm được và tệp XML", "searchable PDF/A and XML"),
             data_dir.join("export").display()
@@ -787,10 +847,10 @@ impl Out {
         if self.json {
             return;
         }
-        outln!("{}", self.t("Nhận dạng chữ (OCR):", "Text recognition (OCR):"));
+        outln!(self, "{}", self.t("Nhận dạng chữ (OCR):", "Text recognition (OCR):"));
         for (page, text) in pages {
             let Some(t) = text else {
-                outln!("  {}.{}  —", page.component, page.ordinal);
+                outln!(self, "  {}.{}  —", page.component, page.ordinal);
                 continue;
             };
             let rotation = t.layout.upright.rotation;
@@ -798,6 +858,7 @@ impl Out {
             let words = t.layout.words.len();
             let first: String = t.text.lines().next().unwrap_or("").chars().take(48).collect();
             outln!(
+                self,
                 "  {}.{}  {rotation:>3}° {skew:+.1}°  {:>3.0}/100  {words:>4} {}  «{first}»",
                 page.component,
                 page.ordinal,
@@ -807,3 +868,6 @@ impl Out {
         }
     }
 }
+
+#[cfg(test)]
+mod snapshots;
