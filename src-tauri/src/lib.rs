@@ -57,7 +57,7 @@ fn upload_bytes(f: &FileUpload) -> anyhow::Result<Vec<u8>> {
 impl Desktop {
     /// Opens the store named by `config`.
     pub fn open(config: Config) -> anyhow::Result<Desktop> {
-        let app = App::open(config.clone(), "desktop")?;
+        let app = App::open(config.clone(), hoso_core::Actor::Nobody)?;
         Ok(Desktop {
             config: Mutex::new(Arc::new(config)),
             app: Mutex::new(app),
@@ -77,8 +77,8 @@ impl Desktop {
     /// A second connection to the store for a background task, acting as the
     /// signed-in person.
     fn task_app(&self) -> anyhow::Result<App> {
-        let actor = self.app().actor().to_owned();
-        App::open((*self.config()).clone(), &actor)
+        let actor = self.app().acting().clone();
+        App::open((*self.config()).clone(), actor)
     }
 
     /// The background tasks, newest last (the shell sends them as events).
@@ -116,16 +116,15 @@ impl Desktop {
     /// pass `gate`.
     fn admit(&self, gate: Gate) -> Result<(), CallError> {
         let app = self.app();
-        let forbidden = |e: anyhow::Error| CallError::new(ErrorCode::Forbidden, &e);
+        let refuse = |code| move |e: anyhow::Error| CallError::new(code, &e);
+        if gate == Gate::Public {
+            return Ok(());
+        }
+        app.require_signed_in().map_err(refuse(ErrorCode::NotSignedIn))?;
         match gate {
-            Gate::Public => Ok(()),
-            _ if app.role().is_none() => Err(CallError::new(
-                ErrorCode::NotSignedIn,
-                &anyhow::anyhow!("chưa đăng nhập / not signed in"),
-            )),
-            Gate::SignedIn => Ok(()),
-            Gate::Supervisor => app.require_certifier().map_err(forbidden),
-            Gate::Admin => app.require_admin().map_err(forbidden),
+            Gate::Public | Gate::SignedIn => Ok(()),
+            Gate::Supervisor => app.require_certifier().map_err(refuse(ErrorCode::Forbidden)),
+            Gate::Admin => app.require_admin().map_err(refuse(ErrorCode::Forbidden)),
         }
     }
 
@@ -272,7 +271,7 @@ impl Desktop {
         let app = self.app();
         let mut out = BTreeMap::new();
         for &page in pages {
-            if let Some(bytes) = app.store().page_thumbnail(page)? {
+            if let Some(bytes) = app.page_thumbnail(page)? {
                 out.insert(page.to_string(), data_url("image/jpeg", &bytes));
             }
         }
@@ -298,15 +297,12 @@ impl Desktop {
 
     fn session(&self) -> anyhow::Result<SessionView> {
         let app = self.app();
-        let user = match app.role() {
-            Some(_) => app.store().account(app.actor())?.as_ref().map(account_view),
-            None => None,
-        };
+        let user = app.signed_in_account()?.as_ref().map(account_view);
         Ok(SessionView {
             user,
             unit: self.config().unit.as_ref().map(|u| u.to_string()),
             agency: self.config().agency.clone(),
-            no_accounts: app.accounts()?.is_empty(),
+            no_accounts: !app.has_accounts()?,
             version: env!("CARGO_PKG_VERSION").into(),
         })
     }
@@ -338,7 +334,6 @@ impl Desktop {
         let state =
             state.filter(|s| !s.is_empty()).map(str::parse).transpose().map_err(anyhow::Error::msg)?;
         Ok(app
-            .store()
             .list_records(state, 500)?
             .into_iter()
             .map(|s| RecordRow {
@@ -356,25 +351,20 @@ impl Desktop {
     fn record(&self, code: &str) -> anyhow::Result<RecordView> {
         let app = self.app();
         let detail = app.record_detail(code)?;
-        let documents = app.store().documents(&detail.record.id)?;
+        let documents = app.documents(code)?;
         let r = &detail.record;
         let mut components = Vec::new();
         for c in &detail.components {
             let mut pages = Vec::new();
             for p in c.pages.iter().filter(|p| p.state != hoso_model::PageState::Discarded) {
-                let issues = app
-                    .store()
-                    .page_metrics(p.id)?
-                    .and_then(|m| m.get("issues").cloned())
-                    .and_then(|i| serde_json::from_value::<Vec<String>>(i).ok())
-                    .unwrap_or_default();
+                let issues = app.page_issues(p.id)?;
                 pages.push(PageView {
                     id: p.id,
                     ordinal: p.ordinal,
                     state: p.state.as_str().into(),
                     note: p.note.clone(),
                     issues,
-                    thumbnail_id: app.store().page_thumbnail_blob(p.id)?.map(|h| h.to_hex()),
+                    thumbnail_id: app.page_thumbnail_id(p.id)?.map(|h| h.to_hex()),
                     dpi: p.dpi,
                 });
             }
@@ -420,12 +410,7 @@ impl Desktop {
 
     /// A page at screen size (1200 px), as a data URL, upright as scanned.
     fn page_image(&self, page: i64) -> anyhow::Result<String> {
-        let (bytes, frame, rotation) = {
-            let app = self.app();
-            let p = app.store().page(page)?;
-            let detected = app.store().page_text(page)?.map(|t| t.layout.upright.rotation);
-            (app.store().blobs().read(&p.source)?, p.frame, p.turn.or(detected).unwrap_or(0))
-        };
+        let hoso_core::PageSource { bytes, frame, rotation } = self.app().page_source(page)?;
         let decoded = hoso_imaging::decode_frame(&bytes, frame, &hoso_imaging::Limits::default())
             .context("ảnh trang không đọc được / the page image cannot be read")?;
         let colour = !matches!(
@@ -440,15 +425,7 @@ impl Desktop {
 
     /// The newest document of a component (certified copy first) as a data URL.
     fn document(&self, code: &str, component: u16) -> anyhow::Result<String> {
-        let app = self.app();
-        let record = app.store().record(code)?;
-        let docs = app.store().documents(&record.id)?;
-        let doc = docs
-            .iter()
-            .filter(|d| d.component == component)
-            .max_by_key(|d| (d.kind == hoso_store::DocumentKind::Certified, d.id))
-            .context("thành phần chưa có PDF / the component has no PDF yet")?;
-        Ok(data_url("application/pdf", &app.store().blobs().read(&doc.blob)?))
+        Ok(data_url("application/pdf", &self.app().component_pdf(code, component)?))
     }
 
     fn build(&self, code: &str) -> anyhow::Result<TaskView> {
@@ -484,7 +461,7 @@ impl Desktop {
         let mut app = self.task_app()?;
         let tasks = Arc::clone(&self.tasks);
         let config = (*self.config()).clone();
-        let actor = app.actor().to_owned();
+        let actor = app.acting().clone();
         let task = self.tasks.spawn("scan", Some(req.code.clone()), move |id| {
             let mut scanner = config.open_scanner(&req.device)?;
             let mut settings = hoso_scan::ScanSettings::default();
@@ -500,7 +477,7 @@ impl Desktop {
             let report = app.scan(&req.code, req.component, scanner.as_mut(), &settings, &[], |n, _| {
                 tasks.progress(id, n as u32);
             })?;
-            tasks::process_in_background(&tasks, config, &actor);
+            tasks::process_in_background(&tasks, config, actor);
             match report.failure {
                 Some(f) if report.pages.is_empty() => bail!("{}", f.message),
                 Some(f) => Ok(format!(
@@ -521,11 +498,11 @@ impl Desktop {
     /// old one's place, the old one is kept as discarded.
     fn rescan(&self, page: i64, device: String) -> anyhow::Result<TaskView> {
         let mut app = self.task_app()?;
-        let old = app.store().page(page)?;
-        let code = app.store().record(&old.record.to_string())?.code.to_string();
+        let old = app.page(page)?;
+        let code = app.record(&old.record.to_string())?.code.to_string();
         let tasks = Arc::clone(&self.tasks);
         let config = (*self.config()).clone();
-        let actor = app.actor().to_owned();
+        let actor = app.acting().clone();
         Ok(self.tasks.spawn("scan", Some(code.clone()), move |_| {
             let mut scanner = config.open_scanner(&device)?;
             let settings =
@@ -541,14 +518,14 @@ impl Desktop {
             };
             app.discard_page(old.id, "quét lại / rescanned")?;
             app.move_page(new, old.ordinal)?;
-            tasks::process_in_background(&tasks, config, &actor);
+            tasks::process_in_background(&tasks, config, actor);
             Ok(format!("Đã quét lại trang {} / page {} rescanned", old.ordinal, old.ordinal))
         }))
     }
 
     fn start_processing(&self) -> anyhow::Result<()> {
-        let actor = self.app().actor().to_owned();
-        tasks::process_in_background(&self.tasks, (*self.config()).clone(), &actor);
+        let actor = self.app().acting().clone();
+        tasks::process_in_background(&self.tasks, (*self.config()).clone(), actor);
         Ok(())
     }
 
@@ -609,8 +586,8 @@ impl Desktop {
     fn certify(&self, req: Certify) -> anyhow::Result<TaskView> {
         let (mut app, name) = {
             let app = self.app();
-            let account = app.store().account(app.actor())?.context("account missing")?;
-            (App::open((*self.config()).clone(), app.actor())?, account.display_name)
+            let account = app.signed_in_account()?.context("account missing")?;
+            (App::open((*self.config()).clone(), app.acting().clone())?, account.display_name)
         };
         let Certify { codes, pin, certificate, title } = req;
         let req = hoso_core::CertifyRequest {

@@ -80,16 +80,15 @@ impl Tasks {
 
 /// Reads every waiting page (gate, orientation, OCR) on a background pool,
 /// unless one is running already; it goes on until no page waits.
-pub fn process_in_background(tasks: &Arc<Tasks>, config: Config, actor: &str) {
+pub fn process_in_background(tasks: &Arc<Tasks>, config: Config, actor: hoso_core::Actor) {
     if tasks.processing.swap(true, Ordering::SeqCst) {
         return;
     }
-    let actor = actor.to_owned();
     let guard = Arc::clone(tasks);
     tasks.spawn("process", None, move |_| {
         let mut total = 0;
         let result = (|| {
-            let mut app = App::open(config, &actor)?;
+            let mut app = App::open(config, actor)?;
             loop {
                 let report = app.process(hoso_core::default_workers())?;
                 total += report.processed;
@@ -99,7 +98,7 @@ pub fn process_in_background(tasks: &Arc<Tasks>, config: Config, actor: &str) {
                 // Pages stored after the last pass but before the flag drops
                 // would wait for the next import: look once more after it.
                 guard.processing.store(false, Ordering::SeqCst);
-                let waiting = hoso_store::jobs::counts(app.store().conn(), Some(hoso_store::PAGE_JOB))?.ready;
+                let waiting = app.pages_waiting()?;
                 if waiting == 0 || guard.processing.swap(true, Ordering::SeqCst) {
                     return Ok(());
                 }

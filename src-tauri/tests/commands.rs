@@ -15,7 +15,7 @@ fn desktop(dir: &std::path::Path) -> hoso_desktop::Desktop {
         unit: None,
     })
     .unwrap();
-    let mut app = hoso_core::App::open(cfg.clone(), "it").unwrap();
+    let mut app = hoso_core::App::open(cfg.clone(), hoso_core::Actor::system("it")).unwrap();
     app.add_account("it01", "Cán bộ CNTT", hoso_core::Role::Admin, "quan-tri-789").unwrap();
     app.add_account("lan", "Nguyễn Thị Lan", hoso_core::Role::Reception, "quay-mot-123").unwrap();
     drop(app);

@@ -418,7 +418,7 @@ fn open(g: &Global) -> anyhow::Result<App> {
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .unwrap_or_else(|| "unknown".into());
-    App::open(config, &actor)
+    App::open(config, hoso_core::Actor::system(actor))
 }
 
 /// `hoso verify`'s exit code when not every signature is valid: the worst verdict's.
@@ -478,7 +478,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
         }
         Command::Record(RecordCmd::List { state, limit }) => {
             let state = state.map(|s| s.parse::<RecordState>()).transpose().map_err(anyhow::Error::msg)?;
-            let list = open(g)?.store().list_records(state, limit)?;
+            let list = open(g)?.list_records(state, limit)?;
             out.record_list(&list);
         }
         Command::Record(RecordCmd::Show { record }) => {
@@ -538,7 +538,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             let app = open(g)?;
             let year =
                 year.unwrap_or_else(|| hoso_core::now().format("%Y").to_string().parse().unwrap_or(2026));
-            out.book(&app.store().book(year)?);
+            out.book(&app.book(year)?);
         }
         Command::Doctor { network } => {
             // No App: the doctor must speak even when the store cannot open.

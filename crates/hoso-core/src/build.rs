@@ -45,6 +45,7 @@ impl App {
     /// [`App::build`] declaring a given PDF/A part (part 1 lets the tests run
     /// Preflight, the PDF/A-1b validator, on the same structures).
     pub fn build_as(&mut self, key: &str, part: PdfaPart) -> anyhow::Result<BuildReport> {
+        self.require_signed_in()?;
         let record = self.store.record(key)?;
         let pages = self.store.pages(&record.id)?;
         if let Some(p) = pages.iter().find(|p| p.state == PageState::Stored) {
@@ -136,7 +137,7 @@ impl App {
                 size: pdf.len() as u64,
                 pages: usable.len() as u32,
                 kind: DocumentKind::Pdfa,
-                actor: &self.actor,
+                actor: self.actor.name(),
                 now: now(),
             })?;
             report.documents.push(BuiltDocument {

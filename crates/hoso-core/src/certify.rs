@@ -148,6 +148,7 @@ impl App {
         req: &CertifyRequest,
         mut done: impl FnMut(&CertifyReport),
     ) -> anyhow::Result<()> {
+        self.require_certifier()?;
         // Open both keys first: a wrong PIN, a busy token or a missing
         // certificate stops before any number is taken from the book.
         let login =
@@ -245,7 +246,7 @@ impl App {
                     from: RecordState::Review,
                     to: RecordState::Certification,
                     reason: None,
-                    actor: &self.actor,
+                    actor: self.actor.name(),
                     now: at,
                 },
             )?;
@@ -317,7 +318,7 @@ impl App {
             let signed = match result {
                 Ok(signed) => signed,
                 Err(e) => {
-                    self.store.void_certification(entry.id, &e.to_string(), &self.actor, now())?;
+                    self.store.void_certification(entry.id, &e.to_string(), self.actor.name(), now())?;
                     return Err(e.context(format!(
                         "số chứng thực {} đã huỷ / number {} voided",
                         entry.number, entry.number
@@ -339,10 +340,10 @@ impl App {
                 size: signed.len() as u64,
                 pages: doc.pages,
                 kind: DocumentKind::Certified,
-                actor: &self.actor,
+                actor: self.actor.name(),
                 now: now(),
             })?;
-            self.store.complete_certification(entry.id, document, &self.actor, now())?;
+            self.store.complete_certification(entry.id, document, self.actor.name(), now())?;
             report.copies.push(CertifiedCopy {
                 component: ordinal,
                 number: entry.number,
@@ -383,6 +384,7 @@ impl App {
     /// Verifies the signatures of a PDF file against the configured roots
     /// (`trust_roots`) or `roots` when given.
     pub fn verify_file(&self, file: &Path, roots: Option<&Path>) -> anyhow::Result<Vec<SignatureReport>> {
+        self.require_signed_in()?;
         let pdf = std::fs::read(file)
             .with_context(|| format!("không đọc được / cannot read {}", file.display()))?;
         self.verify_bytes(&pdf, roots)
@@ -391,6 +393,7 @@ impl App {
     /// Verifies the signatures of a PDF's bytes (a file picked in the window),
     /// as [`App::verify_file`] does.
     pub fn verify_bytes(&self, pdf: &[u8], roots: Option<&Path>) -> anyhow::Result<Vec<SignatureReport>> {
+        self.require_signed_in()?;
         let roots = match roots.or(self.config.trust_roots.as_deref()) {
             Some(p) => read_roots(p)?,
             None => TrustRoots::default(),
@@ -422,6 +425,7 @@ impl App {
     /// needs a certified copy, has processed pages and a current PDF/A, and
     /// has no [`current_certified`] copy, which sealing would ask for.
     pub fn waits_for_certification(&self, key: &str) -> anyhow::Result<bool> {
+        self.require_signed_in()?;
         let detail = self.record_detail(key)?;
         let documents = self.store.documents(&detail.record.id)?;
         Ok(detail.components.iter().any(|c| {

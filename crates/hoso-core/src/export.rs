@@ -28,6 +28,7 @@ fn esc(s: &str) -> String {
 impl App {
     /// Writes the record's documents and metadata into `dir` (created if needed).
     pub fn export(&self, key: &str, dir: &Path) -> anyhow::Result<ExportReport> {
+        self.require_signed_in()?;
         let record = self.store.record(key)?;
         let documents = self.store.documents(&record.id)?;
         if documents.is_empty() {

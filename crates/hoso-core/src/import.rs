@@ -213,7 +213,7 @@ impl App {
                 media_type: media,
                 frames,
                 origin,
-                actor: &self.actor,
+                actor: self.actor.name(),
                 now: now(),
             },
         )?;
@@ -238,6 +238,7 @@ impl App {
     /// Imports files (folders are expanded to the images in them) as pages of
     /// component `component` of the record `key` (UUID or code).
     pub fn import(&mut self, key: &str, component: u16, paths: &[PathBuf]) -> anyhow::Result<ImportReport> {
+        self.require_signed_in()?;
         let record = self.record_taking_pages(key)?;
         let files = expand(paths)?.into_iter().map(|path| {
             let read = read_image(&path);
@@ -255,6 +256,7 @@ impl App {
         component: u16,
         files: Vec<(String, Vec<u8>)>,
     ) -> anyhow::Result<ImportReport> {
+        self.require_signed_in()?;
         let record = self.record_taking_pages(key)?;
         let files = files.into_iter().map(|(name, bytes)| {
             let path = PathBuf::from(Path::new(&name).file_name().unwrap_or(name.as_ref()));

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod actor;
 mod build;
 mod certify;
 pub mod config;
@@ -22,6 +23,7 @@ mod import;
 mod launch;
 mod pages;
 mod process;
+mod queries;
 mod scan;
 pub mod settings;
 mod sync;
@@ -33,6 +35,7 @@ use chrono::{DateTime, FixedOffset};
 use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
+pub use actor::Actor;
 pub use build::{BuildReport, BuiltDocument};
 pub use certify::{CertifiedCopy, CertifyReport, CertifyRequest, ValidationData};
 pub use export::ExportReport;
@@ -41,6 +44,7 @@ pub use hoso_store::{Account, CheckReport, PageText, RecordSummary, Role};
 pub use import::{FileOutcome, ImportError, ImportReport};
 pub use launch::ensure_single_thread_ocr;
 pub use process::{ProcessReport, WorkerLock, default_workers};
+pub use queries::PageSource;
 pub use scan::{ScanFailure, ScanReport, WatchReport};
 pub use sync::{LedgerEntry, SyncReport};
 
@@ -54,9 +58,8 @@ pub fn now() -> DateTime<FixedOffset> {
 pub struct App {
     config: config::Config,
     store: Store,
-    actor: String,
-    /// The signed-in account's role (desktop); `None` for the CLI.
-    role: Option<Role>,
+    /// Who acts: checked by every use case that changes the store or needs a role.
+    actor: Actor,
 }
 
 /// A record with everything a detail view shows.
@@ -81,12 +84,12 @@ pub struct ComponentDetail {
 }
 
 impl App {
-    /// Opens the store named by the configuration; `actor` is written into the audit log.
-    pub fn open(config: config::Config, actor: &str) -> anyhow::Result<App> {
+    /// Opens the store named by the configuration, acting as `actor` (named in the audit log).
+    pub fn open(config: config::Config, actor: Actor) -> anyhow::Result<App> {
         let store = Store::open(&config.data_dir).with_context(|| {
             format!("không mở được kho dữ liệu / cannot open the store in {}", config.data_dir.display())
         })?;
-        Ok(App { config, store, actor: actor.to_owned(), role: None })
+        Ok(App { config, store, actor })
     }
 
     /// The configuration in force.
@@ -106,17 +109,12 @@ impl App {
                 "settings.changed",
                 &file,
                 &serde_json::json!({ "changes": changed }),
-                &self.actor,
+                self.actor.name(),
                 now(),
             )?;
         }
         self.config = config;
         Ok(changed)
-    }
-
-    /// The store, for read-only views.
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 
     /// Opens a record for a procedure of the catalogue.
@@ -126,6 +124,7 @@ impl App {
         applicant: Applicant,
         channel: Channel,
     ) -> anyhow::Result<Record> {
+        self.require_signed_in()?;
         let unit = self.config.unit()?.clone();
         let procedure = self.config.catalogue.get(procedure).with_context(|| {
             format!(
@@ -138,7 +137,7 @@ impl App {
             procedure,
             channel,
             applicant,
-            actor: &self.actor,
+            actor: self.actor.name(),
             now: now(),
         })?;
         log::info!("record {} opened for {}", record.code, record.procedure);
@@ -147,6 +146,7 @@ impl App {
 
     /// A record with its components and pages.
     pub fn record_detail(&self, key: &str) -> anyhow::Result<RecordDetail> {
+        self.require_signed_in()?;
         let record = self.store.record(key)?;
         let pages = self.store.pages(&record.id)?;
         let components = self
@@ -164,6 +164,7 @@ impl App {
 
     /// Reads a citizen identity card scan (QR code, MRZ) to pre-fill the applicant.
     pub fn read_card(&self, path: &Path) -> anyhow::Result<hoso_ocr::CardReading> {
+        self.require_signed_in()?;
         let bytes = std::fs::read(path)
             .with_context(|| format!("không đọc được tệp / cannot read {}", path.display()))?;
         self.read_card_file(&path.display().to_string(), &bytes)
@@ -172,6 +173,7 @@ impl App {
     /// Reads a card image handed over as bytes (the desktop's file picker);
     /// `name` is only for messages.
     pub fn read_card_file(&self, name: &str, bytes: &[u8]) -> anyhow::Result<hoso_ocr::CardReading> {
+        self.require_signed_in()?;
         let frame = hoso_imaging::decode_frame(bytes, 0, &hoso_imaging::Limits::default())
             .with_context(|| format!("ảnh thẻ không đọc được / unusable card image {name}"))?;
         self.read_card_image(&frame.image)
@@ -180,6 +182,7 @@ impl App {
     /// Reads an identity card laid on the scanner's glass: one flatbed page in
     /// colour at 300 dpi, nothing stored.
     pub fn scan_card(&self, scanner: &mut dyn hoso_scan::Scanner) -> anyhow::Result<hoso_ocr::CardReading> {
+        self.require_signed_in()?;
         let settings = hoso_scan::ScanSettings {
             source: hoso_scan::Source::Flatbed,
             resolution: 300,
@@ -199,6 +202,7 @@ impl App {
 
     /// Every page of a record in order, with its recognised text when it was read.
     pub fn record_text(&self, key: &str) -> anyhow::Result<Vec<(hoso_model::Page, Option<PageText>)>> {
+        self.require_signed_in()?;
         let record = self.store.record(key)?;
         let mut pages = self.store.pages(&record.id)?;
         pages.sort_by_key(|p| (p.component, p.ordinal));
@@ -213,11 +217,13 @@ impl App {
 
     /// Checks the database, the blobs (hashing each with `deep`) and the audit chain.
     pub fn check(&self, deep: bool) -> anyhow::Result<CheckReport> {
+        self.require_admin()?;
         Ok(self.store.check(deep)?)
     }
 
     /// Verifies the audit chain.
     pub fn verify_audit(&self) -> anyhow::Result<hoso_store::audit::Verification> {
+        self.require_admin()?;
         Ok(hoso_store::audit::verify(self.store.conn())?)
     }
 
@@ -234,8 +240,13 @@ impl App {
             _ => None,
         };
         if let Some(next) = next {
-            let change =
-                |from, to| hoso_store::StateChange { from, to, reason: None, actor: &self.actor, now: now() };
+            let change = |from, to| hoso_store::StateChange {
+                from,
+                to,
+                reason: None,
+                actor: self.actor.name(),
+                now: now(),
+            };
             self.store.set_state(&record.id, &change(current, next))?;
             if next == RecordState::Processing && pending == 0 {
                 self.store.set_state(&record.id, &change(next, RecordState::Review))?;

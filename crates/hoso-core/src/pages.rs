@@ -5,16 +5,19 @@ use crate::{App, now};
 impl App {
     /// Removes a page from its record (kept as discarded with `reason`).
     pub fn discard_page(&mut self, page_id: i64, reason: &str) -> anyhow::Result<()> {
-        Ok(self.store.discard_page(page_id, reason, &self.actor, now())?)
+        self.require_signed_in()?;
+        Ok(self.store.discard_page(page_id, reason, self.actor.name(), now())?)
     }
 
     /// Moves a page to position `to` in its component.
     pub fn move_page(&mut self, page_id: i64, to: u32) -> anyhow::Result<()> {
-        Ok(self.store.move_page(page_id, to, &self.actor, now())?)
+        self.require_signed_in()?;
+        Ok(self.store.move_page(page_id, to, self.actor.name(), now())?)
     }
 
     /// Turns a page by 90, 180 or 270 degrees clockwise; it is read again.
     pub fn turn_page(&mut self, page_id: i64, degrees: u16) -> anyhow::Result<u16> {
-        Ok(self.store.turn_page(page_id, degrees, &self.actor, now())?)
+        self.require_signed_in()?;
+        Ok(self.store.turn_page(page_id, degrees, self.actor.name(), now())?)
     }
 }

@@ -136,6 +136,7 @@ impl App {
     /// Processes every due page job with `workers` threads, then moves records
     /// whose pages are all handled to review.
     pub fn process(&mut self, workers: usize) -> anyhow::Result<ProcessReport> {
+        self.require_signed_in()?;
         let _lock = WorkerLock::acquire(&self.config.data_dir)?;
         let mut report = ProcessReport {
             recovered: jobs::recover(self.store.conn(), now().timestamp_millis())?,
@@ -275,7 +276,7 @@ impl App {
                         metrics: Some(&metrics),
                         thumbnail: Some((&thumb, a.thumbnail.len() as u64)),
                         text: text_in,
-                        actor: &self.actor,
+                        actor: self.actor.name(),
                         now: now(),
                     },
                 )?;
@@ -312,7 +313,7 @@ impl App {
                 metrics: None,
                 thumbnail: None,
                 text: None,
-                actor: &self.actor,
+                actor: self.actor.name(),
                 now: now(),
             },
         )?;

@@ -93,6 +93,7 @@ impl App {
         options: &[(String, String)],
         mut on_page: impl FnMut(usize, i64),
     ) -> anyhow::Result<ScanReport> {
+        self.require_signed_in()?;
         let record = self.record_taking_pages(key)?;
         let device = scanner.info().id.clone();
         let mut report = ScanReport {
@@ -151,6 +152,7 @@ impl App {
         idle: Option<Duration>,
         mut on_file: impl FnMut(&crate::FileOutcome),
     ) -> anyhow::Result<WatchReport> {
+        self.require_signed_in()?;
         self.record_taking_pages(key)?;
         let mut watcher = Watcher::new(folder, settle)?;
         let mut report = WatchReport::default();

@@ -67,6 +67,7 @@ impl App {
 
     /// Seals a record: its manifest is fixed and it is queued for the hub.
     pub fn seal(&mut self, key: &str) -> anyhow::Result<Manifest> {
+        self.require_signed_in()?;
         let record = self.store.record(key)?;
         if !matches!(record.state, RecordState::Review | RecordState::Certification) {
             bail!(
@@ -167,7 +168,7 @@ impl App {
             audit_head: audit.head,
         };
         let json = serde_json::to_string(&manifest)?;
-        self.store.seal(&record.id, record.state, &json, &manifest.digest(), &self.actor, now())?;
+        self.store.seal(&record.id, record.state, &json, &manifest.digest(), self.actor.name(), now())?;
         Ok(manifest)
     }
 
@@ -195,7 +196,7 @@ impl App {
                     size: lt.len() as u64,
                     pages: doc.pages,
                     kind: DocumentKind::Certified,
-                    actor: &self.actor,
+                    actor: self.actor.name(),
                     now: at,
                 })?;
                 Ok(Document { id, blob, size: lt.len() as u64, created_at: at.to_rfc3339(), ..doc.clone() })
@@ -216,6 +217,7 @@ impl App {
     /// Works the outbox until no record is due. `hub` overrides `hub_url`;
     /// `now` makes records waiting for their next attempt due at once.
     pub fn sync(&mut self, hub: Option<&str>, now_please: bool) -> anyhow::Result<SyncReport> {
+        self.require_signed_in()?;
         // One sender per store: its leases are recovered only under this lock.
         let _lock = crate::WorkerLock::acquire_named(&self.config.data_dir, "sync.lock")?;
         let hub = hub
@@ -249,7 +251,7 @@ impl App {
             let code = record.code.to_string();
             match self.send(&client, &id, &mut report) {
                 Ok(receipt) => {
-                    self.store.synced(&id, &serde_json::to_string(&receipt)?, &self.actor, now())?;
+                    self.store.synced(&id, &serde_json::to_string(&receipt)?, self.actor.name(), now())?;
                     jobs::complete(self.store.conn(), job.id, &owner, now().timestamp_millis())?;
                     report.synced.push(code);
                 }
@@ -261,7 +263,7 @@ impl App {
                     if e.is_transient() {
                         report.postponed.push((code, reason));
                     } else {
-                        self.store.sync_rejected(&id, &reason, &self.actor, now())?;
+                        self.store.sync_rejected(&id, &reason, self.actor.name(), now())?;
                         report.rejected.push((code, reason));
                     }
                 }
@@ -310,11 +312,13 @@ impl App {
     /// The sync ledger: every sealed record with its state and last error.
     /// Queues a rejected record again; the next `sync` sends it.
     pub fn retry_sync(&mut self, key: &str) -> anyhow::Result<()> {
+        self.require_signed_in()?;
         let record = self.store.record(key)?;
-        Ok(self.store.requeue_rejected(&record.id, &self.actor, now())?)
+        Ok(self.store.requeue_rejected(&record.id, self.actor.name(), now())?)
     }
 
     pub fn sync_ledger(&self) -> anyhow::Result<Vec<LedgerEntry>> {
+        self.require_signed_in()?;
         let mut out = Vec::new();
         for state in [RecordState::Queued, RecordState::Rejected, RecordState::Synced] {
             for s in self.store.list_records(Some(state), u32::MAX)? {

@@ -46,7 +46,7 @@ fn main() -> anyhow::Result<()> {
         data_dir: Some(tmp.path().join("ws")),
         unit: Some("000.00.01.H29".into()),
     })?;
-    let mut app = App::open(cfg, "bench")?;
+    let mut app = App::open(cfg, hoso_core::Actor::system("bench"))?;
     hub.enrol("bench", &app.device_key()?, "bench")?;
 
     let prepared = Instant::now();

@@ -67,15 +67,16 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     let at_hub = hub_records(&hub_dir);
     assert_eq!(at_hub.len(), RECORDS);
     for code in &codes {
-        let record = app.store().record(code).unwrap();
-        let (_, digest) = app.store().sealed_manifest(&record.id).unwrap().unwrap();
+        let record = common::store(&app).record(code).unwrap();
+        let (_, digest) = common::store(&app).sealed_manifest(&record.id).unwrap().unwrap();
         assert!(at_hub.contains(&(record.id.to_string(), digest.clone())), "{code}");
         let receipt: hoso_sync::Receipt =
-            serde_json::from_str(&app.store().receipt(&record.id).unwrap().unwrap()).unwrap();
+            serde_json::from_str(&common::store(&app).receipt(&record.id).unwrap().unwrap()).unwrap();
         assert!(receipt.verify(&hub_key) && receipt.manifest_sha256 == digest);
         // Every file the manifest names is at the hub, under its hash.
         let manifest: hoso_sync::Manifest =
-            serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
+            serde_json::from_str(&common::store(&app).sealed_manifest(&record.id).unwrap().unwrap().0)
+                .unwrap();
         for f in &manifest.files {
             let bytes = std::fs::read(hub_dir.join("blobs").join(&f.sha256)).unwrap();
             assert_eq!(sha256_hex(&bytes), f.sha256);
@@ -87,7 +88,7 @@ fn records_reach_the_hub_exactly_once_through_a_hub_crash() {
     assert_eq!(hub_records(&hub_dir).len(), RECORDS);
 
     // Hub-side export to the portal's fields.
-    let record = app.store().record(&codes[0]).unwrap();
+    let record = common::store(&app).record(&codes[0]).unwrap();
     let mapped: serde_json::Value =
         serde_json::from_str(&hub_cli(&hub_dir, &["dongbohoso", "--record", &record.id.to_string()]))
             .unwrap();

@@ -118,9 +118,10 @@ fn https_hub_with_blobs_in_s3() {
     let s3 = hoso_hub::s3::S3::new(&s3_url, "us-east-1", creds[0].1, creds[1].1).unwrap();
     let mut files = 0;
     for code in &codes {
-        let record = app.store().record(code).unwrap();
+        let record = common::store(&app).record(code).unwrap();
         let manifest: hoso_sync::Manifest =
-            serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
+            serde_json::from_str(&common::store(&app).sealed_manifest(&record.id).unwrap().unwrap().0)
+                .unwrap();
         for f in &manifest.files {
             let bytes = rt.block_on(s3.get(&format!("blobs/{}", f.sha256))).unwrap().expect("blob in S3");
             assert_eq!(sha256_hex(&bytes), f.sha256);

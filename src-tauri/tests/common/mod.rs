@@ -106,7 +106,7 @@ impl Counter {
             unit: None,
         })
         .unwrap();
-        let mut app = hoso_core::App::open(cfg, "it").unwrap();
+        let mut app = hoso_core::App::open(cfg, hoso_core::Actor::system("it")).unwrap();
         app.add_account("lan", "Nguyễn Thị Lan", hoso_core::Role::Reception, "quay-mot-123").unwrap();
         app.add_account("minh", "Trần Văn Minh", hoso_core::Role::Supervisor, "giam-sat-456").unwrap();
         app.add_account("it01", "Cán bộ CNTT", hoso_core::Role::Admin, "quan-tri-789").unwrap();

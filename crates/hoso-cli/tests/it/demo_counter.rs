@@ -43,7 +43,7 @@ fn the_demo_counter_signs_in_its_three_accounts_scans_from_the_test_scanner_and_
     })
     .unwrap();
     assert_eq!(config.data_dir, counter.join("store"), "apart from any real store");
-    let mut app = hoso_core::App::open(config, "test").unwrap();
+    let mut app = hoso_core::App::open(config, hoso_core::Actor::Nobody).unwrap();
     for (user, password, role) in [
         ("lan", "quay-mot-123", hoso_core::Role::Reception),
         ("minh", "giam-sat-456", hoso_core::Role::Supervisor),

@@ -70,7 +70,13 @@ pub fn workstation_as(dir: &Path, device: &str, config: &str) -> App {
         unit: Some("000.00.01.H29".into()),
     })
     .unwrap();
-    App::open(cfg, "test").unwrap()
+    App::open(cfg, hoso_core::Actor::system("test")).unwrap()
+}
+
+/// The workstation's store, opened beside its app (tests read what front
+/// ends may not: the sealed manifest, the receipt).
+pub fn store(app: &App) -> hoso_store::Store {
+    hoso_store::Store::open(&app.config().data_dir).unwrap()
 }
 
 /// A workstation `counter-01` (see [`workstation_as`]) enrolled at the hub in
@@ -87,11 +93,11 @@ pub fn replay_and_conflict(app: &App, dir: &Path, url: &str, device: &str, code:
     let key = hoso_sync::SigningKey::from_pkcs8(&std::fs::read(dir.join("ws/device.key")).unwrap()).unwrap();
     let client =
         hoso_sync::client::Client::new(url, device, key, std::time::Duration::from_secs(10), None).unwrap();
-    let record = app.store().record(code).unwrap();
+    let record = store(app).record(code).unwrap();
     let mut manifest: hoso_sync::Manifest =
-        serde_json::from_str(&app.store().sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
+        serde_json::from_str(&store(app).sealed_manifest(&record.id).unwrap().unwrap().0).unwrap();
     let first: hoso_sync::Receipt =
-        serde_json::from_str(&app.store().receipt(&record.id).unwrap().unwrap()).unwrap();
+        serde_json::from_str(&store(app).receipt(&record.id).unwrap().unwrap()).unwrap();
     assert_eq!(client.put_record(&manifest).unwrap(), first);
     manifest.applicant_name.push_str(" (sửa)");
     let err = client.put_record(&manifest).unwrap_err();
