@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use anyhow::{Context, bail};
 use base64::Engine;
 use hoso_core::{App, config::Config};
+use hoso_i18n::Message;
 use hoso_model::{Applicant, Channel};
 use serde_json::{Value, json};
 
@@ -32,6 +33,11 @@ pub struct Desktop {
     config: Mutex<Arc<Config>>,
     app: Mutex<App>,
     tasks: Arc<Tasks>,
+}
+
+/// Certified copies, listed in one language.
+fn copies(done: &[Message], lang: hoso_i18n::Lang) -> String {
+    done.iter().map(|m| m.text(lang)).collect::<Vec<_>>().join(", ")
 }
 
 fn data_url(mime: &str, bytes: &[u8]) -> String {
@@ -433,11 +439,9 @@ impl Desktop {
         let code = code.to_owned();
         Ok(self.tasks.spawn("build", Some(code.clone()), move |_| {
             let report = app.build(&code)?;
-            Ok(format!(
-                "Đã dựng {} PDF/A ({} trang) / built {} PDF/A",
-                report.documents.len(),
-                report.documents.iter().map(|d| d.pages).sum::<u32>(),
-                report.documents.len()
+            let pages = report.documents.iter().map(|d| d.pages).sum::<u32>();
+            Ok(Said::of(
+                &Message::new("task-built").with("documents", report.documents.len()).with("pages", pages),
             ))
         }))
     }
@@ -478,17 +482,13 @@ impl Desktop {
                 tasks.progress(id, n as u32);
             })?;
             tasks::process_in_background(&tasks, config, actor);
+            let pages = report.pages.len();
             match report.failure {
-                Some(f) if report.pages.is_empty() => bail!("{}", f.message),
-                Some(f) => Ok(format!(
-                    "Đã quét {} trang, rồi dừng / {} pages scanned, then: {}",
-                    report.pages.len(),
-                    report.pages.len(),
-                    f.message
+                Some(f) if pages == 0 => bail!("{}", f.message),
+                Some(f) => Ok(Said::of(
+                    &Message::new("task-scanned-then-stopped").with("pages", pages).with("why", f.message),
                 )),
-                None => {
-                    Ok(format!("Đã quét {} trang / scanned {} pages", report.pages.len(), report.pages.len()))
-                }
+                None => Ok(Said::of(&Message::new("task-scanned").with("pages", pages))),
             }
         });
         Ok(task)
@@ -509,17 +509,16 @@ impl Desktop {
                 hoso_scan::ScanSettings { source: hoso_scan::Source::Flatbed, ..Default::default() };
             let report = app.scan(&code, old.component, scanner.as_mut(), &settings, &[], |_, _| {})?;
             let Some(&new) = report.pages.first() else {
+                let no_page = Said::of(&Message::new("task-no-page"));
                 bail!(
                     "{}",
-                    report
-                        .failure
-                        .map_or_else(|| "máy quét không trả về trang nào / no page".into(), |f| f.message)
+                    report.failure.map_or_else(|| format!("{} / {}", no_page.vi, no_page.en), |f| f.message)
                 );
             };
             app.discard_page(old.id, "quét lại / rescanned")?;
             app.move_page(new, old.ordinal)?;
             tasks::process_in_background(&tasks, config, actor);
-            Ok(format!("Đã quét lại trang {} / page {} rescanned", old.ordinal, old.ordinal))
+            Ok(Said::of(&Message::new("task-rescanned").with("page", old.ordinal)))
         }))
     }
 
@@ -606,22 +605,25 @@ impl Desktop {
                     // long-term validation data (sealing tries again).
                     let pending =
                         matches!(c.validation_data, Some(hoso_core::ValidationData::Pending { .. }));
-                    let note = if pending {
-                        " (chưa có dữ liệu kiểm tra dài hạn / long-term validation data pending)"
-                    } else {
-                        ""
-                    };
-                    done.push(format!("{} số {}{note}", report.record, c.number));
+                    let id = if pending { "task-certified-copy-pending" } else { "task-certified-copy" };
+                    done.push(
+                        Message::new(id).with("record", report.record.clone()).with("number", c.number),
+                    );
                 }
             })
             .map_err(|e| {
                 if done.is_empty() {
                     e
                 } else {
-                    e.context(format!("đã xong trước đó / done before: {}", done.join(", ")))
+                    let before = Said::each(|lang| {
+                        Message::new("task-certified-before").with("copies", copies(&done, lang)).text(lang)
+                    });
+                    e.context(format!("{} / {}", before.vi, before.en))
                 }
             })?;
-            Ok(format!("Đã chứng thực / certified: {}", done.join(", ")))
+            Ok(Said::each(|lang| {
+                Message::new("task-certified").with("copies", copies(&done, lang)).text(lang)
+            }))
         }))
     }
 
@@ -643,14 +645,11 @@ impl Desktop {
         let mut app = self.task_app()?;
         Ok(self.tasks.spawn("sync", None, move |_| {
             let report = app.sync(None, true)?;
-            Ok(format!(
-                "Đã gửi {} hồ sơ, {} chờ gửi lại, {} bị từ chối / sent {}, postponed {}, rejected {}",
-                report.synced.len(),
-                report.postponed.len(),
-                report.rejected.len(),
-                report.synced.len(),
-                report.postponed.len(),
-                report.rejected.len()
+            Ok(Said::of(
+                &Message::new("task-synced")
+                    .with("synced", report.synced.len())
+                    .with("postponed", report.postponed.len())
+                    .with("rejected", report.rejected.len()),
             ))
         }))
     }

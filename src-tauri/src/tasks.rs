@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 use hoso_core::App;
 use hoso_core::config::Config;
 
-use crate::views::TaskView;
+use hoso_i18n::Message;
+
+use crate::views::{Said, TaskView};
 
 #[derive(Debug, Default)]
 pub struct Tasks {
@@ -28,7 +30,7 @@ impl Tasks {
     pub fn progress(&self, id: u32, n: u32) {
         self.update(id, |t| {
             t.progress = n;
-            t.message = format!("{n} trang / pages");
+            t.message = Said::of(&Message::new("task-progress-pages").with("pages", n));
         });
     }
 
@@ -41,7 +43,7 @@ impl Tasks {
         self: &Arc<Self>,
         kind: &str,
         record: Option<String>,
-        job: impl FnOnce(u32) -> anyhow::Result<String> + Send + 'static,
+        job: impl FnOnce(u32) -> anyhow::Result<Said> + Send + 'static,
     ) -> TaskView {
         let task = {
             let mut list = self.list.lock().unwrap_or_else(|p| p.into_inner());
@@ -51,7 +53,7 @@ impl Tasks {
                 kind: kind.into(),
                 record,
                 state: "running".into(),
-                message: String::new(),
+                message: Said::same(String::new()),
                 progress: 0,
             };
             list.push(task.clone());
@@ -63,11 +65,11 @@ impl Tasks {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(id)));
             let (state, message) = match outcome {
                 Ok(Ok(m)) => ("done", m),
-                Ok(Err(e)) => ("failed", format!("{e:#}")),
-                Err(_) => ("failed", "lỗi nội bộ, xem nhật ký / internal error, see the log".into()),
+                Ok(Err(e)) => ("failed", Said::same(format!("{e:#}"))),
+                Err(_) => ("failed", Said::of(&Message::new("task-internal-error"))),
             };
             if state == "failed" {
-                log::warn!("task {id} failed: {message}");
+                log::warn!("task {id} failed: {}", message.en);
             }
             tasks.update(id, |t| {
                 t.state = state.into();
@@ -108,6 +110,6 @@ pub fn process_in_background(tasks: &Arc<Tasks>, config: Config, actor: hoso_cor
             // Still ours (the normal ends above released it or passed it on).
             guard.processing.store(false, Ordering::SeqCst);
         }
-        result.map(|()| format!("Đã nhận dạng {total} trang / {total} pages read"))
+        result.map(|()| Said::of(&Message::new("task-read").with("pages", total)))
     });
 }

@@ -146,7 +146,9 @@ pub struct TaskView {
     pub record: Option<String>,
     /// `running`, `done` or `failed`.
     pub state: String,
-    pub message: String,
+    /// What it did or why it failed, from the message catalogue; a failure
+    /// not yet in the catalogue has the same bilingual text in both.
+    pub message: Said,
     /// Pages scanned so far (scan).
     pub progress: u32,
 }
@@ -240,7 +242,7 @@ pub struct SavedSettings {
 }
 
 /// A text in both languages; the window shows the one chosen.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Said {
     pub vi: String,
     pub en: String,
@@ -249,6 +251,23 @@ pub struct Said {
 impl From<(String, String)> for Said {
     fn from((vi, en): (String, String)) -> Said {
         Said { vi, en }
+    }
+}
+
+impl Said {
+    /// A catalogue message in both languages; the window shows one.
+    pub fn of(m: &hoso_i18n::Message) -> Said {
+        Said::each(|lang| m.text(lang))
+    }
+
+    /// A text made for each language.
+    pub fn each(text: impl Fn(hoso_i18n::Lang) -> String) -> Said {
+        Said { vi: text(hoso_i18n::Lang::Vi), en: text(hoso_i18n::Lang::En) }
+    }
+
+    /// The same text in both (a message not yet in the catalogue).
+    pub fn same(text: String) -> Said {
+        Said { vi: text.clone(), en: text }
     }
 }
 

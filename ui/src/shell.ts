@@ -4,7 +4,7 @@
 
 import { call } from "./api";
 import { type Child, errorBox, h } from "./dom";
-import { t, toggleLanguage, type Key } from "./i18n";
+import { isEnglish, t, toggleLanguage, type Key } from "./i18n";
 import type { SessionView } from "./bindings/SessionView";
 import type { TaskView } from "./bindings/TaskView";
 
@@ -138,7 +138,7 @@ export async function showTasks(): Promise<TaskView[]> {
       h(
         "span",
         { class: `task ${task.state}`, "data-kind": task.kind },
-        `${task.kind}${task.record ? " " + task.record : ""}: ${task.state === "running" ? "…" : ""} ${task.message}`,
+        `${task.kind}${task.record ? " " + task.record : ""}: ${task.state === "running" ? "…" : ""} ${isEnglish() ? task.message.en : task.message.vi}`,
       ),
     ),
   );
