@@ -31,3 +31,11 @@ task-certified-before = done before: { $copies }
 task-synced = Sent { $synced }, { $postponed } postponed, { $rejected } rejected
 task-internal-error = internal error, see the log
 task-no-page = the scanner returned no page
+
+## Errors a front end says in one language
+
+error-not-signed-in = not signed in
+error-only-certifier = only a supervisor may certify copies
+error-only-admin = administrators only
+error-unknown-command = unknown command { $command }
+error-bad-arguments = bad arguments

@@ -16,3 +16,11 @@ task-certified-before = đã xong trước đó: { $copies }
 task-synced = Đã gửi { $synced } hồ sơ, { $postponed } chờ gửi lại, { $rejected } bị từ chối
 task-internal-error = lỗi nội bộ, xem nhật ký
 task-no-page = máy quét không trả về trang nào
+
+## Errors a front end says in one language
+
+error-not-signed-in = chưa đăng nhập
+error-only-certifier = chỉ lãnh đạo/giám sát được chứng thực
+error-only-admin = chỉ quản trị viên
+error-unknown-command = lệnh không có: { $command }
+error-bad-arguments = tham số sai

@@ -38,7 +38,7 @@ async fn call(State(b): State<Arc<Bridge>>, Json(c): Json<Call>) -> Response {
         Ok(Err(e)) => (StatusCode::UNPROCESSABLE_ENTITY, Json(e)).into_response(),
         Err(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,
-            Json(serde_json::json!({ "code": "failed", "message": e.to_string() })),
+            Json(serde_json::json!({ "code": "failed", "message": { "vi": e.to_string(), "en": e.to_string() } })),
         )
             .into_response(),
     }

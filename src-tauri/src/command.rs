@@ -46,19 +46,21 @@ pub enum ErrorCode {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CallError {
     pub code: ErrorCode,
-    /// For the person at the counter (Vietnamese / English).
-    pub message: String,
+    /// For the person at the counter, in each language: what the catalogue
+    /// holds is said in one language, the rest (not yet in the catalogue)
+    /// carries both in one text.
+    pub message: Said,
 }
 
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message.en)
     }
 }
 
 impl CallError {
     pub fn new(code: ErrorCode, e: &anyhow::Error) -> CallError {
-        CallError { code, message: format!("{e:#}") }
+        CallError { code, message: Said::each(|lang| hoso_i18n::localize(e.chain(), lang)) }
     }
 }
 

@@ -100,15 +100,12 @@ impl Desktop {
         let parsed: Command =
             serde_json::from_value(json!({ "command": command, "args": args })).map_err(|e| {
                 if e.to_string().starts_with("unknown variant") {
-                    CallError::new(
-                        ErrorCode::UnknownCommand,
-                        &anyhow::anyhow!("lệnh không có / unknown command {command:?}"),
-                    )
+                    let unknown =
+                        Message::new("error-unknown-command").with("command", format!("{command:?}"));
+                    CallError::new(ErrorCode::UnknownCommand, &hoso_i18n::Localized(unknown).into())
                 } else {
-                    CallError::new(
-                        ErrorCode::BadArguments,
-                        &anyhow::Error::new(e).context("tham số sai / bad arguments"),
-                    )
+                    let bad = hoso_i18n::Localized(Message::new("error-bad-arguments"));
+                    CallError::new(ErrorCode::BadArguments, &anyhow::Error::new(e).context(bad))
                 }
             })?;
         self.admit(parsed.gate())?;

@@ -26,8 +26,9 @@ fn ok(d: &hoso_desktop::Desktop, command: &str, args: Value) -> Value {
     d.call(command, args).unwrap_or_else(|e| panic!("{command}: {e}"))
 }
 
+/// The English of a refusal (a message not yet in the catalogue carries both languages).
 fn refused(d: &hoso_desktop::Desktop, command: &str, args: Value) -> String {
-    d.call(command, args).expect_err(command).message
+    d.call(command, args).expect_err(command).message.en
 }
 
 /// The code a refusal carries, which the window acts on.
@@ -45,6 +46,9 @@ fn sign_in_and_roles_gate_every_command() {
     assert_eq!((session["user"].clone(), session["no_accounts"].clone()), (Value::Null, json!(false)));
     assert!(refused(&d, "records", json!({})).contains("not signed in"));
     assert_eq!(refused_as(&d, "records", json!({})), ErrorCode::NotSignedIn);
+    // From the catalogue: each language alone.
+    let not_signed_in = d.call("records", json!({})).unwrap_err().message;
+    assert_eq!((not_signed_in.vi.as_str(), not_signed_in.en.as_str()), ("chưa đăng nhập", "not signed in"));
     let not_a_pdf = json!({ "file": { "name": "copy.pdf", "data": "JVBERi0xLjcK" } });
     assert!(refused(&d, "verify", not_a_pdf.clone()).contains("not signed in"));
     assert!(
@@ -91,7 +95,11 @@ fn sign_in_and_roles_gate_every_command() {
         ),
     ] {
         let e = d.call(command, args).expect_err(command);
-        assert!(e.message.contains("supervisor") || e.message.contains("administrators"), "{command}: {e}");
+        assert!(
+            e.message.en.contains("supervisor") || e.message.en.contains("administrators"),
+            "{command}: {e}"
+        );
+        assert!(e.message.vi.starts_with("chỉ "), "{command}: {}", e.message.vi);
         assert_eq!(e.code, ErrorCode::Forbidden, "{command}");
     }
     assert!(

@@ -7,6 +7,7 @@ import type { Command } from "./bindings/Command";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { FileUpload } from "./bindings/FileUpload";
 import type { Reply } from "./bindings/Reply";
+import { isEnglish } from "./i18n";
 
 type TauriWindow = Window & { __TAURI_INTERNALS__?: unknown };
 
@@ -28,9 +29,11 @@ export class CallError extends Error {
   }
 }
 
+/** The refusal in the language the window shows. */
 function callError(body: unknown, fallback: string): CallError {
   const e = body as Partial<CallErrorBody> | null;
-  return new CallError(e?.code ?? "failed", e?.message ?? fallback);
+  const said = e?.message;
+  return new CallError(e?.code ?? "failed", said ? (isEnglish() ? said.en : said.vi) : fallback);
 }
 
 export async function call<C extends CommandName>(command: C, ...rest: ArgList<C>): Promise<ResultOf<C>> {

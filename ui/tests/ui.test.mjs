@@ -218,7 +218,8 @@ try {
   }, code);
   assert.equal(refused.status, 422);
   assert.equal(refused.body.code, "forbidden");
-  assert.match(refused.body.message, /only a supervisor/);
+  assert.match(refused.body.message.en, /only a supervisor/);
+  assert.equal(refused.body.message.vi, "chỉ lãnh đạo/giám sát được chứng thực");
   await shot("03-record-review");
 
   step("the supervisor certifies with the token: a wrong PIN, then the right one");

@@ -91,8 +91,14 @@ impl Out {
             eprintln!("{}", serde_json::json!({ "error": chain }));
             return;
         }
-        eprintln!("{} {e}", self.t("Lỗi:", "Error:"));
-        for cause in e.chain().skip(1) {
+        // What the catalogue holds is said in this language only.
+        let lang = match self.lang {
+            Lang::Vi => hoso_i18n::Lang::Vi,
+            Lang::En => hoso_i18n::Lang::En,
+        };
+        let mut links = e.chain().map(|link| hoso_i18n::localize([link], lang));
+        eprintln!("{} {}", self.t("Lỗi:", "Error:"), links.next().unwrap_or_default());
+        for cause in links {
             eprintln!("  {} {cause}", self.t("do:", "caused by:"));
         }
     }

@@ -5,6 +5,7 @@
 //! nothing. Every use case that changes the store or needs a role checks here,
 //! whatever front end calls it.
 
+use hoso_i18n::{Localized, Message};
 use hoso_store::Role;
 
 use crate::App;
@@ -62,7 +63,7 @@ impl App {
     /// Refuses nobody.
     pub fn require_signed_in(&self) -> anyhow::Result<()> {
         match self.actor {
-            Actor::Nobody => anyhow::bail!("chưa đăng nhập / not signed in"),
+            Actor::Nobody => Err(Localized(Message::new("error-not-signed-in")).into()),
             _ => Ok(()),
         }
     }
@@ -73,7 +74,7 @@ impl App {
         self.require_signed_in()?;
         match &self.actor {
             Actor::Person { role, .. } if !role.can_certify() => {
-                anyhow::bail!("chỉ lãnh đạo/giám sát được chứng thực / only a supervisor may certify copies")
+                Err(Localized(Message::new("error-only-certifier")).into())
             }
             _ => Ok(()),
         }
@@ -84,7 +85,7 @@ impl App {
         self.require_signed_in()?;
         match &self.actor {
             Actor::Person { role, .. } if *role != Role::Admin => {
-                anyhow::bail!("chỉ quản trị viên / administrators only")
+                Err(Localized(Message::new("error-only-admin")).into())
             }
             _ => Ok(()),
         }

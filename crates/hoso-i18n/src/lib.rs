@@ -124,6 +124,43 @@ impl Message {
     }
 }
 
+/// An error that is a catalogue message, so a front end can say it in the
+/// person's language ([`localize`]). Shown without a front end (a log, a
+/// test) it reads "Vietnamese / English".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Localized(pub Message);
+
+impl std::fmt::Display for Localized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} / {}", self.0.text(Lang::Vi), self.0.text(Lang::En))
+    }
+}
+
+impl std::error::Error for Localized {}
+
+impl From<Message> for Localized {
+    fn from(m: Message) -> Localized {
+        Localized(m)
+    }
+}
+
+/// An error chain (outermost first) said in `lang`: each link that is a
+/// [`Localized`] message in that language, the others as they are (text not
+/// yet in the catalogue, which may hold both languages), joined by ": ".
+pub fn localize<'a>(
+    chain: impl IntoIterator<Item = &'a (dyn std::error::Error + 'static)>,
+    lang: Lang,
+) -> String {
+    chain
+        .into_iter()
+        .map(|e| match e.downcast_ref::<Localized>() {
+            Some(Localized(m)) => m.text(lang),
+            None => e.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
 /// The ids of a catalogue, each with the variables its text uses (for the
 /// tests that hold both catalogues, and the code, to the same ids).
 pub fn catalogue(lang: Lang) -> Result<Vec<(String, Vec<String>)>, String> {
@@ -195,6 +232,30 @@ mod tests {
             Message::new("task-certified-copy").with("record", "000.00.01.H29-261205-0001").with("number", 7);
         assert_eq!(copy.text(Lang::Vi), "000.00.01.H29-261205-0001 số 7");
         assert_eq!(Message::new("no-such-id").text(Lang::Vi), "no-such-id");
+    }
+
+    #[test]
+    fn an_error_chain_is_said_in_one_language_where_its_links_are_in_the_catalogue() {
+        #[derive(Debug)]
+        struct Outer(Localized);
+        impl std::fmt::Display for Outer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("cannot save")
+            }
+        }
+        impl std::error::Error for Outer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let e = Outer(Localized(Message::new("error-not-signed-in")));
+        let chain = || std::iter::successors(Some(&e as &(dyn std::error::Error + 'static)), |e| e.source());
+        assert_eq!(localize(chain(), Lang::En), "cannot save: not signed in");
+        assert_eq!(localize(chain(), Lang::Vi), "cannot save: chưa đăng nhập");
+        assert_eq!(
+            Localized(Message::new("error-not-signed-in")).to_string(),
+            "chưa đăng nhập / not signed in"
+        );
     }
 
     /// Every id the code names (`Message::new("…")`) is in the catalogues.
