@@ -6,15 +6,20 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files ending in `.{ext}` under `dir`, leaving out folders named `skip`.
+fn files(dir: &Path, ext: &str, skip: &str, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() && !path.ends_with("target") {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        if path.is_dir() && !path.ends_with(skip) {
+            files(&path, ext, skip, out);
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    files(dir, "rs", "target", out);
 }
 
 /// Every source file says what it owns before anything else (style.md, habit 2).
@@ -51,20 +56,10 @@ fn crates_are_named_after_their_folder_and_documented() {
 /// at once (issue 16: none over 300 lines), and says what it is first.
 #[test]
 fn front_end_modules_stay_small_and_say_what_they_are() {
-    fn ts_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() && !path.ends_with("bindings") {
-                ts_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "ts") {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    ts_files(&root().join("ui/src"), &mut files);
-    assert!(files.len() >= 8, "found only {} modules", files.len());
-    for f in &files {
+    let mut modules = Vec::new();
+    files(&root().join("ui/src"), "ts", "bindings", &mut modules);
+    assert!(modules.len() >= 8, "found only {} modules", modules.len());
+    for f in &modules {
         let text = std::fs::read_to_string(f).unwrap();
         let name = f.strip_prefix(root()).unwrap().display().to_string();
         assert!(text.lines().count() <= 300, "{name}: {} lines", text.lines().count());
