@@ -48,7 +48,7 @@ fn account_view(a: &hoso_core::Account) -> AccountView {
     AccountView {
         username: a.username.clone(),
         display_name: a.display_name.clone(),
-        role: a.role.as_str().into(),
+        role: a.role,
         disabled: a.disabled,
     }
 }
@@ -343,7 +343,7 @@ impl Desktop {
                 code: s.record.code.to_string(),
                 procedure: s.record.procedure.clone(),
                 applicant: s.record.applicant.name.clone(),
-                state: s.record.state.as_str().into(),
+                state: s.record.state,
                 received_at: s.record.received_at.format("%d/%m/%Y %H:%M").to_string(),
                 pages: s.pages,
                 pages_pending: s.pages_pending,
@@ -364,7 +364,7 @@ impl Desktop {
                 pages.push(PageView {
                     id: p.id,
                     ordinal: p.ordinal,
-                    state: p.state.as_str().into(),
+                    state: p.state,
                     note: p.note.clone(),
                     issues,
                     thumbnail_id: app.page_thumbnail_id(p.id)?.map(|h| h.to_hex()),
@@ -404,7 +404,9 @@ impl Desktop {
                 phone: r.applicant.phone.clone(),
                 address: r.applicant.address.clone(),
             },
-            state: r.state.as_str().into(),
+            state: r.state,
+            accepts_pages: r.state.accepts_pages(),
+            can_seal: r.state.can_go_to(hoso_model::RecordState::Sealed),
             state_reason: r.state_reason.clone(),
             received_at: r.received_at.format("%d/%m/%Y %H:%M").to_string(),
             components,
@@ -631,7 +633,7 @@ impl Desktop {
             .into_iter()
             .map(|e| LedgerRow {
                 record: e.record,
-                state: e.state.as_str().into(),
+                state: e.state,
                 attempts: e.attempts,
                 last_error: e.last_error,
             })

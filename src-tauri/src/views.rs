@@ -11,8 +11,7 @@ use ts_rs::TS;
 pub struct AccountView {
     pub username: String,
     pub display_name: String,
-    /// `reception`, `supervisor` or `admin`.
-    pub role: String,
+    pub role: hoso_core::Role,
     pub disabled: bool,
 }
 
@@ -48,7 +47,7 @@ pub struct RecordRow {
     pub code: String,
     pub procedure: String,
     pub applicant: String,
-    pub state: String,
+    pub state: hoso_model::RecordState,
     pub received_at: String,
     #[ts(type = "number")]
     pub pages: i64,
@@ -63,7 +62,7 @@ pub struct PageView {
     pub id: i64,
     pub ordinal: u32,
     /// `stored` (waiting for OCR), `processed`, `failed`, `discarded`.
-    pub state: String,
+    pub state: hoso_model::PageState,
     pub note: Option<String>,
     /// Quality gate findings: `blank`, `blurred`, `too_dark`, `faint`, `low_dpi`, `no_dpi`.
     pub issues: Vec<String>,
@@ -115,7 +114,11 @@ pub struct RecordView {
     pub procedure: String,
     pub procedure_name: Option<String>,
     pub applicant: ApplicantView,
-    pub state: String,
+    pub state: hoso_model::RecordState,
+    /// Whether pages may still be added and the PDF/A built (the record state's rule).
+    pub accepts_pages: bool,
+    /// Whether the record may be sealed now (a move its state allows).
+    pub can_seal: bool,
     pub state_reason: Option<String>,
     pub received_at: String,
     pub components: Vec<ComponentView>,
@@ -162,7 +165,7 @@ pub struct DeviceView {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct LedgerRow {
     pub record: String,
-    pub state: String,
+    pub state: hoso_model::RecordState,
     #[ts(type = "number")]
     pub attempts: i64,
     pub last_error: Option<String>,

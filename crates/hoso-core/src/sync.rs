@@ -69,7 +69,7 @@ impl App {
     pub fn seal(&mut self, key: &str) -> anyhow::Result<Manifest> {
         self.require_signed_in()?;
         let record = self.store.record(key)?;
-        if !matches!(record.state, RecordState::Review | RecordState::Certification) {
+        if !record.state.can_go_to(RecordState::Sealed) {
             bail!(
                 "hồ sơ {} đang «{}», không niêm phong được / record {} is {}: only records in review or certification can be sealed",
                 record.code,

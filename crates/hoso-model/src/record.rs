@@ -61,6 +61,7 @@ impl Channel {
 
 /// Where a record is in its life. Each change is one guarded update in the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordState {
     /// Opened, nothing scanned yet.
@@ -242,6 +243,7 @@ pub struct Component {
 
 /// Where a page is in its own, shorter life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PageState {
     /// The raw image is durable; processing has not finished.

@@ -165,7 +165,7 @@ export async function recordScreen(code: string): Promise<void> {
     const r = await call("record", { code });
     await fetchThumbnails(r);
     if (!here()) return; // another screen was opened meanwhile
-    const open = ["draft", "scanning", "processing", "review"].includes(r.state);
+    const open = r.accepts_pages;
     const build = async () => {
       try {
         await call("build", { code });
@@ -206,9 +206,7 @@ export async function recordScreen(code: string): Promise<void> {
         "div",
         { class: "actions" },
         open ? h("button", { type: "button", class: "build-button", onclick: build }, t("build")) : null,
-        ["review", "certification"].includes(r.state)
-          ? h("button", { type: "button", class: "seal-button", onclick: seal }, t("seal"))
-          : null,
+        r.can_seal ? h("button", { type: "button", class: "seal-button", onclick: seal }, t("seal")) : null,
         h("button", { type: "button", onclick: async () => showSlip(await call("slip", { code })) }, t("slip")),
       ),
       status,
