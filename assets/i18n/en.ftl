@@ -39,3 +39,17 @@ error-only-certifier = only a supervisor may certify copies
 error-only-admin = administrators only
 error-unknown-command = unknown command { $command }
 error-bad-arguments = bad arguments
+
+## The command line's answers
+
+doctor-summary = Result: { $ok } ok, { $warnings ->
+    [one] { $warnings } warning
+   *[other] { $warnings } warnings
+}, { $problems ->
+    [one] { $problems } problem
+   *[other] { $problems } problems
+}
+ledger-attempts = { $attempts ->
+    [one] { $attempts } attempt
+   *[other] { $attempts } attempts
+}

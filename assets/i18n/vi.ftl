@@ -24,3 +24,8 @@ error-only-certifier = chỉ lãnh đạo/giám sát được chứng thực
 error-only-admin = chỉ quản trị viên
 error-unknown-command = lệnh không có: { $command }
 error-bad-arguments = tham số sai
+
+## The command line's answers
+
+doctor-summary = Kết quả: { $ok } đạt, { $warnings } cảnh báo, { $problems } lỗi
+ledger-attempts = { $attempts } lần

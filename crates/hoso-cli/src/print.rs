@@ -6,6 +6,7 @@ use std::path::Path;
 
 use clap::ValueEnum;
 use hoso_core::{ImportReport, ProcessReport, RecordDetail};
+use hoso_i18n::Message;
 use hoso_model::{Catalogue, Record};
 use serde::Serialize;
 
@@ -70,6 +71,18 @@ impl Out {
         }
     }
 
+    fn catalogue_lang(&self) -> hoso_i18n::Lang {
+        match self.lang {
+            Lang::Vi => hoso_i18n::Lang::Vi,
+            Lang::En => hoso_i18n::Lang::En,
+        }
+    }
+
+    /// A catalogue message in this printer's language.
+    fn say(&self, m: &Message) -> String {
+        m.text(self.catalogue_lang())
+    }
+
     fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
         match self.lang {
             Lang::Vi => vi,
@@ -92,11 +105,7 @@ impl Out {
             return;
         }
         // What the catalogue holds is said in this language only.
-        let lang = match self.lang {
-            Lang::Vi => hoso_i18n::Lang::Vi,
-            Lang::En => hoso_i18n::Lang::En,
-        };
-        let mut links = e.chain().map(|link| hoso_i18n::localize([link], lang));
+        let mut links = e.chain().map(|link| hoso_i18n::localize([link], self.catalogue_lang()));
         eprintln!("{} {}", self.t("Lỗi:", "Error:"), links.next().unwrap_or_default());
         for cause in links {
             eprintln!("  {} {cause}", self.t("do:", "caused by:"));
@@ -619,13 +628,9 @@ impl Out {
         }
         let count = |s| checks.iter().filter(|c| c.status == s).count();
         let (ok, warn, fail) = (count(Status::Ok), count(Status::Warn), count(Status::Fail));
-        match self.lang {
-            Lang::Vi => outln!(self, "Kết quả: {ok} đạt, {warn} cảnh báo, {fail} lỗi"),
-            Lang::En => {
-                let s = |n: usize| if n == 1 { "" } else { "s" };
-                outln!(self, "Result: {ok} ok, {warn} warning{}, {fail} problem{}", s(warn), s(fail))
-            }
-        }
+        let summary =
+            Message::new("doctor-summary").with("ok", ok).with("warnings", warn).with("problems", fail);
+        outln!(self, "{}", self.say(&summary));
     }
 
     pub fn tokens(&self, certs: &[hoso_sign::TokenCertificate]) {
@@ -685,11 +690,7 @@ impl Out {
             return;
         }
         for e in entries {
-            let attempts = match (self.lang, e.attempts) {
-                (Lang::Vi, n) => format!("{n} lần"),
-                (Lang::En, 1) => "1 attempt".to_owned(),
-                (Lang::En, n) => format!("{n} attempts"),
-            };
+            let attempts = self.say(&Message::new("ledger-attempts").with("attempts", e.attempts));
             let line = format!(
                 "{}  {:<10} {attempts}  {}",
                 e.record,
