@@ -4,9 +4,7 @@
 
 use hoso_store::{Account, Role};
 
-use crate::Actor;
-
-use crate::{App, now};
+use crate::{Actor, App, now};
 
 impl App {
     /// Signs in: checks the password and makes `username` the actor of every

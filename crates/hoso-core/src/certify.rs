@@ -394,33 +394,10 @@ impl App {
     /// as [`App::verify_file`] does.
     pub fn verify_bytes(&self, pdf: &[u8], roots: Option<&Path>) -> anyhow::Result<Vec<SignatureReport>> {
         self.require_signed_in()?;
-        let roots = match roots.or(self.config.trust_roots.as_deref()) {
-            Some(p) => read_roots(p)?,
-            None => TrustRoots::default(),
-        };
+        let roots = roots_or_none(roots.or(self.config.trust_roots.as_deref()))?;
         Ok(hoso_sign::verify_pdf(pdf, &roots, &self.revocation(), now().timestamp())?)
     }
-}
 
-/// See [`App::revocation`].
-pub(crate) fn revocation(config: &crate::config::Config) -> Revocation {
-    Revocation::new(Some(config.data_dir.join("revocation")), true)
-}
-
-/// The trusted roots of a bundle IT configured (PEM, DER or .p7b).
-/// The certified copy of component `ordinal` that shows its pages as they
-/// are now: newer than the component's PDF/A and not stale. Sealing puts it
-/// in the manifest; a component that needs certification and has none waits
-/// for a supervisor ([`App::waits_for_certification`]).
-pub fn current_certified(documents: &[hoso_store::Document], ordinal: u16) -> Option<&hoso_store::Document> {
-    let pdfa = documents.iter().find(|d| d.component == ordinal && d.kind == DocumentKind::Pdfa);
-    documents
-        .iter()
-        .find(|d| d.component == ordinal && d.kind == DocumentKind::Certified)
-        .filter(|d| pdfa.is_some_and(|p| d.id > p.id) && !d.stale)
-}
-
-impl App {
     /// Whether record `key` waits for a supervisor: one of its components
     /// needs a certified copy, has processed pages and a current PDF/A, and
     /// has no [`current_certified`] copy, which sealing would ask for.
@@ -431,17 +408,44 @@ impl App {
         Ok(detail.components.iter().any(|c| {
             let ordinal = c.component.ordinal;
             let has_pages = c.pages.iter().any(|p| p.state == hoso_model::PageState::Processed);
-            let pdfa = documents.iter().find(|d| d.component == ordinal && d.kind == DocumentKind::Pdfa);
             c.component.needs_certification
                 && has_pages
-                && pdfa.is_some_and(|p| !p.stale)
+                && pdfa_of(&documents, ordinal).is_some_and(|p| !p.stale)
                 && current_certified(&documents, ordinal).is_none()
         }))
     }
 }
 
+/// See [`App::revocation`].
+pub(crate) fn revocation(config: &crate::config::Config) -> Revocation {
+    Revocation::new(Some(config.data_dir.join("revocation")), true)
+}
+
+/// The trusted roots of a bundle IT configured (PEM, DER or .p7b).
 pub fn read_roots(path: &Path) -> anyhow::Result<TrustRoots> {
     let bytes =
         std::fs::read(path).with_context(|| format!("không đọc được / cannot read {}", path.display()))?;
     TrustRoots::from_bundle(&bytes).with_context(|| format!("{}", path.display()))
+}
+
+/// The PDF/A of component `ordinal` among a record's documents.
+pub(crate) fn pdfa_of(documents: &[hoso_store::Document], ordinal: u16) -> Option<&hoso_store::Document> {
+    documents.iter().find(|d| d.component == ordinal && d.kind == DocumentKind::Pdfa)
+}
+
+/// The certified copy of component `ordinal` that shows its pages as they
+/// are now: newer than the component's PDF/A and not stale. Sealing puts it
+/// in the manifest; a component that needs certification and has none waits
+/// for a supervisor ([`App::waits_for_certification`]).
+pub fn current_certified(documents: &[hoso_store::Document], ordinal: u16) -> Option<&hoso_store::Document> {
+    let pdfa = pdfa_of(documents, ordinal);
+    documents
+        .iter()
+        .find(|d| d.component == ordinal && d.kind == DocumentKind::Certified)
+        .filter(|d| pdfa.is_some_and(|p| d.id > p.id) && !d.stale)
+}
+
+/// The roots of the bundle at `path`, or none (every path untrusted) without one.
+pub(crate) fn roots_or_none(path: Option<&Path>) -> anyhow::Result<TrustRoots> {
+    path.map_or_else(|| Ok(TrustRoots::default()), read_roots)
 }

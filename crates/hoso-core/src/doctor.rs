@@ -409,12 +409,9 @@ fn tsa(config: &Config) -> Check {
         )
         .hint("CNTT: đặt `tsa_url` = dịch vụ cấp dấu thời gian (RFC 3161) của CA / IT: set `tsa_url` to the CA's time-stamping service");
     };
-    let roots = match &config.trust_roots {
-        Some(path) => match crate::certify::read_roots(path) {
-            Ok(roots) => roots,
-            Err(e) => return Check::new("tsa", Status::Fail, format!("trust_roots: {e:#}")),
-        },
-        None => hoso_sign::TrustRoots::default(),
+    let roots = match crate::certify::roots_or_none(config.trust_roots.as_deref()) {
+        Ok(roots) => roots,
+        Err(e) => return Check::new("tsa", Status::Fail, format!("trust_roots: {e:#}")),
     };
     let revocation = crate::certify::revocation(config);
     match hoso_sign::tsa::probe(url, &roots, &revocation, crate::now().timestamp()) {

@@ -100,7 +100,7 @@ impl App {
         }
         for c in &components {
             let has_pages = files.iter().any(|f| f.component == c.ordinal);
-            let pdfa = documents.iter().find(|d| d.component == c.ordinal && d.kind == DocumentKind::Pdfa);
+            let pdfa = crate::certify::pdfa_of(&documents, c.ordinal);
             if has_pages && pdfa.is_none() {
                 bail!(
                     "thành phần {} chưa có PDF/A: dựng PDF/A trước (`hoso build`) / component {} has no PDF/A: build it first",
