@@ -60,7 +60,7 @@ impl std::fmt::Display for CallError {
 
 impl CallError {
     pub fn new(code: ErrorCode, e: &anyhow::Error) -> CallError {
-        CallError { code, message: Said::each(|lang| hoso_i18n::localize(e.chain(), lang)) }
+        CallError { code, message: Said::of_error(e) }
     }
 }
 

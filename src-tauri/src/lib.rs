@@ -19,6 +19,7 @@ use anyhow::{Context, bail};
 use base64::Engine;
 use hoso_core::{App, config::Config};
 use hoso_i18n::Message;
+use hoso_imaging::TurnUpright as _;
 use hoso_model::{Applicant, Channel};
 use serde_json::{Value, json};
 
@@ -423,8 +424,7 @@ impl Desktop {
             image::DynamicImage::ImageLuma8(_) | image::DynamicImage::ImageLuma16(_)
         );
         let small = decoded.image.thumbnail(1200, 1200);
-        let upright =
-            hoso_imaging::TurnUpright::apply(&hoso_imaging::Upright { rotation, skew_deg: 0.0 }, &small);
+        let upright = hoso_imaging::Upright { rotation, skew_deg: 0.0 }.apply(&small);
         Ok(data_url("image/jpeg", &hoso_imaging::thumbnail_jpeg(&upright, 1200, colour)))
     }
 
@@ -508,11 +508,10 @@ impl Desktop {
                 hoso_scan::ScanSettings { source: hoso_scan::Source::Flatbed, ..Default::default() };
             let report = app.scan(&code, old.component, scanner.as_mut(), &settings, &[], |_, _| {})?;
             let Some(&new) = report.pages.first() else {
-                let no_page = Said::of(&Message::new("task-no-page"));
-                bail!(
-                    "{}",
-                    report.failure.map_or_else(|| format!("{} / {}", no_page.vi, no_page.en), |f| f.message)
-                );
+                return Err(match report.failure {
+                    Some(f) => anyhow::anyhow!("{}", f.message),
+                    None => hoso_i18n::Localized(Message::new("task-no-page")).into(),
+                });
             };
             app.discard_page(old.id, "quét lại / rescanned")?;
             app.move_page(new, old.ordinal)?;
@@ -582,11 +581,8 @@ impl Desktop {
     /// Certifies the records one after the other with one PIN (a batch), as the
     /// signed-in supervisor.
     fn certify(&self, req: Certify) -> anyhow::Result<TaskView> {
-        let (mut app, name) = {
-            let app = self.app();
-            let account = app.signed_in_account()?.context("account missing")?;
-            (App::open((*self.config()).clone(), app.acting().clone())?, account.display_name)
-        };
+        let name = self.app().signed_in_account()?.context("account missing")?.display_name;
+        let mut app = self.task_app()?;
         let Certify { codes, pin, certificate, title } = req;
         let req = hoso_core::CertifyRequest {
             pin: hoso_sign::Pin::new(pin.take()),

@@ -65,7 +65,7 @@ impl Tasks {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(id)));
             let (state, message) = match outcome {
                 Ok(Ok(m)) => ("done", m),
-                Ok(Err(e)) => ("failed", Said::same(format!("{e:#}"))),
+                Ok(Err(e)) => ("failed", Said::of_error(&e)),
                 Err(_) => ("failed", Said::of(&Message::new("task-internal-error"))),
             };
             if state == "failed" {

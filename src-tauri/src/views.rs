@@ -268,6 +268,12 @@ impl Said {
         Said { vi: text(hoso_i18n::Lang::Vi), en: text(hoso_i18n::Lang::En) }
     }
 
+    /// An error chain in each language: its catalogue links said in that
+    /// language, the others (not yet in the catalogue) as they are.
+    pub fn of_error(e: &anyhow::Error) -> Said {
+        Said::each(|lang| hoso_i18n::localize(e.chain(), lang))
+    }
+
     /// The same text in both (a message not yet in the catalogue).
     pub fn same(text: String) -> Said {
         Said { vi: text.clone(), en: text }

@@ -16,7 +16,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use hoso_imaging::{ImageError, Limits, PageMetrics, Quality};
+use hoso_imaging::{ImageError, Limits, PageMetrics, Quality, TurnUpright as _};
 use hoso_model::{PageState, RecordState};
 use hoso_ocr::{Ocr, OcrError, PageText};
 use hoso_store::{PAGE_JOB, PageOutcome, PageTextIn, jobs};
@@ -125,8 +125,7 @@ fn analyse(task: &Task, ocr: &mut Ocr) -> Result<Analysis, AnalysisError> {
         hoso_imaging::thumbnail_jpeg(&frame.image, THUMB_SIDE, metrics.is_colour)
     } else {
         let small = frame.image.thumbnail(THUMB_SIDE, THUMB_SIDE);
-        let turned =
-            hoso_imaging::TurnUpright::apply(&hoso_imaging::Upright { rotation, skew_deg: 0.0 }, &small);
+        let turned = hoso_imaging::Upright { rotation, skew_deg: 0.0 }.apply(&small);
         hoso_imaging::thumbnail_jpeg(&turned, THUMB_SIDE, metrics.is_colour)
     };
     Ok(Analysis { metrics, quality, thumbnail, text })
