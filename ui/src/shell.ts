@@ -2,7 +2,7 @@
 // menu, the task bar, redrawing while tasks run (keeping what the person
 // typed), and the sign-in screen.
 
-import { call } from "./api";
+import { type ArgList, type CommandName, call } from "./api";
 import { type Child, errorBox, h } from "./dom";
 import { isEnglish, t, toggleLanguage, type Key } from "./i18n";
 import type { SessionView } from "./bindings/SessionView";
@@ -222,6 +222,20 @@ export function loginScreen(): void {
   );
   root.replaceChildren(form);
   username.focus();
+}
+
+/** Buttons' handlers: each runs a command, then `redraw`s the screen; a
+ * refusal shows in `status`. */
+export function commandActions(status: HTMLElement, redraw: () => Promise<void>) {
+  return <C extends CommandName>(command: C, ...args: ArgList<C>) =>
+    async () => {
+      try {
+        await call(command, ...args);
+        await redraw();
+      } catch (err) {
+        status.replaceChildren(errorBox(err));
+      }
+    };
 }
 
 /** Remembers the screen (hash) a screen function was opened for. A screen that

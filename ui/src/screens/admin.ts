@@ -1,12 +1,12 @@
 // The screens around the counter's work: the sync ledger, diagnostics
 // (`hoso doctor`), settings (edited by an administrator) and accounts.
 
-import { type ArgList, type CommandName, call } from "../api";
+import { call } from "../api";
 import type { AddAccount } from "../bindings/AddAccount";
 import { errorBox, h, notice } from "../dom";
 import { stateLabel, t, type Key } from "../i18n";
 import type { SettingView } from "../bindings/SettingView";
-import { can, field, layout, opened, refreshWhileBusy, setSession, showTasks } from "../shell";
+import { can, commandActions, field, layout, opened, refreshWhileBusy, setSession, showTasks } from "../shell";
 
 export async function syncScreen(): Promise<void> {
   const here = opened();
@@ -194,16 +194,7 @@ export async function accountsScreen(): Promise<void> {
     autocomplete: "new-password",
     required: true,
   }) as HTMLInputElement;
-  const act =
-    <C extends CommandName>(command: C, ...args: ArgList<C>) =>
-    async () => {
-      try {
-        await call(command, ...args);
-        await accountsScreen();
-      } catch (err) {
-        status.replaceChildren(errorBox(err));
-      }
-    };
+  const act = commandActions(status, accountsScreen);
   const setPassword = (user: string) => async () => {
     const value = prompt(`${t("setPassword")}: ${user}`);
     if (value) await act("account_password", { username: user, password: value })();

@@ -1,12 +1,12 @@
 // A page of a record as a card (thumbnail, badges, turn, move, rescan,
 // remove), the page seen large beside its PDF, and the thumbnails cache.
 
-import { type ArgList, type CommandName, call } from "../api";
-import { errorBox, h } from "../dom";
+import { call } from "../api";
+import { h } from "../dom";
 import { issueLabel, t } from "../i18n";
 import type { PageView } from "../bindings/PageView";
 import type { RecordView } from "../bindings/RecordView";
-import { refreshWhileBusy } from "../shell";
+import { commandActions, refreshWhileBusy } from "../shell";
 
 export function pageCard(
   code: string,
@@ -16,16 +16,7 @@ export function pageCard(
   status: HTMLElement,
   device: () => string,
 ): HTMLElement {
-  const act =
-    <C extends CommandName>(command: C, ...args: ArgList<C>) =>
-    async () => {
-      try {
-        await call(command, ...args);
-        await rerender();
-      } catch (err) {
-        status.replaceChildren(errorBox(err));
-      }
-    };
+  const act = commandActions(status, rerender);
   const badges = page.issues.map((i) => h("span", { class: `badge ${i}` }, issueLabel(i)));
   if (page.state === "stored") badges.push(h("span", { class: "badge waiting" }, t("waitingOcr")));
   return h(
