@@ -155,21 +155,21 @@ config_keys! {
 impl FileConfig {
     /// The keys this layer sets.
     fn keys(&self) -> Vec<String> {
-        match toml::Value::try_from(self) {
-            Ok(toml::Value::Table(t)) => t.keys().cloned().collect(),
-            _ => Vec::new(),
-        }
+        self.texts().into_keys().collect()
     }
 
-    /// The value of `key` as text ("" when unset or no such key).
-    pub fn text(&self, key: &str) -> String {
+    /// Each key this layer sets, with its value as text (as in the file,
+    /// without quotes).
+    pub fn texts(&self) -> BTreeMap<String, String> {
         match toml::Value::try_from(self) {
-            Ok(toml::Value::Table(t)) => match t.get(key) {
-                Some(toml::Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-                None => String::new(),
-            },
-            _ => String::new(),
+            Ok(toml::Value::Table(t)) => t
+                .into_iter()
+                .map(|(key, value)| match value {
+                    toml::Value::String(s) => (key, s),
+                    other => (key, other.to_string()),
+                })
+                .collect(),
+            _ => BTreeMap::new(),
         }
     }
 }
@@ -500,12 +500,13 @@ mod tests {
     fn every_key_in_force_has_a_text_and_defaults_fill_only_what_is_unset() {
         let set =
             FileConfig { rsa_pss: Some(true), unit: Some("000.00.01.H29".into()), ..FileConfig::default() };
-        let in_force = set.with_defaults();
-        assert_eq!(in_force.text("rsa_pss"), "true");
-        assert_eq!(in_force.text("unit"), "000.00.01.H29");
-        assert_eq!(in_force.text("ocr_languages"), hoso_ocr::DEFAULT_LANGUAGES);
-        assert_eq!(in_force.text("scanner_watchdog_secs"), "120");
-        assert_eq!(in_force.text("hub_url"), "");
-        assert_eq!(in_force.text("no_such_key"), "");
+        let texts = set.with_defaults().texts();
+        let text = |key: &str| texts.get(key).map_or("", String::as_str);
+        assert_eq!(text("rsa_pss"), "true");
+        assert_eq!(text("unit"), "000.00.01.H29");
+        assert_eq!(text("ocr_languages"), hoso_ocr::DEFAULT_LANGUAGES);
+        assert_eq!(text("scanner_watchdog_secs"), "120");
+        assert_eq!(text("hub_url"), "");
+        assert_eq!(text("no_such_key"), "");
     }
 }

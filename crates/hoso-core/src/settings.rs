@@ -42,19 +42,15 @@ pub struct Change {
     pub after: String,
 }
 
-/// The value in force of `key`, as text.
-fn value(c: &Config, key: &str) -> String {
-    c.in_force.text(key)
-}
-
 /// Every key with its value in force and where it comes from.
 pub fn list(config: &Config) -> Vec<Setting> {
+    let mut values = config.in_force.texts();
     KEYS.iter()
         .map(|&(key, kind)| {
             let source = config.sources.get(key).copied().unwrap_or(Source::Default);
             Setting {
                 key,
-                value: value(config, key),
+                value: values.remove(key).unwrap_or_default(),
                 source,
                 kind,
                 editable: kind != Kind::Fixed && source <= Source::User && config.user_file.is_some(),
@@ -166,9 +162,14 @@ pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Co
         return Err(e).with_context(|| format!("cannot replace {}", target.display()));
     }
     let after = config::load(&config.overrides)?;
+    let (mut before_values, mut after_values) = (config.in_force.texts(), after.in_force.texts());
     let changed = KEYS
         .iter()
-        .map(|&(key, _)| Change { key: key.into(), before: value(config, key), after: value(&after, key) })
+        .map(|&(key, _)| Change {
+            key: key.into(),
+            before: before_values.remove(key).unwrap_or_default(),
+            after: after_values.remove(key).unwrap_or_default(),
+        })
         .filter(|c| c.before != c.after)
         .collect();
     Ok((after, changed))
