@@ -57,17 +57,7 @@ fn the_demo_counter_signs_in_its_three_accounts_scans_from_the_test_scanner_and_
     let tokens = run(&["tokens"]);
     assert!(tokens.contains("UBND phường Sài Gòn") && tokens.contains("Trần Thị Chứng Thực"), "{tokens}");
     assert!(run(&["devices"]).contains("sane:test:0"));
-    let record: serde_json::Value = serde_json::from_str(&run(&[
-        "--json",
-        "record",
-        "new",
-        "--procedure",
-        "1.001193",
-        "--name",
-        "Lê Minh Nam",
-    ]))
-    .unwrap();
-    let code = record["code"].as_str().unwrap();
+    let code = &record_code(run(&NEW_RECORD).as_bytes());
     run(&["scan", code, "--source", "flatbed", "--mode", "gray"]);
     run(&["process"]); // the app does this in the background after a scan
     let built: serde_json::Value = serde_json::from_str(&run(&["--json", "build", code])).unwrap();

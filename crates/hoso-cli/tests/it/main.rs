@@ -150,25 +150,21 @@ pub fn test_pki(dir: &Path) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
 
+/// The arguments that open a test record (JSON output: [`record_code`]).
+pub const NEW_RECORD: [&str; 9] =
+    ["--json", "record", "new", "--procedure", "1.001193", "--name", "Lê Minh Nam", "--id", "079070752696"];
+
+/// The code of the record `hoso --json record new` opened.
+pub fn record_code(json: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(json).unwrap();
+    v["code"].as_str().unwrap().to_owned()
+}
+
 /// Opens a record and returns its code.
 pub fn new_record(data: &Path) -> String {
-    let o = hoso(
-        data,
-        &[
-            "--json",
-            "record",
-            "new",
-            "--procedure",
-            "1.001193",
-            "--name",
-            "Lê Minh Nam",
-            "--id",
-            "079070752696",
-        ],
-    );
+    let o = hoso(data, &NEW_RECORD);
     assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    v["code"].as_str().unwrap().to_owned()
+    record_code(&o.stdout)
 }
 
 /// A page-like grey image: white paper with dark "text" bars, plus noise when
