@@ -164,7 +164,6 @@ pub fn localize<'a>(
 /// The ids of a catalogue, each with the variables its text uses (for the
 /// tests that hold both catalogues, and the code, to the same ids).
 pub fn catalogue(lang: Lang) -> Result<Vec<(String, Vec<String>)>, String> {
-    use fluent_bundle::FluentResource;
     use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
     fn variables(pattern: &Pattern<&str>, out: &mut Vec<String>) {
         fn inline(e: &InlineExpression<&str>, out: &mut Vec<String>) {
