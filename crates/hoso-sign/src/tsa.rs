@@ -95,11 +95,14 @@ pub struct TstInfo {
 
 /// Reads the TSTInfo inside a time-stamp token.
 pub fn tst_info(token: &[u8]) -> Option<TstInfo> {
-    let signed = crate::cms::parse_signed_data(token)?;
-    if signed.content_type != OID_TST_INFO {
-        return None;
-    }
-    read_tst_info(signed.content.as_deref()?)
+    read_token(token).map(|(_, info)| info)
+}
+
+/// A time-stamp token's SignedData and the TSTInfo it signs.
+fn read_token(token: &[u8]) -> Option<(crate::cms::ParsedSignedData, TstInfo)> {
+    let signed = crate::cms::parse_signed_data(token).filter(|s| s.content_type == OID_TST_INFO)?;
+    let info = read_tst_info(signed.content.as_deref()?)?;
+    Some((signed, info))
 }
 
 /// RFC 3161's TSTInfo: x509-tsp's `TstInfo` with the one field it reads too
@@ -280,10 +283,7 @@ pub fn check_token(
         path: None,
         evidence: Vec::new(),
     };
-    let Some(signed) = crate::cms::parse_signed_data(token).filter(|s| s.content_type == OID_TST_INFO) else {
-        return check;
-    };
-    let Some(info) = signed.content.as_deref().and_then(read_tst_info) else { return check };
+    let Some((signed, info)) = read_token(token) else { return check };
     check.time = info.gen_time.clone();
     check.unix = Some(info.unix);
     // The imprint is over the signature value, by the digest it names (SHA-256 or stronger).
