@@ -1,7 +1,10 @@
 //! The TypeScript types of the front end: ts-rs makes them from
 //! [`crate::command::Command`], [`crate::command::Reply`] and
 //! [`crate::command::CallError`] (and every type they name) into
-//! `ui/src/bindings/`, which is committed so the UI builds without Rust.
+//! `ui/src/bindings/`, which is committed so the UI builds without Rust;
+//! `Messages.ts` there types each id of the message catalogue
+//! (`assets/i18n`) with the arguments its text takes, so tsc refuses a
+//! label the catalogue lacks.
 //! The test below fails while those files differ from what the Rust types
 //! make; `HOSO_WRITE_BINDINGS=1 cargo test -p hoso-desktop --lib bindings`
 //! writes them instead.
@@ -31,6 +34,23 @@ mod tests {
             .unwrap_or_default()
     }
 
+    /// `Messages.ts`: each catalogue id with the names of its arguments.
+    fn message_types() -> String {
+        let ids = hoso_i18n::catalogue(hoso_i18n::Lang::Vi).expect("the catalogue parses");
+        let mut out = String::from(
+            "// Made from assets/i18n/*.ftl by src-tauri/src/bindings.rs: do not edit.\n\n\
+             /** Each message of the catalogue and the arguments its text takes. */\n\
+             export type MessageArgs = {\n",
+        );
+        for (id, vars) in ids {
+            let args: Vec<String> = vars.iter().map(|v| format!("{v}: string | number")).collect();
+            let args = if args.is_empty() { "Record<string, never>".to_owned() } else { format!("{{ {} }}", args.join("; ")) };
+            out.push_str(&format!("  \"{id}\": {args};\n"));
+        }
+        out.push_str("};\n\nexport type MessageId = keyof MessageArgs;\n");
+        out
+    }
+
     #[test]
     fn bindings_are_what_the_rust_types_make() {
         let made = tempfile::tempdir().unwrap();
@@ -38,6 +58,7 @@ mod tests {
         Command::export_all(&cfg).unwrap();
         Reply::export_all(&cfg).unwrap();
         CallError::export_all(&cfg).unwrap();
+        std::fs::write(made.path().join("Messages.ts"), message_types()).unwrap();
         let made = read(made.path());
         assert!(made.contains_key("Command.ts") && made.contains_key("RecordView.ts"), "{:?}", made.keys());
 

@@ -681,7 +681,7 @@ impl Desktop {
                 .map(|s| SettingView {
                     key: s.key.into(),
                     value: s.value,
-                    source: s.source.as_str().into(),
+                    source: s.source,
                     kind: s.kind.as_str().into(),
                     editable: s.editable,
                 })

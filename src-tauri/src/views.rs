@@ -207,8 +207,7 @@ pub struct SettingView {
     pub key: String,
     /// The value in force; empty when unset.
     pub value: String,
-    /// `default`, `system`, `user`, `environment` or `flag`.
-    pub source: String,
+    pub source: hoso_core::config::Source,
     /// `text`, `folder`, `file`, `url`, `scanner`, `bool`, `number`, `hex_key`, `fixed`.
     pub kind: String,
     pub editable: bool,

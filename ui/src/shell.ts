@@ -4,7 +4,7 @@
 
 import { type ArgList, type CommandName, call } from "./api";
 import { type Child, errorBox, h } from "./dom";
-import { isEnglish, t, toggleLanguage, type Key } from "./i18n";
+import { isEnglish, t, toggleLanguage, type Label } from "./i18n";
 import type { SessionView } from "./bindings/SessionView";
 import type { TaskView } from "./bindings/TaskView";
 
@@ -35,7 +35,7 @@ export function rerenderCurrent(): void {
   if (currentRender && currentRender.hash === location.hash) void currentRender.render().catch(() => {});
 }
 
-export function field(label: Key, input: HTMLElement): HTMLElement {
+export function field(label: Label, input: HTMLElement): HTMLElement {
   return h("label", { class: "field" }, h("span", {}, t(label)), input);
 }
 
@@ -46,15 +46,15 @@ export function can(role: "supervisor" | "admin"): boolean {
 
 // ---------------------------------------------------------------- layout
 
-export const menu: [Key, string, (() => boolean)?][] = [
-  ["records", "#/records"],
-  ["newRecord", "#/new"],
-  ["certification", "#/certify", () => can("supervisor")],
-  ["sync", "#/sync"],
-  ["diagnostics", "#/doctor"],
-  ["settings", "#/settings"],
-  ["accounts", "#/accounts", () => can("admin")],
-  ["verify", "#/verify"],
+export const menu: [Label, string, (() => boolean)?][] = [
+  ["ui-records", "#/records"],
+  ["ui-new-record", "#/new"],
+  ["ui-certification", "#/certify", () => can("supervisor")],
+  ["ui-sync", "#/sync"],
+  ["ui-diagnostics", "#/doctor"],
+  ["ui-settings", "#/settings"],
+  ["ui-accounts", "#/accounts", () => can("admin")],
+  ["ui-verify", "#/verify"],
 ];
 
 export function layout(title: string, ...content: Child[]): void {
@@ -72,7 +72,9 @@ export function layout(title: string, ...content: Child[]): void {
     h("strong", {}, "HoSo Intake"),
     h("span", { class: "unit" }, [session?.agency, session?.unit].filter(Boolean).join(" · ")),
     h("span", { class: "spacer" }),
-    user ? h("span", { class: "user", "data-role": user.role }, `${user.display_name} (${t(user.role as Key)})`) : null,
+    user
+      ? h("span", { class: "user", "data-role": user.role }, `${user.display_name} (${t(`ui-${user.role}`)})`)
+      : null,
     h(
       "button",
       {
@@ -82,9 +84,9 @@ export function layout(title: string, ...content: Child[]): void {
           reroute();
         },
       },
-      t("language"),
+      t("ui-language"),
     ),
-    user ? h("button", { type: "button", onclick: signOut }, t("signOut")) : null,
+    user ? h("button", { type: "button", onclick: signOut }, t("ui-sign-out")) : null,
   );
   const main = h("main", {}, h("h1", {}, title), ...content);
   const tasks = h("footer", { id: "tasks", "aria-live": "polite" });
@@ -133,7 +135,7 @@ export async function showTasks(): Promise<TaskView[]> {
   const tasks = await call("tasks").catch(() => [] as TaskView[]);
   const recent = tasks.slice(-4).reverse();
   box.replaceChildren(
-    h("span", {}, `${t("tasks")}:`),
+    h("span", {}, `${t("ui-tasks")}:`),
     ...recent.map((task) =>
       h(
         "span",
@@ -201,11 +203,11 @@ export function loginScreen(): void {
         }
       },
     },
-    h("h1", {}, `HoSo Intake — ${t("appName")}`),
-    session?.no_accounts ? h("p", { class: "error" }, t("noAccounts")) : null,
-    field("username", username),
-    field("password", password),
-    h("button", { type: "submit" }, t("signIn")),
+    h("h1", {}, `HoSo Intake — ${t("ui-app-name")}`),
+    session?.no_accounts ? h("p", { class: "error" }, t("ui-no-accounts")) : null,
+    field("ui-username", username),
+    field("ui-password", password),
+    h("button", { type: "submit" }, t("ui-sign-in")),
     h(
       "button",
       {
@@ -216,7 +218,7 @@ export function loginScreen(): void {
           loginScreen();
         },
       },
-      t("language"),
+      t("ui-language"),
     ),
     status,
   );

@@ -22,24 +22,24 @@ function signatureCard(s: SignatureView): HTMLElement {
   return h(
     "section",
     { class: `signature ${s.verdict}`, "data-verdict": s.verdict, "data-level": s.level },
-    h("h2", {}, `${t("signature")} ${s.index}: `, h("span", { class: "verdict" }, said(s.verdict_text))),
+    h("h2", {}, `${t("ui-signature")} ${s.index}: `, h("span", { class: "verdict" }, said(s.verdict_text))),
     h(
       "table",
       {},
       h(
         "tbody",
         {},
-        row(t("signer"), s.signer),
-        row(t("issuer"), s.issuer),
-        row(t("signingTime"), s.time),
-        row(t("timeStamp"), said(s.time_text)),
-        row(t("padesLevel"), said(s.level_text)),
+        row(t("ui-signer"), s.signer),
+        row(t("ui-issuer"), s.issuer),
+        row(t("ui-signing-time"), s.time),
+        row(t("ui-time-stamp"), said(s.time_text)),
+        row(t("ui-pades-level"), said(s.level_text)),
         row(
-          t("trustPath"),
+          t("ui-trust-path"),
           s.trust_path.length ? s.trust_path.join(" → ") : said(s.trust_problem ?? { vi: "—", en: "—" }),
         ),
-        s.revocation.length ? row(t("revocation"), lines(s.revocation)) : null,
-        s.changes.length ? row(t("changedAfterSigning"), lines(s.changes)) : null,
+        s.revocation.length ? row(t("ui-revocation"), lines(s.revocation)) : null,
+        s.changes.length ? row(t("ui-changed-after-signing"), lines(s.changes)) : null,
       ),
     ),
   );
@@ -58,16 +58,16 @@ export function verifyScreen(layout: (title: string, ...content: Child[]) => voi
         h("p", { class: "file" }, picked.name),
         ...(signatures.length
           ? signatures.map(signatureCard)
-          : [h("div", { class: "error", role: "alert" }, t("noSignature"))]),
+          : [h("div", { class: "error", role: "alert" }, t("ui-no-signature"))]),
       );
     } catch (err) {
       results.replaceChildren(errorBox(err));
     }
   });
   layout(
-    t("verify"),
-    h("p", {}, t("verifyHint")),
-    h("label", { class: "field" }, h("span", {}, t("signedFile")), file),
+    t("ui-verify"),
+    h("p", {}, t("ui-verify-hint")),
+    h("label", { class: "field" }, h("span", {}, t("ui-signed-file")), file),
     results,
   );
 }

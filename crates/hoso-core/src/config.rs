@@ -176,6 +176,7 @@ impl FileConfig {
 
 /// Where a key's value in force comes from, lowest precedence first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// Not set anywhere: the built-in default (or nothing).

@@ -10,7 +10,9 @@
 //! it), so a message never falls back to the other language. An id missing
 //! from a catalogue renders as the id itself, never a panic.
 
-use std::sync::OnceLock;
+use std::cell::Cell;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -57,11 +59,68 @@ impl Lang {
 }
 
 /// A value given to a message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone)]
 pub enum Arg {
     Text(String),
     Number(i64),
+    /// Something shown in the language of the message around it: another
+    /// message, or an error whose chain holds catalogue messages.
+    Shown(Arc<dyn Fn() -> String + Send + Sync>),
+}
+
+impl Arg {
+    /// `value` shown when the message is, in the message's language.
+    pub fn shown(value: impl fmt::Display + Send + Sync + 'static) -> Arg {
+        Arg::Shown(Arc::new(move || value.to_string()))
+    }
+
+    /// An error shown with its causes (`cannot read: no such file`), each
+    /// catalogue link in the message's language.
+    pub fn error(e: anyhow::Error) -> Arg {
+        Arg::Shown(Arc::new(move || format!("{e:#}")))
+    }
+
+    /// The value as text, in the language being spoken.
+    fn render(&self) -> FluentValue<'_> {
+        match self {
+            Arg::Text(s) => FluentValue::from(s.as_str()),
+            Arg::Number(n) => FluentValue::from(*n),
+            Arg::Shown(show) => FluentValue::from(show()),
+        }
+    }
+}
+
+impl fmt::Debug for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Text(s) => s.fmt(f),
+            Arg::Number(n) => n.fmt(f),
+            Arg::Shown(show) => show().fmt(f),
+        }
+    }
+}
+
+impl PartialEq for Arg {
+    fn eq(&self, other: &Arg) -> bool {
+        match (self, other) {
+            (Arg::Text(a), Arg::Text(b)) => a == b,
+            (Arg::Number(a), Arg::Number(b)) => a == b,
+            (Arg::Shown(a), Arg::Shown(b)) => a() == b(),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Arg {}
+
+impl Serialize for Arg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Arg::Text(t) => s.serialize_str(t),
+            Arg::Number(n) => s.serialize_i64(*n),
+            Arg::Shown(show) => s.serialize_str(&show()),
+        }
+    }
 }
 
 impl From<&str> for Arg {
@@ -70,9 +129,45 @@ impl From<&str> for Arg {
     }
 }
 
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Text(s.clone())
+    }
+}
+
 impl From<String> for Arg {
     fn from(s: String) -> Arg {
         Arg::Text(s)
+    }
+}
+
+impl From<Localized> for Arg {
+    fn from(l: Localized) -> Arg {
+        Arg::shown(l)
+    }
+}
+
+impl From<&Localized> for Arg {
+    fn from(l: &Localized) -> Arg {
+        Arg::shown(l.clone())
+    }
+}
+
+impl From<Message> for Arg {
+    fn from(m: Message) -> Arg {
+        Arg::shown(Localized(m))
+    }
+}
+
+impl From<&std::path::Path> for Arg {
+    fn from(p: &std::path::Path) -> Arg {
+        Arg::Text(p.display().to_string())
+    }
+}
+
+impl From<&std::path::PathBuf> for Arg {
+    fn from(p: &std::path::PathBuf) -> Arg {
+        Arg::Text(p.display().to_string())
     }
 }
 
@@ -85,11 +180,11 @@ macro_rules! number_arg {
         }
     )*};
 }
-number_arg!(u16, u32, u64, usize, i32, i64);
+number_arg!(u8, u16, u32, u64, usize, i32, i64);
 
 /// Something to say: a catalogue id and its arguments, rendered in one
 /// language when shown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Message {
     pub id: &'static str,
     pub args: Vec<(&'static str, Arg)>,
@@ -112,28 +207,74 @@ impl Message {
         let Some(pattern) = bundle.get_message(self.id).and_then(|m| m.value()) else {
             return self.id.to_owned();
         };
-        let mut args = FluentArgs::new();
-        for (name, value) in &self.args {
-            match value {
-                Arg::Text(s) => args.set(*name, FluentValue::from(s.as_str())),
-                Arg::Number(n) => args.set(*name, FluentValue::from(*n)),
+        speaking(lang, || {
+            let mut args = FluentArgs::new();
+            for (name, value) in &self.args {
+                args.set(*name, value.render());
             }
-        }
-        let mut errors = Vec::new();
-        bundle.format_pattern(pattern, Some(&args), &mut errors).into_owned()
+            let mut errors = Vec::new();
+            bundle.format_pattern(pattern, Some(&args), &mut errors).into_owned()
+        })
     }
 }
 
 /// An error that is a catalogue message, so a front end can say it in the
-/// person's language ([`localize`]). Shown without a front end (a log, a
-/// test) it reads "Vietnamese / English".
-#[derive(Debug, Clone, PartialEq)]
+/// person's language. Shown inside [`speaking`] it is in that language, and
+/// so is every `Localized` it carries or that wraps it (anyhow's context
+/// included); shown elsewhere (a log, a test) it reads "Vietnamese /
+/// English".
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Localized(pub Message);
 
-impl std::fmt::Display for Localized {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} / {}", self.0.text(Lang::Vi), self.0.text(Lang::En))
+/// As its text: in the language [`speaking`] sets, else both.
+impl Serialize for Localized {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
+}
+
+impl fmt::Display for Localized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match SPEAKING.get() {
+            Some(lang) => f.write_str(&self.0.text(lang)),
+            None => write!(f, "{} / {}", self.0.text(Lang::Vi), self.0.text(Lang::En)),
+        }
+    }
+}
+
+thread_local! {
+    /// The language [`Localized`] speaks on this thread, while [`speaking`] runs.
+    static SPEAKING: Cell<Option<Lang>> = const { Cell::new(None) };
+}
+
+/// Runs `show` with every [`Localized`] it displays said in `lang`.
+pub fn speaking<R>(lang: Lang, show: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Lang>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SPEAKING.set(self.0);
+        }
+    }
+    let _restore = Restore(SPEAKING.replace(Some(lang)));
+    show()
+}
+
+/// A [`Message`]: `msg!("id", name = value, …)`. The tests hold each id and
+/// its argument names to the catalogues.
+#[macro_export]
+macro_rules! msg {
+    ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::Message::new($id)$(.with(stringify!($name), $value))*
+    };
+}
+
+/// A [`Localized`] error: `err!("id", name = value, …)`, for `bail!`,
+/// `Err(…)?` and `.context(…)`.
+#[macro_export]
+macro_rules! err {
+    ($($message:tt)*) => {
+        $crate::Localized($crate::msg!($($message)*))
+    };
 }
 
 impl std::error::Error for Localized {}
@@ -144,21 +285,14 @@ impl From<Message> for Localized {
     }
 }
 
-/// An error chain (outermost first) said in `lang`: each link that is a
-/// [`Localized`] message in that language, the others as they are (text not
-/// yet in the catalogue, which may hold both languages), joined by ": ".
+/// An error chain (outermost first) said in `lang`, joined by ": ": each
+/// link's catalogue messages in that language, text not in the catalogue
+/// (a path, an OS error) as it is.
 pub fn localize<'a>(
     chain: impl IntoIterator<Item = &'a (dyn std::error::Error + 'static)>,
     lang: Lang,
 ) -> String {
-    chain
-        .into_iter()
-        .map(|e| match e.downcast_ref::<Localized>() {
-            Some(Localized(m)) => m.text(lang),
-            None => e.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(": ")
+    speaking(lang, || chain.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join(": "))
 }
 
 /// The ids of a catalogue, each with the variables its text uses (for the
@@ -257,9 +391,11 @@ mod tests {
         );
     }
 
-    /// Every id the code names (`Message::new("…")`) is in the catalogues.
+    /// Every id the code names (`Message::new("…")`, `msg!("…", …)`,
+    /// `err!("…", …)`) is in the catalogues, and each `msg!` / `err!` gives
+    /// exactly the variables its text uses.
     #[test]
-    fn every_id_the_code_uses_is_in_the_catalogue() {
+    fn every_id_the_code_uses_is_in_the_catalogue_with_its_variables() {
         fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let path = entry.path();
@@ -274,16 +410,82 @@ mod tests {
         let mut files = Vec::new();
         sources(&root.join("crates"), &mut files);
         sources(&root.join("src-tauri/src"), &mut files);
-        let known: Vec<String> = catalogue(Lang::Vi).unwrap().into_iter().map(|(id, _)| id).collect();
+        let known: std::collections::HashMap<String, Vec<String>> = catalogue(Lang::Vi).unwrap().into_iter().collect();
         let mut used = 0;
         for file in files.iter().filter(|f| !f.ends_with("hoso-i18n/src/lib.rs")) {
             let text = std::fs::read_to_string(file).unwrap();
-            for (_, rest) in text.match_indices("Message::new(\"").map(|(i, _)| text.split_at(i + 14)) {
-                let id = rest.split('"').next().unwrap_or_default();
-                assert!(known.iter().any(|k| k == id), "{}: {id:?} is in no catalogue", file.display());
-                used += 1;
+            for (call, with_args) in [("Message::new(\"", false), ("msg!(\"", true), ("err!(\"", true)] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = &text[at + call.len()..];
+                    let id = rest.split('"').next().unwrap_or_default();
+                    let Some(vars) = known.get(id) else {
+                        panic!("{}: {id:?} is in no catalogue", file.display());
+                    };
+                    if with_args {
+                        let mut given = macro_arguments(&rest[id.len() + 1..]);
+                        given.sort();
+                        assert_eq!(&given, vars, "{}: {id} gives {given:?}, its text uses {vars:?}", file.display());
+                    }
+                    used += 1;
+                }
             }
         }
         assert!(used >= 10, "found {used} uses");
+    }
+
+    /// The names of `name = value` arguments at the top level of a macro
+    /// call's remaining text (up to its closing parenthesis).
+    fn macro_arguments(rest: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+        let mut start = 0;
+        let bytes = rest.as_bytes();
+        let mut segments = Vec::new();
+        for (i, &b) in bytes.iter().enumerate() {
+            if in_string {
+                match (escaped, b) {
+                    (true, _) => escaped = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth == 0 => {
+                    segments.push(&rest[start..i]);
+                    break;
+                }
+                b')' | b']' | b'}' => depth -= 1,
+                b',' if depth == 0 => {
+                    segments.push(&rest[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        for segment in segments {
+            if let Some((name, _)) = segment.split_once('=') {
+                let name = name.trim();
+                if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn a_localized_error_speaks_the_language_around_it_even_inside_another_message_or_context() {
+        let inner = err!("task-scanned-then-stopped", pages = 3, why = msg!("task-no-page"));
+        assert_eq!(speaking(Lang::En, || inner.to_string()), "Scanned 3 pages, then: the scanner returned no page");
+        let wrapped = anyhow::Error::new(Localized(msg!("task-no-page"))).context(err!("error-not-signed-in"));
+        assert_eq!(
+            localize(wrapped.chain(), Lang::Vi),
+            "chưa đăng nhập: máy quét không trả về trang nào"
+        );
+        assert_eq!(macro_arguments(r#", a = f(1, 2), b_c = "x, y = z")"#), ["a", "b_c"]);
     }
 }

@@ -4,7 +4,7 @@
 import { call } from "../api";
 import type { AddAccount } from "../bindings/AddAccount";
 import { errorBox, h, notice } from "../dom";
-import { stateLabel, t, type Key } from "../i18n";
+import { stateLabel, t } from "../i18n";
 import type { SettingView } from "../bindings/SettingView";
 import { can, commandActions, field, layout, opened, refreshWhileBusy, setSession, showTasks } from "../shell";
 
@@ -23,8 +23,8 @@ export async function syncScreen(): Promise<void> {
     }
   };
   layout(
-    t("ledger"),
-    h("button", { type: "button", class: "sync-button", onclick: send }, t("sendNow")),
+    t("ui-ledger"),
+    h("button", { type: "button", class: "sync-button", onclick: send }, t("ui-send-now")),
     status,
     h(
       "table",
@@ -32,7 +32,11 @@ export async function syncScreen(): Promise<void> {
       h(
         "thead",
         {},
-        h("tr", {}, ...(["code", "state", "attempts", "lastError"] as Key[]).map((k) => h("th", {}, t(k)))),
+        h(
+          "tr",
+          {},
+          ...(["ui-code", "ui-state", "ui-attempts", "ui-last-error"] as const).map((k) => h("th", {}, t(k))),
+        ),
       ),
       h(
         "tbody",
@@ -64,7 +68,7 @@ export async function syncScreen(): Promise<void> {
                         }
                       },
                     },
-                    t("retry"),
+                    t("ui-retry"),
                   )
                 : null,
             ),
@@ -77,17 +81,21 @@ export async function syncScreen(): Promise<void> {
 
 export async function doctorScreen(): Promise<void> {
   const here = opened();
-  layout(t("diagnostics"), h("p", { class: "muted" }, "…"));
+  layout(t("ui-diagnostics"), h("p", { class: "muted" }, "…"));
   const checks = await call("doctor");
   if (!here()) return;
   const mark: Record<string, string> = { ok: "✓", warn: "!", fail: "✗", skip: "–" };
   layout(
-    t("diagnostics"),
-    h("button", { type: "button", onclick: doctorScreen }, t("runAgain")),
+    t("ui-diagnostics"),
+    h("button", { type: "button", onclick: doctorScreen }, t("ui-run-again")),
     h(
       "table",
       { class: "doctor" },
-      h("thead", {}, h("tr", {}, h("th", {}, ""), h("th", {}, t("check")), h("th", {}, ""), h("th", {}, t("hint")))),
+      h(
+        "thead",
+        {},
+        h("tr", {}, h("th", {}, ""), h("th", {}, t("ui-check")), h("th", {}, ""), h("th", {}, t("ui-hint"))),
+      ),
       h(
         "tbody",
         {},
@@ -136,7 +144,7 @@ export async function settingsScreen(saved?: string): Promise<void> {
       { "data-key": x.key },
       h("th", {}, x.key),
       h("td", {}, control),
-      h("td", { class: `source ${x.source}` }, t(`src_${x.source}` as Key)),
+      h("td", { class: `source ${x.source}` }, t(`ui-src-${x.source}`)),
     );
   };
   const form = h(
@@ -149,11 +157,11 @@ export async function settingsScreen(saved?: string): Promise<void> {
         const changes = [...inputs]
           .filter(([k, el]) => el.value.trim() !== before.get(k))
           .map(([k, el]): [string, string] => [k, el.value.trim()]);
-        if (!changes.length) return notice(status, t("nothingChanged"));
+        if (!changes.length) return notice(status, t("ui-nothing-changed"));
         try {
           const r = await call("settings_save", { changes });
           setSession(await call("session")); // the header shows the unit and agency
-          await settingsScreen(`${t("saved")}: ${r.changed.join(", ") || t("nothingChanged")}`);
+          await settingsScreen(`${t("ui-saved")}: ${r.changed.join(", ") || t("ui-nothing-changed")}`);
         } catch (err) {
           status.replaceChildren(errorBox(err));
         }
@@ -162,16 +170,20 @@ export async function settingsScreen(saved?: string): Promise<void> {
     h(
       "table",
       { class: "settings" },
-      h("thead", {}, h("tr", {}, h("th", {}, t("setting")), h("th", {}, t("value")), h("th", {}, t("origin")))),
+      h(
+        "thead",
+        {},
+        h("tr", {}, h("th", {}, t("ui-setting")), h("th", {}, t("ui-value")), h("th", {}, t("ui-origin"))),
+      ),
       h("tbody", {}, ...s.settings.map(row)),
     ),
-    admin ? h("button", { type: "submit" }, t("save")) : null,
+    admin ? h("button", { type: "submit" }, t("ui-save")) : null,
   );
   if (!here()) return;
   layout(
-    t("settings"),
-    h("p", { class: "muted" }, admin ? t("settingsNote") : t("settingsReadOnly")),
-    h("p", {}, `${t("configFiles")}: ${s.files.join(", ") || "—"}`),
+    t("ui-settings"),
+    h("p", { class: "muted" }, admin ? t("ui-settings-note") : t("ui-settings-read-only")),
+    h("p", {}, `${t("ui-config-files")}: ${s.files.join(", ") || "—"}`),
     status,
     form,
   );
@@ -186,7 +198,7 @@ export async function accountsScreen(): Promise<void> {
   const role = h(
     "select",
     { name: "new_role" },
-    ...["reception", "supervisor", "admin"].map((r) => h("option", { value: r }, t(r as Key))),
+    ...(["reception", "supervisor", "admin"] as const).map((r) => h("option", { value: r }, t(`ui-${r}`))),
   ) as HTMLSelectElement;
   const password = h("input", {
     name: "new_password",
@@ -196,12 +208,12 @@ export async function accountsScreen(): Promise<void> {
   }) as HTMLInputElement;
   const act = commandActions(status, accountsScreen);
   const setPassword = (user: string) => async () => {
-    const value = prompt(`${t("setPassword")}: ${user}`);
+    const value = prompt(`${t("ui-set-password")}: ${user}`);
     if (value) await act("account_password", { username: user, password: value })();
   };
   if (!here()) return;
   layout(
-    t("accounts"),
+    t("ui-accounts"),
     h(
       "table",
       { class: "accounts" },
@@ -214,17 +226,17 @@ export async function accountsScreen(): Promise<void> {
             { "data-user": a.username },
             h("td", {}, a.username),
             h("td", {}, a.display_name),
-            h("td", {}, t(a.role as Key)),
-            h("td", {}, a.disabled ? t("disabled") : ""),
+            h("td", {}, t(`ui-${a.role}`)),
+            h("td", {}, a.disabled ? t("ui-disabled") : ""),
             h(
               "td",
               {},
               h(
                 "button",
                 { type: "button", onclick: act("account_disable", { username: a.username, disabled: !a.disabled }) },
-                a.disabled ? t("enable") : t("disable"),
+                a.disabled ? t("ui-enable") : t("ui-disable"),
               ),
-              h("button", { type: "button", onclick: setPassword(a.username) }, t("setPassword")),
+              h("button", { type: "button", onclick: setPassword(a.username) }, t("ui-set-password")),
             ),
           ),
         ),
@@ -244,11 +256,11 @@ export async function accountsScreen(): Promise<void> {
           })();
         },
       },
-      field("username", username),
-      field("name", displayName),
-      field("role", role),
-      field("password", password),
-      h("button", { type: "submit" }, t("add")),
+      field("ui-username", username),
+      field("ui-name", displayName),
+      field("ui-role", role),
+      field("ui-password", password),
+      h("button", { type: "submit" }, t("ui-add")),
     ),
     status,
   );

@@ -49,7 +49,7 @@ export async function certifyScreen(): Promise<void> {
             title: title.value || null,
           });
           pin.value = "";
-          notice(status, `${t("certification")}: ${codes.join(", ")} (#${task.id})`);
+          notice(status, `${t("ui-certification")}: ${codes.join(", ")} (#${task.id})`);
           refreshWhileBusy(certifyScreen);
         } catch (err) {
           status.replaceChildren(errorBox(err));
@@ -71,19 +71,19 @@ export async function certifyScreen(): Promise<void> {
                 h("td", {}, h("a", { href: `#/record/${r.code}` }, r.code)),
                 h("td", {}, r.applicant),
                 h("td", {}, r.procedure),
-                h("td", {}, h("button", { type: "button", onclick: () => previewRecord(r.code) }, t("view"))),
+                h("td", {}, h("button", { type: "button", onclick: () => previewRecord(r.code) }, t("ui-view"))),
               ),
             ),
           ),
         )
-      : h("p", { class: "muted" }, t("nothingWaiting")),
-    field("certificate", certificate),
-    field("title", title),
-    field("pin", pin),
-    h("button", { type: "submit", disabled: !queue.length }, t("certifySelected")),
+      : h("p", { class: "muted" }, t("ui-nothing-waiting")),
+    field("ui-certificate", certificate),
+    field("ui-title", title),
+    field("ui-pin", pin),
+    h("button", { type: "submit", disabled: !queue.length }, t("ui-certify-selected")),
   );
   if (!here()) return;
-  layout(t("certifyQueue"), form, status);
+  layout(t("ui-certify-queue"), form, status);
 }
 
 export async function previewRecord(code: string): Promise<void> {

@@ -18,12 +18,12 @@ export function pageCard(
 ): HTMLElement {
   const act = commandActions(status, rerender);
   const badges = page.issues.map((i) => h("span", { class: `badge ${i}` }, issueLabel(i)));
-  if (page.state === "stored") badges.push(h("span", { class: "badge waiting" }, t("waitingOcr")));
+  if (page.state === "stored") badges.push(h("span", { class: "badge waiting" }, t("ui-waiting-ocr")));
   return h(
     "figure",
     { class: `page ${page.state}`, "data-page": page.id, "data-issues": page.issues.join(" ") },
     page.thumbnail_id && thumbnails.has(page.thumbnail_id)
-      ? h("img", { src: thumbnails.get(page.thumbnail_id)!, alt: `${t("pages")} ${page.ordinal}` })
+      ? h("img", { src: thumbnails.get(page.thumbnail_id)!, alt: `${t("ui-pages")} ${page.ordinal}` })
       : h("div", { class: "placeholder" }, "…"),
     h("figcaption", {}, `${page.ordinal}`, ...badges),
     h(
@@ -33,7 +33,7 @@ export function pageCard(
         "button",
         {
           type: "button",
-          title: t("moveUp"),
+          title: t("ui-move-up"),
           disabled: page.ordinal === 1,
           onclick: act("page_move", { page: page.id, to: page.ordinal - 1 }),
         },
@@ -43,19 +43,19 @@ export function pageCard(
         "button",
         {
           type: "button",
-          title: t("moveDown"),
+          title: t("ui-move-down"),
           disabled: page.ordinal === count,
           onclick: act("page_move", { page: page.id, to: page.ordinal + 1 }),
         },
         "→",
       ),
-      h("button", { type: "button", title: t("view"), onclick: () => showPage(code, page.id) }, "⤢"),
+      h("button", { type: "button", title: t("ui-view"), onclick: () => showPage(code, page.id) }, "⤢"),
       h(
         "button",
         {
           type: "button",
           class: "turn",
-          title: t("turn"),
+          title: t("ui-turn"),
           onclick: async () => {
             await act("page_turn", { page: page.id, degrees: 90 })();
             refreshWhileBusy(rerender);
@@ -68,7 +68,7 @@ export function pageCard(
         {
           type: "button",
           class: "rescan",
-          title: t("rescan"),
+          title: t("ui-rescan"),
           onclick: async () => {
             await act("page_rescan", { page: page.id, device: device() })();
             refreshWhileBusy(rerender);
@@ -78,7 +78,7 @@ export function pageCard(
       ),
       h(
         "button",
-        { type: "button", class: "danger", title: t("remove"), onclick: act("page_discard", { page: page.id }) },
+        { type: "button", class: "danger", title: t("ui-remove"), onclick: act("page_discard", { page: page.id }) },
         "✕",
       ),
     ),
@@ -94,12 +94,17 @@ export async function showPage(code: string, page: number, component?: number): 
     h(
       "div",
       { class: "side-by-side" },
-      h("figure", {}, h("figcaption", {}, t("pageImage")), h("img", { src: img, alt: t("pageImage") })),
+      h("figure", {}, h("figcaption", {}, t("ui-page-image")), h("img", { src: img, alt: t("ui-page-image") })),
       pdf
-        ? h("figure", {}, h("figcaption", {}, t("pdf")), h("object", { data: pdf, type: "application/pdf" }, t("pdf")))
+        ? h(
+            "figure",
+            {},
+            h("figcaption", {}, t("ui-pdf")),
+            h("object", { data: pdf, type: "application/pdf" }, t("ui-pdf")),
+          )
         : null,
     ),
-    h("button", { type: "button", onclick: () => dialog.remove() }, t("close")),
+    h("button", { type: "button", onclick: () => dialog.remove() }, t("ui-close")),
   ) as HTMLDialogElement;
   document.body.append(dialog);
   dialog.showModal();

@@ -26,8 +26,8 @@ export function componentCard(
       "span",
       { class: `doc ${d.kind} ${d.stale ? "stale" : ""}` },
       d.stale
-        ? t("staleDoc")
-        : `${d.kind === "certified" ? t("certification") : "PDF/A"} · ${d.pages} ${t("pages")} · ${Math.round(d.bytes / 1024)} KB`,
+        ? t("ui-stale-doc")
+        : `${d.kind === "certified" ? t("ui-certification") : "PDF/A"} · ${d.pages} ${t("ui-pages")} · ${Math.round(d.bytes / 1024)} KB`,
     ),
   );
   const device = h(
@@ -38,9 +38,9 @@ export function componentCard(
   const source = h(
     "select",
     { name: "source" },
-    h("option", { value: "feeder" }, t("feeder")),
-    h("option", { value: "flatbed" }, t("flatbed")),
-    h("option", { value: "feeder_duplex" }, t("duplex")),
+    h("option", { value: "feeder" }, t("ui-feeder")),
+    h("option", { value: "flatbed" }, t("ui-flatbed")),
+    h("option", { value: "feeder_duplex" }, t("ui-duplex")),
   ) as HTMLSelectElement;
   const resolution = h(
     "select",
@@ -50,9 +50,9 @@ export function componentCard(
   const mode = h(
     "select",
     { name: "mode" },
-    h("option", { value: "colour" }, t("colour")),
-    h("option", { value: "gray" }, t("gray")),
-    h("option", { value: "black_white" }, t("bw")),
+    h("option", { value: "colour" }, t("ui-colour")),
+    h("option", { value: "gray" }, t("ui-gray")),
+    h("option", { value: "black_white" }, t("ui-bw")),
   ) as HTMLSelectElement;
   const files = h("input", {
     name: "files",
@@ -81,11 +81,11 @@ export function componentCard(
   const importFiles = async (picked: File[]) => {
     if (!picked.length) return;
     try {
-      notice(status, `${t("importFiles")}: ${picked.map((f) => f.name).join(", ")} …`);
+      notice(status, `${t("ui-import-files")}: ${picked.map((f) => f.name).join(", ")} …`);
       const uploads = await Promise.all(picked.map(upload));
       const result = await call("import", { code: r.code, component: c.ordinal, files: uploads });
-      const parts = [t("pagesImported").replace("{n}", String(result.pages))];
-      if (result.already) parts.push(t("pagesAlready").replace("{n}", String(result.already)));
+      const parts = [t("ui-pages-imported", { n: result.pages })];
+      if (result.already) parts.push(t("ui-pages-already", { n: result.already }));
       parts.push(...result.failed.map((f) => (isEnglish() ? f.en : f.vi)));
       notice(status, parts.join(" — "), result.failed.length ? "error" : "ok");
       await rerender();
@@ -101,8 +101,8 @@ export function componentCard(
       "h2",
       {},
       `${c.ordinal}. ${c.code} — ${c.name} `,
-      h("small", {}, c.required ? t("required") : t("optional")),
-      c.needs_certification ? h("small", { class: "cert" }, ` · ${t("needsCert")}`) : null,
+      h("small", {}, c.required ? t("ui-required") : t("ui-optional")),
+      c.needs_certification ? h("small", { class: "cert" }, ` · ${t("ui-needs-cert")}`) : null,
     ),
     h("div", { class: "docs" }, ...docs),
     c.pages.length
@@ -111,26 +111,26 @@ export function componentCard(
           { class: "pages" },
           ...c.pages.map((p) => pageCard(r.code, p, c.pages.length, rerender, status, () => device.value)),
         )
-      : h("p", { class: "muted" }, t("noPages")),
+      : h("p", { class: "muted" }, t("ui-no-pages")),
     h(
       "details",
       { class: "scan" },
-      h("summary", {}, `${t("scan")} / ${t("importFiles")}`),
+      h("summary", {}, `${t("ui-scan")} / ${t("ui-import-files")}`),
       h(
         "div",
         { class: "row" },
-        field("scanner", device),
-        field("source", source),
-        field("resolution", resolution),
-        field("mode", mode),
-        h("button", { type: "button", class: "scan-button", onclick: scan }, t("scan")),
+        field("ui-scanner", device),
+        field("ui-source", source),
+        field("ui-resolution", resolution),
+        field("ui-mode", mode),
+        h("button", { type: "button", class: "scan-button", onclick: scan }, t("ui-scan")),
       ),
       h(
         "div",
         { class: "row" },
-        h("button", { type: "button", class: "import-button", onclick: () => files.click() }, t("importFiles")),
+        h("button", { type: "button", class: "import-button", onclick: () => files.click() }, t("ui-import-files")),
         files,
-        h("small", { class: "muted" }, t("dropHint")),
+        h("small", { class: "muted" }, t("ui-drop-hint")),
       ),
     ),
   );
@@ -184,30 +184,30 @@ export async function recordScreen(code: string): Promise<void> {
       }
     };
     layout(
-      `${t("code")} ${r.code}`,
+      `${t("ui-code")} ${r.code}`,
       h(
         "dl",
         { class: "record-head" },
-        h("dt", {}, t("applicant")),
+        h("dt", {}, t("ui-applicant")),
         h("dd", { class: "applicant" }, [r.applicant.name, r.applicant.personal_id].filter(Boolean).join(" · ")),
-        h("dt", {}, t("procedure")),
+        h("dt", {}, t("ui-procedure")),
         h("dd", {}, `${r.procedure} — ${r.procedure_name ?? ""}`),
-        h("dt", {}, t("state")),
+        h("dt", {}, t("ui-state")),
         h(
           "dd",
           {},
           h("span", { class: `state ${r.state}`, id: "record-state" }, stateLabel(r.state)),
           r.state_reason ? ` (${r.state_reason})` : "",
         ),
-        h("dt", {}, t("received")),
+        h("dt", {}, t("ui-received")),
         h("dd", {}, r.received_at),
       ),
       h(
         "div",
         { class: "actions" },
-        open ? h("button", { type: "button", class: "build-button", onclick: build }, t("build")) : null,
-        r.can_seal ? h("button", { type: "button", class: "seal-button", onclick: seal }, t("seal")) : null,
-        h("button", { type: "button", onclick: async () => showSlip(await call("slip", { code })) }, t("slip")),
+        open ? h("button", { type: "button", class: "build-button", onclick: build }, t("ui-build")) : null,
+        r.can_seal ? h("button", { type: "button", class: "seal-button", onclick: seal }, t("ui-seal")) : null,
+        h("button", { type: "button", onclick: async () => showSlip(await call("slip", { code })) }, t("ui-slip")),
       ),
       status,
       ...r.components.map((c) => componentCard(r, c, devices, render, status)),
@@ -223,27 +223,27 @@ export function showSlip(slip: SlipView): void {
   const dialog = h(
     "dialog",
     { class: "slip" },
-    h("h2", {}, `${t("slip").toUpperCase()}`),
+    h("h2", {}, `${t("ui-slip").toUpperCase()}`),
     h("p", {}, slip.agency ?? slip.unit),
     qr,
     h(
       "dl",
       {},
-      h("dt", {}, t("code")),
+      h("dt", {}, t("ui-code")),
       h("dd", { class: "slip-code" }, slip.code),
-      h("dt", {}, t("applicant")),
+      h("dt", {}, t("ui-applicant")),
       h("dd", {}, slip.applicant),
-      h("dt", {}, t("procedure")),
+      h("dt", {}, t("ui-procedure")),
       h("dd", {}, `${slip.procedure} — ${slip.procedure_name ?? ""}`),
-      h("dt", {}, t("received")),
+      h("dt", {}, t("ui-received")),
       h("dd", {}, slip.received_at),
-      h("dt", {}, t("pages")),
+      h("dt", {}, t("ui-pages")),
       h("dd", {}, String(slip.pages)),
     ),
     h(
       "div",
       { class: "no-print" },
-      h("button", { type: "button", onclick: () => window.print() }, t("print")),
+      h("button", { type: "button", onclick: () => window.print() }, t("ui-print")),
       h(
         "button",
         {
@@ -253,7 +253,7 @@ export function showSlip(slip: SlipView): void {
             reroute();
           },
         },
-        t("close"),
+        t("ui-close"),
       ),
     ),
   ) as HTMLDialogElement;

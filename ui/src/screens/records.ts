@@ -3,7 +3,7 @@
 
 import { call, upload } from "../api";
 import { type Attrs, errorBox, h, notice } from "../dom";
-import { recordStates, stateLabel, t, type Key } from "../i18n";
+import { recordStates, stateLabel, t } from "../i18n";
 import type { ApplicantView } from "../bindings/ApplicantView";
 import { field, imageTypes, layout, opened } from "../shell";
 
@@ -19,7 +19,7 @@ export async function recordsScreen(): Promise<void> {
         location.hash = `#/records?state=${(e.target as HTMLSelectElement).value}`;
       },
     },
-    h("option", { value: "" }, t("all")),
+    h("option", { value: "" }, t("ui-all")),
     ...recordStates.map((s) => h("option", { value: s, selected: s === filter }, stateLabel(s))),
   );
   const table = h(
@@ -31,7 +31,9 @@ export async function recordsScreen(): Promise<void> {
       h(
         "tr",
         {},
-        ...(["code", "applicant", "procedure", "state", "received", "pages"] as Key[]).map((k) => h("th", {}, t(k))),
+        ...(["ui-code", "ui-applicant", "ui-procedure", "ui-state", "ui-received", "ui-pages"] as const).map((k) =>
+          h("th", {}, t(k)),
+        ),
       ),
     ),
     h(
@@ -46,13 +48,13 @@ export async function recordsScreen(): Promise<void> {
           h("td", {}, r.procedure),
           h("td", {}, h("span", { class: `state ${r.state}` }, stateLabel(r.state))),
           h("td", {}, r.received_at),
-          h("td", {}, `${r.pages}${r.pages_pending ? ` (${r.pages_pending} ${t("waitingOcr")})` : ""}`),
+          h("td", {}, `${r.pages}${r.pages_pending ? ` (${r.pages_pending} ${t("ui-waiting-ocr")})` : ""}`),
         ),
       ),
     ),
   );
   if (!here()) return;
-  layout(t("records"), field("state", select), table);
+  layout(t("ui-records"), field("ui-state", select), table);
 }
 
 export async function newRecordScreen(): Promise<void> {
@@ -70,8 +72,8 @@ export async function newRecordScreen(): Promise<void> {
           {},
           h("b", {}, c.code),
           ` ${c.name} `,
-          h("small", {}, c.required ? t("required") : t("optional")),
-          c.needs_certification ? h("small", { class: "cert" }, ` · ${t("needsCert")}`) : null,
+          h("small", {}, c.required ? t("ui-required") : t("ui-optional")),
+          c.needs_certification ? h("small", { class: "cert" }, ` · ${t("ui-needs-cert")}`) : null,
         ),
       ),
     );
@@ -98,7 +100,7 @@ export async function newRecordScreen(): Promise<void> {
       name.value = a.name;
       personalId.value = a.personal_id ?? "";
       address.value = a.address ?? "";
-      notice(status, `${t("readCard")}: ${a.name}`);
+      notice(status, `${t("ui-read-card")}: ${a.name}`);
     } catch (err) {
       status.replaceChildren(errorBox(err));
     }
@@ -123,29 +125,29 @@ export async function newRecordScreen(): Promise<void> {
         }
       },
     },
-    field("procedure", procedure),
-    h("h2", {}, t("checklist")),
+    field("ui-procedure", procedure),
+    h("h2", {}, t("ui-checklist")),
     checklist,
     h(
       "fieldset",
       {},
-      h("legend", {}, t("applicant")),
+      h("legend", {}, t("ui-applicant")),
       h(
         "div",
         { class: "row" },
-        h("button", { type: "button", class: "read-card", onclick: () => readCard() }, t("readCard")),
-        h("button", { type: "button", class: "card-file", onclick: () => cardFile.click() }, t("cardFile")),
+        h("button", { type: "button", class: "read-card", onclick: () => readCard() }, t("ui-read-card")),
+        h("button", { type: "button", class: "card-file", onclick: () => cardFile.click() }, t("ui-card-file")),
         cardFile,
       ),
-      field("name", name),
-      field("personalId", personalId),
-      field("phone", phone),
-      field("address", address),
+      field("ui-name", name),
+      field("ui-personal-id", personalId),
+      field("ui-phone", phone),
+      field("ui-address", address),
     ),
-    h("button", { type: "submit" }, t("create")),
+    h("button", { type: "submit" }, t("ui-create")),
     status,
   );
   if (!here()) return;
-  layout(t("newRecord"), form);
+  layout(t("ui-new-record"), form);
   procedure.focus();
 }
