@@ -44,7 +44,11 @@ mod tests {
         );
         for (id, vars) in ids {
             let args: Vec<String> = vars.iter().map(|v| format!("{v}: string | number")).collect();
-            let args = if args.is_empty() { "Record<string, never>".to_owned() } else { format!("{{ {} }}", args.join("; ")) };
+            let args = if args.is_empty() {
+                "Record<string, never>".to_owned()
+            } else {
+                format!("{{ {} }}", args.join("; "))
+            };
             out.push_str(&format!("  \"{id}\": {args};\n"));
         }
         out.push_str("};\n\nexport type MessageId = keyof MessageArgs;\n");

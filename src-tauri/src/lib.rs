@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use anyhow::{Context, bail};
 use base64::Engine;
 use hoso_core::{App, config::Config};
-use hoso_i18n::Message;
+use hoso_i18n::{Message, err, msg};
 use hoso_imaging::TurnUpright as _;
 use hoso_model::{Applicant, Channel};
 use serde_json::{Value, json};
@@ -58,7 +58,7 @@ fn account_view(a: &hoso_core::Account) -> AccountView {
 fn upload_bytes(f: &FileUpload) -> anyhow::Result<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(&f.data)
-        .with_context(|| format!("tệp {} bị hỏng khi gửi / {} was damaged in transfer", f.name, f.name))
+        .with_context(|| err!("upload-damaged", file = &f.name))
 }
 
 impl Desktop {
@@ -156,7 +156,7 @@ impl Desktop {
             C::Thumbnails(a) => Reply::Thumbnails(self.thumbnails(&a.pages)?),
             C::PageImage(a) => Reply::PageImage(self.page_image(a.page)?),
             C::PageDiscard(a) => {
-                self.app().discard_page(a.page, "loại khi kiểm tra / removed at review")?;
+                self.app().discard_page(a.page, &msg!("page-removed-at-review").to_string())?;
                 Reply::PageDiscard(())
             }
             C::PageRescan(a) => Reply::PageRescan(self.rescan(a.page, a.device)?),
@@ -207,7 +207,7 @@ impl Desktop {
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| s.trim().parse())
                 .transpose()
-                .map_err(|e| anyhow::anyhow!("số định danh sai / invalid personal id: {e}"))?,
+                .map_err(|e: hoso_model::PersonalIdError| err!("applicant-bad-id", why = e.to_string()))?,
             phone: applicant.phone.filter(|s| !s.trim().is_empty()),
             address: applicant.address.filter(|s| !s.trim().is_empty()),
         };
@@ -222,23 +222,13 @@ impl Desktop {
             (Some(f), _) => self.app().read_card_file(&f.name, &upload_bytes(&f)?)?,
             (None, Some(path)) => self.app().read_card(&path)?,
             (None, None) => {
-                let device = device
-                    .or_else(|| self.config().scanner.clone())
-                    .context("chưa chọn máy quét / no scanner configured")?;
+                let device =
+                    device.or_else(|| self.config().scanner.clone()).context(err!("scanner-not-chosen"))?;
                 let mut scanner = self.config().open_scanner(&device)?;
                 self.app().scan_card(scanner.as_mut())?
             }
         };
-        let applicant = reading.applicant().with_context(|| {
-            format!(
-                "không đọc được mã QR hay MRZ trên thẻ / no QR code or MRZ could be read{}",
-                if reading.problems.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", reading.problems.join("; "))
-                }
-            )
-        })?;
+        let applicant = reading.applicant_or_why()?;
         Ok(ApplicantView {
             name: applicant.name,
             personal_id: applicant.personal_id.map(|p| p.to_string()),
@@ -263,11 +253,7 @@ impl Desktop {
         Ok(ImportView {
             pages: report.pages_added() as u32,
             already: report.pages_already() as u32,
-            failed: report
-                .files
-                .iter()
-                .filter_map(|f| Some(Said { vi: f.error_vi.clone()?, en: f.error_en.clone()? }))
-                .collect(),
+            failed: report.files.iter().filter_map(|f| f.error.as_ref().map(Said::shown)).collect(),
         })
     }
 
@@ -418,7 +404,7 @@ impl Desktop {
     fn page_image(&self, page: i64) -> anyhow::Result<String> {
         let hoso_core::PageSource { bytes, frame, rotation } = self.app().page_source(page)?;
         let decoded = hoso_imaging::decode_frame(&bytes, frame, &hoso_imaging::Limits::default())
-            .context("ảnh trang không đọc được / the page image cannot be read")?;
+            .context(err!("page-image-unreadable"))?;
         let colour = !matches!(
             decoded.image,
             image::DynamicImage::ImageLuma8(_) | image::DynamicImage::ImageLuma16(_)
@@ -513,7 +499,7 @@ impl Desktop {
                     None => hoso_i18n::Localized(Message::new("task-no-page")).into(),
                 });
             };
-            app.discard_page(old.id, "quét lại / rescanned")?;
+            app.discard_page(old.id, &msg!("page-rescanned").to_string())?;
             app.move_page(new, old.ordinal)?;
             tasks::process_in_background(&tasks, config, actor);
             Ok(Said::of(&Message::new("task-rescanned").with("page", old.ordinal)))
@@ -664,8 +650,8 @@ impl Desktop {
                     .ok()
                     .and_then(|s| s.as_str().map(str::to_owned))
                     .unwrap_or_default(),
-                detail: c.detail,
-                hint: c.hint,
+                detail: Said::shown(&c.detail),
+                hint: c.hint.as_ref().map(Said::shown),
             })
             .collect()
     }

@@ -49,7 +49,10 @@ fn init_log() {
 
 /// Ends the app with a message the clerk can see: the log and standard error,
 /// and on Windows (a windowed program has no console) a message box as well.
-fn fatal(message: &str) -> ! {
+fn fatal(message: &hoso_i18n::Message) -> ! {
+    // Before the window, no language was chosen: both, one per line.
+    let [vi, en] = hoso_i18n::Lang::ALL.map(|lang| message.text(lang));
+    let message = format!("{vi}\n{en}");
     log::error!("{message}");
     eprintln!("{message}");
     #[cfg(windows)]
@@ -57,7 +60,7 @@ fn fatal(message: &str) -> ! {
     {
         use windows_sys::Win32::UI::WindowsAndMessaging::{MB_ICONERROR, MB_OK, MessageBoxW};
         let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
-        let (text, title) = (wide(message), wide("HoSo Intake"));
+        let (text, title) = (wide(&message), wide("HoSo Intake"));
         // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call.
         unsafe { MessageBoxW(std::ptr::null_mut(), text.as_ptr(), title.as_ptr(), MB_OK | MB_ICONERROR) };
     }
@@ -73,22 +76,14 @@ fn main() {
     if cfg!(windows) {
         match tauri::webview_version() {
             Ok(version) => log::info!("WebView2 {version}"),
-            Err(e) => fatal(&format!(
-                "Chưa có Microsoft Edge WebView2 Runtime: ứng dụng cần nó để mở cửa sổ. \
-                 Bộ phận CNTT cài WebView2 Runtime (Evergreen) rồi mở lại ứng dụng.\n\
-                 Microsoft Edge WebView2 Runtime is missing: the app needs it to open its window. \
-                 IT: install the WebView2 Runtime (Evergreen), then start the app again.\n({e})"
-            )),
+            Err(e) => fatal(&hoso_i18n::msg!("desktop-no-webview", why = e.to_string())),
         }
     }
     let desktop = hoso_core::config::load(&hoso_core::config::Overrides::default()).and_then(Desktop::open);
     let desktop = match desktop {
         Ok(d) => d,
         // `hoso doctor` explains more.
-        Err(e) => fatal(&format!(
-            "HoSo Intake không khởi động được / cannot start: {e:#}\n\
-             Chạy / run `hoso doctor`."
-        )),
+        Err(e) => fatal(&hoso_i18n::msg!("desktop-cannot-start", why = hoso_i18n::Arg::error(e))),
     };
     tauri::Builder::default()
         .manage(desktop)
@@ -113,5 +108,5 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![call])
         .run(tauri::generate_context!())
-        .unwrap_or_else(|e| fatal(&format!("HoSo Intake không chạy được / cannot run: {e}")));
+        .unwrap_or_else(|e| fatal(&hoso_i18n::msg!("desktop-cannot-run", why = e.to_string())));
 }

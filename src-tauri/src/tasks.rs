@@ -53,7 +53,7 @@ impl Tasks {
                 kind: kind.into(),
                 record,
                 state: "running".into(),
-                message: Said::same(String::new()),
+                message: Said::default(),
                 progress: 0,
             };
             list.push(task.clone());

@@ -176,8 +176,8 @@ pub struct CheckView {
     pub name: String,
     /// `ok`, `warn`, `fail`, `skip`.
     pub status: String,
-    pub detail: String,
-    pub hint: Option<String>,
+    pub detail: Said,
+    pub hint: Option<Said>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -244,15 +244,15 @@ pub struct SavedSettings {
 }
 
 /// A text in both languages; the window shows the one chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct Said {
     pub vi: String,
     pub en: String,
 }
 
-impl From<(String, String)> for Said {
-    fn from((vi, en): (String, String)) -> Said {
-        Said { vi, en }
+impl From<hoso_i18n::Message> for Said {
+    fn from(m: hoso_i18n::Message) -> Said {
+        Said::of(&m)
     }
 }
 
@@ -262,26 +262,21 @@ impl Said {
         Said::each(|lang| m.text(lang))
     }
 
+    /// Something shown in each language: a [`hoso_i18n::Localized`], or a
+    /// value holding some.
+    pub fn shown(value: &impl std::fmt::Display) -> Said {
+        Said::each(|lang| hoso_i18n::speaking(lang, || value.to_string()))
+    }
+
     /// A text made for each language.
     pub fn each(text: impl Fn(hoso_i18n::Lang) -> String) -> Said {
         Said { vi: text(hoso_i18n::Lang::Vi), en: text(hoso_i18n::Lang::En) }
     }
 
-    /// An error chain in each language: its catalogue links said in that
-    /// language, the others (not yet in the catalogue) as they are.
+    /// An error chain in each language: its catalogue messages in that
+    /// language, technical detail (a path, an OS error) as it is.
     pub fn of_error(e: &anyhow::Error) -> Said {
         Said::each(|lang| hoso_i18n::localize(e.chain(), lang))
-    }
-
-    /// The same text in both (a message not yet in the catalogue).
-    pub fn same(text: String) -> Said {
-        Said { vi: text.clone(), en: text }
-    }
-}
-
-impl From<(&str, &str)> for Said {
-    fn from((vi, en): (&str, &str)) -> Said {
-        Said { vi: vi.to_owned(), en: en.to_owned() }
     }
 }
 

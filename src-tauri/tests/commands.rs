@@ -78,7 +78,7 @@ fn sign_in_and_roles_gate_every_command() {
             "record_new",
             json!({ "procedure": "2.000815", "applicant": { "name": "X", "personal_id": "12" } })
         )
-        .contains("invalid personal id")
+        .contains("invalid personal ID")
     );
     assert!(
         refused(&d, "record_new", json!({ "procedure": "9.999999", "applicant": { "name": "X" } }))
@@ -198,5 +198,5 @@ fn picked_files_are_imported_by_their_bytes_and_bad_ones_are_named() {
 
     // A picked card image that is no image says so.
     let e = refused(&d, "read_card", json!({ "file": picked("cccd.pdf", b"%PDF-1.7") }));
-    assert!(e.contains("unusable card image cccd.pdf"), "{e}");
+    assert!(e.contains("the card image cccd.pdf cannot be used"), "{e}");
 }

@@ -7,7 +7,7 @@ import type { Command } from "./bindings/Command";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { FileUpload } from "./bindings/FileUpload";
 import type { Reply } from "./bindings/Reply";
-import { isEnglish } from "./i18n";
+import { said as saidIn } from "./i18n";
 
 type TauriWindow = Window & { __TAURI_INTERNALS__?: unknown };
 
@@ -33,7 +33,7 @@ export class CallError extends Error {
 function callError(body: unknown, fallback: string): CallError {
   const e = body as Partial<CallErrorBody> | null;
   const said = e?.message;
-  return new CallError(e?.code ?? "failed", said ? (isEnglish() ? said.en : said.vi) : fallback);
+  return new CallError(e?.code ?? "failed", said ? saidIn(said) : fallback);
 }
 
 export async function call<C extends CommandName>(command: C, ...rest: ArgList<C>): Promise<ResultOf<C>> {

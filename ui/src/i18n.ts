@@ -9,6 +9,7 @@ import vi from "../../assets/i18n/vi.ftl?raw";
 import en from "../../assets/i18n/en.ftl?raw";
 import type { MessageArgs, MessageId } from "./bindings/Messages";
 import type { RecordState } from "./bindings/RecordState";
+import type { Said } from "./bindings/Said";
 
 function bundle(locale: string, source: string): FluentBundle {
   const b = new FluentBundle(locale, { useIsolating: false });
@@ -31,6 +32,11 @@ export function t<K extends MessageId>(
   const b = bundles[lang];
   const pattern = b.getMessage(id)?.value;
   return pattern ? b.formatPattern(pattern, args[0]) : id;
+}
+
+/** A text the Rust side said in both languages, in the window's. */
+export function said(s: Said): string {
+  return lang === 1 ? s.en : s.vi;
 }
 
 export function toggleLanguage(): void {

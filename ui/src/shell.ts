@@ -4,7 +4,7 @@
 
 import { type ArgList, type CommandName, call } from "./api";
 import { type Child, errorBox, h } from "./dom";
-import { isEnglish, t, toggleLanguage, type Label } from "./i18n";
+import { said, t, toggleLanguage, type Label } from "./i18n";
 import type { SessionView } from "./bindings/SessionView";
 import type { TaskView } from "./bindings/TaskView";
 
@@ -140,7 +140,7 @@ export async function showTasks(): Promise<TaskView[]> {
       h(
         "span",
         { class: `task ${task.state}`, "data-kind": task.kind },
-        `${task.kind}${task.record ? " " + task.record : ""}: ${task.state === "running" ? "…" : ""} ${isEnglish() ? task.message.en : task.message.vi}`,
+        `${task.kind}${task.record ? " " + task.record : ""}: ${task.state === "running" ? "…" : ""} ${said(task.message)}`,
       ),
     ),
   );

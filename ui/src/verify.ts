@@ -5,13 +5,9 @@
 
 import { call, upload } from "./api";
 import { type Child, errorBox, h } from "./dom";
-import { isEnglish, t } from "./i18n";
+import { said, t } from "./i18n";
 import type { Said } from "./bindings/Said";
 import type { SignatureView } from "./bindings/SignatureView";
-
-function said(s: Said): string {
-  return isEnglish() ? s.en : s.vi;
-}
 
 function row(label: string, ...value: Child[]): HTMLElement {
   return h("tr", {}, h("th", { scope: "row" }, label), h("td", {}, ...value));

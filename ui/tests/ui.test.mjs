@@ -74,7 +74,7 @@ try {
   // The card on the scanner's glass: the SANE test page holds no card, and says so.
   await page.click("button.read-card");
   await page.waitForSelector("form.new-record .error");
-  assert.match(await page.textContent("form.new-record .error"), /không đọc được mã QR hay MRZ/);
+  assert.match(await page.textContent("form.new-record .error"), /không đọc được mã QR hay vùng MRZ/);
   // A card image picked from disk fills the applicant from its QR code.
   await page.setInputFiles("input[name=card_file]", card);
   await page.waitForFunction(() => document.querySelector("input[name=name]").value !== "");

@@ -318,9 +318,7 @@ impl From<RoleArg> for hoso_core::Role {
 }
 
 fn password_from_env() -> anyhow::Result<String> {
-    std::env::var("HOSO_PASSWORD").map_err(|_| {
-        anyhow::anyhow!("đặt mật khẩu trong biến HOSO_PASSWORD / put the password in HOSO_PASSWORD")
-    })
+    Ok(std::env::var("HOSO_PASSWORD").map_err(|_| hoso_i18n::err!("cli-password-env"))?)
 }
 
 #[derive(Subcommand, Debug)]
@@ -448,13 +446,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             let card = match &from_card {
                 Some(path) => {
                     let reading = app.read_card(path)?;
-                    let applicant = reading.applicant().ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "không đọc được mã QR hay vùng MRZ trên thẻ / neither the QR code nor the MRZ of the card could be read{}",
-                            if reading.problems.is_empty() { String::new() } else { format!(": {}", reading.problems.join("; ")) }
-                        )
-                    })?;
-                    Some(applicant)
+                    Some(reading.applicant_or_why()?)
                 }
                 None => None,
             };
@@ -515,9 +507,8 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),
         Command::Config => out.settings(&load_config(g)?),
         Command::Certify { record, name, title, certificate, components, pin_env } => {
-            let pin = std::env::var(&pin_env).map_err(|_| {
-                anyhow::anyhow!("chưa có mã PIN / no PIN: put it in the environment variable {pin_env}")
-            })?;
+            let pin =
+                std::env::var(&pin_env).map_err(|_| hoso_i18n::err!("cli-pin-env", variable = &pin_env))?;
             let req = hoso_core::CertifyRequest {
                 pin: hoso_sign::Pin::new(pin),
                 certifier_name: name,
@@ -638,11 +629,9 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
         }
         Command::Watch { record, folder, component, settle_ms, idle_exit } => {
             let mut app = open(g)?;
-            let folder = folder.or_else(|| app.config().watch_folder.clone()).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "chưa chọn thư mục / no folder: give --folder or set `watch_folder` in config.toml"
-                )
-            })?;
+            let folder = folder
+                .or_else(|| app.config().watch_folder.clone())
+                .ok_or(hoso_i18n::err!("cli-no-watch-folder"))?;
             out.watching(&folder);
             let report = app.watch(
                 &record,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use clap::ValueEnum;
 use hoso_core::{ImportReport, ProcessReport, RecordDetail};
-use hoso_i18n::Message;
+use hoso_i18n::{Message, msg};
 use hoso_model::{Catalogue, Record};
 use serde::Serialize;
 
@@ -66,7 +66,7 @@ impl Out {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 std::process::exit(0);
             }
-            eprintln!("hoso: không ghi được kết quả / cannot write the result: {e}");
+            eprintln!("{}", self.say(&msg!("cli-cannot-write", why = e.to_string())));
             std::process::exit(1);
         }
     }
@@ -83,32 +83,32 @@ impl Out {
         m.text(self.catalogue_lang())
     }
 
-    fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
-        match self.lang {
-            Lang::Vi => vi,
-            Lang::En => en,
-        }
+    /// A label: a catalogue message without arguments.
+    fn s(&self, id: &'static str) -> String {
+        self.say(&Message::new(id))
     }
 
-    /// Prints JSON and says whether it did.
+    /// Prints JSON (its texts in this printer's language) and says whether it did.
     fn json<T: Serialize>(&self, value: &T) -> bool {
         if self.json {
-            outln!(self, "{}", serde_json::to_string_pretty(value).expect("results serialise"));
+            let text = hoso_i18n::speaking(self.catalogue_lang(), || serde_json::to_string_pretty(value));
+            outln!(self, "{}", text.expect("results serialise"));
         }
         self.json
     }
 
     pub fn error(&self, e: &anyhow::Error) {
+        let lang = self.catalogue_lang();
+        // What the catalogue holds is said in this language only.
+        let chain: Vec<String> = e.chain().map(|link| hoso_i18n::localize([link], lang)).collect();
         if self.json {
-            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
             eprintln!("{}", serde_json::json!({ "error": chain }));
             return;
         }
-        // What the catalogue holds is said in this language only.
-        let mut links = e.chain().map(|link| hoso_i18n::localize([link], self.catalogue_lang()));
-        eprintln!("{} {}", self.t("Lỗi:", "Error:"), links.next().unwrap_or_default());
+        let mut links = chain.into_iter();
+        eprintln!("{} {}", self.s("cli-error"), links.next().unwrap_or_default());
         for cause in links {
-            eprintln!("  {} {cause}", self.t("do:", "caused by:"));
+            eprintln!("  {} {cause}", self.s("cli-caused-by"));
         }
     }
 
@@ -116,7 +116,13 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!(self, "{} {} ({}, {})", self.t("Đã mở hồ sơ", "Opened record"), r.code, r.procedure, r.id);
+        let created = msg!(
+            "cli-record-created",
+            code = r.code.to_string(),
+            procedure = &r.procedure,
+            id = r.id.to_string()
+        );
+        outln!(self, "{}", self.say(&created));
     }
 
     pub fn record_list(&self, list: &[hoso_core::RecordSummary]) {
@@ -124,21 +130,18 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            outln!(self, "{}", self.t("Chưa có hồ sơ nào.", "No records yet."));
+            outln!(self, "{}", self.s("cli-no-records"));
         }
         for s in list {
-            let state = match self.lang {
-                Lang::Vi => s.record.state.label_vi().to_owned(),
-                Lang::En => s.record.state.to_string(),
-            };
+            let state = self.say(&s.record.state.message());
+            let pages = self.say(&msg!("cli-pages", pages = s.pages));
             outln!(
                 self,
-                "{}  {:<10} {:<16} {:>3} {}  {}",
+                "{}  {:<10} {:<16} {:>9}  {}",
                 s.record.code,
                 s.record.procedure,
                 state,
-                s.pages,
-                self.t("trang", "pages"),
+                pages,
                 s.record.applicant.name
             );
         }
@@ -149,39 +152,26 @@ impl Out {
             return;
         }
         let r = &d.record;
-        outln!(self, "{} {}", self.t("Hồ sơ", "Record"), r.code);
-        outln!(self, "  id:            {}", r.id);
-        outln!(
-            self,
-            "  {}  {} {}",
-            self.t("thủ tục:     ", "procedure:   "),
-            r.procedure,
-            d.procedure_name.as_deref().unwrap_or("")
-        );
-        outln!(self, "  {}  {} ({})", self.t("trạng thái:  ", "state:       "), r.state.label_vi(), r.state);
-        outln!(
-            self,
-            "  {}  {}",
-            self.t("tiếp nhận:   ", "received:    "),
-            r.received_at.format("%Y-%m-%dT%H:%M:%S%:z")
-        );
+        outln!(self, "{}", self.say(&msg!("cli-record", code = r.code.to_string())));
+        let label = |id| format!("{}:", self.s(id));
+        outln!(self, "  {:<13}  {}", "id:", r.id);
+        let procedure = d.procedure_name.as_deref().unwrap_or("");
+        outln!(self, "  {:<13}  {} {procedure}", label("cli-label-procedure"), r.procedure);
+        outln!(self, "  {:<13}  {} ({})", label("cli-label-state"), self.say(&r.state.message()), r.state);
+        let received = r.received_at.format("%Y-%m-%dT%H:%M:%S%:z");
+        outln!(self, "  {:<13}  {received}", label("cli-label-received"));
         let id = r.applicant.personal_id.as_ref().map(|p| p.to_string()).unwrap_or_default();
-        outln!(self, "  {}  {} {}", self.t("người nộp:   ", "applicant:   "), r.applicant.name, id);
+        outln!(self, "  {:<13}  {} {}", label("cli-label-applicant"), r.applicant.name, id);
         for c in &d.components {
-            let req = if c.component.required {
-                self.t("bắt buộc", "required")
-            } else {
-                self.t("không bắt buộc", "optional")
-            };
+            let req = self.s(if c.component.required { "cli-required" } else { "cli-optional" });
             outln!(
                 self,
-                "  [{}] {} ({}, {}): {} {}",
+                "  [{}] {} ({}, {}): {}",
                 c.component.ordinal,
                 c.component.name,
                 c.component.code,
                 req,
-                c.pages.len(),
-                self.t("trang", "pages")
+                self.say(&msg!("cli-pages", pages = c.pages.len()))
             );
             for p in &c.pages {
                 let dpi = p.dpi.map(|d| format!("{d:.0} dpi")).unwrap_or_else(|| "? dpi".into());
@@ -204,52 +194,38 @@ impl Out {
             return;
         }
         for f in &r.files {
-            match (&f.error_vi, &f.error_en) {
-                (Some(vi), Some(en)) => eprintln!("  ✗ {}", self.t(vi, en)),
-                _ if !f.already.is_empty() && f.added.is_empty() => outln!(
-                    self,
-                    "  = {} {}",
-                    f.path.display(),
-                    self.t("đã có trong hồ sơ, bỏ qua", "already in the record, skipped")
-                ),
-                _ => {
-                    outln!(self, "  ✓ {} ({} {})", f.path.display(), f.added.len(), self.t("trang", "pages"))
+            match &f.error {
+                Some(e) => eprintln!("  ✗ {}", self.say(&e.0)),
+                None if !f.already.is_empty() && f.added.is_empty() => {
+                    outln!(self, "  = {}", self.say(&msg!("cli-import-already", file = &f.path)))
                 }
+                None => outln!(
+                    self,
+                    "  ✓ {}",
+                    self.say(&msg!("cli-import-file", file = &f.path, pages = f.added.len()))
+                ),
             }
         }
-        outln!(
-            self,
-            "{} {} {} {}; {} {}",
-            self.t("Đã nhập", "Imported"),
-            r.pages_added(),
-            self.t("trang vào hồ sơ", "pages into record"),
-            r.record,
-            r.failed(),
-            self.t("tệp bị từ chối", "files refused")
-        );
+        let imported =
+            msg!("cli-imported", pages = r.pages_added(), record = &r.record, refused = r.failed());
+        outln!(self, "{}", self.say(&imported));
     }
 
     pub fn process(&self, r: &ProcessReport) {
         if self.json(r) {
             return;
         }
-        outln!(
-            self,
-            "{} {} {}: {} {}, {} {}, {} {}, {} {}",
-            self.t("Đã xử lý", "Processed"),
-            r.processed,
-            self.t("trang", "pages"),
-            r.read,
-            self.t("đã nhận dạng chữ", "read by OCR"),
-            r.blank,
-            self.t("trang trắng cần kiểm tra", "blank pages to check"),
-            r.rejected,
-            self.t("bị loại (dưới 200 dpi, quét lại)", "rejected (below 200 dpi, rescan)"),
-            r.failed,
-            self.t("lỗi", "failed")
+        let processed = msg!(
+            "cli-processed",
+            processed = r.processed,
+            read = r.read,
+            blank = r.blank,
+            rejected = r.rejected,
+            failed = r.failed
         );
+        outln!(self, "{}", self.say(&processed));
         for code in &r.ready_for_review {
-            outln!(self, "  {} {code}", self.t("Chờ kiểm tra:", "Ready for review:"));
+            outln!(self, "  {}", self.say(&msg!("cli-ready-for-review", code = code)));
         }
     }
 
@@ -260,19 +236,19 @@ impl Out {
             return;
         }
         for (page, text) in pages {
-            outln!(self, "── {} {}.{} ──", self.t("Trang", "Page"), page.component, page.ordinal);
+            let number = format!("{}.{}", page.component, page.ordinal);
+            outln!(self, "{}", self.say(&msg!("cli-page-heading", page = number)));
             match text {
                 Some(t) => {
                     outln!(self, "{}", t.text);
+                    let confidence = format!("{:.0}", t.mean_confidence);
                     outln!(
                         self,
-                        "({} {:.0}/100, {})",
-                        self.t("độ tin cậy", "confidence"),
-                        t.mean_confidence,
-                        t.engine
+                        "{}",
+                        self.say(&msg!("cli-confidence", confidence = confidence, engine = &t.engine))
                     );
                 }
-                None => outln!(self, "({})", self.t("không có chữ được nhận dạng", "no recognised text")),
+                None => outln!(self, "{}", self.s("cli-no-text")),
             }
         }
     }
@@ -281,13 +257,7 @@ impl Out {
         if self.json(&serde_json::json!({ "pages": n, "folder": folder })) {
             return;
         }
-        outln!(
-            self,
-            "{} {n} {} {}",
-            self.t("Đã ghi", "Wrote"),
-            self.t("tệp văn bản vào", "text files to"),
-            folder.display()
-        );
+        outln!(self, "{}", self.say(&msg!("cli-texts-written", count = n, folder = folder)));
     }
 
     pub fn devices(
@@ -305,23 +275,22 @@ impl Out {
             return;
         }
         if list.is_empty() {
-            outln!(self, "{}", self.t("Không thấy máy quét nào.", "No scanner found."));
+            outln!(self, "{}", self.s("cli-no-scanner"));
         }
         for (d, caps) in list {
             outln!(self, "{}  {} {} ({})", d.id, d.vendor, d.model, d.kind);
             match caps {
-                Ok(c) => outln!(
-                    self,
-                    "    {}: {:?}; {}: {:?}; dpi: {:?}; {} {:.0}×{:.0} mm",
-                    self.t("nguồn giấy", "sources"),
-                    c.sources,
-                    self.t("chế độ màu", "modes"),
-                    c.modes,
-                    c.resolutions,
-                    self.t("vùng quét tối đa", "max area"),
-                    c.max_width_mm,
-                    c.max_height_mm
-                ),
+                Ok(c) => {
+                    let capabilities = msg!(
+                        "cli-capabilities",
+                        sources = format!("{:?}", c.sources),
+                        modes = format!("{:?}", c.modes),
+                        resolutions = format!("{:?}", c.resolutions),
+                        width = format!("{:.0}", c.max_width_mm),
+                        height = format!("{:.0}", c.max_height_mm)
+                    );
+                    outln!(self, "    {}", self.say(&capabilities))
+                }
                 Err(e) => outln!(self, "    {e}"),
             }
         }
@@ -329,7 +298,7 @@ impl Out {
 
     pub fn scan_progress(&self, n: usize) {
         if !self.json {
-            eprintln!("  {} {n} {}", self.t("trang", "page"), self.t("đã lưu", "stored"));
+            eprintln!("  {}", self.say(&msg!("cli-page-stored", page = n)));
         }
     }
 
@@ -337,16 +306,8 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!(
-            self,
-            "{} {} {} {} {} ({})",
-            self.t("Đã quét", "Scanned"),
-            r.pages.len(),
-            self.t("trang vào hồ sơ", "pages into record"),
-            r.record,
-            self.t("từ", "from"),
-            r.device
-        );
+        let scanned = msg!("cli-scanned", pages = r.pages.len(), record = &r.record, device = &r.device);
+        outln!(self, "{}", self.say(&scanned));
         if let Some(f) = &r.failure {
             outln!(self, "  ⚠ {}", f.message);
         }
@@ -354,7 +315,7 @@ impl Out {
 
     pub fn watching(&self, folder: &Path) {
         if !self.json {
-            eprintln!("{} {}", self.t("Đang theo dõi thư mục", "Watching folder"), folder.display());
+            eprintln!("{}", self.say(&msg!("cli-watching", folder = folder)));
         }
     }
 
@@ -362,9 +323,11 @@ impl Out {
         if self.json {
             return;
         }
-        match (&f.error_vi, &f.error_en) {
-            (Some(vi), Some(en)) => eprintln!("  ✗ {}", self.t(vi, en)),
-            _ => eprintln!("  ✓ {} ({} {})", f.path.display(), f.added.len(), self.t("trang", "pages")),
+        match &f.error {
+            Some(e) => eprintln!("  ✗ {}", self.say(&e.0)),
+            None => {
+                eprintln!("  ✓ {}", self.say(&msg!("cli-import-file", file = &f.path, pages = f.added.len())))
+            }
         }
     }
 
@@ -372,14 +335,8 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!(
-            self,
-            "{} {}, {} {}",
-            self.t("Đã nhập", "Imported"),
-            r.imported.len(),
-            self.t("tệp bị từ chối", "files rejected"),
-            r.rejected.len()
-        );
+        let done = msg!("cli-watch-done", imported = r.imported.len(), rejected = r.rejected.len());
+        outln!(self, "{}", self.say(&done));
     }
 
     pub fn card(&self, r: &hoso_ocr::CardReading) {
@@ -390,16 +347,16 @@ impl Out {
         let source = if r.qr.is_some() { "QR" } else { "MRZ" };
         match applicant {
             Some(a) => {
-                outln!(self, "{} ({source}):", self.t("Người nộp", "Applicant"));
-                outln!(self, "  {}: {}", self.t("họ tên", "name"), a.name);
+                outln!(self, "{}", self.say(&msg!("cli-applicant-from", source = source)));
+                outln!(self, "  {}: {}", self.s("cli-label-name"), a.name);
                 if let Some(id) = &a.personal_id {
-                    outln!(self, "  {}: {}", self.t("số định danh", "personal ID"), id.as_str());
+                    outln!(self, "  {}: {}", self.s("cli-label-personal-id"), id.as_str());
                 }
                 if let Some(addr) = &a.address {
-                    outln!(self, "  {}: {addr}", self.t("địa chỉ", "address"));
+                    outln!(self, "  {}: {addr}", self.s("cli-label-address"));
                 }
             }
-            None => outln!(self, "{}", self.t("Không đọc được thẻ.", "The card could not be read.")),
+            None => outln!(self, "{}", self.s("cli-card-unread")),
         }
         for p in &r.problems {
             outln!(self, "  ⚠ {p}");
@@ -410,27 +367,21 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!(self, "{} {}:", self.t("Đã dựng PDF/A cho hồ sơ", "Built PDF/A for record"), r.record);
+        outln!(self, "{}", self.say(&msg!("cli-built", record = &r.record)));
         for d in &r.documents {
-            outln!(
-                self,
-                "  {}  {} {}, {} KB ({} KB/{})  {}",
-                d.file_name,
-                d.pages,
-                self.t("trang", "pages"),
-                d.bytes / 1024,
-                d.bytes / 1024 / u64::from(d.pages.max(1)),
-                self.t("trang", "page"),
-                &d.blob[..12]
+            let built = msg!(
+                "cli-built-document",
+                file = &d.file_name,
+                pages = d.pages,
+                kb = d.bytes / 1024,
+                per_page = d.bytes / 1024 / u64::from(d.pages.max(1)),
+                blob = &d.blob[..12]
             );
+            outln!(self, "  {}", self.say(&built));
         }
         if !r.empty_components.is_empty() {
-            outln!(
-                self,
-                "  {}: {:?}",
-                self.t("thành phần chưa có trang", "components without pages"),
-                r.empty_components
-            );
+            let empty = msg!("cli-empty-components", components = format!("{:?}", r.empty_components));
+            outln!(self, "  {}", self.say(&empty));
         }
     }
 
@@ -438,7 +389,7 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!(self, "{} {}:", self.t("Đã xuất hồ sơ", "Exported record"), r.record);
+        outln!(self, "{}", self.say(&msg!("cli-exported", record = &r.record)));
         for f in &r.files {
             outln!(self, "  {}", f.display());
         }
@@ -448,38 +399,22 @@ impl Out {
         if self.json(r) {
             return;
         }
-        outln!(self, "{} {}:", self.t("Đã chứng thực hồ sơ", "Certified record"), r.record);
+        outln!(self, "{}", self.say(&msg!("cli-certified", record = &r.record)));
         for c in &r.copies {
-            outln!(
-                self,
-                "  {} {}: {} {:02}, {} {} ({} KB)",
-                self.t("thành phần", "component"),
-                c.component,
-                self.t("số chứng thực", "certification no."),
-                c.number,
-                self.t("quyển", "book"),
-                c.book,
-                c.bytes / 1024
+            let copy = msg!(
+                "cli-certified-copy",
+                component = c.component,
+                number = format!("{:02}", c.number),
+                book = &c.book,
+                kb = c.bytes / 1024
             );
+            outln!(self, "  {}", self.say(&copy));
             match &c.validation_data {
-                Some(hoso_core::ValidationData::Added) => outln!(
-                    self,
-                    "    {}",
-                    self.t(
-                        "đã thêm dữ liệu kiểm tra dài hạn (PAdES B-LT)",
-                        "long-term validation data added (PAdES B-LT)"
-                    )
-                ),
+                Some(hoso_core::ValidationData::Added) => outln!(self, "    {}", self.s("cli-ltv-added")),
                 Some(hoso_core::ValidationData::Pending { missing }) => {
-                    eprintln!(
-                        "  ! {}",
-                        self.t(
-                            "chưa thêm được dữ liệu kiểm tra dài hạn (thử lại khi niêm phong):",
-                            "long-term validation data not added yet (tried again when sealing):"
-                        )
-                    );
+                    eprintln!("  ! {}", self.s("cli-ltv-pending"));
                     for m in missing {
-                        eprintln!("    {}", self.t(&m.vi, &m.en));
+                        eprintln!("    {}", self.say(&m.0));
                     }
                 }
                 None => {}
@@ -487,8 +422,7 @@ impl Out {
         }
         for status in &r.revocation {
             if let hoso_sign::revocation::Status::Unknown { .. } = status.status {
-                let (vi, en) = status.message();
-                eprintln!("  ! {}", self.t(&vi, &en));
+                eprintln!("  ! {}", self.say(&status.message()));
             }
         }
     }
@@ -498,86 +432,52 @@ impl Out {
             return;
         }
         if reports.is_empty() {
-            outln!(self, "{}", self.t("Tệp không có chữ ký số.", "The file has no digital signature."));
+            outln!(self, "{}", self.s("sign-no-signature"));
         }
-        let yes_no = |b: bool| if b { self.t("đạt", "ok") } else { self.t("KHÔNG ĐẠT", "FAILED") };
+        let yes_no = |b: bool| self.s(if b { "cli-ok" } else { "cli-failed" });
+        let field = |label: &'static str, value: &dyn std::fmt::Display| {
+            outln!(self, "  {}: {value}", self.s(label));
+        };
         for r in reports {
-            let (vi, en) = r.verdict.message();
-            let verdict = self.t(vi, en);
-            outln!(self, "{} {}: {verdict}", self.t("Chữ ký", "Signature"), r.index);
-            outln!(self, "  {}: {}", self.t("người ký", "signer"), r.signer);
-            outln!(self, "  {}: {}", self.t("đơn vị cấp", "issuer"), r.issuer);
-            outln!(self, "  {}: {}", self.t("thời điểm ký", "signing time"), r.time);
-            let (vi, en) = r.time_message();
+            let verdict = self.say(&r.verdict.message());
+            outln!(self, "{}", self.say(&msg!("cli-signature", index = r.index, verdict = verdict)));
+            field("cli-label-signer", &r.signer);
+            field("cli-label-issuer", &r.issuer);
+            field("cli-label-signing-time", &r.time);
+            let time = self.say(&r.time_message());
             if r.timestamp_check.is_some() {
-                outln!(self, "  {}: {}", self.t("dấu thời gian", "time-stamp"), self.t(&vi, &en));
+                field("cli-label-time-stamp", &time);
             } else {
-                outln!(self, "  {}", self.t(&vi, &en));
+                outln!(self, "  {time}");
             }
-            let (vi, en) = r.level_message();
-            let level = self.t(vi, en);
-            outln!(self, "  {}: {level}", self.t("mức PAdES", "PAdES level"));
-            outln!(self, "  {}: {}", self.t("phạm vi ký", "byte range"), yes_no(r.byte_range_ok));
+            field("cli-label-level", &self.say(&r.level_message()));
+            field("cli-label-byte-range", &yes_no(r.byte_range_ok));
             if !r.byte_range_ok && r.digest_ok && r.signature_ok {
-                outln!(self,
-                    "  {}",
-                    self.t(
-                        "phạm vi ký bỏ sót những byte người ký không ký: tệp chứa nội dung ngoài phần đã ký",
-                        "the byte range leaves out bytes the signer did not sign: the file holds content outside what was signed"
-                    )
-                );
+                outln!(self, "  {}", self.s("cli-byte-range-gap"));
             }
             if r.algorithm_ok || r.digest_algorithm.is_empty() {
-                outln!(self, "  {}: {}", self.t("mã băm", "digest"), yes_no(r.digest_ok));
+                field("cli-label-digest", &yes_no(r.digest_ok));
             } else {
-                let alg = &r.digest_algorithm;
-                outln!(
-                    self,
-                    "  {}: {} ({})",
-                    self.t("mã băm", "digest"),
-                    yes_no(r.digest_ok),
-                    self.t(
-                        &format!("{alg}: thuật toán không đủ mạnh, không được chấp nhận"),
-                        &format!("{alg}: the algorithm is too weak and not accepted")
-                    )
-                );
+                let weak = self.say(&msg!("cli-weak-digest", algorithm = &r.digest_algorithm));
+                field("cli-label-digest", &format!("{} ({weak})", yes_no(r.digest_ok)));
             }
-            outln!(self, "  {}: {}", self.t("giá trị chữ ký", "signature value"), yes_no(r.signature_ok));
-            outln!(self, "  {}: {}", self.t("chuỗi chứng thư", "certificate chain"), yes_no(r.chain_ok));
+            field("cli-label-signature-value", &yes_no(r.signature_ok));
+            field("cli-label-chain", &yes_no(r.chain_ok));
             if !r.trust_path.is_empty() {
-                outln!(self, "  {}: {}", self.t("đường tin cậy", "trust path"), r.trust_path.join(" → "));
+                field("cli-label-trust-path", &r.trust_path.join(" → "));
             }
             if let Some(fault) = &r.trust_problem {
-                let (vi, en) = fault.message();
-                outln!(self, "  {}: {}", self.t("lý do", "reason"), self.t(&vi, &en));
+                field("cli-label-reason", &self.say(&fault.message()));
             }
             for status in &r.revocation {
-                let (vi, en) = status.message();
-                outln!(self, "  {}: {}", self.t("thu hồi", "revocation"), self.t(&vi, &en));
+                field("cli-label-revocation", &self.say(&status.message()));
             }
-            outln!(
-                self,
-                "  {}: {}",
-                self.t("chứng thư còn hiệu lực khi ký", "certificate valid when signed"),
-                yes_no(r.certificate_valid)
-            );
+            field("cli-label-valid-when-signed", &yes_no(r.certificate_valid));
             for change in &r.changes {
-                let (vi, en) = change.message();
-                outln!(
-                    self,
-                    "  {}: {}",
-                    self.t("thay đổi sau khi ký", "changed after signing"),
-                    self.t(&vi, &en)
-                );
+                field("cli-label-changed", &self.say(&change.message()));
             }
             if r.updated_after && r.changes.is_empty() && r.byte_range_ok {
-                outln!(self,
-                    "  {}",
-                    self.t(
-                        "có nội dung thêm sau chữ ký này, chỉ những gì được phép (chữ ký tiếp theo, dữ liệu kiểm tra, siêu dữ liệu)",
-                        "content was added after this signature, only what is allowed (a later signature, validation data, metadata)"
-                    )
-                );
+                outln!(self, "  {}", self.s("cli-allowed-updates"));
             }
         }
     }
@@ -588,20 +488,19 @@ impl Out {
         }
         for e in entries {
             let status = match (&e.document_id, &e.void_reason) {
-                (_, Some(reason)) => format!("{}: {reason}", self.t("huỷ", "void")),
-                (Some(d), None) => format!("{} {d}", self.t("tài liệu", "document")),
-                (None, None) => self.t("đang ký", "signing").to_owned(),
+                (_, Some(reason)) => self.say(&msg!("cli-book-void", reason = reason)),
+                (Some(d), None) => self.say(&msg!("cli-book-document", document = d.to_string())),
+                (None, None) => self.s("cli-book-signing"),
             };
             outln!(
                 self,
-                "{:>4}  {}  {}  {}.{}  {} {}  {}  {status}",
+                "{:>4}  {}  {}  {}.{}  {}  {}  {status}",
                 e.number,
                 e.book,
                 &e.created_at[..10],
                 e.record,
                 e.component,
-                e.pages,
-                self.t("trang", "pages"),
+                self.say(&msg!("cli-pages", pages = e.pages)),
                 e.certifier
             );
         }
@@ -619,17 +518,16 @@ impl Out {
                 Status::Fail => "✗",
                 Status::Skip => "-",
             };
-            outln!(self, "{mark} {:<18} {}", c.name, c.detail);
+            outln!(self, "{mark} {:<18} {}", c.name, self.say(&c.detail.0));
             if let Some(hint) = &c.hint
                 && c.status != Status::Ok
             {
-                outln!(self, "  {:<18} → {hint}", "");
+                outln!(self, "  {:<18} → {}", "", self.say(&hint.0));
             }
         }
         let count = |s| checks.iter().filter(|c| c.status == s).count();
         let (ok, warn, fail) = (count(Status::Ok), count(Status::Warn), count(Status::Fail));
-        let summary =
-            Message::new("doctor-summary").with("ok", ok).with("warnings", warn).with("problems", fail);
+        let summary = msg!("doctor-summary", ok = ok, warnings = warn, problems = fail);
         outln!(self, "{}", self.say(&summary));
     }
 
@@ -650,36 +548,24 @@ impl Out {
         if self.json(m) {
             return;
         }
-        outln!(
-            self,
-            "{} {}: {} {}, {} {}",
-            self.t("Đã niêm phong và xếp hàng gửi", "Sealed and queued"),
-            m.code,
-            m.files.len(),
-            self.t("tệp", "files"),
-            self.t("mã băm bản kê", "manifest"),
-            &m.digest()[..16]
-        );
+        let sealed =
+            msg!("cli-sealed", code = m.code.to_string(), files = m.files.len(), digest = &m.digest()[..16]);
+        outln!(self, "{}", self.say(&sealed));
     }
 
     pub fn sync(&self, r: &hoso_core::SyncReport) {
         if self.json(r) {
             return;
         }
-        outln!(
-            self,
-            "{}: {} {}, {} {}, {} {} ({} {}, {} KB)",
-            self.t("Đồng bộ", "Sync"),
-            r.synced.len(),
-            self.t("đã nhận", "accepted"),
-            r.postponed.len(),
-            self.t("thử lại sau", "to retry"),
-            r.rejected.len(),
-            self.t("bị từ chối", "rejected"),
-            r.blobs_sent,
-            self.t("tệp đã gửi", "files sent"),
-            r.bytes_sent / 1024
+        let synced = msg!(
+            "cli-synced",
+            synced = r.synced.len(),
+            postponed = r.postponed.len(),
+            rejected = r.rejected.len(),
+            blobs = r.blobs_sent,
+            kb = r.bytes_sent / 1024
         );
+        outln!(self, "{}", self.say(&synced));
         for (code, why) in r.postponed.iter().chain(&r.rejected) {
             outln!(self, "  {code}: {why}");
         }
@@ -690,7 +576,7 @@ impl Out {
             return;
         }
         for e in entries {
-            let attempts = self.say(&Message::new("ledger-attempts").with("attempts", e.attempts));
+            let attempts = self.say(&msg!("ledger-attempts", attempts = e.attempts));
             let line = format!(
                 "{}  {:<10} {attempts}  {}",
                 e.record,
@@ -706,7 +592,7 @@ impl Out {
             return;
         }
         for a in accounts {
-            let off = if a.disabled { self.t(" (đã khoá)", " (disabled)") } else { "" };
+            let off = if a.disabled { format!(" {}", self.s("cli-disabled")) } else { String::new() };
             outln!(self, "{:<16} {:<11} {}{off}", a.username, a.role.as_str(), a.display_name);
         }
     }
@@ -727,10 +613,10 @@ impl Out {
             for (i, comp) in p.components.iter().enumerate() {
                 let mut tags = Vec::new();
                 if !comp.required {
-                    tags.push(self.t("không bắt buộc", "optional"));
+                    tags.push(self.s("cli-optional"));
                 }
                 if comp.needs_certification {
-                    tags.push(self.t("cần chứng thực", "needs certification"));
+                    tags.push(self.s("cli-needs-certification"));
                 }
                 let tags = if tags.is_empty() { String::new() } else { format!(" ({})", tags.join(", ")) };
                 outln!(self, "    {}. [{}] {}{tags}", i + 1, comp.code, comp.name);
@@ -744,14 +630,10 @@ impl Out {
             return;
         }
         let files: Vec<String> = c.files.iter().map(|f| f.display().to_string()).collect();
-        outln!(
-            self,
-            "{}: {}",
-            self.t("Tệp đã đọc", "Files read"),
-            if files.is_empty() { "—".into() } else { files.join(", ") }
-        );
+        let files = if files.is_empty() { "—".into() } else { files.join(", ") };
+        outln!(self, "{}", self.say(&msg!("cli-files-read", files = files)));
         if let Some(user) = &c.user_file {
-            outln!(self, "{}: {}", self.t("Tệp của người dùng", "User's file"), user.display());
+            outln!(self, "{}", self.say(&msg!("cli-user-file", file = user)));
         }
         let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
         for s in &settings {
@@ -767,19 +649,12 @@ impl Out {
         match &v.broken {
             None => outln!(
                 self,
-                "{} ({} {}, head {})",
-                self.t("Nhật ký nguyên vẹn", "Audit log intact"),
-                v.entries,
-                self.t("mục", "entries"),
-                &v.head[..16]
+                "{}",
+                self.say(&msg!("cli-audit-intact", entries = v.entries, head = &v.head[..16]))
             ),
-            Some(b) => outln!(
-                self,
-                "{} {}: {}",
-                self.t("NHẬT KÝ BỊ SỬA ĐỔI tại mục", "AUDIT LOG TAMPERED at entry"),
-                b.seq,
-                b.reason
-            ),
+            Some(b) => {
+                outln!(self, "{}", self.say(&msg!("cli-audit-tampered", seq = b.seq, reason = &b.reason)))
+            }
         }
     }
 
@@ -787,33 +662,20 @@ impl Out {
         if self.json(r) {
             return;
         }
-        let ok = |b: bool| if b { "ok" } else { "LỖI/FAIL" };
+        let ok = |b: bool| if b { "ok".to_owned() } else { self.s("cli-fail") };
         outln!(self, "SQLite integrity_check: {}", r.integrity.join("; "));
-        outln!(self, "{}: {}", self.t("khoá ngoại", "foreign keys"), ok(r.foreign_key_violations.is_empty()));
+        let keys = msg!("cli-foreign-keys", result = ok(r.foreign_key_violations.is_empty()));
+        outln!(self, "{}", self.say(&keys));
         for v in &r.foreign_key_violations {
             outln!(self, "  {v}");
         }
-        outln!(
-            self,
-            "blobs: {} {}, {} {}",
-            r.blobs_checked,
-            self.t("đã kiểm", "checked"),
-            r.bad_blobs.len(),
-            self.t("hỏng/thiếu", "bad or missing")
-        );
+        let blobs = msg!("cli-blobs-checked", checked = r.blobs_checked, bad = r.bad_blobs.len());
+        outln!(self, "{}", self.say(&blobs));
         for b in &r.bad_blobs {
             outln!(self, "  {b}");
         }
         self.audit(&r.audit);
-        outln!(
-            self,
-            "{}",
-            if r.is_ok() {
-                self.t("Kho dữ liệu tốt.", "Store is healthy.")
-            } else {
-                self.t("Kho dữ liệu có lỗi.", "Store has problems.")
-            }
-        );
+        outln!(self, "{}", self.s(if r.is_ok() { "cli-store-healthy" } else { "cli-store-problems" }));
     }
 
     pub fn demo_result(&self, data_dir: &Path, code: &str) {
@@ -821,32 +683,14 @@ impl Out {
             return;
         }
         outln!(self);
-        outln!(self, "{} {}", self.t("Kết quả nằm trong", "The result is in"), data_dir.display());
-        outln!(self, "  {}: {}", self.t("cơ sở dữ liệu", "database"), data_dir.join("hoso.db").display());
-        outln!(
-            self,
-            "  {}: {}",
-            self.t("ảnh gốc và ảnh thu nhỏ", "raw pages and thumbnails"),
-            data_dir.join("blobs").display()
-        );
-        outln!(
-            self,
-            "  {}: hoso --data-dir {} record show {code}",
-            self.t("xem lại", "show again"),
-            data_dir.display()
-        );
-        outln!(
-            self,
-            "  {}: hoso --data-dir {} record text {code}",
-            self.t("chữ nhận dạng", "recognised text"),
-            data_dir.display()
-        );
-        outln!(
-            self,
-            "  {}: {}",
-            self.t("PDF/A tìm kiếm được và tệp XML", "searchable PDF/A and XML"),
-            data_dir.join("export").display()
-        );
+        outln!(self, "{}", self.say(&msg!("cli-demo-result", folder = data_dir)));
+        let item = |label: &'static str, value: String| outln!(self, "  {}: {value}", self.s(label));
+        item("cli-label-database", data_dir.join("hoso.db").display().to_string());
+        item("cli-label-raw-pages", data_dir.join("blobs").display().to_string());
+        let dir = data_dir.display();
+        item("cli-label-show-again", format!("hoso --data-dir {dir} record show {code}"));
+        item("cli-label-recognised-text", format!("hoso --data-dir {dir} record text {code}"));
+        item("cli-label-export", data_dir.join("export").display().to_string());
     }
 
     /// One line per page: the transform OCR applied, its confidence and the first words.
@@ -854,7 +698,7 @@ impl Out {
         if self.json {
             return;
         }
-        outln!(self, "{}", self.t("Nhận dạng chữ (OCR):", "Text recognition (OCR):"));
+        outln!(self, "{}", self.s("cli-ocr-heading"));
         for (page, text) in pages {
             let Some(t) = text else {
                 outln!(self, "  {}.{}  —", page.component, page.ordinal);
@@ -864,13 +708,13 @@ impl Out {
             let skew = t.layout.upright.skew_deg;
             let words = t.layout.words.len();
             let first: String = t.text.lines().next().unwrap_or("").chars().take(48).collect();
+            let words = self.say(&msg!("cli-words", words = words));
             outln!(
                 self,
-                "  {}.{}  {rotation:>3}° {skew:+.1}°  {:>3.0}/100  {words:>4} {}  «{first}»",
+                "  {}.{}  {rotation:>3}° {skew:+.1}°  {:>3.0}/100  {words:>7}  «{first}»",
                 page.component,
                 page.ordinal,
                 t.mean_confidence,
-                self.t("từ", "words"),
             );
         }
     }

@@ -49,13 +49,7 @@ impl App {
         let record = self.store.record(key)?;
         let pages = self.store.pages(&record.id)?;
         if let Some(p) = pages.iter().find(|p| p.state == PageState::Stored) {
-            bail!(
-                "trang {}.{} chưa xử lý xong; chạy `hoso process` trước / page {}.{} is not processed yet: run `hoso process` first",
-                p.component,
-                p.ordinal,
-                p.component,
-                p.ordinal
-            );
+            bail!(hoso_i18n::err!("page-not-processed", component = p.component, page = p.ordinal));
         }
         let font_path = self.config.font.clone();
         let font = FontFile::load(&font_path)?;

@@ -34,6 +34,7 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use hoso_i18n::{Arg, Localized, err, msg};
 use hoso_model::RecordState;
 use hoso_pdf::FontFile;
 use hoso_sign::ltv::Missing;
@@ -118,17 +119,11 @@ impl App {
     /// The agency's key: a PKCS#12 file when configured, else its certificate on the token.
     fn open_agency(&self, login: &TokenLogin) -> anyhow::Result<Box<dyn Signer>> {
         if let Some(p12) = &self.config.agency_pkcs12 {
-            let password = std::env::var("HOSO_AGENCY_P12_PASSWORD").map_err(|_| {
-                anyhow::anyhow!(
-                    "chưa có mật khẩu tệp khoá của cơ quan / set HOSO_AGENCY_P12_PASSWORD for {}",
-                    p12.display()
-                )
-            })?;
+            let password = std::env::var("HOSO_AGENCY_P12_PASSWORD")
+                .map_err(|_| err!("certify-agency-password", file = p12))?;
             return Ok(Box::new(hoso_sign::FileSigner::open(p12, &password, self.config.rsa_pss)?));
         }
-        let fingerprint = self.config.agency_certificate.clone().context(
-            "chưa cấu hình chứng thư của cơ quan / no agency key configured: set `agency_certificate` (fingerprint) or `agency_pkcs12` in config.toml",
-        )?;
+        let fingerprint = self.config.agency_certificate.clone().context(err!("certify-no-agency-key"))?;
         Ok(Box::new(self.open_token(login, Some(&fingerprint))?))
     }
 
@@ -166,24 +161,16 @@ impl App {
             for signer in signers {
                 let cert = signer.certificate();
                 let path = roots.path(cert, signer.chain(), at).map_err(|fault| {
-                    anyhow::anyhow!(
-                        "chứng thư «{}» không tin cậy được, không chứng thực / the certificate «{}» is not trusted, nothing certified: {fault}",
-                        cert.subject_name(),
-                        cert.subject_name()
-                    )
+                    err!("certify-untrusted", subject = cert.subject_name(), why = fault.message())
                 })?;
                 let statuses = sources.check_path(&path, at, None);
                 if overall(&statuses, None) == Overall::Revoked {
-                    let (vi, en): (Vec<_>, Vec<_>) = statuses
+                    let revoked: Vec<_> = statuses
                         .iter()
                         .filter(|s| matches!(s.status, hoso_sign::revocation::Status::Revoked { .. }))
                         .map(CertStatus::message)
-                        .unzip();
-                    bail!(
-                        "chứng thư đã bị thu hồi, không chứng thực: {} / a certificate was revoked, nothing certified: {}",
-                        vi.join("; "),
-                        en.join("; ")
-                    );
+                        .collect();
+                    bail!(err!("certify-revoked", why = Arg::list(revoked, "; ")));
                 }
                 revocation.extend(statuses);
             }
@@ -214,13 +201,11 @@ impl App {
     ) -> anyhow::Result<CertifyReport> {
         let record = self.store.record(key)?;
         if !matches!(record.state, RecordState::Review | RecordState::Certification) {
-            bail!(
-                "hồ sơ {} đang «{}», chỉ chứng thực khi chờ kiểm tra hoặc chờ chứng thực / record {} is {}: certify in review or certification",
-                record.code,
-                record.state.label_vi(),
-                record.code,
-                record.state
-            );
+            bail!(err!(
+                "state-wrong-for-certify",
+                record = record.code.to_string(),
+                state = record.state.message()
+            ));
         }
         let agency_name = self.config.agency.clone().unwrap_or_else(|| record.code.unit().to_string());
         let font = FontFile::load(&self.config.font)?;
@@ -231,9 +216,7 @@ impl App {
             None => components.iter().filter(|c| c.needs_certification).map(|c| c.ordinal).collect(),
         };
         if wanted.is_empty() {
-            bail!(
-                "không có thành phần nào cần chứng thực / no component needs certification (give --component)"
-            );
+            bail!(err!("certify-nothing-needed"));
         }
         let at = now();
         for cert in [certifier.certificate(), agency.certificate()] {
@@ -258,7 +241,7 @@ impl App {
                 .iter()
                 .filter(|d| d.component == ordinal && d.kind == DocumentKind::Pdfa)
                 .max_by_key(|d| d.id)
-                .with_context(|| format!("thành phần {ordinal} chưa có PDF/A; chạy `hoso build` / component {ordinal} has no PDF/A: run `hoso build`"))?;
+                .with_context(|| err!("certify-no-pdfa", component = ordinal))?;
             let pdf = self.store.blobs().read(&doc.blob)?;
             let entry = self.store.reserve_certification(
                 &record.id,
@@ -269,17 +252,24 @@ impl App {
             )?;
             let signed_at = now();
             let result = (|| -> anyhow::Result<Vec<u8>> {
+                // The statement the law prescribes, in Vietnamese whatever
+                // language the supervisor reads the app in.
+                let vi = |m: hoso_i18n::Message| m.text(hoso_i18n::Lang::Vi);
                 let statement = Appearance {
                     page: 0,
                     lines: vec![
-                        "Chứng thực bản sao đúng với bản chính.".into(),
-                        format!("Số chứng thực: {:02}   Quyển số: {}", entry.number, entry.book),
-                        format!(
-                            "Ngày {} tháng {} năm {}",
-                            signed_at.format("%d"),
-                            signed_at.format("%-m"),
-                            signed_at.format("%Y")
-                        ),
+                        vi(msg!("certificate-statement")),
+                        vi(msg!(
+                            "certificate-number",
+                            number = format!("{:02}", entry.number),
+                            book = &entry.book
+                        )),
+                        vi(msg!(
+                            "certificate-date",
+                            day = signed_at.format("%d").to_string(),
+                            month = signed_at.format("%-m").to_string(),
+                            year = signed_at.format("%Y").to_string()
+                        )),
                         req.certifier_title.clone(),
                         req.certifier_name.clone(),
                     ],
@@ -289,7 +279,7 @@ impl App {
                 let info = SignatureInfo {
                     field: format!("ChungThuc{}", entry.number),
                     name: req.certifier_name.clone(),
-                    reason: "Chứng thực bản sao đúng với bản chính".into(),
+                    reason: vi(msg!("certificate-reason")),
                     location: agency_name.clone(),
                     time: pdf_time(signed_at),
                 };
@@ -319,10 +309,7 @@ impl App {
                 Ok(signed) => signed,
                 Err(e) => {
                     self.store.void_certification(entry.id, &e.to_string(), self.actor.name(), now())?;
-                    return Err(e.context(format!(
-                        "số chứng thực {} đã huỷ / number {} voided",
-                        entry.number, entry.number
-                    )));
+                    return Err(e.context(err!("certify-voided", number = entry.number)));
                 }
             };
             // The signatures are made and the number taken: missing
@@ -374,10 +361,7 @@ impl App {
             Ok(Ltv::Added { pdf, .. }) => (Some(pdf), ValidationData::Added),
             Ok(Ltv::Present) => (None, ValidationData::Added),
             Ok(Ltv::Incomplete(missing)) => (None, ValidationData::Pending { missing }),
-            Err(e) => {
-                let text = format!("{e:#}");
-                (None, ValidationData::Pending { missing: vec![Missing { vi: text.clone(), en: text }] })
-            }
+            Err(e) => (None, ValidationData::Pending { missing: vec![Localized::from(format!("{e:#}"))] }),
         })
     }
 
@@ -385,8 +369,7 @@ impl App {
     /// (`trust_roots`) or `roots` when given.
     pub fn verify_file(&self, file: &Path, roots: Option<&Path>) -> anyhow::Result<Vec<SignatureReport>> {
         self.require_signed_in()?;
-        let pdf = std::fs::read(file)
-            .with_context(|| format!("không đọc được / cannot read {}", file.display()))?;
+        let pdf = std::fs::read(file).with_context(|| err!("file-unreadable", file = file))?;
         self.verify_bytes(&pdf, roots)
     }
 
@@ -423,8 +406,7 @@ pub(crate) fn revocation(config: &crate::config::Config) -> Revocation {
 
 /// The trusted roots of a bundle IT configured (PEM, DER or .p7b).
 pub fn read_roots(path: &Path) -> anyhow::Result<TrustRoots> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("không đọc được / cannot read {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| err!("file-unreadable", file = path))?;
     TrustRoots::from_bundle(&bytes).with_context(|| format!("{}", path.display()))
 }
 

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use hoso_i18n::err;
 use hoso_model::{Catalogue, UnitCode};
 use serde::{Deserialize, Serialize};
 
@@ -266,10 +267,7 @@ pub struct Config {
 impl Config {
     /// The receiving unit, or an error that says how to set it.
     pub fn unit(&self) -> anyhow::Result<&UnitCode> {
-        self.unit.as_ref().context(
-            "chưa cấu hình mã đơn vị tiếp nhận / no receiving unit configured: \
-             set `unit = \"000.00.01.H29\"` in config.toml, HOSO_UNIT or --unit",
-        )
+        self.unit.as_ref().context(err!("config-no-unit"))
     }
 }
 
@@ -328,11 +326,8 @@ fn default_pkcs11_module() -> PathBuf {
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
-    let text = std::fs::read_to_string(path).with_context(|| {
-        format!("không đọc được tệp cấu hình / cannot read config file {}", path.display())
-    })?;
-    toml::from_str(&text)
-        .with_context(|| format!("tệp cấu hình sai / config file {} is invalid", path.display()))
+    let text = std::fs::read_to_string(path).with_context(|| err!("config-file-unreadable", file = path))?;
+    toml::from_str(&text).with_context(|| err!("settings-file-invalid", file = path))
 }
 
 /// Reads the files and applies the environment and `over`.
@@ -382,12 +377,8 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
     );
 
     let merged = merged.with_defaults();
-    let unit = merged
-        .unit
-        .as_ref()
-        .map(|u| u.parse::<UnitCode>())
-        .transpose()
-        .context("mã đơn vị sai / invalid receiving unit code")?;
+    let unit =
+        merged.unit.as_ref().map(|u| u.parse::<UnitCode>()).transpose().context(err!("config-bad-unit"))?;
     let catalogue = match &merged.catalogue {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -438,8 +429,7 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
 
 /// Parses and checks a catalogue in the format of assets/procedures.toml.
 pub fn parse_catalogue(text: &str) -> anyhow::Result<Catalogue> {
-    let catalogue: Catalogue =
-        toml::from_str(text).context("danh mục thủ tục sai / invalid procedure catalogue")?;
+    let catalogue: Catalogue = toml::from_str(text).context(err!("config-bad-catalogue"))?;
     catalogue.validate()?;
     if catalogue.procedures.is_empty() {
         bail!("the procedure catalogue lists no procedure");

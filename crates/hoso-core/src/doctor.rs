@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use hoso_i18n::{Localized, Message, msg};
 use serde::Serialize;
 
 use crate::config::Config;
@@ -30,19 +31,20 @@ pub struct Check {
     /// Short id: `store`, `disk`, `ocr`, `scanner`, `pkcs11`, `certificates`, …
     pub name: &'static str,
     pub status: Status,
-    /// What was found.
-    pub detail: String,
+    /// What was found: a catalogue message, or the thing itself (a path,
+    /// an error the system gave).
+    pub detail: Localized,
     /// What to do, when something is wrong.
-    pub hint: Option<String>,
+    pub hint: Option<Localized>,
 }
 
 impl Check {
-    fn new(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
+    fn new(name: &'static str, status: Status, detail: impl Into<Localized>) -> Check {
         Check { name, status, detail: detail.into(), hint: None }
     }
 
-    fn hint(mut self, hint: impl Into<String>) -> Check {
-        self.hint = Some(hint.into());
+    fn hint(mut self, hint: Message) -> Check {
+        self.hint = Some(Localized(hint));
         self
     }
 }
@@ -97,9 +99,8 @@ pub fn exit_code(checks: &[Check]) -> i32 {
 fn config_files(config: &Config) -> Check {
     let files: Vec<String> = config.files.iter().map(|f| f.display().to_string()).collect();
     if files.is_empty() {
-        Check::new("config", Status::Warn, "no configuration file was read; built-in defaults only").hint(
-            format!("CNTT: tạo tệp {} (mẫu: installer/config.toml) / IT: write it (template: installer/config.toml)", crate::config::system_file().display()),
-        )
+        Check::new("config", Status::Warn, msg!("doctor-config-none"))
+            .hint(msg!("doctor-config-none-hint", file = &crate::config::system_file()))
     } else {
         Check::new("config", Status::Ok, files.join(", "))
     }
@@ -108,8 +109,9 @@ fn config_files(config: &Config) -> Check {
 fn unit(config: &Config) -> Check {
     match &config.unit {
         Some(u) => Check::new("unit", Status::Ok, u.to_string()),
-        None => Check::new("unit", Status::Fail, "no receiving unit: records cannot be numbered")
-            .hint("CNTT: đặt `unit = \"000.00.01.H29\"` (mã đơn vị) trong tệp cấu hình / IT: set the unit's code in the configuration file"),
+        None => {
+            Check::new("unit", Status::Fail, msg!("doctor-unit-none")).hint(msg!("doctor-unit-none-hint"))
+        }
     }
 }
 
@@ -121,13 +123,11 @@ fn store(config: &Config) -> Check {
         .and_then(|_| std::fs::remove_file(&probe));
     match writable {
         Err(e) => Check::new("store", Status::Fail, format!("{}: {e}", dir.display()))
-            .hint("thư mục dữ liệu phải ghi được / the store folder (data_dir) must be writable by the counter's user"),
-        Ok(()) if dir.join("hoso.db").is_file() => Check::new(
-            "store",
-            Status::Ok,
-            format!("{} (run `hoso store check --deep` to re-hash)", dir.display()),
-        ),
-        Ok(()) => Check::new("store", Status::Ok, format!("{} (empty: made on first use)", dir.display())),
+            .hint(msg!("doctor-store-unwritable-hint")),
+        Ok(()) if dir.join("hoso.db").is_file() => {
+            Check::new("store", Status::Ok, msg!("doctor-store-ok", folder = dir.as_path()))
+        }
+        Ok(()) => Check::new("store", Status::Ok, msg!("doctor-store-empty", folder = dir.as_path())),
     }
 }
 
@@ -147,12 +147,16 @@ fn free_space(path: &Path) -> std::io::Result<u64> {
 fn disk(dir: &Path, warning: u64) -> Check {
     let gib = |b: u64| format!("{:.1} GB", b as f64 / (1u64 << 30) as f64);
     match free_space(dir) {
-        Err(e) => Check::new("disk", Status::Warn, format!("free space unknown: {e}")),
-        Ok(free) if free < warning / 10 => Check::new("disk", Status::Fail, format!("{} free", gib(free)))
-            .hint("đĩa đầy thì không quét được: giải phóng dung lượng / scans stop when the disk fills: free space or move data_dir"),
-        Ok(free) if free < warning => Check::new("disk", Status::Warn, format!("{} free", gib(free)))
-            .hint(format!("dưới {} / below {}: khoảng 1 MB mỗi trang / about 1 MB per scanned page", gib(warning), gib(warning))),
-        Ok(free) => Check::new("disk", Status::Ok, format!("{} free", gib(free))),
+        Err(e) => Check::new("disk", Status::Warn, msg!("doctor-disk-unknown", why = e.to_string())),
+        Ok(free) if free < warning / 10 => {
+            Check::new("disk", Status::Fail, msg!("doctor-disk-free", free = gib(free)))
+                .hint(msg!("doctor-disk-full-hint"))
+        }
+        Ok(free) if free < warning => {
+            Check::new("disk", Status::Warn, msg!("doctor-disk-free", free = gib(free)))
+                .hint(msg!("doctor-disk-low-hint", warning = gib(warning)))
+        }
+        Ok(free) => Check::new("disk", Status::Ok, msg!("doctor-disk-free", free = gib(free))),
     }
 }
 
@@ -162,9 +166,12 @@ fn ocr_threads() -> Check {
         other => Check::new(
             "ocr-threads",
             Status::Warn,
-            format!("OMP_THREAD_LIMIT is {}", other.map_or("unset".to_owned(), |v| format!("{v:?}"))),
+            match other {
+                Ok(v) => msg!("doctor-ocr-threads-wrong", value = format!("{v:?}")),
+                Err(_) => msg!("doctor-ocr-threads-unset"),
+            },
         )
-        .hint("nhận dạng chậm 3-7 lần / OCR is 3-7x slower without it: start the app through its launcher"),
+        .hint(msg!("doctor-ocr-threads-hint")),
     }
 }
 
@@ -172,19 +179,16 @@ fn ocr(config: &Config) -> Check {
     let (version, path) = match hoso_ocr::Ocr::library(&config.ocr) {
         Ok(found) => found,
         Err(e) => {
-            return Check::new("ocr", Status::Fail, e.to_string()).hint(
-                "cài / install tesseract-ocr (Linux), cài lại HoSo / reinstall HoSo (Windows), hoặc đặt / or set `ocr_library`",
-            );
+            return Check::new("ocr", Status::Fail, e.to_string()).hint(msg!("doctor-ocr-library-hint"));
         }
     };
     match hoso_ocr::Ocr::new(&config.ocr) {
         Ok(_) => Check::new(
             "ocr",
             Status::Ok,
-            format!("Tesseract {version} ({path}), languages {}", config.ocr.languages),
+            msg!("doctor-ocr-ok", version = version, path = path, languages = &config.ocr.languages),
         ),
-        Err(e) => Check::new("ocr", Status::Fail, e.to_string())
-            .hint("cài / install tesseract-ocr-vie tesseract-ocr-osd, hoặc đặt / or set `tessdata`"),
+        Err(e) => Check::new("ocr", Status::Fail, e.to_string()).hint(msg!("doctor-ocr-models-hint")),
     }
 }
 
@@ -194,9 +198,9 @@ fn scanner(config: &Config, network: bool) -> Check {
     match config.scanners(network) {
         Err(e) => {
             let hint = if cfg!(windows) {
-                "cài lại HoSo Intake, rồi trình điều khiển TWAIN của máy quét / reinstall HoSo Intake, then the scanner's TWAIN driver"
+                msg!("doctor-scanner-stack-hint-windows")
             } else {
-                "cài / install libsane1 và trình điều khiển máy quét / and the scanner's SANE driver (sane-airscan for network scanners)"
+                msg!("doctor-scanner-stack-hint")
             };
             Check::new("scanner", Status::Fail, e.to_string()).hint(hint)
         }
@@ -207,45 +211,48 @@ fn scanner(config: &Config, network: bool) -> Check {
                 Some(wanted) if wanted.starts_with("escl:") || wanted.starts_with("http") => Check::new(
                     "scanner",
                     Status::Ok,
-                    format!("{wanted} (eSCL, checked when scanning); {finder} sees {}", names.len()),
+                    msg!("doctor-scanner-escl", scanner = wanted, finder = finder, count = names.len()),
                 ),
                 Some(wanted) if !devices.iter().any(|d| &d.id == wanted) => Check::new(
                     "scanner",
                     Status::Fail,
-                    format!("configured scanner {wanted} not found; {finder} sees: {}", list_or_none(&names)),
+                    msg!(
+                        "doctor-scanner-missing",
+                        scanner = wanted,
+                        finder = finder,
+                        seen = list_or_none(&names)
+                    ),
                 )
-                .hint(
-                    "kiểm tra cáp USB và nguồn, rồi `hoso devices` / check the USB cable and power, then `hoso devices`; or correct `scanner`",
-                ),
-                Some(wanted) => Check::new("scanner", Status::Ok, wanted.clone()),
-                None if devices.is_empty() && cfg!(windows) => Check::new(
-                    "scanner",
-                    Status::Warn,
-                    "no TWAIN scanner driver is installed",
-                )
-                .hint("cài trình điều khiển TWAIN của hãng máy quét, đặt `scanner = \"escl:http://…/eSCL\"` (máy quét mạng) hoặc `watch_folder` / install the scanner maker's TWAIN driver, or set an eSCL network scanner as `scanner`, or a `watch_folder`"),
-                None if devices.is_empty() => Check::new("scanner", Status::Warn, "SANE sees no scanner")
-                    .hint("cắm máy quét, hoặc dùng thư mục theo dõi / connect the scanner, or use a watched folder (`watch_folder`)"),
+                .hint(msg!("doctor-scanner-missing-hint")),
+                Some(wanted) => Check::new("scanner", Status::Ok, wanted.as_str()),
+                None if devices.is_empty() && cfg!(windows) => {
+                    Check::new("scanner", Status::Warn, msg!("doctor-scanner-no-twain"))
+                        .hint(msg!("doctor-scanner-no-twain-hint"))
+                }
+                None if devices.is_empty() => {
+                    Check::new("scanner", Status::Warn, msg!("doctor-scanner-none"))
+                        .hint(msg!("doctor-scanner-none-hint"))
+                }
                 None => Check::new("scanner", Status::Ok, names.join(", ")),
             }
         }
     }
 }
 
-fn list_or_none(items: &[String]) -> String {
-    if items.is_empty() { "none".into() } else { items.join(", ") }
+fn list_or_none(items: &[String]) -> hoso_i18n::Arg {
+    if items.is_empty() { msg!("doctor-none").into() } else { items.join(", ").into() }
 }
 
-fn expiry(name: &str, not_after: i64, options: &Options) -> (Status, String) {
+fn expiry(name: &str, not_after: i64, options: &Options) -> (Status, Message) {
     let days = (not_after - options.now).div_euclid(86_400);
     let date = chrono::DateTime::from_timestamp(not_after, 0)
         .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string());
     if days < 0 {
-        (Status::Fail, format!("{name}: expired on {date}"))
+        (Status::Fail, msg!("doctor-expired", name = name, date = date))
     } else if days <= options.expiry_warning_days {
-        (Status::Warn, format!("{name}: expires on {date}, in {days} days"))
+        (Status::Warn, msg!("doctor-expires-soon", name = name, date = date, days = days))
     } else {
-        (Status::Ok, format!("{name}: valid until {date}"))
+        (Status::Ok, msg!("doctor-valid-until", name = name, date = date))
     }
 }
 
@@ -260,32 +267,39 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
             .map(|m| format!("{} {} ({})", m.vendor, m.path.display(), m.bits.map_or("?", Bits::as_str)))
             .collect();
         let hint = if listed.is_empty() {
-            "quầy chứng thực: cài trình điều khiển thiết bị ký / counters that certify: install the token's driver (OpenSC or the CA's), set `pkcs11_module`".to_owned()
+            msg!("doctor-pkcs11-none-hint")
         } else {
-            format!("đặt `pkcs11_module` là một trong / set `pkcs11_module` to one of: {}", listed.join("; "))
+            msg!("doctor-pkcs11-choose-hint", modules = listed.join("; "))
         };
         return vec![
-            Check::new("pkcs11", Status::Skip, format!("no PKCS#11 module at {}", module.display()))
-                .hint(hint),
+            Check::new("pkcs11", Status::Skip, msg!("doctor-pkcs11-none", module = module)).hint(hint),
         ];
     }
     // A module of the other bitness cannot load here; say so before trying.
     if let Some(bits) = module_bits(module)
         && bits != Bits::this_process()
     {
-        return vec![Check::new(
-            "pkcs11",
-            Status::Fail,
-            format!("{} is {}, this program is {}", module.display(), bits.as_str(), Bits::this_process().as_str()),
-        )
-        .hint("cài bản trình điều khiển cùng loại / install the driver's build of the same bitness (64-bit: System32, not SysWOW64)")];
+        return vec![
+            Check::new(
+                "pkcs11",
+                Status::Fail,
+                msg!(
+                    "doctor-pkcs11-bits",
+                    module = module,
+                    module_bits = bits.as_str(),
+                    program_bits = Bits::this_process().as_str()
+                ),
+            )
+            .hint(msg!("doctor-pkcs11-bits-hint")),
+        ];
     }
     let certs = match hoso_sign::list_certificates(module) {
         Ok(c) => c,
         Err(e) => {
-            return vec![Check::new("pkcs11", Status::Fail, format!("{}: {e}", module.display())).hint(
-                    "pcscd có chạy không, thư viện có đúng của nhà cung cấp không? / is pcscd running and the module the vendor's? (`pkcs11-tool --module … -L`)",
-                )];
+            return vec![
+                Check::new("pkcs11", Status::Fail, format!("{}: {e}", module.display()))
+                    .hint(msg!("doctor-pkcs11-failed-hint")),
+            ];
         }
     };
     let mut out = vec![Check::new("pkcs11", Status::Ok, module.display().to_string())];
@@ -297,11 +311,11 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
                 "token",
                 Status::Warn,
                 match &config.token_label {
-                    Some(l) => format!("no token labelled {l:?} with certificates is plugged in"),
-                    None => "no token with certificates is plugged in".to_owned(),
+                    Some(l) => msg!("doctor-token-none-labelled", label = l),
+                    None => msg!("doctor-token-none"),
                 },
             )
-            .hint("cắm thiết bị ký USB của lãnh đạo / plug in the supervisor's USB token (`hoso tokens`)"),
+            .hint(msg!("doctor-token-none-hint")),
         );
         return out;
     }
@@ -315,34 +329,30 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
             c.not_after,
             options,
         );
-        let mut hint = (status != Status::Ok).then_some(
-            "đề nghị CA gia hạn chứng thư trước khi hết hạn / ask the CA to renew it: an expired certificate cannot sign",
-        );
+        let mut hint = (status != Status::Ok).then(|| msg!("doctor-certificate-renew-hint"));
         if let Some(roots) = &roots {
             match roots.path(&c.cert, &[], options.now) {
                 Err(fault) => {
-                    let (_, en) = fault.message();
-                    detail.push_str(&format!("; not trusted: {en}"));
+                    detail = msg!("doctor-certificate-untrusted", found = detail, why = fault.message());
                     status = Status::Fail;
-                    hint = Some(
-                        "chứng thư không lên được chứng thư gốc đã cấu hình / the certificate has no path to `trust_roots`: ask the CA for its chain, or correct `trust_roots`",
-                    );
+                    hint = Some(msg!("doctor-certificate-untrusted-hint"));
                 }
                 Ok(path) => {
                     let statuses = revocation.check_path(&path, options.now, None);
-                    let (_, en): (Vec<_>, Vec<_>) =
-                        statuses.iter().map(hoso_sign::CertStatus::message).unzip();
-                    detail.push_str(&format!("; {}", en.join("; ")));
+                    let said = statuses.iter().map(hoso_sign::CertStatus::message).collect();
+                    detail = msg!(
+                        "doctor-certificate-revocation",
+                        found = detail,
+                        revocation = hoso_i18n::Arg::list(said, "; ")
+                    );
                     match hoso_sign::revocation::overall(&statuses, None) {
                         hoso_sign::revocation::Overall::Revoked => {
                             status = Status::Fail;
-                            hint = Some(
-                                "chứng thư đã bị thu hồi, không dùng để chứng thực được / the certificate was revoked and cannot certify: ask the CA for a new one",
-                            );
+                            hint = Some(msg!("doctor-certificate-revoked-hint"));
                         }
                         hoso_sign::revocation::Overall::Unknown => {
                             status = status.max(Status::Warn);
-                            hint = hint.or(Some("mạng tới CA, hoặc đặt CRL của CA vào thư mục revocation của kho / reach the CA's OCSP/CRL, or put the CA's CRL in the store's revocation folder"));
+                            hint = hint.or(Some(msg!("doctor-certificate-unknown-hint")));
                         }
                         hoso_sign::revocation::Overall::Good => {}
                     }
@@ -360,8 +370,8 @@ fn tokens(config: &Config, options: &Options) -> Vec<Check> {
         && !certs.iter().any(|c| c.fingerprint.starts_with(fp.as_str()))
     {
         out.push(
-            Check::new("agency-certificate", Status::Fail, format!("no certificate {fp}… on the tokens"))
-                .hint("cắm thiết bị ký của cơ quan / plug in the agency's token or correct `agency_certificate` (`hoso tokens`)"),
+            Check::new("agency-certificate", Status::Fail, msg!("doctor-agency-missing", fingerprint = fp))
+                .hint(msg!("doctor-agency-missing-hint")),
         );
     }
     out
@@ -371,12 +381,8 @@ type TokenCert = hoso_sign::TokenCertificate;
 
 fn trust_roots(config: &Config, options: &Options) -> Check {
     let Some(path) = &config.trust_roots else {
-        return Check::new(
-            "trust-roots",
-            Status::Skip,
-            "no `trust_roots`: signatures are checked without a trusted root",
-        )
-        .hint("CNTT: đặt chứng thư gốc quốc gia vào / IT: put the national root CA (PEM) in `trust_roots`");
+        return Check::new("trust-roots", Status::Skip, msg!("doctor-roots-none"))
+            .hint(msg!("doctor-roots-none-hint"));
     };
     let certs = std::fs::read(path)
         .map_err(|e| e.to_string())
@@ -384,15 +390,20 @@ fn trust_roots(config: &Config, options: &Options) -> Check {
     match certs {
         Err(e) => Check::new("trust-roots", Status::Fail, format!("{}: {e}", path.display())),
         Ok(certs) if certs.is_empty() => {
-            Check::new("trust-roots", Status::Fail, format!("{}: no certificate", path.display()))
+            Check::new("trust-roots", Status::Fail, msg!("doctor-roots-empty", file = path))
         }
         Ok(certs) => {
             // Every root with its expiry; the worst decides.
             let each: Vec<_> =
                 certs.iter().map(|c| expiry(&c.subject_name(), c.validity().1, options)).collect();
             let status = each.iter().map(|(s, _)| *s).max().expect("not empty");
-            let listed: Vec<&str> = each.iter().map(|(_, d)| d.as_str()).collect();
-            let detail = format!("{} root(s) in {}; {}", certs.len(), path.display(), listed.join("; "));
+            let listed = each.into_iter().map(|(_, d)| d).collect();
+            let detail = msg!(
+                "doctor-roots-ok",
+                count = certs.len(),
+                file = path,
+                each = hoso_i18n::Arg::list(listed, "; ")
+            );
             Check::new("trust-roots", status, detail)
         }
     }
@@ -402,12 +413,7 @@ fn trust_roots(config: &Config, options: &Options) -> Check {
 /// signature's would be (its TSA's path to the roots, revocation).
 fn tsa(config: &Config) -> Check {
     let Some(url) = &config.tsa_url else {
-        return Check::new(
-            "tsa",
-            Status::Skip,
-            "no `tsa_url`: certified copies are signed without a time-stamp (PAdES B-B) and get no long-term validation data",
-        )
-        .hint("CNTT: đặt `tsa_url` = dịch vụ cấp dấu thời gian (RFC 3161) của CA / IT: set `tsa_url` to the CA's time-stamping service");
+        return Check::new("tsa", Status::Skip, msg!("doctor-tsa-none")).hint(msg!("doctor-tsa-none-hint"));
     };
     let roots = match crate::certify::roots_or_none(config.trust_roots.as_deref()) {
         Ok(roots) => roots,
@@ -415,47 +421,48 @@ fn tsa(config: &Config) -> Check {
     };
     let revocation = crate::certify::revocation(config);
     match hoso_sign::tsa::probe(url, &roots, &revocation, crate::now().timestamp()) {
-        Err(e) => Check::new("tsa", Status::Fail, e.to_string()).hint(
-            "kiểm tra mạng và địa chỉ `tsa_url`; chứng thực sẽ dừng khi không có dấu thời gian / check the network and `tsa_url`: certifying stops without a time-stamp",
-        ),
+        Err(e) => Check::new("tsa", Status::Fail, e.to_string()).hint(msg!("doctor-tsa-failed-hint")),
         Ok(check) => match &check.problem {
             None => Check::new(
                 "tsa",
                 Status::Ok,
-                format!("{url}: {} at {}, path {}", check.tsa, check.time, check.trust_path.join(" → ")),
+                msg!(
+                    "doctor-tsa-ok",
+                    url = url,
+                    tsa = &check.tsa,
+                    time = &check.time,
+                    path = check.trust_path.join(" → ")
+                ),
             ),
-            Some(fault) => {
-                let (_, en) = fault.message();
-                Check::new(
-                    "tsa",
-                    Status::Warn,
-                    format!("{url}: {}: its time-stamps would not prove the signing time: {en}", check.tsa),
-                )
-                .hint("CNTT: thêm chứng thư gốc của đơn vị cấp dấu thời gian vào `trust_roots` / IT: add the TSA's root to `trust_roots`")
-            }
+            Some(fault) => Check::new(
+                "tsa",
+                Status::Warn,
+                msg!("doctor-tsa-unproven", url = url, tsa = &check.tsa, why = fault.message()),
+            )
+            .hint(msg!("doctor-tsa-unproven-hint")),
         },
     }
 }
 
 fn hub(config: &Config) -> Vec<Check> {
     let Some(url) = &config.hub_url else {
-        return vec![Check::new("hub", Status::Skip, "no `hub_url`: records stay queued on this PC")];
+        return vec![Check::new("hub", Status::Skip, msg!("doctor-hub-none"))];
     };
     let Some(device) = &config.device_id else {
         return vec![
-            Check::new("hub", Status::Fail, "`hub_url` is set but `device_id` is not")
-                .hint("đặt / set `device_id` = mã máy đã đăng ký / the id enrolled at the hub"),
+            Check::new("hub", Status::Fail, msg!("doctor-hub-no-device"))
+                .hint(msg!("doctor-hub-no-device-hint")),
         ];
     };
     let key = match std::fs::read(config.data_dir.join("device.key")) {
         Ok(k) => match hoso_sync::SigningKey::from_pkcs8(&k) {
             Some(k) => k,
-            None => return vec![Check::new("hub", Status::Fail, "device.key is damaged")],
+            None => return vec![Check::new("hub", Status::Fail, msg!("doctor-hub-key-damaged"))],
         },
         Err(_) => {
             return vec![
-                Check::new("hub", Status::Fail, "this PC has no device key yet")
-                    .hint("chạy `hoso sync key`, gửi khoá cho CNTT / run `hoso sync key` and give the key to IT for `hoso-hub enrol`"),
+                Check::new("hub", Status::Fail, msg!("doctor-hub-no-key"))
+                    .hint(msg!("doctor-hub-no-key-hint")),
             ];
         }
     };
@@ -473,30 +480,27 @@ fn hub(config: &Config) -> Vec<Check> {
         Err(e) => {
             return vec![
                 Check::new("hub", Status::Fail, format!("{url}: {e}"))
-                    .hint("kiểm tra mạng, địa chỉ máy chủ, `hub_ca` / check the network, the hub's address, and `hub_ca` for a private CA"),
+                    .hint(msg!("doctor-hub-unreachable-hint")),
             ];
         }
     };
     let mut out = vec![match probe.status {
-        404 | 200 => Check::new("hub", Status::Ok, format!("{url}: answers, device {device} enrolled")),
-        403 => Check::new("hub", Status::Fail, format!("{url}: device {device} is not enrolled"))
-            .hint("gửi khoá máy này cho CNTT / give IT this PC's key (`hoso sync key`) for `hoso-hub enrol`"),
-        401 => Check::new("hub", Status::Fail, format!("{url}: the hub refused the signature"))
-            .hint("kiểm tra đồng hồ máy và khoá đã đăng ký / check the clock, and that the enrolled key is this PC's (`hoso sync key`)"),
-        s => Check::new("hub", Status::Warn, format!("{url}: answered {s}")),
+        404 | 200 => Check::new("hub", Status::Ok, msg!("doctor-hub-ok", url = url, device = device)),
+        403 => Check::new("hub", Status::Fail, msg!("doctor-hub-not-enrolled", url = url, device = device))
+            .hint(msg!("doctor-hub-not-enrolled-hint")),
+        401 => Check::new("hub", Status::Fail, msg!("doctor-hub-bad-signature", url = url))
+            .hint(msg!("doctor-hub-bad-signature-hint")),
+        s => Check::new("hub", Status::Warn, msg!("doctor-hub-answered", url = url, status = s)),
     }];
     out.push(match probe.clock_skew {
-        None => Check::new("clock", Status::Warn, "the hub sent no time"),
+        None => Check::new("clock", Status::Warn, msg!("doctor-clock-none")),
         Some(s) if s.abs() > hoso_sync::MAX_CLOCK_SKEW => {
-            Check::new("clock", Status::Fail, format!("this PC is {s} s off the hub's clock")).hint(
-                "chỉnh giờ (NTP) / set the time (NTP): the hub refuses requests more than 5 minutes off",
-            )
+            Check::new("clock", Status::Fail, msg!("doctor-clock-off", seconds = s))
+                .hint(msg!("doctor-clock-off-hint"))
         }
-        Some(s) if s.abs() > 30 => {
-            Check::new("clock", Status::Warn, format!("this PC is {s} s off the hub's clock"))
-                .hint("bật đồng bộ giờ NTP / enable NTP time synchronisation")
-        }
-        Some(s) => Check::new("clock", Status::Ok, format!("within {} s of the hub", s.abs())),
+        Some(s) if s.abs() > 30 => Check::new("clock", Status::Warn, msg!("doctor-clock-off", seconds = s))
+            .hint(msg!("doctor-clock-drift-hint")),
+        Some(s) => Check::new("clock", Status::Ok, msg!("doctor-clock-ok", seconds = s.abs())),
     });
     out
 }

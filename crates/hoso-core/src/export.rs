@@ -32,11 +32,7 @@ impl App {
         let record = self.store.record(key)?;
         let documents = self.store.documents(&record.id)?;
         if documents.is_empty() {
-            bail!(
-                "hồ sơ {} chưa có tài liệu; chạy `hoso build` trước / record {} has no documents yet: run `hoso build` first",
-                record.code,
-                record.code
-            );
+            bail!(hoso_i18n::err!("record-no-documents", record = record.code.to_string()));
         }
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let components = self.store.components(&record.id)?;
@@ -65,7 +61,13 @@ impl App {
                 esc(&c.name),
                 esc(&c.name),
                 doc.pages,
-                esc(if doc.kind == DocumentKind::Certified { "Bản sao điện tử đã chứng thực" } else { "Bản số hóa" }),
+                // The national format names the kind in Vietnamese.
+                esc(&if doc.kind == DocumentKind::Certified {
+                    hoso_i18n::msg!("document-kind-certified")
+                } else {
+                    hoso_i18n::msg!("document-kind-digitised")
+                }
+                .text(hoso_i18n::Lang::Vi)),
                 esc(&name),
                 doc.blob.to_hex(),
             ));

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use hoso_i18n::{Localized, Message, err, msg};
 use hoso_imaging::{Format, ImageError, Limits};
 use hoso_model::Record;
 use hoso_store::{NewPages, PageInput, PageResult};
@@ -20,11 +21,10 @@ use crate::{App, now};
 const MAX_FILE_BYTES: u64 = 512 << 20;
 
 /// Why one file could not be imported. Nothing already stored is affected.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ImportError {
     /// The file cannot be opened or read.
-    #[error("cannot read {path}: {source}")]
     Unreadable {
         /// The file.
         path: PathBuf,
@@ -32,7 +32,6 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// Larger than [`MAX_FILE_BYTES`].
-    #[error("{path} is {mb} MB, more than the 512 MB a file may have; split it")]
     TooBig {
         /// The file.
         path: PathBuf,
@@ -40,13 +39,28 @@ pub enum ImportError {
         mb: u64,
     },
     /// Not a usable image.
-    #[error("{path}: {source}")]
     Image {
         /// The file.
         path: PathBuf,
         /// What is wrong with it.
         source: ImageError,
     },
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for ImportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ImportError::Unreadable { source, .. } => Some(source),
+            ImportError::Image { source, .. } => Some(source),
+            ImportError::TooBig { .. } => None,
+        }
+    }
 }
 
 impl ImportError {
@@ -63,36 +77,18 @@ impl ImportError {
         }
     }
 
-    /// The message for Vietnamese-speaking staff: what happened and what to do.
-    pub fn message_vi(&self) -> String {
-        let name = |p: &Path| p.display().to_string();
+    /// What happened and what to do.
+    pub fn message(&self) -> Message {
+        let file = |p: &Path| p.display().to_string();
         match self {
-            ImportError::Unreadable { path, .. } => match self.code() {
-                "not_found" => format!("{}: không tìm thấy tệp; kiểm tra lại đường dẫn", name(path)),
-                "permission_denied" => format!("{}: không có quyền đọc tệp; nhờ IT cấp quyền", name(path)),
-                _ => format!("{}: không đọc được tệp (có thể là thư mục hoặc ổ đĩa lỗi)", name(path)),
+            ImportError::Unreadable { path, source } => match self.code() {
+                "not_found" => msg!("import-not-found", file = file(path)),
+                "permission_denied" => msg!("import-permission-denied", file = file(path)),
+                _ => msg!("import-unreadable", file = file(path), why = source.to_string()),
             },
-            ImportError::TooBig { path, mb } => {
-                format!("{}: tệp quá lớn ({mb} MB, tối đa 512 MB); hãy tách thành nhiều tệp", name(path))
-            }
+            ImportError::TooBig { path, mb } => msg!("import-too-big", file = file(path), mb = *mb),
             ImportError::Image { path, source } => {
-                let what = match source {
-                    ImageError::Empty => "tệp rỗng (0 byte); hãy quét hoặc sao chép lại".to_owned(),
-                    ImageError::NotAnImage(_) => {
-                        "không phải ảnh PNG, JPEG hoặc TIFF; hãy lưu bản quét theo một trong các định dạng này".to_owned()
-                    }
-                    ImageError::TooLarge { width, height, .. } => format!(
-                        "ảnh quá lớn ({width}×{height} điểm ảnh), có thể là tệp độc hại; hãy quét lại ở 300 dpi"
-                    ),
-                    ImageError::TooManyFrames(n) => format!("tệp TIFF có hơn {n} trang; hãy tách nhỏ"),
-                    ImageError::Damaged(_) => "ảnh bị hỏng hoặc không đầy đủ; hãy quét hoặc sao chép lại".to_owned(),
-                    ImageError::Unsupported { .. } => {
-                        "kiểu ảnh này chưa được hỗ trợ; hãy lưu thành PNG hoặc JPEG 8-bit".to_owned()
-                    }
-                    ImageError::NoSuchFrame(n) => format!("không có trang {n}"),
-                    _ => source.to_string(),
-                };
-                format!("{}: {what}", name(path))
+                msg!("import-image", file = file(path), why = source.message())
             }
         }
     }
@@ -109,10 +105,8 @@ pub struct FileOutcome {
     pub already: Vec<i64>,
     /// Why it was skipped: stable code.
     pub error_code: Option<&'static str>,
-    /// Why it was skipped, in Vietnamese.
-    pub error_vi: Option<String>,
-    /// Why it was skipped, in English.
-    pub error_en: Option<String>,
+    /// Why it was skipped.
+    pub error: Option<Localized>,
 }
 
 /// Outcome of [`App::import`].
@@ -149,7 +143,7 @@ fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     for p in paths {
         if p.is_dir() {
             let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
-                .with_context(|| format!("không đọc được thư mục / cannot list folder {}", p.display()))?
+                .with_context(|| err!("folder-unreadable", folder = p))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.is_file() && crate::is_image_path(f))
                 .collect();
@@ -224,13 +218,11 @@ impl App {
     pub(crate) fn record_taking_pages(&self, key: &str) -> anyhow::Result<Record> {
         let record = self.store.record(key)?;
         if !record.state.accepts_pages() {
-            anyhow::bail!(
-                "hồ sơ {} đang ở trạng thái «{}», không thể thêm trang / record {} is {}, pages can no longer be added",
-                record.code,
-                record.state.label_vi(),
-                record.code,
-                record.state
-            );
+            anyhow::bail!(err!(
+                "state-wrong-for-pages",
+                record = record.code.to_string(),
+                state = record.state.message()
+            ));
         }
         Ok(record)
     }
@@ -281,15 +273,13 @@ impl App {
                 added: Vec::new(),
                 already: Vec::new(),
                 error_code: None,
-                error_vi: None,
-                error_en: None,
+                error: None,
             };
             match read {
                 Err(e) => {
                     log::warn!("import skipped {}: {e}", path.display());
                     outcome.error_code = Some(e.code());
-                    outcome.error_vi = Some(e.message_vi());
-                    outcome.error_en = Some(e.to_string());
+                    outcome.error = Some(Localized(e.message()));
                 }
                 Ok((bytes, format, frames)) => {
                     let origin =

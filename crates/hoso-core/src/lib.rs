@@ -32,6 +32,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
+use hoso_i18n::err;
 use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
@@ -86,9 +87,8 @@ pub struct ComponentDetail {
 impl App {
     /// Opens the store named by the configuration, acting as `actor` (named in the audit log).
     pub fn open(config: config::Config, actor: Actor) -> anyhow::Result<App> {
-        let store = Store::open(&config.data_dir).with_context(|| {
-            format!("không mở được kho dữ liệu / cannot open the store in {}", config.data_dir.display())
-        })?;
+        let store = Store::open(&config.data_dir)
+            .with_context(|| err!("store-cannot-open", folder = &config.data_dir))?;
         Ok(App { config, store, actor })
     }
 
@@ -126,12 +126,11 @@ impl App {
     ) -> anyhow::Result<Record> {
         self.require_signed_in()?;
         let unit = self.config.unit()?.clone();
-        let procedure = self.config.catalogue.get(procedure).with_context(|| {
-            format!(
-                "không có thủ tục {procedure} trong danh mục / procedure {procedure} is not in the catalogue \
-                 (`hoso procedures` lists them)"
-            )
-        })?;
+        let procedure = self
+            .config
+            .catalogue
+            .get(procedure)
+            .with_context(|| err!("procedure-unknown", procedure = procedure))?;
         let record = self.store.create_record(&hoso_store::NewRecord {
             unit: &unit,
             procedure,
@@ -165,8 +164,7 @@ impl App {
     /// Reads a citizen identity card scan (QR code, MRZ) to pre-fill the applicant.
     pub fn read_card(&self, path: &Path) -> anyhow::Result<hoso_ocr::CardReading> {
         self.require_signed_in()?;
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("không đọc được tệp / cannot read {}", path.display()))?;
+        let bytes = std::fs::read(path).with_context(|| err!("file-unreadable", file = path))?;
         self.read_card_file(&path.display().to_string(), &bytes)
     }
 
@@ -175,7 +173,7 @@ impl App {
     pub fn read_card_file(&self, name: &str, bytes: &[u8]) -> anyhow::Result<hoso_ocr::CardReading> {
         self.require_signed_in()?;
         let frame = hoso_imaging::decode_frame(bytes, 0, &hoso_imaging::Limits::default())
-            .with_context(|| format!("ảnh thẻ không đọc được / unusable card image {name}"))?;
+            .with_context(|| err!("card-unusable", file = name))?;
         self.read_card_image(&frame.image)
     }
 
@@ -190,8 +188,7 @@ impl App {
             ..Default::default()
         };
         scanner.start_batch(&settings)?;
-        let page =
-            scanner.next_page()?.context("máy quét không trả về trang nào / the scanner returned no page")?;
+        let page = scanner.next_page()?.context(err!("task-no-page"))?;
         self.read_card_image(&page.image)
     }
 

@@ -59,10 +59,9 @@ impl WorkerLock {
             .with_context(|| format!("cannot open {}", path.display()))?;
         match file.try_lock() {
             Ok(()) => Ok(WorkerLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-                "một tiến trình HoSo khác đang xử lý kho {} / another HoSo process is already processing this store",
-                data_dir.display()
-            ),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                anyhow::bail!(hoso_i18n::err!("process-busy", folder = data_dir))
+            }
             Err(std::fs::TryLockError::Error(e)) => Err(e).context("cannot lock the store for processing"),
         }
     }
@@ -235,7 +234,7 @@ impl App {
         match self.store.blobs().read(&page.source) {
             Ok(bytes) => Ok(Some(Task { job, page, bytes })),
             Err(e) => {
-                let note = format!("ảnh gốc bị mất hoặc hỏng / the raw image is missing or damaged: {e}");
+                let note = hoso_i18n::msg!("page-raw-lost", why = e.to_string()).to_string();
                 self.fail_page(page.id, &job, owner, &note, report)?;
                 Ok(None)
             }
@@ -288,7 +287,7 @@ impl App {
             Err(e) => {
                 // The file decoded at import, so this is damage on disk or a decoder
                 // change: no retry helps, a person must look.
-                let note = format!("không xử lý được trang / the page cannot be processed: {e}");
+                let note = hoso_i18n::msg!("page-unprocessable", why = e.to_string()).to_string();
                 self.fail_page(task.page.id, &task.job, owner, &note, report)?;
             }
         }

@@ -52,7 +52,7 @@ impl App {
             .iter()
             .filter(|d| d.component == component)
             .max_by_key(|d| (d.kind == DocumentKind::Certified, d.id))
-            .context("thành phần chưa có PDF / the component has no PDF yet")?;
+            .context(hoso_i18n::err!("component-no-pdf"))?;
         Ok(self.store.blobs().read(&doc.blob)?)
     }
 

@@ -36,11 +36,8 @@ impl Config {
         if let Some(id) = &self.scanner {
             return Ok(id.clone());
         }
-        self.scanners(false)?.into_iter().next().map(|d| d.id).ok_or_else(|| {
-            anyhow::anyhow!(
-                "không tìm thấy máy quét / no scanner found: connect one, or set `scanner` in config.toml"
-            )
-        })
+        let first = self.scanners(false)?.into_iter().next().map(|d| d.id);
+        Ok(first.ok_or(hoso_i18n::err!("scanner-none"))?)
     }
 }
 
@@ -165,10 +162,13 @@ impl App {
             for file in ready {
                 let imported = self.import(key, component, std::slice::from_ref(&file))?;
                 for outcome in imported.files {
-                    let reason = outcome
-                        .error_vi
-                        .as_ref()
-                        .map(|vi| format!("{vi}\n{}", outcome.error_en.as_deref().unwrap_or("")));
+                    // The reason file beside a refused file is read by
+                    // whoever looks in the folder: both languages.
+                    let reason = outcome.error.as_ref().map(|e| {
+                        let [vi, en] =
+                            hoso_i18n::Lang::ALL.map(|lang| hoso_i18n::speaking(lang, || e.to_string()));
+                        format!("{vi}\n{en}")
+                    });
                     watcher.finish(&file, reason.as_deref())?;
                     on_file(&outcome);
                     if outcome.error_code.is_some() {

@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use hoso_i18n::err;
 use serde::Serialize;
 
 use crate::config::{self, Config, Source};
@@ -68,11 +69,11 @@ fn check(key: &str, kind: Kind, v: &str) -> anyhow::Result<()> {
     match kind {
         Kind::Text => Ok(()),
         Kind::Folder if Path::new(v).is_dir() => Ok(()),
-        Kind::Folder => bail!("{key}: không có thư mục / no folder {v}"),
+        Kind::Folder => bail!(err!("settings-no-folder", key = key, value = v)),
         Kind::File if Path::new(v).is_file() => Ok(()),
-        Kind::File => bail!("{key}: không có tệp / no file {v}"),
+        Kind::File => bail!(err!("settings-no-file", key = key, value = v)),
         Kind::Url if is_url(v) => Ok(()),
-        Kind::Url => bail!("{key}: cần địa chỉ http(s)://… / needs an http(s):// address, not {v:?}"),
+        Kind::Url => bail!(err!("settings-not-url", key = key, value = v)),
         Kind::Scanner
             if ["sane:", "twain:", "wia:"]
                 .iter()
@@ -82,21 +83,17 @@ fn check(key: &str, kind: Kind, v: &str) -> anyhow::Result<()> {
             Ok(())
         }
         Kind::Scanner => {
-            bail!(
-                "{key}: cần `sane:<thiết bị>`, `twain:<tên>`, `wia:<mã>` hoặc `escl:http://…` / needs `sane:<device>`, `twain:<name>`, `wia:<id>` or `escl:http://…` (see `hoso devices`), not {v:?}"
-            )
+            bail!(err!("settings-not-scanner", key = key, value = v))
         }
         Kind::Bool if v == "true" || v == "false" => Ok(()),
-        Kind::Bool => bail!("{key}: true / false, not {v:?}"),
+        Kind::Bool => bail!(err!("settings-not-bool", key = key, value = v)),
         Kind::Number if v.parse::<u64>().is_ok_and(|n| n >= 1) => Ok(()),
-        Kind::Number => bail!("{key}: cần một số nguyên từ 1 / needs a whole number from 1, not {v:?}"),
+        Kind::Number => bail!(err!("settings-not-number", key = key, value = v)),
         Kind::HexKey if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(()),
         Kind::HexKey => {
-            bail!("{key}: cần 64 chữ số hex (`hoso-hub key`) / needs the 64 hex digits `hoso-hub key` prints")
+            bail!(err!("settings-not-hex-key", key = key))
         }
-        Kind::Fixed => bail!(
-            "{key}: không đổi ở đây; chuyển kho dữ liệu là việc của IT / not changed here: moving the store is an IT job (installer/README.md)"
-        ),
+        Kind::Fixed => bail!(err!("settings-fixed", key = key)),
     }
 }
 
@@ -105,31 +102,24 @@ fn check(key: &str, kind: Kind, v: &str) -> anyhow::Result<()> {
 /// configuration read again and what changed. Nothing is written when any
 /// check fails.
 pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Config, Vec<Change>)> {
-    let target = config
-        .user_file
-        .clone()
-        .context("không có thư mục người dùng / no home folder to keep settings in")?;
+    let target = config.user_file.clone().context(err!("settings-no-home"))?;
     let text = match std::fs::read_to_string(&target) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", target.display())),
     };
-    let mut doc: toml_edit::DocumentMut = text
-        .parse()
-        .with_context(|| format!("tệp cấu hình sai / config file {} is invalid", target.display()))?;
+    let mut doc: toml_edit::DocumentMut =
+        text.parse().with_context(|| err!("settings-file-invalid", file = &target))?;
     for (key, new) in changes {
         let Some(&(key, kind)) = KEYS.iter().find(|(k, _)| k == key) else {
-            bail!("không có thiết lập / no setting {key:?}");
+            bail!(err!("settings-unknown-key", key = key));
         };
         if kind == Kind::Fixed {
             check(key, kind, new)?;
         }
         let source = config.sources.get(key).copied().unwrap_or(Source::Default);
         if source > Source::User {
-            bail!(
-                "{key}: đang đặt bằng biến môi trường hoặc tham số, sẽ thắng tệp / is set by the {} and would win over the file",
-                source.as_str()
-            );
+            bail!(err!("settings-overridden", key = key, source = source.as_str()));
         }
         let new = new.trim();
         if new.is_empty() {
@@ -154,7 +144,7 @@ pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Co
         config::load(&config::Overrides { config_file: Some(tmp.clone()), ..config.overrides.clone() });
     if let Err(e) = candidate {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e.context("thiết lập chưa được lưu / the settings were not saved"));
+        return Err(e.context(err!("settings-not-saved")));
     }
     // The checked file itself takes the old one's place.
     if let Err(e) = hoso_store::durable::rename(&tmp, &target) {

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use hoso_i18n::err;
 use hoso_model::{PageState, RecordState};
 use hoso_store::{Document, DocumentKind, NewDocument, SYNC_JOB, jobs};
 use hoso_sync::client::{Client, SyncError};
@@ -70,19 +71,15 @@ impl App {
         self.require_signed_in()?;
         let record = self.store.record(key)?;
         if !record.state.can_go_to(RecordState::Sealed) {
-            bail!(
-                "hồ sơ {} đang «{}», không niêm phong được / record {} is {}: only records in review or certification can be sealed",
-                record.code,
-                record.state.label_vi(),
-                record.code,
-                record.state
-            );
+            bail!(err!(
+                "state-wrong-for-seal",
+                record = record.code.to_string(),
+                state = record.state.message()
+            ));
         }
         let audit = hoso_store::audit::verify(self.store.conn())?;
         if let Some(b) = audit.broken {
-            bail!(
-                "nhật ký kiểm toán bị sửa, không niêm phong / the audit log is damaged ({b:?}): run `hoso audit verify`"
-            );
+            bail!(err!("audit-damaged-no-seal", at = format!("{b:?}")));
         }
         let documents = self.store.documents(&record.id)?;
         let components = self.store.components(&record.id)?;
@@ -102,19 +99,10 @@ impl App {
             let has_pages = files.iter().any(|f| f.component == c.ordinal);
             let pdfa = crate::certify::pdfa_of(&documents, c.ordinal);
             if has_pages && pdfa.is_none() {
-                bail!(
-                    "thành phần {} chưa có PDF/A: dựng PDF/A trước (`hoso build`) / component {} has no PDF/A: build it first",
-                    c.ordinal,
-                    c.ordinal
-                );
+                bail!(err!("component-no-pdfa-build", component = c.ordinal));
             }
             if has_pages && pdfa.is_some_and(|d| d.stale) {
-                bail!(
-                    "trang của thành phần {} đã thay đổi sau khi dựng PDF/A; dựng lại / the pages of component {} \
-                     changed after its PDF/A was built: build again",
-                    c.ordinal,
-                    c.ordinal
-                );
+                bail!(err!("component-pdfa-stale", component = c.ordinal));
             }
             // A certified copy of an older PDF/A does not show the pages as they are.
             let certified = crate::certify::current_certified(&documents, c.ordinal);
@@ -126,11 +114,7 @@ impl App {
             };
             let certified = certified.as_ref();
             if has_pages && c.needs_certification && certified.is_none() {
-                bail!(
-                    "thành phần {} cần chứng thực trước khi niêm phong (`hoso certify`) / component {} needs certification before sealing",
-                    c.ordinal,
-                    c.ordinal
-                );
+                bail!(err!("component-needs-certification", component = c.ordinal));
             }
             for (d, role) in [(pdfa, "pdfa"), (certified, "certified")] {
                 if let Some(d) = d {
@@ -202,7 +186,7 @@ impl App {
                 Ok(Document { id, blob, size: lt.len() as u64, created_at: at.to_rfc3339(), ..doc.clone() })
             }
             Some((None, crate::ValidationData::Pending { missing })) => {
-                let why: Vec<&str> = missing.iter().map(|m| m.en.as_str()).collect();
+                let why: Vec<String> = missing.iter().map(|m| m.0.text(hoso_i18n::Lang::En)).collect();
                 log::warn!(
                     "record {record}, component {}: sealed without validation data: {}",
                     doc.component,
@@ -220,19 +204,13 @@ impl App {
         self.require_signed_in()?;
         // One sender per store: its leases are recovered only under this lock.
         let _lock = crate::WorkerLock::acquire_named(&self.config.data_dir, "sync.lock")?;
-        let hub = hub
-            .map(str::to_owned)
-            .or_else(|| self.config.hub_url.clone())
-            .context("chưa cấu hình máy chủ / no hub configured: set `hub_url` in config.toml")?;
-        let device = self
-            .config
-            .device_id
-            .clone()
-            .context("chưa cấu hình mã máy / set `device_id` in config.toml (as enrolled at the hub)")?;
+        let hub =
+            hub.map(str::to_owned).or_else(|| self.config.hub_url.clone()).context(err!("sync-no-hub"))?;
+        let device = self.config.device_id.clone().context(err!("sync-no-device"))?;
         let ca = match &self.config.hub_ca {
-            Some(path) => Some(std::fs::read(path).with_context(|| {
-                format!("không đọc được chứng thư CA / cannot read hub_ca {}", path.display())
-            })?),
+            Some(path) => {
+                Some(std::fs::read(path).with_context(|| err!("sync-hub-ca-unreadable", file = path))?)
+            }
             None => None,
         };
         let client =

@@ -74,6 +74,14 @@ impl Arg {
         Arg::Shown(Arc::new(move || value.to_string()))
     }
 
+    /// Several things shown one after the other, `separator` between them,
+    /// each in the message's language (revocation answers, each a message).
+    pub fn list<T: fmt::Display + Send + Sync + 'static>(items: Vec<T>, separator: &'static str) -> Arg {
+        Arg::Shown(Arc::new(move || {
+            items.iter().map(ToString::to_string).collect::<Vec<_>>().join(separator)
+        }))
+    }
+
     /// An error shown with its causes (`cannot read: no such file`), each
     /// catalogue link in the message's language.
     pub fn error(e: anyhow::Error) -> Arg {
@@ -235,9 +243,16 @@ impl Serialize for Localized {
 
 impl fmt::Display for Localized {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// In the language [`speaking`] sets; elsewhere "Vietnamese / English".
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match SPEAKING.get() {
-            Some(lang) => f.write_str(&self.0.text(lang)),
-            None => write!(f, "{} / {}", self.0.text(Lang::Vi), self.0.text(Lang::En)),
+            Some(lang) => f.write_str(&self.text(lang)),
+            None => write!(f, "{} / {}", self.text(Lang::Vi), self.text(Lang::En)),
         }
     }
 }
@@ -278,6 +293,20 @@ macro_rules! err {
 }
 
 impl std::error::Error for Localized {}
+
+/// Technical detail no catalogue translates (an OS or parser error's own
+/// text), said as it is in both languages.
+impl From<String> for Localized {
+    fn from(detail: String) -> Localized {
+        Localized(Message::new("detail").with("detail", detail))
+    }
+}
+
+impl From<&str> for Localized {
+    fn from(detail: &str) -> Localized {
+        Localized::from(detail.to_owned())
+    }
+}
 
 impl From<Message> for Localized {
     fn from(m: Message) -> Localized {
@@ -371,8 +400,8 @@ mod tests {
     fn an_error_chain_is_said_in_one_language_where_its_links_are_in_the_catalogue() {
         #[derive(Debug)]
         struct Outer(Localized);
-        impl std::fmt::Display for Outer {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl fmt::Display for Outer {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("cannot save")
             }
         }
@@ -410,7 +439,8 @@ mod tests {
         let mut files = Vec::new();
         sources(&root.join("crates"), &mut files);
         sources(&root.join("src-tauri/src"), &mut files);
-        let known: std::collections::HashMap<String, Vec<String>> = catalogue(Lang::Vi).unwrap().into_iter().collect();
+        let known: std::collections::HashMap<String, Vec<String>> =
+            catalogue(Lang::Vi).unwrap().into_iter().collect();
         let mut used = 0;
         for file in files.iter().filter(|f| !f.ends_with("hoso-i18n/src/lib.rs")) {
             let text = std::fs::read_to_string(file).unwrap();
@@ -424,7 +454,12 @@ mod tests {
                     if with_args {
                         let mut given = macro_arguments(&rest[id.len() + 1..]);
                         given.sort();
-                        assert_eq!(&given, vars, "{}: {id} gives {given:?}, its text uses {vars:?}", file.display());
+                        assert_eq!(
+                            &given,
+                            vars,
+                            "{}: {id} gives {given:?}, its text uses {vars:?}",
+                            file.display()
+                        );
                     }
                     used += 1;
                 }
@@ -480,12 +515,13 @@ mod tests {
     #[test]
     fn a_localized_error_speaks_the_language_around_it_even_inside_another_message_or_context() {
         let inner = err!("task-scanned-then-stopped", pages = 3, why = msg!("task-no-page"));
-        assert_eq!(speaking(Lang::En, || inner.to_string()), "Scanned 3 pages, then: the scanner returned no page");
-        let wrapped = anyhow::Error::new(Localized(msg!("task-no-page"))).context(err!("error-not-signed-in"));
         assert_eq!(
-            localize(wrapped.chain(), Lang::Vi),
-            "chưa đăng nhập: máy quét không trả về trang nào"
+            speaking(Lang::En, || inner.to_string()),
+            "Scanned 3 pages, then: the scanner returned no page"
         );
+        let wrapped =
+            anyhow::Error::new(Localized(msg!("task-no-page"))).context(err!("error-not-signed-in"));
+        assert_eq!(localize(wrapped.chain(), Lang::Vi), "chưa đăng nhập: máy quét không trả về trang nào");
         assert_eq!(macro_arguments(r#", a = f(1, 2), b_c = "x, y = z")"#), ["a", "b_c"]);
     }
 }

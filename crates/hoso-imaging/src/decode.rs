@@ -52,19 +52,14 @@ impl Default for Limits {
 }
 
 /// Why bytes could not be used as a page image. Each message says what to do.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ImageError {
     /// Zero bytes.
-    #[error("the file is empty (0 bytes); scan or copy it again")]
     Empty,
     /// The bytes do not start like PNG, JPEG or TIFF.
-    #[error("not a PNG, JPEG or TIFF image (it starts with {0}); export the scan as one of these")]
     NotAnImage(String),
     /// A frame is larger than [`Limits`] allow.
-    #[error(
-        "image is {width}×{height} pixels, larger than the {max_side}-pixel/{max_mpx}-megapixel limit; rescan at 300 dpi"
-    )]
     TooLarge {
         /// Declared width.
         width: u32,
@@ -76,13 +71,10 @@ pub enum ImageError {
         max_mpx: u64,
     },
     /// Too many frames in one TIFF.
-    #[error("the TIFF has more than {0} pages; split it into smaller files")]
     TooManyFrames(u32),
     /// The data ends early or is corrupt.
-    #[error("the image is damaged or incomplete ({0}); scan or copy it again")]
     Damaged(String),
     /// A valid file using a feature we cannot decode.
-    #[error("this kind of {format} image is not supported ({detail}); save it as 8-bit PNG or JPEG")]
     Unsupported {
         /// File format.
         format: &'static str,
@@ -90,11 +82,40 @@ pub enum ImageError {
         detail: String,
     },
     /// A frame index past the end of the file.
-    #[error("the file has no page {0}")]
     NoSuchFrame(u32),
 }
 
+impl std::fmt::Display for ImageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for ImageError {}
+
 impl ImageError {
+    /// What is wrong and what to do, from the message catalogue.
+    pub fn message(&self) -> hoso_i18n::Message {
+        use hoso_i18n::msg;
+        match self {
+            ImageError::Empty => msg!("image-empty"),
+            ImageError::NotAnImage(start) => msg!("image-not-an-image", start = start),
+            ImageError::TooLarge { width, height, max_side, max_mpx } => msg!(
+                "image-too-large",
+                width = *width,
+                height = *height,
+                side = *max_side,
+                megapixels = *max_mpx
+            ),
+            ImageError::TooManyFrames(n) => msg!("image-too-many-frames", count = *n),
+            ImageError::Damaged(why) => msg!("image-damaged", why = why),
+            ImageError::Unsupported { format, detail } => {
+                msg!("image-unsupported", format = *format, why = detail)
+            }
+            ImageError::NoSuchFrame(n) => msg!("image-no-such-frame", page = *n),
+        }
+    }
+
     /// A short stable code the UI and CLI can classify without matching messages.
     pub fn code(&self) -> &'static str {
         match self {

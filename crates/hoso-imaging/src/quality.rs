@@ -44,15 +44,16 @@ impl Issue {
         }
     }
 
-    /// What the clerk reads, Vietnamese then English.
-    pub fn message(self) -> &'static str {
+    /// What the clerk reads.
+    pub fn message(self) -> hoso_i18n::Message {
+        use hoso_i18n::msg;
         match self {
-            Issue::LowDpi => "độ phân giải dưới 200 dpi, cần quét lại / below 200 dpi: rescan",
-            Issue::NoDpi => "tệp không ghi độ phân giải / the file declares no dpi",
-            Issue::Blank => "trang trắng? kiểm tra lại / looks blank: check it",
-            Issue::TooDark => "trang quá tối / page too dark",
-            Issue::Faint => "chữ quá mờ nhạt / print too faint",
-            Issue::Blurred => "ảnh bị nhòe, nên quét lại / image blurred: rescan advised",
+            Issue::LowDpi => msg!("quality-low-dpi"),
+            Issue::NoDpi => msg!("quality-no-dpi"),
+            Issue::Blank => msg!("quality-blank"),
+            Issue::TooDark => msg!("quality-too-dark"),
+            Issue::Faint => msg!("quality-faint"),
+            Issue::Blurred => msg!("quality-blurred"),
         }
     }
 
@@ -74,10 +75,12 @@ impl Quality {
         self.issues.iter().any(|i| i.rejects())
     }
 
-    /// The findings as one line for people, or `None` when there are none.
+    /// The findings as one line for the page's stored note (in both
+    /// languages: a note is read later, by whoever opens the record), or
+    /// `None` when there are none.
     pub fn note(&self) -> Option<String> {
         (!self.issues.is_empty())
-            .then(|| self.issues.iter().map(|i| i.message()).collect::<Vec<_>>().join("; "))
+            .then(|| self.issues.iter().map(|i| i.message().to_string()).collect::<Vec<_>>().join("; "))
     }
 }
 

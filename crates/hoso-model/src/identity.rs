@@ -39,28 +39,29 @@ pub struct Td1 {
     /// Given names, words separated by spaces.
     pub given_names: String,
 }
+use hoso_i18n::msg;
 
 /// Why an MRZ or QR text was refused. Messages say which part to re-read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdentityError {
     /// Not three lines of 30 characters from `A-Z0-9<`.
-    #[error("an ID card MRZ is 3 lines of 30 characters (A-Z, 0-9, <); read it again")]
+    #[error("{}", msg!("identity-mrz-shape"))]
     Shape,
     /// A check digit does not match.
-    #[error("the {0} check digit does not match; read the MRZ again")]
+    #[error("{}", msg!("identity-check-digit", field = *.0))]
     CheckDigit(&'static str),
     /// A date that does not exist.
-    #[error("the {0} date is not a valid date")]
+    #[error("{}", msg!("identity-date", field = *.0))]
     Date(&'static str),
     /// The ID inside is not a valid personal ID.
     #[error(transparent)]
     PersonalId(#[from] PersonalIdError),
     /// The 12-digit ID does not end with the document number.
-    #[error("the personal ID in the MRZ does not match its document number")]
+    #[error("{}", msg!("identity-inconsistent"))]
     Inconsistent,
     /// The QR text does not have the 7 fields of a CCCD QR code.
-    #[error("the QR text is not a CCCD QR code (7 fields separated by |)")]
+    #[error("{}", msg!("identity-qr-shape"))]
     QrShape,
 }
 

@@ -32,19 +32,27 @@ pub enum Sex {
 /// A structurally valid 12-digit personal ID.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PersonalId(String);
+use hoso_i18n::msg;
 
 /// Why a text is not a personal ID; messages say what a valid one looks like.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PersonalIdError {
     /// Not exactly 12 ASCII digits.
-    #[error("a personal ID has exactly 12 digits, got {0:?}")]
+    #[error("{}", msg!("personal-id-shape", text = .0))]
     Shape(String),
     /// The first three digits are not a province code.
-    #[error("{0:?} does not start with a province code (001 Hà Nội … 079 TP. Hồ Chí Minh … 096 Cà Mau)")]
+    #[error("{}", msg!("personal-id-province", text = .0))]
     Province(String),
     /// The ID's birth year or sex disagrees with what the caller knows.
-    #[error("personal ID {id} says born {id_year} ({id_sex:?}), but the applicant was born {year} ({sex:?})")]
+    #[error("{}", msg!(
+        "personal-id-mismatch",
+        id = .id,
+        id_year = *.id_year,
+        id_sex = format!("{:?}", .id_sex),
+        year = *.year,
+        sex = format!("{:?}", .sex)
+    ))]
     Mismatch {
         /// The ID.
         id: String,

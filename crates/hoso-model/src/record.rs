@@ -72,7 +72,7 @@ pub enum RecordState {
     Processing,
     /// Every page is processed; staff check the record.
     Review,
-    /// Waiting for a supervisor to certify copies.
+    /// A supervisor certified copies of it (more may follow until it is sealed).
     Certification,
     /// PDF/A built, hashes fixed; nothing in it changes any more.
     Sealed,
@@ -113,18 +113,19 @@ impl RecordState {
         }
     }
 
-    /// Vietnamese label for people.
-    pub fn label_vi(self) -> &'static str {
+    /// The state's name for people (`state-…` in the message catalogue).
+    pub fn message(self) -> hoso_i18n::Message {
+        use hoso_i18n::msg;
         match self {
-            RecordState::Draft => "mới tạo",
-            RecordState::Scanning => "đang quét",
-            RecordState::Processing => "đang xử lý",
-            RecordState::Review => "chờ kiểm tra",
-            RecordState::Certification => "chờ chứng thực",
-            RecordState::Sealed => "đã niêm phong",
-            RecordState::Queued => "chờ đồng bộ",
-            RecordState::Synced => "đã đồng bộ",
-            RecordState::Rejected => "bị từ chối",
+            RecordState::Draft => msg!("state-draft"),
+            RecordState::Scanning => msg!("state-scanning"),
+            RecordState::Processing => msg!("state-processing"),
+            RecordState::Review => msg!("state-review"),
+            RecordState::Certification => msg!("state-certification"),
+            RecordState::Sealed => msg!("state-sealed"),
+            RecordState::Queued => msg!("state-queued"),
+            RecordState::Synced => msg!("state-synced"),
+            RecordState::Rejected => msg!("state-rejected"),
         }
     }
 
@@ -182,7 +183,7 @@ impl FromStr for RecordState {
 
 /// A change of state the lifecycle does not allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a record cannot go from {from} ({}) to {to} ({})", from.label_vi(), to.label_vi())]
+#[error("{}", hoso_i18n::msg!("state-change-refused", from = .from.message(), to = .to.message()))]
 pub struct TransitionError {
     /// Current state.
     pub from: RecordState,
@@ -325,8 +326,10 @@ mod tests {
         assert!(Draft.transition(Sealed).is_err());
         assert!(Synced.transition(Queued).is_err());
         assert_eq!(Queued.transition(Rejected), Ok(Rejected));
-        let msg = Draft.transition(Synced).unwrap_err().to_string();
-        assert_eq!(msg, "a record cannot go from draft (mới tạo) to synced (đã đồng bộ)");
+        let e = Draft.transition(Synced).unwrap_err();
+        let said = |lang| hoso_i18n::speaking(lang, || e.to_string());
+        assert_eq!(said(hoso_i18n::Lang::En), "a record cannot go from Draft to Synced");
+        assert_eq!(said(hoso_i18n::Lang::Vi), "hồ sơ không chuyển được từ «Mới tạo» sang «Đã gửi»");
     }
 
     #[test]

@@ -24,23 +24,23 @@ pub fn vn_offset() -> FixedOffset {
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnitCode(String);
 
+use hoso_i18n::msg;
+
 /// Why a text is not a record code or a unit code. Messages say what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RecordCodeError {
     /// The unit part does not have the `DDD.DD.DD.LDD` shape.
-    #[error(
-        "unit code {0:?} must look like 000.00.01.H29 (3.2.2 digits, then a capital letter and 2 digits)"
-    )]
+    #[error("{}", msg!("record-code-unit", text = .0))]
     Unit(String),
     /// The text does not have three dash-separated parts.
-    #[error("record code {0:?} must look like 000.00.01.H29-250801-0001")]
+    #[error("{}", msg!("record-code-shape", text = .0))]
     Shape(String),
     /// The date part is not a real date in `YYMMDD`.
-    #[error("record code date {0:?} is not a valid YYMMDD date")]
+    #[error("{}", msg!("record-code-date", text = .0))]
     Date(String),
     /// The sequence is not 4 digits between 0001 and 9999.
-    #[error("record code sequence {0:?} must be 4 digits from 0001 to 9999")]
+    #[error("{}", msg!("record-code-sequence", text = .0))]
     Sequence(String),
 }
 

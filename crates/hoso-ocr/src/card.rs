@@ -38,6 +38,14 @@ impl CardReading {
             address: None,
         })
     }
+
+    /// The applicant, or why the card gave none (for the clerk).
+    pub fn applicant_or_why(&self) -> Result<Applicant, hoso_i18n::Localized> {
+        self.applicant().ok_or_else(|| match self.problems.as_slice() {
+            [] => hoso_i18n::err!("card-unread"),
+            problems => hoso_i18n::err!("card-unread-because", why = problems.join("; ")),
+        })
+    }
 }
 
 /// Decodes every QR code in the image, returning their texts.

@@ -227,7 +227,7 @@ impl Api {
             languages: languages.to_owned(),
             datapath: datapath
                 .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "(mặc định / default)".into()),
+                .unwrap_or_else(|| hoso_i18n::msg!("ocr-default-models").to_string()),
         };
         let path = match datapath {
             Some(p) => Some(CString::new(p.to_string_lossy().as_bytes()).map_err(|_| init_error())?),

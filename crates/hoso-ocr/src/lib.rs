@@ -89,17 +89,13 @@ const NULL_DEVICE: &str = if cfg!(windows) { "NUL" } else { "/dev/null" };
 /// Failures of the OCR engine.
 #[derive(Debug, thiserror::Error)]
 pub enum OcrError {
-    #[error(
-        "không tìm thấy thư viện Tesseract (đã thử {tried}); cài tesseract-ocr, hoặc đặt `ocr_library` / Tesseract library not found (tried {tried}): install tesseract-ocr or set `ocr_library`"
-    )]
+    #[error("{}", hoso_i18n::msg!("ocr-no-library", tried = .tried))]
     Library { tried: String },
-    #[error(
-        "không khởi động được Tesseract với ngôn ngữ {languages} (thư mục mô hình {datapath}); cài tesseract-ocr-vie, tesseract-ocr-eng, tesseract-ocr-osd / cannot start Tesseract with {languages}: models missing"
-    )]
+    #[error("{}", hoso_i18n::msg!("ocr-no-models", languages = .languages, datapath = .datapath))]
     Init { languages: String, datapath: String },
-    #[error("ảnh quá lớn để nhận dạng / image too large for OCR: {width}×{height}")]
+    #[error("{}", hoso_i18n::msg!("ocr-too-large", width = *.width, height = *.height))]
     ImageTooLarge { width: u32, height: u32 },
-    #[error("Tesseract không nhận dạng được trang / Tesseract failed to recognise the page")]
+    #[error("{}", hoso_i18n::msg!("ocr-failed"))]
     Recognise,
 }
 

@@ -41,11 +41,11 @@ pub enum PdfaPart {
 /// Errors building a PDF.
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
-    #[error("phông chữ / font: {0}; install fonts-liberation2")]
+    #[error("{}", hoso_i18n::msg!("pdf-font", detail = .0))]
     Font(String),
-    #[error("trang {page}: ảnh không mã hoá được / page {page}: image cannot be encoded: {reason}")]
+    #[error("{}", hoso_i18n::msg!("pdf-image", page = *.page, why = .reason))]
     Image { page: usize, reason: String },
-    #[error("tài liệu không có trang / a document needs at least one page")]
+    #[error("{}", hoso_i18n::msg!("pdf-empty"))]
     Empty,
 }
 

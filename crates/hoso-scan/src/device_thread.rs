@@ -80,9 +80,7 @@ impl<C: Send + 'static, R: Send + 'static> DeviceThread<C, R> {
                 // given up (its thread is left behind), the pages already
                 // stored are safe, and the clerk gets a message.
                 self.stuck = true;
-                Err(ScanError::Device(
-                    "trình điều khiển máy quét không phản hồi; tắt/bật máy quét rồi thử lại / the scanner driver stopped answering: power-cycle the scanner and try again".into(),
-                ))
+                Err(ScanError::DriverStopped)
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => Err(gone(self.what)),
         }

@@ -31,6 +31,7 @@ pub mod worker;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use hoso_i18n::msg;
 use image::DynamicImage;
 use serde::{Deserialize, Serialize};
 
@@ -108,50 +109,47 @@ pub struct ScannedPage {
     pub dpi: f32,
 }
 
-/// Scanner failures, with the message a clerk reads (Vietnamese, then English).
+/// Scanner failures, with the message a clerk reads (from the catalogue).
 /// They cross the worker process's pipe as JSON ([`worker`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "code", content = "detail", rename_all = "snake_case")]
 pub enum ScanError {
-    #[error("không tìm thấy thư viện SANE / SANE is not installed ({0}); install libsane1 and sane-utils")]
+    #[error("{}", msg!("scan-no-sane", detail = .0))]
     NoSane(String),
-    #[error("không tìm thấy máy quét {0} / scanner not found")]
+    #[error("{}", msg!("scan-not-found", scanner = .0))]
     NotFound(String),
-    #[error(
-        "máy quét {0}: trên Windows dùng máy quét TWAIN (twain:<tên>) hay WIA (wia:<mã>) như `hoso devices` liệt kê, máy quét mạng (eSCL) hoặc thư mục theo dõi / on Windows use a TWAIN (twain:<name>) or WIA (wia:<id>) scanner as `hoso devices` lists them, a network (eSCL) scanner or a watched folder"
-    )]
+    #[error("{}", msg!("scan-no-local-driver", scanner = .0))]
     NoLocalDriver(String),
-    #[error("máy quét đang bận / the scanner is busy (another program is using it)")]
+    #[error("{}", msg!("scan-busy"))]
     Busy,
-    #[error(
-        "khay nạp giấy trống: đặt giấy vào rồi quét lại / the document feeder is empty: load paper and scan again"
-    )]
+    #[error("{}", msg!("scan-feeder-empty"))]
     FeederEmpty,
-    #[error(
-        "kẹt giấy: gỡ giấy kẹt, các trang đã quét vẫn được giữ / paper jam: clear it; pages scanned so far are kept"
-    )]
+    #[error("{}", msg!("scan-jammed"))]
     Jammed,
-    #[error("nắp máy quét đang mở / the scanner cover is open")]
+    #[error("{}", msg!("scan-cover-open"))]
     CoverOpen,
-    #[error("đã huỷ quét / scanning cancelled")]
+    #[error("{}", msg!("scan-cancelled"))]
     Cancelled,
-    #[error("máy quét không hỗ trợ {0} / not supported by this scanner")]
+    #[error("{}", msg!("scan-unsupported", what = .0))]
     Unsupported(String),
-    #[error("không được phép dùng máy quét / access to the scanner denied (check the user's scanner group)")]
+    #[error("{}", msg!("scan-access-denied"))]
     AccessDenied,
-    #[error("lỗi máy quét / scanner error: {0}")]
+    #[error("{}", msg!("scan-device", detail = .0))]
     Device(String),
-    #[error(
-        "trình điều khiển máy quét không phản hồi và đã bị dừng; các trang đã quét vẫn được giữ. Tắt/bật máy quét rồi quét tiếp / the scanner driver stopped answering and was ended; pages scanned so far are kept. Power-cycle the scanner and scan the rest"
-    )]
+    /// Two sheets were pulled in at once.
+    #[error("{}", msg!("scan-double-feed"))]
+    DoubleFeed,
+    /// The driver stopped answering a call; the device is given up.
+    #[error("{}", msg!("scan-driver-stopped"))]
+    DriverStopped,
+    /// No TWAIN source manager could be loaded (what was tried).
+    #[error("{}", msg!("scan-no-twain", detail = .0))]
+    NoTwain(String),
+    #[error("{}", msg!("scan-driver-hung"))]
     DriverHung,
-    #[error(
-        "trình điều khiển máy quét bị lỗi và đã dừng ({0}); các trang đã quét vẫn được giữ / the scanner driver crashed ({0}); pages scanned so far are kept"
-    )]
+    #[error("{}", msg!("scan-driver-crashed", detail = .0))]
     DriverCrashed(String),
-    #[error(
-        "thiếu chương trình quét hoso-scan-worker ({0}); cài lại HoSo Intake / the scanning helper hoso-scan-worker is missing ({0}): reinstall HoSo Intake"
-    )]
+    #[error("{}", msg!("scan-no-worker", detail = .0))]
     NoWorker(String),
 }
 
@@ -169,7 +167,10 @@ impl ScanError {
             ScanError::Cancelled => "cancelled",
             ScanError::Unsupported(_) => "unsupported",
             ScanError::AccessDenied => "access_denied",
-            ScanError::Device(_) => "device",
+            ScanError::Device(_)
+            | ScanError::DoubleFeed
+            | ScanError::DriverStopped
+            | ScanError::NoTwain(_) => "device",
             ScanError::DriverHung => "driver_hung",
             ScanError::DriverCrashed(_) => "driver_crashed",
             ScanError::NoWorker(_) => "no_worker",

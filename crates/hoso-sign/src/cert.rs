@@ -19,7 +19,7 @@ pub struct Cert {
 
 impl Cert {
     pub fn from_der(der: &[u8]) -> Result<Cert, SignError> {
-        let parsed = Certificate::from_der(der).map_err(|e| SignError::Certificate(e.to_string()))?;
+        let parsed = Certificate::from_der(der).map_err(|e| SignError::Certificate(e.to_string().into()))?;
         Ok(Cert { der: der.to_vec(), parsed })
     }
 
@@ -70,7 +70,7 @@ impl Cert {
         match alg.as_str() {
             OID_RSA_ENCRYPTION => Ok(SignatureAlgorithm::RsaPkcs1Sha256),
             OID_EC_PUBLIC_KEY => Ok(SignatureAlgorithm::EcdsaP256Sha256),
-            other => Err(SignError::Certificate(format!("unsupported key algorithm {other}"))),
+            other => Err(SignError::Certificate(format!("unsupported key algorithm {other}").into())),
         }
     }
 

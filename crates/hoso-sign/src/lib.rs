@@ -45,33 +45,31 @@ pub use token::{Pin, Signer, TokenCertificate, TokenLogin, TokenSigner, list_cer
 pub use trust::{PathFault, TrustPath, TrustRoots};
 pub use verify::{SignatureReport, Verdict, verify_pdf};
 
+use hoso_i18n::{Localized, msg};
 use hoso_pdf::FontFile;
 
 /// Why signing or verification failed, for the clerk and for IT.
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
-    #[error("token / PKCS#11: {0}")]
-    Token(String),
-    #[error("sai mã PIN / wrong PIN")]
+    #[error("{}", msg!("sign-token", detail = .0))]
+    Token(Localized),
+    #[error("{}", msg!("sign-wrong-pin"))]
     WrongPin,
-    #[error(
-        "mã PIN đã bị khoá, liên hệ nhà cung cấp chứng thư / the PIN is locked: contact the certificate provider"
-    )]
+    #[error("{}", msg!("sign-pin-locked"))]
     PinLocked,
-    #[error(
-        "token đang ký một lô chứng thực khác, chờ lô đó xong / the token is signing another certify batch: wait for it to finish"
-    )]
+    #[error("{}", msg!("sign-token-busy"))]
     TokenBusy,
-    #[error("chứng thư số: {0} / certificate: {0}")]
-    Certificate(String),
-    #[error("chứng thư số đã hết hạn / the certificate has expired: {0}")]
+    #[error("{}", msg!("sign-certificate", detail = .0))]
+    Certificate(Localized),
+    /// The certificate's subject.
+    #[error("{}", msg!("sign-expired", detail = .0))]
     Expired(String),
-    #[error("chứng thư số chưa có hiệu lực / the certificate is not valid yet: {0}")]
+    #[error("{}", msg!("sign-not-yet-valid", detail = .0))]
     NotYetValid(String),
-    #[error("PDF: {0}")]
-    Pdf(String),
-    #[error("không lấy được dấu thời gian / time-stamp authority: {0}")]
-    Timestamp(String),
+    #[error("{}", msg!("sign-pdf", detail = .0))]
+    Pdf(Localized),
+    #[error("{}", msg!("sign-timestamp", detail = .0))]
+    Timestamp(Localized),
 }
 
 /// Signs `pdf` with `signer`: checks the certificate at `now_unix`, appends

@@ -18,8 +18,6 @@
 //! that was offline tries again later (the offline signing queue: sign now,
 //! add validation data when online).
 
-use serde::Serialize;
-
 use crate::SignError;
 use crate::cms::parse_signed_data;
 use crate::pdf::{ValidationData, append_dss};
@@ -27,13 +25,10 @@ use crate::revocation::{CertStatus, Evidence, Overall, Revocation, overall};
 use crate::signed::SignedPdf;
 use crate::trust::{TrustPath, TrustRoots};
 use crate::tsa::check_token;
+use hoso_i18n::{Arg, Localized, Message, err, msg};
 
-/// Why validation data could not be added, in Vietnamese and English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Missing {
-    pub vi: String,
-    pub en: String,
-}
+/// Why validation data could not be added.
+pub type Missing = Localized;
 
 /// What [`add_validation_data`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,8 +41,8 @@ pub enum Ltv {
     Incomplete(Vec<Missing>),
 }
 
-fn missing(signature: usize, (vi, en): (String, String)) -> Missing {
-    Missing { vi: format!("chữ ký {signature}: {vi}"), en: format!("signature {signature}: {en}") }
+fn missing(signature: usize, why: Message) -> Missing {
+    err!("ltv-gap", signature = signature, why = why)
 }
 
 /// Adds the validation data of every signature of `pdf` (see the module
@@ -65,38 +60,29 @@ pub fn add_validation_data(
     }
     let signatures = file.signatures()?;
     if signatures.is_empty() {
-        return Err(SignError::Pdf("tệp không có chữ ký số / the file has no digital signature".into()));
+        return Err(SignError::Pdf(err!("sign-no-signature")));
     }
     let mut data = ValidationData::default();
     let mut gaps = Vec::new();
     for (n, sig) in signatures.iter().enumerate().map(|(i, s)| (i + 1, s)) {
-        let mut note = |vi: &str, en: &str| gaps.push(missing(n, (vi.to_owned(), en.to_owned())));
+        let mut note = |why: Message| gaps.push(missing(n, why));
         let Some(cms) = parse_signed_data(&sig.contents) else {
-            note("không đọc được chữ ký", "the signature cannot be read");
+            note(msg!("ltv-unreadable-signature"));
             continue;
         };
         let certs = cms.certs();
         let Some(signer) = cms.signer(&certs) else {
-            note("thiếu chứng thư của người ký", "the signer's certificate is missing");
+            note(msg!("ltv-no-signer"));
             continue;
         };
         let Some(token) = &cms.timestamp_token else {
-            note(
-                "không có dấu thời gian (cấu hình tsa_url): dữ liệu xác thực chỉ có giá trị khi còn mới",
-                "no time-stamp (configure tsa_url): validation data would count only while it is current",
-            );
+            note(msg!("ltv-no-timestamp"));
             continue;
         };
         let check = check_token(token, &cms.signature, roots, revocation, now);
         let Some(proven) = check.proven() else {
-            let (vi, en) = check.problem.as_ref().map(|p| p.message()).unwrap_or_default();
-            gaps.push(missing(
-                n,
-                (
-                    format!("dấu thời gian không chứng minh được thời điểm ký: {vi}"),
-                    format!("the time-stamp proves no signing time: {en}"),
-                ),
-            ));
+            let why = check.problem.as_ref().map_or_else(|| String::new().into(), |p| Arg::from(p.message()));
+            gaps.push(missing(n, msg!("ltv-timestamp-unproven", why = why)));
             continue;
         };
         // The time-stamp's own path and answers, as its check found them (a

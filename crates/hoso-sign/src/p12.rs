@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use hoso_i18n::err;
 use p12_keystore::{KeyStore, KeyStoreEntry, Pkcs12ImportPolicy};
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, RsaKeyPair};
@@ -37,10 +38,10 @@ impl FileSigner {
     /// Opens `path` with `password`. With `pss`, RSA keys sign RSASSA-PSS
     /// (SHA-256, MGF1-SHA-256, 32-byte salt) instead of PKCS#1 v1.5.
     pub fn open(path: &Path, password: &str, pss: bool) -> Result<FileSigner, SignError> {
-        let data =
-            std::fs::read(path).map_err(|e| SignError::Certificate(format!("{}: {e}", path.display())))?;
+        let data = std::fs::read(path)
+            .map_err(|e| SignError::Certificate(format!("{}: {e}", path.display()).into()))?;
         let store = KeyStore::from_pkcs12(&data, password, Pkcs12ImportPolicy::Strict).map_err(|e| {
-            SignError::Certificate(format!("{}: {e} (sai mật khẩu? / wrong password?)", path.display()))
+            SignError::Certificate(err!("sign-p12-unreadable", file = path, why = e.to_string()))
         })?;
         let chain = store
             .entries()
@@ -49,14 +50,15 @@ impl FileSigner {
                 _ => None,
             })
             .ok_or_else(|| {
-                SignError::Certificate(format!("{}: no key with a certificate", path.display()))
+                SignError::Certificate(format!("{}: no key with a certificate", path.display()).into())
             })?;
         let certs: Vec<Cert> =
             chain.certs().iter().map(|c| Cert::from_der(c.as_der())).collect::<Result<_, _>>()?;
         let (cert, rest) =
-            certs.split_first().ok_or_else(|| SignError::Certificate("no certificate".into()))?;
+            certs.split_first().ok_or_else(|| SignError::Certificate("no certificate".to_owned().into()))?;
         let der = chain.key().as_der();
-        let bad_key = |e: ring::error::KeyRejected| SignError::Certificate(format!("private key: {e}"));
+        let bad_key =
+            |e: ring::error::KeyRejected| SignError::Certificate(format!("private key: {e}").into());
         let rng = SystemRandom::new();
         let (key, algorithm) = match cert.key_algorithm()? {
             SignatureAlgorithm::EcdsaP256Sha256 => (
@@ -89,7 +91,7 @@ impl Signer for FileSigner {
     }
 
     fn sign(&mut self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let fail = |_| SignError::Certificate("signing failed".into());
+        let fail = |_| SignError::Certificate("signing failed".to_owned().into());
         match &self.key {
             Key::Rsa(k) => {
                 let mut out = vec![0; k.public().modulus_len()];

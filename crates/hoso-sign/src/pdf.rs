@@ -25,7 +25,7 @@ const CONTENTS_RESERVED: usize = 24 * 1024;
 const RANGE_DIGITS: usize = 12;
 
 fn bad(msg: impl Into<String>) -> SignError {
-    SignError::Pdf(msg.into())
+    SignError::Pdf(msg.into().into())
 }
 
 /// The parts of an existing file an update needs.

@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use der::{Decode as _, Encode as _};
+use hoso_i18n::{Arg, Localized, Message, err, msg};
 use serde::Serialize;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
@@ -88,7 +89,7 @@ pub enum Status {
     /// Revoked at `revoked_at` (Unix seconds), by this source.
     Revoked { source: Source, revoked_at: i64, reason: Option<String> },
     /// No source could tell: why, source by source.
-    Unknown { problems: Vec<String> },
+    Unknown { problems: Vec<Localized> },
 }
 
 /// The CRL or OCSP response a status comes from.
@@ -113,34 +114,33 @@ pub struct CertStatus {
 }
 
 impl CertStatus {
-    /// What the status means, in Vietnamese and English, for reports.
-    pub fn message(&self) -> (String, String) {
+    /// What the status means, for reports.
+    pub fn message(&self) -> Message {
         let when = |t: i64| chrono::DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339());
         let from = |source: &Source| format!("{} {}", source.kind.to_uppercase(), source.location);
+        let subject = self.subject.as_str();
         match &self.status {
-            Status::Good { source } => (
-                format!("{}: chưa bị thu hồi (theo {})", self.subject, from(source)),
-                format!("{}: not revoked ({})", self.subject, from(source)),
-            ),
-            Status::Revoked { source, revoked_at, reason } => {
-                let reason = reason.as_deref().map(|r| format!(", {r}")).unwrap_or_default();
-                let since = when(*revoked_at);
-                (
-                    format!("{}: ĐÃ BỊ THU HỒI từ {since}{reason} (theo {})", self.subject, from(source)),
-                    format!("{}: REVOKED since {since}{reason} ({})", self.subject, from(source)),
+            Status::Good { source } => msg!("revocation-good", subject = subject, source = from(source)),
+            Status::Revoked { source, revoked_at, reason: None } => {
+                msg!(
+                    "revocation-revoked",
+                    subject = subject,
+                    since = when(*revoked_at),
+                    source = from(source)
                 )
             }
+            Status::Revoked { source, revoked_at, reason: Some(reason) } => msg!(
+                "revocation-revoked-reason",
+                subject = subject,
+                since = when(*revoked_at),
+                reason = reason,
+                source = from(source)
+            ),
+            Status::Unknown { problems } if problems.is_empty() => {
+                msg!("revocation-unknown", subject = subject, why = msg!("revocation-no-address"))
+            }
             Status::Unknown { problems } => {
-                let why = if problems.is_empty() {
-                    "chứng thư không ghi địa chỉ CRL hay OCSP / the certificate names no CRL or OCSP address"
-                        .to_owned()
-                } else {
-                    problems.join("; ")
-                };
-                (
-                    format!("{}: chưa kiểm tra được việc thu hồi ({why})", self.subject),
-                    format!("{}: revocation not checked ({why})", self.subject),
-                )
+                msg!("revocation-unknown", subject = subject, why = Arg::list(problems.clone(), "; "))
             }
         }
     }
@@ -171,7 +171,7 @@ pub fn overall(statuses: &[CertStatus], proven: Option<i64>) -> Overall {
 }
 
 /// One source's answer about one certificate, or why it had none.
-type Answer = Result<Status, String>;
+type Answer = Result<Status, Localized>;
 
 /// An answer a check relied on, in DER, as a DSS holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +230,7 @@ impl Revocation {
         issuer: &Cert,
         now: i64,
         proven: Option<i64>,
-    ) -> Result<(Status, Evidence), Vec<String>> {
+    ) -> Result<(Status, Evidence), Vec<Localized>> {
         let when = Freshness { now, proven };
         let mut problems = Vec::new();
         if !self.embedded.is_empty() {
@@ -244,21 +244,18 @@ impl Revocation {
                     return Ok((status, Evidence::Crl(bytes.clone())));
                 }
             }
-            problems.push(
-                "DSS: dữ liệu xác thực trong tệp không có câu trả lời còn giá trị / the file's validation data holds no answer that counts"
-                    .to_owned(),
-            );
+            problems.push(err!("revocation-dss-useless"));
         }
         for url in ocsp_urls(cert) {
             match self.ocsp(&url, cert, issuer, when) {
                 Ok((status, der)) => return Ok((status, Evidence::Ocsp(der))),
-                Err(problem) => problems.push(problem),
+                Err(more) => problems.extend(more),
             }
         }
         for url in crl_urls(cert) {
             match self.crl_from(&url, cert, issuer, when) {
                 Ok((status, der)) => return Ok((status, Evidence::Crl(der))),
-                Err(problem) => problems.push(problem),
+                Err(more) => problems.extend(more),
             }
         }
         for (file, bytes) in self.folder_crls() {
@@ -323,7 +320,7 @@ impl Revocation {
         cert: &Cert,
         issuer: &Cert,
         when: Freshness,
-    ) -> Result<(Status, Vec<u8>), String> {
+    ) -> Result<(Status, Vec<u8>), Vec<Localized>> {
         let name = format!("fetched-crl-{}.crl", short_hash(url.as_bytes()));
         let (status, bytes) = self.fetched_or_kept(
             "CRL",
@@ -332,7 +329,7 @@ impl Revocation {
             |c| c.get(url),
             |bytes, kept| judge_crl(&read_crl(bytes)?, url, kept, cert, issuer, when),
         )?;
-        Ok((status, crl_der(&bytes)?))
+        Ok((status, crl_der(&bytes).map_err(|e| vec![e])?))
     }
 
     /// An OCSP response from `url`, fetched (and kept) or kept from before;
@@ -343,9 +340,11 @@ impl Revocation {
         cert: &Cert,
         issuer: &Cert,
         when: Freshness,
-    ) -> Result<(Status, Vec<u8>), String> {
-        let id = cert_id(cert, issuer, OID_SHA1).map_err(|e| format!("OCSP {url}: {e}"))?;
-        let body = ocsp_request(&id).map_err(|e| format!("OCSP {url}: {e}"))?;
+    ) -> Result<(Status, Vec<u8>), Vec<Localized>> {
+        let failed =
+            |why: Localized| vec![err!("revocation-source-failed", kind = "OCSP", url = url, why = why)];
+        let id = cert_id(cert, issuer, OID_SHA1).map_err(failed)?;
+        let body = ocsp_request(&id).map_err(failed)?;
         let name = format!("fetched-ocsp-{}.der", short_hash(&body));
         let post = |c: &reqwest::blocking::Client| {
             c.post(url).header("Content-Type", "application/ocsp-request").body(body.clone())
@@ -364,7 +363,7 @@ impl Revocation {
         name: &str,
         request: impl FnOnce(&reqwest::blocking::Client) -> reqwest::blocking::RequestBuilder,
         judge: impl Fn(&[u8], bool) -> Answer,
-    ) -> Result<(Status, Vec<u8>), String> {
+    ) -> Result<(Status, Vec<u8>), Vec<Localized>> {
         let mut problems = Vec::new();
         if self.online {
             let fetched = self.client().and_then(|c| {
@@ -374,25 +373,25 @@ impl Revocation {
                 }
                 resp.bytes().map(|b| b.to_vec()).map_err(|e| e.to_string())
             });
-            match fetched.and_then(|bytes| Ok((judge(&bytes, false)?, bytes))) {
+            match fetched.map_err(Localized::from).and_then(|bytes| Ok((judge(&bytes, false)?, bytes))) {
                 Ok((status, bytes)) => {
                     self.keep(name, &bytes);
                     return Ok((status, bytes));
                 }
-                Err(e) => problems.push(format!("{kind} {url}: {e}")),
+                Err(why) => {
+                    problems.push(err!("revocation-source-failed", kind = kind, url = url, why = why))
+                }
             }
         }
         match self.kept(name).map(std::fs::read) {
             Some(Ok(bytes)) => match judge(&bytes, true) {
                 Ok(status) => return Ok((status, bytes)),
-                Err(e) => problems.push(format!("{kind} {url} (đã lưu / kept): {e}")),
+                Err(why) => problems.push(err!("revocation-kept-failed", kind = kind, url = url, why = why)),
             },
-            _ if !self.online => {
-                problems.push(format!("{kind} {url}: ngoại tuyến, chưa lưu / offline, none kept"))
-            }
+            _ if !self.online => problems.push(err!("revocation-offline", kind = kind, url = url)),
             _ => {}
         }
-        Err(problems.join("; "))
+        Err(problems)
     }
 }
 
@@ -416,9 +415,12 @@ pub fn judge_answer(
     };
     match read_crl(bytes).and_then(|crl| judge_crl(&crl, location, true, cert, issuer, when)) {
         Ok(status) => status,
-        Err(not_crl) => {
-            Status::Unknown { problems: vec![format!("OCSP: {not_ocsp}"), format!("CRL: {not_crl}")] }
-        }
+        Err(not_crl) => Status::Unknown {
+            problems: vec![
+                Localized::from(format!("OCSP: {not_ocsp}")),
+                Localized::from(format!("CRL: {not_crl}")),
+            ],
+        },
     }
 }
 
@@ -430,16 +432,16 @@ struct Freshness {
 }
 
 impl Freshness {
-    fn check(self, this_update: i64, next_update: Option<i64>) -> Result<(), String> {
+    fn check(self, this_update: i64, next_update: Option<i64>) -> Result<(), Localized> {
         if this_update > self.now + CLOCK_SKEW {
-            return Err("phát hành sau thời điểm hiện tại / issued in the future".into());
+            return Err(err!("revocation-future"));
         }
         if self.proven.is_some_and(|t| this_update >= t) {
             return Ok(());
         }
         let until = next_update.unwrap_or(this_update + NO_NEXT_UPDATE_LIFETIME);
         if self.now >= until {
-            return Err("đã cũ (quá hạn cập nhật) / out of date (past its next update)".into());
+            return Err(err!("revocation-stale"));
         }
         Ok(())
     }
@@ -502,11 +504,11 @@ fn is_ca(cert: &Cert) -> bool {
 }
 
 /// A CRL's DER bytes, from DER or PEM.
-fn crl_der(bytes: &[u8]) -> Result<Vec<u8>, String> {
+fn crl_der(bytes: &[u8]) -> Result<Vec<u8>, Localized> {
     if bytes.starts_with(b"-----BEGIN") {
         let (label, der) = pem_rfc7468::decode_vec(bytes).map_err(|e| format!("PEM: {e}"))?;
         if label != "X509 CRL" {
-            return Err(format!("PEM {label}, không phải CRL / not a CRL"));
+            return Err(err!("crl-pem-not-crl", label = label));
         }
         Ok(der)
     } else {
@@ -515,9 +517,8 @@ fn crl_der(bytes: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// A CRL in DER or PEM.
-fn read_crl(bytes: &[u8]) -> Result<CertificateList, String> {
-    CertificateList::from_der(&crl_der(bytes)?)
-        .map_err(|e| format!("CRL không đọc được / unreadable CRL: {e}"))
+fn read_crl(bytes: &[u8]) -> Result<CertificateList, Localized> {
+    CertificateList::from_der(&crl_der(bytes)?).map_err(|e| err!("crl-unreadable", why = e.to_string()))
 }
 
 fn reason_name(reason: CrlReason) -> String {
@@ -537,22 +538,21 @@ fn judge_crl(
     if tbs.issuer != cert.parsed().tbs_certificate.issuer
         || tbs.issuer != issuer.parsed().tbs_certificate.subject
     {
-        return Err("CRL của đơn vị khác / the CRL is another issuer's".into());
+        return Err(err!("crl-other-issuer"));
     }
     let alg = crl.signature_algorithm.to_der().map_err(|e| e.to_string())?;
     let signed = tbs.to_der().map_err(|e| e.to_string())?;
-    let signature = crl.signature.as_bytes().ok_or("chữ ký CRL không đọc được / unreadable CRL signature")?;
-    verify_signed(issuer, &alg, &signed, signature).map_err(|f| {
-        format!("chữ ký CRL không đúng / the CRL's signature does not verify: {}", f.message().1)
-    })?;
+    let signature = crl.signature.as_bytes().ok_or(err!("crl-signature-unreadable"))?;
+    verify_signed(issuer, &alg, &signed, signature)
+        .map_err(|f| err!("crl-bad-signature", why = f.message()))?;
     if let Ok(Some(ku)) = key_usage(issuer)
         && !ku.crl_sign()
     {
-        return Err("đơn vị cấp không được ký CRL (cRLSign) / the issuer may not sign CRLs (cRLSign)".into());
+        return Err(err!("crl-no-crl-sign"));
     }
     for ext in tbs.crl_extensions.iter().flatten() {
         match ext.extn_id.to_string().as_str() {
-            OID_DELTA_CRL => return Err("CRL bổ sung (delta), không đủ / a delta CRL, not complete".into()),
+            OID_DELTA_CRL => return Err(err!("crl-delta")),
             OID_IDP => {
                 let idp = IssuingDistributionPoint::from_der(ext.extn_value.as_bytes())
                     .map_err(|e| format!("issuingDistributionPoint: {e}"))?;
@@ -563,17 +563,12 @@ fn judge_crl(
                     || (idp.only_contains_ca_certs && !ca)
                     || (idp.only_contains_user_certs && ca)
                 {
-                    return Err(
-                        "phạm vi CRL không gồm chứng thư này / the CRL's scope leaves this certificate out"
-                            .into(),
-                    );
+                    return Err(err!("crl-out-of-scope"));
                 }
             }
             OID_CRL_NUMBER | OID_AUTHORITY_KEY_ID => {}
             other if ext.critical => {
-                return Err(format!(
-                    "CRL có phần mở rộng bắt buộc lạ / unknown critical CRL extension {other}"
-                ));
+                return Err(err!("crl-critical-extension", oid = other.to_string()));
             }
             _ => {}
         }
@@ -608,7 +603,7 @@ fn digest_for(oid: &str) -> Option<&'static ring::digest::Algorithm> {
 
 /// The OCSP CertID of `cert` with the hash `hash_oid` (SHA-1, as responders
 /// expect by RFC 5019, or SHA-256). The hash only names the certificate.
-fn cert_id(cert: &Cert, issuer: &Cert, hash_oid: &str) -> Result<CertId, String> {
+fn cert_id(cert: &Cert, issuer: &Cert, hash_oid: &str) -> Result<CertId, Localized> {
     let alg = digest_for(hash_oid).ok_or_else(|| format!("hash {hash_oid}"))?;
     let name = cert.parsed().tbs_certificate.issuer.to_der().map_err(|e| e.to_string())?;
     let key = issuer.parsed().tbs_certificate.subject_public_key_info.subject_public_key.raw_bytes();
@@ -626,7 +621,7 @@ fn cert_id(cert: &Cert, issuer: &Cert, hash_oid: &str) -> Result<CertId, String>
     })
 }
 
-fn ocsp_request(id: &CertId) -> Result<Vec<u8>, String> {
+fn ocsp_request(id: &CertId) -> Result<Vec<u8>, Localized> {
     let request = OcspRequest {
         tbs_request: x509_ocsp::TbsRequest {
             version: x509_ocsp::Version::V1,
@@ -636,19 +631,19 @@ fn ocsp_request(id: &CertId) -> Result<Vec<u8>, String> {
         },
         optional_signature: None,
     };
-    request.to_der().map_err(|e| e.to_string())
+    request.to_der().map_err(|e| Localized::from(e.to_string()))
 }
 
 /// What an OCSP response says about `cert`, if it counts (see the module documentation).
 fn judge_ocsp(bytes: &[u8], url: &str, kept: bool, cert: &Cert, issuer: &Cert, when: Freshness) -> Answer {
-    let unreadable = |e: der::Error| format!("trả lời OCSP không đọc được / unreadable OCSP response: {e}");
+    let unreadable = |e: der::Error| err!("ocsp-unreadable", why = e.to_string());
     let response = OcspResponse::from_der(bytes).map_err(unreadable)?;
     if response.response_status != OcspResponseStatus::Successful {
-        return Err(format!("máy chủ OCSP từ chối / the responder refused: {:?}", response.response_status));
+        return Err(err!("ocsp-refused", status = format!("{:?}", response.response_status)));
     }
-    let body = response.response_bytes.ok_or("trả lời OCSP rỗng / empty OCSP response")?;
+    let body = response.response_bytes.ok_or(err!("ocsp-empty"))?;
     if body.response_type.to_string() != OID_OCSP_BASIC {
-        return Err(format!("loại trả lời OCSP lạ / unknown OCSP response type {}", body.response_type));
+        return Err(err!("ocsp-unknown-type", oid = body.response_type.to_string()));
     }
     let basic = BasicOcspResponse::from_der(body.response.as_bytes()).map_err(unreadable)?;
     let data = &basic.tbs_response_data;
@@ -656,19 +651,14 @@ fn judge_ocsp(bytes: &[u8], url: &str, kept: bool, cert: &Cert, issuer: &Cert, w
     // answer kept in a file is read long after), and that was not in the future.
     let produced = data.produced_at.0.to_unix_duration().as_secs() as i64;
     if produced > when.now + CLOCK_SKEW {
-        return Err(
-            "trả lời OCSP ghi thời điểm trong tương lai / the OCSP response was produced in the future"
-                .into(),
-        );
+        return Err(err!("ocsp-future"));
     }
     let responder = responder(&basic, issuer, produced)?;
     let alg = basic.signature_algorithm.to_der().map_err(|e| e.to_string())?;
     let signed = data.to_der().map_err(|e| e.to_string())?;
-    let signature =
-        basic.signature.as_bytes().ok_or("chữ ký OCSP không đọc được / unreadable OCSP signature")?;
-    verify_signed(&responder, &alg, &signed, signature).map_err(|f| {
-        format!("chữ ký OCSP không đúng / the OCSP signature does not verify: {}", f.message().1)
-    })?;
+    let signature = basic.signature.as_bytes().ok_or(err!("ocsp-signature-unreadable"))?;
+    verify_signed(&responder, &alg, &signed, signature)
+        .map_err(|f| err!("ocsp-bad-signature", why = f.message()))?;
     let single = data
         .responses
         .iter()
@@ -679,7 +669,7 @@ fn judge_ocsp(bytes: &[u8], url: &str, kept: bool, cert: &Cert, issuer: &Cert, w
                     && id.serial_number == s.cert_id.serial_number
             })
         })
-        .ok_or("trả lời OCSP cho chứng thư khác / the OCSP response is for another certificate")?;
+        .ok_or(err!("ocsp-other-certificate"))?;
     let this_update = single.this_update.0.to_unix_duration().as_secs() as i64;
     let next_update = single.next_update.as_ref().map(|t| t.0.to_unix_duration().as_secs() as i64);
     when.check(this_update, next_update)?;
@@ -691,15 +681,13 @@ fn judge_ocsp(bytes: &[u8], url: &str, kept: bool, cert: &Cert, issuer: &Cert, w
             revoked_at: info.revocation_time.0.to_unix_duration().as_secs() as i64,
             reason: info.revocation_reason.map(reason_name),
         }),
-        x509_ocsp::CertStatus::Unknown(_) => {
-            Err("máy chủ OCSP không biết chứng thư này / the responder does not know this certificate".into())
-        }
+        x509_ocsp::CertStatus::Unknown(_) => Err(err!("ocsp-unknown-certificate")),
     }
 }
 
 /// The certificate that signed an OCSP response: the issuer itself, or a
 /// responder it delegated, valid when the response was `produced`.
-fn responder(basic: &BasicOcspResponse, issuer: &Cert, produced: i64) -> Result<Cert, String> {
+fn responder(basic: &BasicOcspResponse, issuer: &Cert, produced: i64) -> Result<Cert, Localized> {
     let named = |c: &Cert| match &basic.tbs_response_data.responder_id {
         ResponderId::ByName(name) => &c.parsed().tbs_certificate.subject == name,
         ResponderId::ByKey(hash) => {
@@ -716,30 +704,22 @@ fn responder(basic: &BasicOcspResponse, issuer: &Cert, produced: i64) -> Result<
         .flatten()
         .filter_map(|c| Cert::from_der(&c.to_der().ok()?).ok())
         .find(|c| named(c))
-        .ok_or("không có chứng thư của máy chủ OCSP / the OCSP responder's certificate is missing")?;
+        .ok_or(err!("ocsp-responder-missing"))?;
     let tbs = &delegated.parsed().tbs_certificate;
     if tbs.issuer != issuer.parsed().tbs_certificate.subject {
-        return Err(
-            "máy chủ OCSP không do đơn vị cấp ủy quyền / the responder was not delegated by the issuer"
-                .into(),
-        );
+        return Err(err!("ocsp-not-delegated"));
     }
     let alg = delegated.parsed().signature_algorithm.to_der().map_err(|e| e.to_string())?;
     let signed = tbs.to_der().map_err(|e| e.to_string())?;
     let signature = delegated.parsed().signature.as_bytes().unwrap_or_default();
-    verify_signed(issuer, &alg, &signed, signature).map_err(|f| {
-        format!("chứng thư máy chủ OCSP không do đơn vị cấp ký / the responder's certificate is not the issuer's: {}", f.message().1)
-    })?;
+    verify_signed(issuer, &alg, &signed, signature)
+        .map_err(|f| err!("ocsp-responder-not-issuers", why = f.message()))?;
     if !delegated.has_extended_key_usage(OID_OCSP_SIGNING) {
-        return Err(
-            "chứng thư máy chủ OCSP thiếu OCSPSigning / the responder's certificate lacks OCSPSigning".into(),
-        );
+        return Err(err!("ocsp-responder-no-eku"));
     }
     let (from, to) = delegated.validity();
     if produced < from || produced > to {
-        return Err(
-            "chứng thư máy chủ OCSP không có hiệu lực khi trả lời / the responder's certificate was not valid when it answered".into()
-        );
+        return Err(err!("ocsp-responder-not-valid"));
     }
     Ok(delegated)
 }

@@ -18,6 +18,7 @@
 
 use std::collections::BTreeSet;
 
+use hoso_i18n::{Localized, Message, err, msg};
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, xref::XrefEntry};
 use serde::Serialize;
 
@@ -31,7 +32,7 @@ const MAX_STREAM: usize = 64 * 1024 * 1024;
 const MAX_FIELDS: usize = 10_000;
 const MAX_DEPTH: usize = 32;
 
-fn bad(msg: impl Into<String>) -> SignError {
+fn bad(msg: impl Into<Localized>) -> SignError {
     SignError::Pdf(msg.into())
 }
 
@@ -40,9 +41,9 @@ fn load(bytes: &[u8]) -> Result<Document, SignError> {
     let options =
         LoadOptions { strict: true, max_decompressed_size: Some(MAX_STREAM), ..LoadOptions::default() };
     let doc = Document::load_mem_with_options(bytes, options)
-        .map_err(|e| bad(format!("không đọc được tệp PDF / the PDF cannot be read: {e}")))?;
+        .map_err(|e| bad(err!("sign-pdf-unreadable", why = e.to_string())))?;
     if doc.trailer.has(b"Encrypt") {
-        return Err(bad("tệp PDF được mã hoá: chưa kiểm tra được / the PDF is encrypted: not verified"));
+        return Err(bad(err!("sign-pdf-encrypted")));
     }
     Ok(doc)
 }
@@ -163,18 +164,12 @@ impl<'a> SignedPdf<'a> {
                 _ => Vec::new(),
             };
             let [a, b, c, d] = range.as_slice() else {
-                return Err(bad(format!(
-                    "/ByteRange của chữ ký {} / of signature {}",
-                    field.name, field.name
-                )));
+                return Err(bad(err!("sign-bad-byte-range", field = &field.name)));
             };
             let contents = match sig.get(b"Contents") {
                 Ok(Object::String(bytes, _)) => bytes.clone(),
                 _ => {
-                    return Err(bad(format!(
-                        "/Contents của chữ ký {} / of signature {}",
-                        field.name, field.name
-                    )));
+                    return Err(bad(err!("sign-bad-contents", field = &field.name)));
                 }
             };
             out.push(FoundSignature {
@@ -403,19 +398,15 @@ pub struct Change {
 }
 
 impl Change {
-    /// What changed, in Vietnamese and English.
-    pub fn message(&self) -> (String, String) {
-        let keys = if self.keys.is_empty() { String::new() } else { format!(" ({})", self.keys.join(", ")) };
+    /// What changed.
+    pub fn message(&self) -> Message {
+        let (object, kind) = (self.object, self.kind.as_str());
         if self.added {
-            (
-                format!("thêm đối tượng {} ({}) sau khi ký", self.object, self.kind),
-                format!("object {} ({}) added after signing", self.object, self.kind),
-            )
+            msg!("change-added", object = object, kind = kind)
+        } else if self.keys.is_empty() {
+            msg!("change-replaced", object = object, kind = kind)
         } else {
-            (
-                format!("đối tượng {} ({}) bị thay sau khi ký{keys}", self.object, self.kind),
-                format!("object {} ({}) replaced after signing{keys}", self.object, self.kind),
-            )
+            msg!("change-replaced-keys", object = object, kind = kind, keys = self.keys.join(", "))
         }
     }
 }

@@ -11,6 +11,7 @@
 //! key with the same CKA_ID. Selecting by label fails on tokens whose vendor
 //! tools label every key alike (reported with Viettel-CA tokens).
 
+use hoso_i18n::err;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -139,7 +140,7 @@ impl std::fmt::Debug for TokenSigner {
 }
 
 fn p11(what: &str) -> impl Fn(cryptoki::error::Error) -> SignError + '_ {
-    move |e| SignError::Token(format!("{what}: {e}"))
+    move |e| SignError::Token(format!("{what}: {e}").into())
 }
 
 /// What a token holds, for choosing a certificate.
@@ -162,10 +163,7 @@ fn open(module: &Path) -> Result<Pkcs11, SignError> {
         return Ok(p.clone());
     }
     let pkcs11 = Pkcs11::new(module).map_err(|e| {
-        SignError::Token(format!(
-            "không nạp được thư viện PKCS#11 / cannot load the PKCS#11 module {}: {e}",
-            module.display()
-        ))
+        SignError::Token(err!("sign-module-unloadable", module = module, why = e.to_string()))
     })?;
     pkcs11.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)).map_err(p11("C_Initialize"))?;
     contexts.push((module.to_owned(), pkcs11.clone()));
@@ -247,7 +245,7 @@ impl TokenLogin {
         .map_err(|e| match e {
             P11Error::Pkcs11(RvError::PinIncorrect | RvError::PinLenRange, _) => SignError::WrongPin,
             P11Error::Pkcs11(RvError::PinLocked, _) => SignError::PinLocked,
-            other => SignError::Token(format!("C_Login: {other}")),
+            other => SignError::Token(format!("C_Login: {other}").into()),
         })?;
         Ok(TokenLogin(Arc::new(Login { session: Mutex::new(session), claim, _pkcs11: pkcs11 })))
     }
@@ -259,25 +257,19 @@ impl TokenLogin {
         let session = self.0.session.lock().unwrap_or_else(|e| e.into_inner());
         let certs = certificates(&session)?;
         let (cert, id) = match fingerprint {
-            Some(fp) => certs.into_iter().find(|(c, _)| c.fingerprint().starts_with(&fp.to_ascii_lowercase())),
+            Some(fp) => {
+                certs.into_iter().find(|(c, _)| c.fingerprint().starts_with(&fp.to_ascii_lowercase()))
+            }
             None if certs.len() == 1 => certs.into_iter().next(),
             None => {
-                return Err(SignError::Token(format!(
-                    "token có {} chứng thư, hãy chọn một / the token holds {} certificates: choose one by fingerprint",
-                    certs.len(),
-                    certs.len()
-                )));
+                return Err(SignError::Token(err!("sign-choose-certificate", count = certs.len())));
             }
         }
-        .ok_or_else(|| SignError::Token("không thấy chứng thư / certificate not found on the token".into()))?;
+        .ok_or_else(|| SignError::Token(err!("sign-certificate-not-found")))?;
         let keys = session
             .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY), Attribute::Id(id)])
             .map_err(p11("C_FindObjects"))?;
-        let key = *keys.first().ok_or_else(|| {
-            SignError::Token(
-                "token không có khoá của chứng thư này / no private key for this certificate".into(),
-            )
-        })?;
+        let key = *keys.first().ok_or_else(|| SignError::Token(err!("sign-no-private-key")))?;
         drop(session);
         let algorithm = cert.key_algorithm()?;
         Ok(TokenSigner { login: Arc::clone(&self.0), key, cert, chain, algorithm })
@@ -292,11 +284,7 @@ fn find_slot(pkcs11: &Pkcs11, token: Option<&str>) -> Result<Slot, SignError> {
             return Ok(slot);
         }
     }
-    Err(SignError::Token(format!(
-        "không thấy token {} / token {} not found: is it plugged in?",
-        token.unwrap_or("(any)"),
-        token.unwrap_or("(any)")
-    )))
+    Err(SignError::Token(err!("sign-token-not-found", label = token.unwrap_or("(any)"))))
 }
 
 impl TokenSigner {

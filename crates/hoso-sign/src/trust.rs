@@ -18,6 +18,7 @@
 use std::cell::Cell;
 use std::time::Duration;
 
+use hoso_i18n::{Message, msg};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
 use serde::Serialize;
@@ -284,74 +285,37 @@ impl PathFault {
         }
     }
 
-    /// What the fault means, in Vietnamese and in English.
-    pub fn message(&self) -> (String, String) {
-        let (vi, en) = match self {
-            PathFault::NoRoots => ("chưa cấu hình chứng thư gốc tin cậy", "no trusted root is configured"),
-            PathFault::UnknownIssuer => {
-                ("không lên được chứng thư gốc tin cậy nào", "no path to a trusted root")
-            }
-            PathFault::NotCa => (
-                "một chứng thư không phải của tổ chức cấp (CA) đã cấp chứng thư khác",
-                "a certificate that is not a CA's issued another",
-            ),
-            PathFault::NotCertSigner => (
-                "chứng thư của đơn vị cấp không được phép ký chứng thư (keyCertSign)",
-                "an issuer's key may not sign certificates (keyCertSign)",
-            ),
-            PathFault::PathTooLong => {
-                ("chuỗi dài hơn giới hạn của đơn vị cấp", "the path is longer than an issuer allows")
-            }
-            PathFault::Expired => {
-                ("một chứng thư trong chuỗi đã hết hạn", "a certificate of the path had expired")
-            }
-            PathFault::NotYetValid => {
-                ("một chứng thư trong chuỗi chưa có hiệu lực", "a certificate of the path was not valid yet")
-            }
-            PathFault::SignerKeyUsage => (
-                "chứng thư của người ký không dùng để ký văn bản (keyUsage)",
-                "the signer's certificate is not for signing documents (keyUsage)",
-            ),
-            PathFault::CaAsSigner => {
-                ("chứng thư của tổ chức cấp (CA) dùng để ký văn bản", "a CA certificate signed the document")
-            }
-            PathFault::Algorithm => (
-                "thuật toán hoặc khoá không được chấp nhận (SHA-1, RSA dưới 2048 bit, ...)",
-                "an algorithm or key that is not accepted (SHA-1, RSA under 2048 bits, ...)",
-            ),
-            PathFault::BadSignature => (
-                "chữ ký trên một chứng thư trong chuỗi không đúng",
-                "the signature on a certificate of the path is wrong",
-            ),
-            PathFault::CriticalExtension => (
-                "chứng thư có phần mở rộng bắt buộc không được hỗ trợ",
-                "a certificate has an unknown critical extension",
-            ),
-            PathFault::NameConstraints => {
-                ("tên nằm ngoài phạm vi đơn vị cấp cho phép", "a name outside the issuer's constraints")
-            }
-            PathFault::Revoked => ("chứng thư đã bị thu hồi", "the certificate was revoked"),
-            PathFault::Malformed(detail) => {
-                return (
-                    format!("chứng thư không đọc được: {detail}"),
-                    format!("unreadable certificate: {detail}"),
-                );
-            }
-        };
-        (vi.to_owned(), en.to_owned())
+    /// What the fault means.
+    pub fn message(&self) -> Message {
+        match self {
+            PathFault::NoRoots => msg!("path-fault-no-roots"),
+            PathFault::UnknownIssuer => msg!("path-fault-unknown-issuer"),
+            PathFault::NotCa => msg!("path-fault-not-ca"),
+            PathFault::NotCertSigner => msg!("path-fault-not-cert-signer"),
+            PathFault::PathTooLong => msg!("path-fault-path-too-long"),
+            PathFault::Expired => msg!("path-fault-expired"),
+            PathFault::NotYetValid => msg!("path-fault-not-yet-valid"),
+            PathFault::SignerKeyUsage => msg!("path-fault-signer-key-usage"),
+            PathFault::CaAsSigner => msg!("path-fault-ca-as-signer"),
+            PathFault::Algorithm => msg!("path-fault-algorithm"),
+            PathFault::BadSignature => msg!("path-fault-bad-signature"),
+            PathFault::CriticalExtension => msg!("path-fault-critical-extension"),
+            PathFault::NameConstraints => msg!("path-fault-name-constraints"),
+            PathFault::Revoked => msg!("path-fault-revoked"),
+            PathFault::Malformed(detail) => msg!("path-fault-malformed", detail = detail),
+        }
     }
 }
 
 impl std::fmt::Display for PathFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (vi, en) = self.message();
-        write!(f, "{vi} / {en}")
+        self.message().fmt(f)
     }
 }
 
 /// Certificates of a bundle; see [`TrustRoots::from_bundle`].
 pub fn read_bundle(bytes: &[u8]) -> Result<Vec<Cert>, SignError> {
-    let bad = |what: &str| SignError::Certificate(what.to_owned());
+    let bad = |what: &str| SignError::Certificate(what.to_owned().into());
     let text = std::str::from_utf8(bytes).ok();
     if let Some(text) = text.filter(|t| t.contains("-----BEGIN ")) {
         if text.contains("-----BEGIN CERTIFICATE-----") {
@@ -385,7 +349,7 @@ fn p7b_certs(der: &[u8]) -> Result<Vec<Cert>, SignError> {
     use cms::signed_data::SignedData;
     use der::{Decode as _, Encode as _};
     let bad = |e: der::Error| {
-        SignError::Certificate(format!("neither a certificate nor a PKCS#7 bundle (.p7b): {e}"))
+        SignError::Certificate(format!("neither a certificate nor a PKCS#7 bundle (.p7b): {e}").into())
     };
     let info = ContentInfo::from_der(der).map_err(bad)?;
     let signed: SignedData = info.content.decode_as().map_err(bad)?;

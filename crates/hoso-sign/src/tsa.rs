@@ -12,6 +12,7 @@ use der::{
     Decode as _, DecodeValue, Encode as _, EncodeValue, FixedTag, Header, Length, Reader, Sequence, Tag,
     Writer,
 };
+use hoso_i18n::{Message, msg};
 use serde::Serialize;
 use x509_cert::ext::Extensions;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -52,7 +53,7 @@ pub fn fetch(url: &str, hash: &[u8]) -> Result<Vec<u8>, SignError> {
     let nonce = u64::from_be_bytes(
         *ring::digest::digest(&ring::digest::SHA256, hash).as_ref().first_chunk().expect("32 bytes"),
     );
-    let fail = |m: String| SignError::Timestamp(format!("{url}: {m}"));
+    let fail = |m: String| SignError::Timestamp(format!("{url}: {m}").into());
     let request = request(hash, nonce).map_err(|e| fail(e.to_string()))?;
     let client = crate::net::client(Duration::from_secs(20)).map_err(|e| fail(e.to_string()))?;
     let resp = client
@@ -232,32 +233,16 @@ pub enum TimestampFault {
 }
 
 impl TimestampFault {
-    pub fn message(&self) -> (String, String) {
-        let (vi, en) = match self {
-            TimestampFault::Unreadable => ("dấu thời gian không đọc được", "the time-stamp cannot be read"),
-            TimestampFault::ImprintMismatch => {
-                ("dấu thời gian đóng cho giá trị khác chữ ký này", "the time-stamp stamps another value")
-            }
-            TimestampFault::BadSignature => (
-                "chữ ký của đơn vị cấp dấu thời gian không đúng",
-                "the time-stamp's signature does not verify",
-            ),
-            TimestampFault::NotTimestamping => (
-                "chứng thư của đơn vị cấp dấu thời gian không dùng để cấp dấu thời gian",
-                "the TSA's certificate is not for time-stamping",
-            ),
-            TimestampFault::Untrusted(fault) => {
-                let (vi, en) = fault.message();
-                return (
-                    format!("đơn vị cấp dấu thời gian chưa tin cậy được: {vi}"),
-                    format!("the time-stamping authority is not trusted: {en}"),
-                );
-            }
-            TimestampFault::Revoked => {
-                ("chứng thư của đơn vị cấp dấu thời gian đã bị thu hồi", "the TSA's certificate was revoked")
-            }
-        };
-        (vi.to_owned(), en.to_owned())
+    /// What the fault means.
+    pub fn message(&self) -> Message {
+        match self {
+            TimestampFault::Unreadable => msg!("tsa-fault-unreadable"),
+            TimestampFault::ImprintMismatch => msg!("tsa-fault-imprint-mismatch"),
+            TimestampFault::BadSignature => msg!("tsa-fault-bad-signature"),
+            TimestampFault::NotTimestamping => msg!("tsa-fault-not-timestamping"),
+            TimestampFault::Untrusted(fault) => msg!("tsa-fault-untrusted", why = fault.message()),
+            TimestampFault::Revoked => msg!("tsa-fault-revoked"),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Verifying the signatures of a PDF.
 
+use hoso_i18n::{Message, msg};
 use serde::Serialize;
 
 use crate::SignError;
@@ -32,28 +33,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// What the verdict means, in Vietnamese and English.
-    pub fn message(self) -> (&'static str, &'static str) {
+    /// What the verdict means.
+    pub fn message(self) -> Message {
         match self {
-            Verdict::Valid => ("HỢP LỆ", "VALID"),
-            Verdict::RevocationUnknown => (
-                "CHƯA KIỂM TRA ĐƯỢC THU HỒI (chữ ký đúng, chuỗi tin cậy, nhưng chưa biết chứng thư có bị thu hồi)",
-                "REVOCATION NOT CHECKED (signature intact, path trusted, revocation unknown)",
-            ),
-            Verdict::Revoked => (
-                "CHỨNG THƯ ĐÃ BỊ THU HỒI (chữ ký đúng nhưng chứng thư không còn giá trị)",
-                "REVOKED (signature intact, but a certificate was revoked)",
-            ),
-            Verdict::Untrusted => {
-                ("CHƯA TIN CẬY (không lên được chứng thư gốc)", "UNTRUSTED (no chain to a trusted root)")
-            }
-            Verdict::Changed => (
-                "ĐÃ BỊ SỬA SAU KHI KÝ (phần đã ký còn nguyên, nhưng tài liệu bị thay đổi sau đó)",
-                "CHANGED AFTER SIGNING (the signed revision is intact, but the document was changed later)",
-            ),
-            Verdict::Invalid => {
-                ("KHÔNG HỢP LỆ (tệp đã bị sửa hoặc chữ ký sai)", "INVALID (file altered or signature wrong)")
-            }
+            Verdict::Valid => msg!("verdict-valid"),
+            Verdict::RevocationUnknown => msg!("verdict-revocation-unknown"),
+            Verdict::Revoked => msg!("verdict-revoked"),
+            Verdict::Untrusted => msg!("verdict-untrusted"),
+            Verdict::Changed => msg!("verdict-changed"),
+            Verdict::Invalid => msg!("verdict-invalid"),
         }
     }
 }
@@ -119,38 +107,29 @@ pub struct SignatureReport {
 }
 
 impl SignatureReport {
-    /// The PAdES level ([`SignatureReport::level`]) in words, in Vietnamese and English.
-    pub fn level_message(&self) -> (&'static str, &'static str) {
+    /// The PAdES level ([`SignatureReport::level`]) in words.
+    pub fn level_message(&self) -> Message {
         match self.level {
-            "B-LT" => (
-                "B-LT: tệp tự mang dữ liệu kiểm tra thu hồi, kiểm tra được không cần mạng",
-                "B-LT: the file carries its own revocation data and verifies offline",
-            ),
-            "B-T" => ("B-T: có dấu thời gian", "B-T: time-stamped"),
-            _ => ("B-B: chữ ký cơ bản", "B-B: basic signature"),
+            "B-LT" => msg!("level-b-lt"),
+            "B-T" => msg!("level-b-t"),
+            _ => msg!("level-b-b"),
         }
     }
 
-    /// When it was signed, in Vietnamese and English: the time-stamp's time,
-    /// its TSA and whether it proves the time, or that the time is only the
-    /// signer's claim.
-    pub fn time_message(&self) -> (String, String) {
+    /// When it was signed: the time-stamp's time, its TSA and whether it
+    /// proves the time, or that the time is only the signer's claim.
+    pub fn time_message(&self) -> Message {
         match &self.timestamp_check {
             Some(stamp) => {
                 let tsa = if stamp.tsa.is_empty() { "?" } else { &stamp.tsa };
-                let (vi, en) = match &stamp.problem {
-                    None => ("đã chứng minh".to_owned(), "proven".to_owned()),
+                match &stamp.problem {
+                    None => msg!("time-proven", time = &stamp.time, tsa = tsa),
                     Some(fault) => {
-                        let (vi, en) = fault.message();
-                        (format!("chưa chứng minh: {vi}"), format!("not proven: {en}"))
+                        msg!("time-not-proven", time = &stamp.time, tsa = tsa, why = fault.message())
                     }
-                };
-                (format!("{} ({tsa}, {vi})", stamp.time), format!("{} ({tsa}, {en})", stamp.time))
+                }
             }
-            None => (
-                "không có dấu thời gian: thời điểm ký do người ký tự ghi".to_owned(),
-                "no time-stamp: the signing time is the signer's claim".to_owned(),
-            ),
+            None => msg!("time-claimed"),
         }
     }
 }

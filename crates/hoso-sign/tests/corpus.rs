@@ -557,7 +557,8 @@ fn hostile_files_get_the_verdict_pyhanko_gives_and_none_panics() {
         assert!(r.digest_ok && r.signature_ok && r.chain_ok, "the signed revision is intact: {r:?}");
         assert!(r.changes.iter().any(|c| c.added && c.kind == "Annot"), "{:?}", r.changes);
         assert!(r.changes.iter().any(|c| c.object == page && c.keys == ["/Annots"]), "{:?}", r.changes);
-        let (vi, en) = r.changes.iter().find(|c| c.added).unwrap().message();
+        let said = r.changes.iter().find(|c| c.added).unwrap().message();
+        let (vi, en) = (said.text(hoso_i18n::Lang::Vi), said.text(hoso_i18n::Lang::En));
         assert!(vi.contains("thêm đối tượng") && en.contains("(Annot) added after signing"), "{vi} / {en}");
     }
     let r = reports("shadowed page content");
@@ -579,5 +580,9 @@ fn hostile_files_get_the_verdict_pyhanko_gives_and_none_panics() {
     assert_eq!(r.trust_problem, Some(hoso_sign::PathFault::Algorithm));
     assert_eq!(reports("SHA-384 digest")[0].digest_algorithm, "SHA-384");
     let r = reports("revoked, CRL only");
-    assert!(r[0].revocation.iter().any(|s| s.message().1.contains("CRL")), "{:?}", r[0].revocation);
+    assert!(
+        r[0].revocation.iter().any(|s| s.message().text(hoso_i18n::Lang::En).contains("CRL")),
+        "{:?}",
+        r[0].revocation
+    );
 }

@@ -59,14 +59,19 @@ fn validation_data_lets_a_time_stamped_copy_verify_with_every_server_gone() {
     let untimed = sign(&document(), "certifier", "ChungThuc1", None);
     match add_validation_data(&untimed, &roots, &online, now).unwrap() {
         Ltv::Incomplete(gaps) => {
-            assert!(gaps.len() == 1 && gaps[0].en.contains("signature 1: no time-stamp"), "{gaps:?}")
+            assert!(
+                gaps.len() == 1 && gaps[0].0.text(hoso_i18n::Lang::En).contains("signature 1: no time-stamp"),
+                "{gaps:?}"
+            )
         }
         other => panic!("{other:?}"),
     }
     // A revoked signer: nothing added, and the reason says so.
     let revoked = sign(&document(), "withdrawn", "ChungThuc1", Some(&tsa_url));
     match add_validation_data(&revoked, &roots, &online, now).unwrap() {
-        Ltv::Incomplete(gaps) => assert!(gaps.iter().any(|g| g.en.contains("REVOKED")), "{gaps:?}"),
+        Ltv::Incomplete(gaps) => {
+            assert!(gaps.iter().any(|g| g.0.text(hoso_i18n::Lang::En).contains("REVOKED")), "{gaps:?}")
+        }
         other => panic!("{other:?}"),
     }
 

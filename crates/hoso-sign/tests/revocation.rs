@@ -45,7 +45,9 @@ fn source(status: &Status) -> (&'static str, bool) {
 
 fn problems(status: &Status) -> String {
     match status {
-        Status::Unknown { problems } => problems.join(" | "),
+        Status::Unknown { problems } => {
+            problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" | ")
+        }
         other => panic!("expected unknown, got {other:?}"),
     }
 }

@@ -193,7 +193,10 @@ fn token_signatures_are_valid_for_pdfsig_and_pyhanko_and_keep_pdfa() {
     let unchecked = hoso_sign::verify_pdf(&twice, &root, &Revocation::new(None, false), now).unwrap();
     assert!(unchecked.iter().all(|r| r.verdict == Verdict::RevocationUnknown), "{unchecked:?}");
     assert!(
-        unchecked[0].revocation[0].message().1.contains("names no CRL or OCSP address"),
+        unchecked[0].revocation[0]
+            .message()
+            .text(hoso_i18n::Lang::En)
+            .contains("names no CRL or OCSP address"),
         "{:?}",
         unchecked[0].revocation
     );

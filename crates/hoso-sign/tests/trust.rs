@@ -142,7 +142,7 @@ fn each_forged_or_out_of_bounds_chain_is_refused_for_its_own_reason() {
             wrong.push(format!("{name}: expected {expected:?}, got {got:?}"));
         }
         if let Err(f) = got {
-            let (vi, en) = f.message();
+            let (vi, en) = (f.message().text(hoso_i18n::Lang::Vi), f.message().text(hoso_i18n::Lang::En));
             assert!(!vi.is_empty() && !en.is_empty());
         }
     }

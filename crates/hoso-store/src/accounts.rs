@@ -5,6 +5,7 @@
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, FixedOffset};
+use hoso_i18n::err;
 use ring::{pbkdf2, rand::SecureRandom};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -48,9 +49,9 @@ impl std::str::FromStr for Role {
             "reception" => Ok(Role::Reception),
             "supervisor" => Ok(Role::Supervisor),
             "admin" => Ok(Role::Admin),
-            other => {
-                Err(StoreError::Invalid(format!("unknown role {other:?} (reception, supervisor, admin)")))
-            }
+            other => Err(StoreError::Invalid(
+                format!("unknown role {other:?} (reception, supervisor, admin)").into(),
+            )),
         }
     }
 }
@@ -107,9 +108,7 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 
 fn valid_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(StoreError::Invalid(format!(
-            "mật khẩu phải có ít nhất {MIN_PASSWORD_LEN} ký tự / the password needs at least {MIN_PASSWORD_LEN} characters"
-        )));
+        return Err(StoreError::Invalid(err!("account-password-short", min = MIN_PASSWORD_LEN)));
     }
     Ok(())
 }
@@ -139,9 +138,7 @@ impl Store {
     ) -> Result<Account> {
         let username = username.trim();
         if username.is_empty() || username.chars().any(char::is_whitespace) {
-            return Err(StoreError::Invalid(
-                "tên đăng nhập không được trống hay có dấu cách / username: no spaces".into(),
-            ));
+            return Err(StoreError::Invalid(err!("account-bad-username")));
         }
         valid_password(password)?;
         let tx = self.write()?;
@@ -150,7 +147,7 @@ impl Store {
                 r.get::<_, i64>(0)
             })? > 0;
         if exists {
-            return Err(StoreError::Invalid(format!("tài khoản đã có / account {username} exists")));
+            return Err(StoreError::Invalid(err!("account-exists", username = username)));
         }
         tx.execute(
             "INSERT INTO accounts (username, display_name, role, password_hash, created_at, updated_at)
@@ -182,8 +179,7 @@ impl Store {
     /// [`MAX_FAILED_LOGINS`] in a row the account is locked until an
     /// administrator sets a new password. Both outcomes are audited.
     pub fn login(&mut self, username: &str, password: &str, now: DateTime<FixedOffset>) -> Result<Account> {
-        let refused =
-            || StoreError::Invalid("sai tên đăng nhập hoặc mật khẩu / wrong username or password".into());
+        let refused = || StoreError::Invalid(err!("account-wrong-password"));
         let tx = self.write()?;
         let row: Option<(String, bool, i64)> = tx
             .query_row(
@@ -196,15 +192,10 @@ impl Store {
             return Err(refused());
         };
         if disabled {
-            return Err(StoreError::Invalid(format!(
-                "tài khoản {username} đã bị khoá / account {username} is disabled"
-            )));
+            return Err(StoreError::Invalid(err!("account-disabled", username = username)));
         }
         if failed >= MAX_FAILED_LOGINS {
-            return Err(StoreError::Invalid(format!(
-                "tài khoản {username} bị khoá sau {failed} lần sai mật khẩu; nhờ quản trị đặt lại / \
-                 locked after {failed} wrong passwords: ask IT to set a new one"
-            )));
+            return Err(StoreError::Invalid(err!("account-locked", username = username, failed = failed)));
         }
         if !check_password(&hash, password) {
             tx.execute(

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use hoso_i18n::{Localized, msg};
 use hoso_model::{RecordState, TransitionError};
 
 /// What went wrong in the store.
@@ -36,10 +37,15 @@ pub enum StoreError {
         known: usize,
     },
     /// Nothing with this id or code.
-    #[error("không tìm thấy / not found: {0}")]
+    #[error("{}", msg!("store-not-found", what = .0))]
     NotFound(String),
     /// A guarded update changed no row: someone else moved the record first.
-    #[error("record {record} is {actual}, not {expected} as expected; reload it and try again")]
+    #[error("{}", msg!(
+        "store-stale-state",
+        record = .record,
+        actual = .actual.message(),
+        expected = .expected.message()
+    ))]
     StaleState {
         /// Record.
         record: String,
@@ -52,7 +58,7 @@ pub enum StoreError {
     #[error(transparent)]
     Transition(#[from] TransitionError),
     /// The record no longer takes pages.
-    #[error("record {record} is {state} ({}); pages can no longer be added", state.label_vi())]
+    #[error("{}", msg!("store-closed", record = .record, state = .state.message()))]
     Closed {
         /// Record.
         record: String,
@@ -60,7 +66,7 @@ pub enum StoreError {
         state: RecordState,
     },
     /// 9999 records were already received today by this unit.
-    #[error("unit {unit} has used all 9999 record numbers for {day}")]
+    #[error("{}", msg!("store-sequence-exhausted", unit = .unit, day = .day))]
     SequenceExhausted {
         /// Unit code.
         unit: String,
@@ -68,7 +74,7 @@ pub enum StoreError {
         day: String,
     },
     /// A blob file does not match its name.
-    #[error("blob {hash} is missing or damaged on disk; restore it from a backup")]
+    #[error("{}", msg!("store-blob-damaged", hash = .hash))]
     BlobDamaged {
         /// Its hash.
         hash: String,
@@ -82,7 +88,7 @@ pub enum StoreError {
     /// A request the store refuses (bad input, wrong password); the message
     /// is for the person at the counter.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Localized),
 }
 
 impl StoreError {

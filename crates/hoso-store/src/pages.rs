@@ -85,12 +85,12 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<u16> {
         if !matches!(degrees, 90 | 180 | 270) {
-            return Err(StoreError::Invalid(format!("turn by {degrees}°: 90, 180 or 270")));
+            return Err(StoreError::Invalid(format!("turn by {degrees}°: 90, 180 or 270").into()));
         }
         let tx = self.write()?;
         let (id, component, _, state) = Self::editable_page(&tx, page_id)?;
         if state == PageState::Discarded {
-            return Err(StoreError::Invalid(format!("page {page_id} was removed")));
+            return Err(StoreError::Invalid(format!("page {page_id} was removed").into()));
         }
         let (set, layout): (Option<u16>, Option<String>) = tx.query_row(
             "SELECT p.turn, t.layout FROM pages p LEFT JOIN page_text t ON t.page_id = p.id WHERE p.id = ?1",
@@ -146,7 +146,7 @@ impl Store {
         let tx = self.write()?;
         let (id, component, from, state) = Self::editable_page(&tx, page_id)?;
         if state == PageState::Discarded {
-            return Err(StoreError::Invalid(format!("page {page_id} was removed")));
+            return Err(StoreError::Invalid(format!("page {page_id} was removed").into()));
         }
         let count: u32 = tx.query_row(
             "SELECT count(*) FROM pages WHERE record_id = ?1 AND component = ?2 AND state != 'discarded'",

@@ -570,7 +570,7 @@ impl Store {
                     t.text,
                     f64::from(t.mean_confidence),
                     serde_json::to_string(t.layout)
-                        .map_err(|e| StoreError::Invalid(format!("page text layout: {e}")))?,
+                        .map_err(|e| StoreError::Invalid(format!("page text layout: {e}").into()))?,
                     stamp(now)
                 ],
             )?;

@@ -17,15 +17,13 @@ pub const CHUNK: usize = 4 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// Worth retrying later: network down, hub restarting, 5xx, timeouts.
-    #[error("tạm thời không gửi được / temporary: {0}")]
+    #[error("{}", hoso_i18n::msg!("sync-transient", detail = .0))]
     Transient(String),
     /// The hub refused the item; retrying the same will not help.
-    #[error("máy chủ từ chối / rejected by the hub: {0}")]
+    #[error("{}", hoso_i18n::msg!("sync-rejected", detail = .0))]
     Permanent(String),
     /// The hub already holds a different manifest for this record id.
-    #[error(
-        "xung đột: máy chủ đã có hồ sơ này với nội dung khác / conflict: the hub holds another version: {0}"
-    )]
+    #[error("{}", hoso_i18n::msg!("sync-conflict", detail = .0))]
     Conflict(String),
 }
 
@@ -77,12 +75,8 @@ fn classify(resp: Response) -> SyncError {
     let what = match (&body, status.as_u16()) {
         (Some(b), _) => format!("{} ({}): {}", status, b.code, b.message),
         // HEAD answers carry no body: say what the status means here.
-        (None, 403) => {
-            "403: máy này chưa được đăng ký với máy chủ / this workstation is not enrolled at the hub".into()
-        }
-        (None, 401) => {
-            "401: chữ ký hoặc đồng hồ máy bị từ chối / signature or clock refused: check the time".into()
-        }
+        (None, 403) => hoso_i18n::msg!("sync-not-enrolled").to_string(),
+        (None, 401) => hoso_i18n::msg!("sync-signature-refused").to_string(),
         (None, _) => status.to_string(),
     };
     match status.as_u16() {

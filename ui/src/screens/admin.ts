@@ -4,7 +4,7 @@
 import { call } from "../api";
 import type { AddAccount } from "../bindings/AddAccount";
 import { errorBox, h, notice } from "../dom";
-import { stateLabel, t } from "../i18n";
+import { said, stateLabel, t } from "../i18n";
 import type { SettingView } from "../bindings/SettingView";
 import { can, commandActions, field, layout, opened, refreshWhileBusy, setSession, showTasks } from "../shell";
 
@@ -105,8 +105,8 @@ export async function doctorScreen(): Promise<void> {
             { class: c.status, "data-check": c.name },
             h("td", {}, mark[c.status] ?? c.status),
             h("td", {}, c.name),
-            h("td", {}, c.detail),
-            h("td", {}, c.status === "ok" ? "" : (c.hint ?? "")),
+            h("td", {}, said(c.detail)),
+            h("td", {}, c.status === "ok" || !c.hint ? "" : said(c.hint)),
           ),
         ),
       ),

@@ -5,7 +5,7 @@
 import { call, upload } from "../api";
 import type { Scan } from "../bindings/Scan";
 import { errorBox, h, notice } from "../dom";
-import { isEnglish, stateLabel, t } from "../i18n";
+import { said, stateLabel, t } from "../i18n";
 import type { ComponentView } from "../bindings/ComponentView";
 import type { DeviceView } from "../bindings/DeviceView";
 import type { RecordView } from "../bindings/RecordView";
@@ -86,7 +86,7 @@ export function componentCard(
       const result = await call("import", { code: r.code, component: c.ordinal, files: uploads });
       const parts = [t("ui-pages-imported", { n: result.pages })];
       if (result.already) parts.push(t("ui-pages-already", { n: result.already }));
-      parts.push(...result.failed.map((f) => (isEnglish() ? f.en : f.vi)));
+      parts.push(...result.failed.map(said));
       notice(status, parts.join(" — "), result.failed.length ? "error" : "ok");
       await rerender();
       refreshWhileBusy(rerender);

@@ -66,7 +66,7 @@ fn record_new_validates_its_input_and_show_lists_the_checklist() {
     // Vietnamese is the default language.
     let o = cmd(data, &["record", "show", "000.00.01.H29-000101-0001"]).args(["--lang", "vi"]).run();
     assert!(
-        stderr(&o).starts_with("Lỗi: không tìm thấy / not found: record 000.00.01.H29-000101-0001"),
+        stderr(&o).starts_with("Lỗi: không tìm thấy: record 000.00.01.H29-000101-0001"),
         "{}",
         stderr(&o)
     );

@@ -6,9 +6,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     if std::env::args().skip(1).collect::<Vec<_>>() != ["--serve"] {
-        eprintln!(
-            "hoso-scan-worker: chương trình phụ của HoSo Intake, không chạy trực tiếp / a helper of HoSo Intake, started by the app (--serve)"
-        );
+        // Run by hand, with no language chosen: both.
+        eprintln!("{}", hoso_i18n::msg!("scan-worker-direct"));
         return ExitCode::from(2);
     }
     let stdout = std::io::stdout().lock();

@@ -133,10 +133,7 @@ const TWCC_NOMEDIA: u16 = 29;
 pub(crate) fn condition_error(cc: u16, what: &str) -> ScanError {
     match cc {
         TWCC_PAPERJAM => ScanError::Jammed,
-        TWCC_PAPERDOUBLEFEED => ScanError::Device(
-            "hai tờ giấy bị kéo cùng lúc: đặt lại tờ đó / two sheets were fed at once (double feed): put that sheet back"
-                .into(),
-        ),
+        TWCC_PAPERDOUBLEFEED => ScanError::DoubleFeed,
         TWCC_INTERLOCK => ScanError::CoverOpen,
         TWCC_NOMEDIA => ScanError::FeederEmpty,
         TWCC_DENIED => ScanError::AccessDenied,

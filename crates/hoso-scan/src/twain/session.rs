@@ -179,11 +179,7 @@ fn manager() -> Result<Entry, ScanError> {
         Err(tried.join("; "))
     })
     .clone()
-    .map_err(|tried| {
-        ScanError::Device(format!(
-            "không có TWAIN trên máy này; cài trình điều khiển máy quét / no TWAIN source manager ({tried}): install the scanner's TWAIN driver"
-        ))
-    })
+    .map_err(ScanError::NoTwain)
 }
 
 fn text(field: &[u8]) -> String {
