@@ -1,31 +1,45 @@
-// The DOM helpers every screen uses: elements from tags, attributes and
-// children, and the boxes that show what went right or wrong.
+// Drawing: lit-html's templates (a screen drawn again keeps the elements it
+// already had, so what the person typed, opened and focused stays without
+// restoring it by hand), the boxes that say what went right or wrong, and
+// dialogs over the screen.
 
-export type Child = Node | string | null | undefined | false;
-export type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
+import { html, nothing, render, type TemplateResult } from "lit-html";
+import { createRef, ref, type Ref } from "lit-html/directives/ref.js";
 
-/** Creates an element; text children are escaped by the DOM. */
-export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (typeof v === "function") el.addEventListener(k.replace(/^on/, ""), v);
-    else if (v === true) el.setAttribute(k, "");
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children) if (c) el.append(c);
-  return el;
-}
+export { createRef, html, nothing, ref, render, type Ref, type TemplateResult };
 
 export function message(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
 
-export function errorBox(err: unknown): HTMLElement {
-  return h("div", { class: "error", role: "alert" }, message(err));
+export function errorBox(err: unknown): TemplateResult {
+  return html`<div class="error" role="alert">${message(err)}</div>`;
 }
 
-export function notice(el: HTMLElement, text: string, kind: "ok" | "error" = "ok"): void {
-  el.replaceChildren(h("div", { class: kind === "ok" ? "ok" : "error", role: "status" }, text));
+/** Says `text` in a status area a screen drew (its content outlives redraws). */
+export function notice(status: Ref<HTMLElement>, text: string, kind: "ok" | "error" = "ok"): void {
+  if (status.value) render(html`<div class=${kind} role="status">${text}</div>`, status.value);
+}
+
+/** Says what went wrong in a status area a screen drew. */
+export function showError(status: Ref<HTMLElement>, err: unknown): void {
+  if (status.value) render(errorBox(err), status.value);
+}
+
+/** Opens a modal dialog drawn by `content` (given the function that closes it). */
+export function openDialog(
+  kind: string,
+  content: (close: () => void) => TemplateResult,
+  onClose: () => void = () => {},
+): void {
+  const dialog = document.createElement("dialog");
+  dialog.className = kind;
+  const close = () => {
+    dialog.remove();
+    onClose();
+  };
+  render(content(close), dialog);
+  document.body.append(dialog);
+  dialog.showModal();
 }

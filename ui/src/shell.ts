@@ -1,9 +1,11 @@
 // The frame every screen is drawn in: who is signed in, the header and its
-// menu, the task bar, redrawing while tasks run (keeping what the person
-// typed), and the sign-in screen.
+// menu, the task bar, redrawing while tasks run, and the sign-in screen. A
+// screen draws through `layout`; lit-html keeps the elements a redraw of the
+// same screen shares with the last one, so what the person typed stays.
 
 import { type ArgList, type CommandName, call } from "./api";
-import { type Child, errorBox, h } from "./dom";
+import { type Ref, type TemplateResult, createRef, html, nothing, ref, render, showError } from "./dom";
+import { keyed } from "lit-html/directives/keyed.js";
 import { said, t, toggleLanguage, type Label } from "./i18n";
 import type { SessionView } from "./bindings/SessionView";
 import type { TaskView } from "./bindings/TaskView";
@@ -35,8 +37,8 @@ export function rerenderCurrent(): void {
   if (currentRender && currentRender.hash === location.hash) void currentRender.render().catch(() => {});
 }
 
-export function field(label: Label, input: HTMLElement): HTMLElement {
-  return h("label", { class: "field" }, h("span", {}, t(label)), input);
+export function field(label: Label, input: TemplateResult): TemplateResult {
+  return html`<label class="field"><span>${t(label)}</span>${input}</label>`;
 }
 
 export function can(role: "supervisor" | "admin"): boolean {
@@ -57,76 +59,51 @@ export const menu: [Label, string, (() => boolean)?][] = [
   ["ui-verify", "#/verify"],
 ];
 
-export function layout(title: string, ...content: Child[]): void {
+/** Draws a screen in the frame. The screen's elements are kept by the hash
+ * (#/record/A and #/record/B are two screens, each with its own inputs). */
+export function layout(title: string, ...content: unknown[]): void {
+  const w = window as Window & { hosoRedraws?: number };
+  w.hosoRedraws = (w.hosoRedraws ?? 0) + 1; // visible to the browser test
   const user = session?.user;
-  const nav = h("nav", { "aria-label": "menu" });
-  menu
-    .filter(([, , visible]) => !visible || visible())
-    .forEach(([key, href], i) => {
-      const active = location.hash.startsWith(href) ? "active" : undefined;
-      nav.append(h("a", { href, class: active, title: `Alt+${i + 1}` }, `${i + 1}. ${t(key)}`));
-    });
-  const header = h(
-    "header",
-    {},
-    h("strong", {}, "HoSo Intake"),
-    h("span", { class: "unit" }, [session?.agency, session?.unit].filter(Boolean).join(" · ")),
-    h("span", { class: "spacer" }),
-    user
-      ? h("span", { class: "user", "data-role": user.role }, `${user.display_name} (${t(`ui-${user.role}`)})`)
-      : null,
-    h(
-      "button",
-      {
-        type: "button",
-        onclick: () => {
-          toggleLanguage();
-          reroute();
-        },
-      },
-      t("ui-language"),
-    ),
-    user ? h("button", { type: "button", onclick: signOut }, t("ui-sign-out")) : null,
-  );
-  const main = h("main", {}, h("h1", {}, title), ...content);
-  const tasks = h("footer", { id: "tasks", "aria-live": "polite" });
-  const kept = keepFormState();
-  root.replaceChildren(header, h("div", { class: "body" }, nav, main), tasks);
-  kept();
-  void showTasks();
-}
-
-/** A re-render of the same screen (pages arriving) keeps what the person typed,
- * chose, opened and where the focus was. Returns the function that restores it. */
-export function keepFormState(): () => void {
-  const old = root.querySelector("main");
-  if (!old || old.getAttribute("data-hash") !== location.hash) {
-    return () => root.querySelector("main")?.setAttribute("data-hash", location.hash);
-  }
-  const key = (el: Element) =>
-    `${el.closest("[data-component]")?.getAttribute("data-component") ?? ""}/${el.tagName}/${el.getAttribute("name") ?? ""}`;
-  const values = new Map<string, string>();
-  old.querySelectorAll("input, select, textarea").forEach((el) => {
-    const input = el as HTMLInputElement;
-    if (input.type !== "checkbox" && input.type !== "file" && input.name) values.set(key(el), input.value);
-  });
-  const open = new Set([...old.querySelectorAll("details[open]")].map(key));
-  const focused = document.activeElement && old.contains(document.activeElement) ? key(document.activeElement) : null;
-  return () => {
-    const main = root.querySelector("main")!;
-    main.setAttribute("data-hash", location.hash);
-    main.querySelectorAll("input, select, textarea").forEach((el) => {
-      const v = values.get(key(el));
-      if (v !== undefined) (el as HTMLInputElement).value = v;
-    });
-    main.querySelectorAll("details").forEach((d) => {
-      if (open.has(key(d))) d.setAttribute("open", "");
-    });
-    if (focused)
-      main.querySelectorAll<HTMLElement>("input, select, textarea").forEach((el) => {
-        if (key(el) === focused) el.focus();
-      });
+  const items = menu.filter(([, , visible]) => !visible || visible());
+  const language = () => {
+    toggleLanguage();
+    reroute();
   };
+  render(
+    html`<header>
+        <strong>HoSo Intake</strong>
+        <span class="unit">${[session?.agency, session?.unit].filter(Boolean).join(" · ")}</span>
+        <span class="spacer"></span>
+        ${
+          user
+            ? html`<span class="user" data-role=${user.role}>${user.display_name} (${t(`ui-${user.role}`)})</span>`
+            : nothing
+        }
+        <button type="button" @click=${language}>${t("ui-language")}</button>
+        ${user ? html`<button type="button" @click=${signOut}>${t("ui-sign-out")}</button>` : nothing}
+      </header>
+      <div class="body">
+        <nav aria-label="menu">
+          ${items.map(
+            ([key, href], i) =>
+              html`<a href=${href} class=${location.hash.startsWith(href) ? "active" : ""} title=${`Alt+${i + 1}`}
+                >${i + 1}. ${t(key)}</a
+              >`,
+          )}
+        </nav>
+        ${keyed(
+          location.hash,
+          html`<main>
+            <h1>${title}</h1>
+            ${content}
+          </main>`,
+        )}
+      </div>
+      <footer id="tasks" aria-live="polite"></footer>`,
+    root,
+  );
+  void showTasks();
 }
 
 export async function showTasks(): Promise<TaskView[]> {
@@ -134,15 +111,15 @@ export async function showTasks(): Promise<TaskView[]> {
   if (!box || !session?.user) return [];
   const tasks = await call("tasks").catch(() => [] as TaskView[]);
   const recent = tasks.slice(-4).reverse();
-  box.replaceChildren(
-    h("span", {}, `${t("ui-tasks")}:`),
-    ...recent.map((task) =>
-      h(
-        "span",
-        { class: `task ${task.state}`, "data-kind": task.kind },
-        `${task.kind}${task.record ? " " + task.record : ""}: ${task.state === "running" ? "…" : ""} ${said(task.message)}`,
-      ),
-    ),
+  render(
+    html`<span>${t("ui-tasks")}:</span> ${recent.map(
+        (task) =>
+          html`<span class=${`task ${task.state}`} data-kind=${task.kind}
+            >${task.kind}${task.record ? " " + task.record : ""}: ${task.state === "running" ? "…" : ""}
+            ${said(task.message)}</span
+          >`,
+      )}`,
+    box,
   );
   return tasks;
 }
@@ -174,68 +151,50 @@ export async function signOut(): Promise<void> {
 // ---------------------------------------------------------------- screens
 
 export function loginScreen(): void {
-  const username = h("input", {
-    name: "username",
-    autocomplete: "username",
-    required: true,
-    autofocus: true,
-  }) as HTMLInputElement;
-  const password = h("input", {
-    name: "password",
-    type: "password",
-    autocomplete: "current-password",
-    required: true,
-  }) as HTMLInputElement;
-  const status = h("div");
-  const form = h(
-    "form",
-    {
-      class: "login",
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        try {
-          await call("login", { username: username.value, password: password.value });
-          setSession(await call("session"));
-          location.hash = "#/records";
-        } catch (err) {
-          status.replaceChildren(errorBox(err));
-          password.select();
-        }
-      },
-    },
-    h("h1", {}, `HoSo Intake — ${t("ui-app-name")}`),
-    session?.no_accounts ? h("p", { class: "error" }, t("ui-no-accounts")) : null,
-    field("ui-username", username),
-    field("ui-password", password),
-    h("button", { type: "submit" }, t("ui-sign-in")),
-    h(
-      "button",
-      {
-        type: "button",
-        class: "link",
-        onclick: () => {
-          toggleLanguage();
-          loginScreen();
-        },
-      },
-      t("ui-language"),
-    ),
-    status,
+  const status = createRef<HTMLElement>();
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    try {
+      await call("login", { username: String(data.get("username")), password: String(data.get("password")) });
+      setSession(await call("session"));
+      location.hash = "#/records";
+    } catch (err) {
+      showError(status, err);
+      form.querySelector<HTMLInputElement>("input[name=password]")?.select();
+    }
+  };
+  const language = () => {
+    toggleLanguage();
+    loginScreen();
+  };
+  render(
+    html`<form class="login" @submit=${submit}>
+      <h1>HoSo Intake — ${t("ui-app-name")}</h1>
+      ${session?.no_accounts ? html`<p class="error">${t("ui-no-accounts")}</p>` : nothing}
+      ${field("ui-username", html`<input name="username" autocomplete="username" required autofocus />`)}
+      ${field("ui-password", html`<input name="password" type="password" autocomplete="current-password" required />`)}
+      <button type="submit">${t("ui-sign-in")}</button>
+      <button type="button" class="link" @click=${language}>${t("ui-language")}</button>
+      <div ${ref(status)}></div>
+    </form>`,
+    root,
   );
-  root.replaceChildren(form);
-  username.focus();
+  const username = root.querySelector<HTMLInputElement>("input[name=username]");
+  if (username && document.activeElement?.tagName !== "INPUT") username.focus();
 }
 
 /** Buttons' handlers: each runs a command, then `redraw`s the screen; a
  * refusal shows in `status`. */
-export function commandActions(status: HTMLElement, redraw: () => Promise<void>) {
+export function commandActions(status: Ref<HTMLElement>, redraw: () => Promise<void>) {
   return <C extends CommandName>(command: C, ...args: ArgList<C>) =>
     async () => {
       try {
         await call(command, ...args);
         await redraw();
       } catch (err) {
-        status.replaceChildren(errorBox(err));
+        showError(status, err);
       }
     };
 }

@@ -97,8 +97,21 @@ try {
   await section.locator("select[name=source]").selectOption("flatbed");
   await section.locator("select[name=mode]").selectOption("gray");
   await section.locator("button.scan-button").click();
+  // The screen redraws every second while the page is scanned and read: the
+  // elements stay the same ones (lit-html), so the choice and the focus stay.
+  await section.locator("select[name=mode]").evaluate((el) => {
+    el.hosoMark = "before the redraws";
+    el.focus();
+  });
+  const redraws = await page.evaluate(() => window.hosoRedraws ?? 0);
   await section.locator("figure.page").first().waitFor({ timeout: 60_000 });
   assert.equal(await section.locator("details.scan[open]").count(), 1, "refreshes keep the scan panel open");
+  await page.waitForFunction((n) => (window.hosoRedraws ?? 0) > n + 1, redraws, { timeout: 30_000 });
+  assert.deepEqual(
+    await section.locator("select[name=mode]").evaluate((el) => [el.hosoMark, el.value, document.activeElement === el]),
+    ["before the redraws", "gray", true],
+    "redraws keep the element, its value and the focus",
+  );
   // Picked files: two scans and a file that is no image, which is named and skipped.
   const chooser = page.waitForEvent("filechooser");
   await section.locator("button.import-button").click();

@@ -3,7 +3,7 @@
 
 import { call } from "../api";
 import type { AddAccount } from "../bindings/AddAccount";
-import { errorBox, h, notice } from "../dom";
+import { createRef, html, nothing, notice, ref, showError } from "../dom";
 import { said, stateLabel, t } from "../i18n";
 import type { SettingView } from "../bindings/SettingView";
 import { can, commandActions, field, layout, opened, refreshWhileBusy, setSession, showTasks } from "../shell";
@@ -12,256 +12,231 @@ export async function syncScreen(): Promise<void> {
   const here = opened();
   const rows = await call("ledger");
   if (!here()) return;
-  const status = h("div", { class: "status" });
+  const status = createRef<HTMLElement>();
   const send = async () => {
     try {
       await call("sync");
       refreshWhileBusy(syncScreen);
       await showTasks();
     } catch (err) {
-      status.replaceChildren(errorBox(err));
+      showError(status, err);
     }
   };
+  const retry = (code: string) => async () => {
+    try {
+      await call("sync_retry", { code });
+      refreshWhileBusy(syncScreen);
+      await syncScreen();
+    } catch (err) {
+      showError(status, err);
+    }
+  };
+  const heads = ["ui-code", "ui-state", "ui-attempts", "ui-last-error"] as const;
   layout(
     t("ui-ledger"),
-    h("button", { type: "button", class: "sync-button", onclick: send }, t("ui-send-now")),
-    status,
-    h(
-      "table",
-      { class: "ledger" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ...(["ui-code", "ui-state", "ui-attempts", "ui-last-error"] as const).map((k) => h("th", {}, t(k))),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        ...rows.map((r) =>
-          h(
-            "tr",
-            { "data-state": r.state },
-            h("td", {}, h("a", { href: `#/record/${r.record}` }, r.record)),
-            h("td", {}, h("span", { class: `state ${r.state}` }, stateLabel(r.state))),
-            h("td", {}, String(r.attempts)),
-            h("td", {}, r.last_error ?? ""),
-            h(
-              "td",
-              {},
-              r.state === "rejected"
-                ? h(
-                    "button",
-                    {
-                      type: "button",
-                      class: "retry",
-                      onclick: async () => {
-                        try {
-                          await call("sync_retry", { code: r.record });
-                          refreshWhileBusy(syncScreen);
-                          await syncScreen();
-                        } catch (err) {
-                          status.replaceChildren(errorBox(err));
-                        }
-                      },
-                    },
-                    t("ui-retry"),
-                  )
-                : null,
-            ),
-          ),
-        ),
-      ),
-    ),
+    html`<button type="button" class="sync-button" @click=${send}>${t("ui-send-now")}</button>`,
+    html`<div class="status" ${ref(status)}></div>`,
+    html`<table class="ledger">
+      <thead>
+        <tr>
+          ${heads.map((k) => html`<th>${t(k)}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr data-state=${r.state}>
+              <td><a href=${`#/record/${r.record}`}>${r.record}</a></td>
+              <td><span class=${`state ${r.state}`}>${stateLabel(r.state)}</span></td>
+              <td>${r.attempts}</td>
+              <td>${r.last_error ?? ""}</td>
+              <td>
+                ${
+                  r.state === "rejected"
+                    ? html`<button type="button" class="retry" @click=${retry(r.record)}>${t("ui-retry")}</button>`
+                    : nothing
+                }
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
   );
 }
 
 export async function doctorScreen(): Promise<void> {
   const here = opened();
-  layout(t("ui-diagnostics"), h("p", { class: "muted" }, "…"));
+  layout(t("ui-diagnostics"), html`<p class="muted">…</p>`);
   const checks = await call("doctor");
   if (!here()) return;
   const mark: Record<string, string> = { ok: "✓", warn: "!", fail: "✗", skip: "–" };
   layout(
     t("ui-diagnostics"),
-    h("button", { type: "button", onclick: doctorScreen }, t("ui-run-again")),
-    h(
-      "table",
-      { class: "doctor" },
-      h(
-        "thead",
-        {},
-        h("tr", {}, h("th", {}, ""), h("th", {}, t("ui-check")), h("th", {}, ""), h("th", {}, t("ui-hint"))),
-      ),
-      h(
-        "tbody",
-        {},
-        ...checks.map((c) =>
-          h(
-            "tr",
-            { class: c.status, "data-check": c.name },
-            h("td", {}, mark[c.status] ?? c.status),
-            h("td", {}, c.name),
-            h("td", {}, said(c.detail)),
-            h("td", {}, c.status === "ok" || !c.hint ? "" : said(c.hint)),
-          ),
-        ),
-      ),
-    ),
+    html`<button type="button" @click=${doctorScreen}>${t("ui-run-again")}</button>`,
+    html`<table class="doctor">
+      <thead>
+        <tr>
+          <th></th>
+          <th>${t("ui-check")}</th>
+          <th></th>
+          <th>${t("ui-hint")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${checks.map(
+          (c) =>
+            html`<tr class=${c.status} data-check=${c.name}>
+              <td>${mark[c.status] ?? c.status}</td>
+              <td>${c.name}</td>
+              <td>${said(c.detail)}</td>
+              <td>${c.status === "ok" || !c.hint ? "" : said(c.hint)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
   );
+}
+
+/** The control for one key: true/false, or text (a number, an address, a scanner). */
+function control(x: SettingView, enabled: boolean) {
+  if (x.kind === "bool") {
+    return html`<select name=${x.key} .value=${x.value} ?disabled=${!enabled}>
+      <option value="false">false</option>
+      <option value="true">true</option>
+    </select>`;
+  }
+  const placeholder = x.kind === "url" ? "https://…" : x.kind === "scanner" ? "sane:… / twain:… / escl:http://…" : "";
+  const number = x.kind === "number";
+  return html`<input
+    name=${x.key}
+    spellcheck="false"
+    placeholder=${placeholder}
+    type=${number ? "number" : "text"}
+    min=${number ? "1" : nothing}
+    step=${number ? "1" : nothing}
+    .value=${x.value}
+    ?disabled=${!enabled}
+  />`;
 }
 
 export async function settingsScreen(saved?: string): Promise<void> {
   const here = opened();
   const s = await call("settings");
   const admin = can("admin");
-  const status = h("div", { class: "status" });
-  if (saved) notice(status, saved);
-  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
-  const row = (x: SettingView) => {
-    let control: HTMLInputElement | HTMLSelectElement;
-    if (x.kind === "bool") {
-      control = h(
-        "select",
-        { name: x.key },
-        h("option", { value: "false" }, "false"),
-        h("option", { value: "true" }, "true"),
-      ) as HTMLSelectElement;
-    } else {
-      const placeholder =
-        x.kind === "url" ? "https://…" : x.kind === "scanner" ? "sane:… / twain:… / escl:http://…" : "";
-      const numeric = x.kind === "number" ? { type: "number", min: "1", step: "1" } : {};
-      control = h("input", { name: x.key, spellcheck: false, placeholder, ...numeric }) as HTMLInputElement;
+  const status = createRef<HTMLElement>();
+  const editable = s.settings.filter((x) => admin && x.editable);
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const changes = editable
+      .map((x): [string, string, string] => {
+        const el = form.elements.namedItem(x.key) as HTMLInputElement | HTMLSelectElement;
+        return [x.key, el.value.trim(), x.value];
+      })
+      .filter(([, now, before]) => now !== before)
+      .map(([key, now]): [string, string] => [key, now]);
+    if (!changes.length) return notice(status, t("ui-nothing-changed"));
+    try {
+      const r = await call("settings_save", { changes });
+      setSession(await call("session")); // the header shows the unit and agency
+      await settingsScreen(`${t("ui-saved")}: ${r.changed.join(", ") || t("ui-nothing-changed")}`);
+    } catch (err) {
+      showError(status, err);
     }
-    control.value = x.value;
-    control.disabled = !admin || !x.editable;
-    if (!control.disabled) inputs.set(x.key, control);
-    return h(
-      "tr",
-      { "data-key": x.key },
-      h("th", {}, x.key),
-      h("td", {}, control),
-      h("td", { class: `source ${x.source}` }, t(`ui-src-${x.source}`)),
-    );
   };
-  const form = h(
-    "form",
-    {
-      class: "settings",
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        const before = new Map(s.settings.map((x) => [x.key, x.value]));
-        const changes = [...inputs]
-          .filter(([k, el]) => el.value.trim() !== before.get(k))
-          .map(([k, el]): [string, string] => [k, el.value.trim()]);
-        if (!changes.length) return notice(status, t("ui-nothing-changed"));
-        try {
-          const r = await call("settings_save", { changes });
-          setSession(await call("session")); // the header shows the unit and agency
-          await settingsScreen(`${t("ui-saved")}: ${r.changed.join(", ") || t("ui-nothing-changed")}`);
-        } catch (err) {
-          status.replaceChildren(errorBox(err));
-        }
-      },
-    },
-    h(
-      "table",
-      { class: "settings" },
-      h(
-        "thead",
-        {},
-        h("tr", {}, h("th", {}, t("ui-setting")), h("th", {}, t("ui-value")), h("th", {}, t("ui-origin"))),
-      ),
-      h("tbody", {}, ...s.settings.map(row)),
-    ),
-    admin ? h("button", { type: "submit" }, t("ui-save")) : null,
-  );
   if (!here()) return;
   layout(
     t("ui-settings"),
-    h("p", { class: "muted" }, admin ? t("ui-settings-note") : t("ui-settings-read-only")),
-    h("p", {}, `${t("ui-config-files")}: ${s.files.join(", ") || "—"}`),
-    status,
-    form,
+    html`<p class="muted">${admin ? t("ui-settings-note") : t("ui-settings-read-only")}</p>`,
+    html`<p>${t("ui-config-files")}: ${s.files.join(", ") || "—"}</p>`,
+    html`<div class="status" ${ref(status)}></div>`,
+    html`<form class="settings" @submit=${submit}>
+      <table class="settings">
+        <thead>
+          <tr>
+            <th>${t("ui-setting")}</th>
+            <th>${t("ui-value")}</th>
+            <th>${t("ui-origin")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${s.settings.map(
+            (x) =>
+              html`<tr data-key=${x.key}>
+                <th>${x.key}</th>
+                <td>${control(x, admin && x.editable)}</td>
+                <td class=${`source ${x.source}`}>${t(`ui-src-${x.source}`)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${admin ? html`<button type="submit">${t("ui-save")}</button>` : nothing}
+    </form>`,
   );
+  if (saved) notice(status, saved);
 }
 
 export async function accountsScreen(): Promise<void> {
   const here = opened();
   const list = await call("accounts");
-  const status = h("div", { class: "status" });
-  const username = h("input", { name: "new_username", required: true }) as HTMLInputElement;
-  const displayName = h("input", { name: "new_display_name", required: true }) as HTMLInputElement;
-  const role = h(
-    "select",
-    { name: "new_role" },
-    ...(["reception", "supervisor", "admin"] as const).map((r) => h("option", { value: r }, t(`ui-${r}`))),
-  ) as HTMLSelectElement;
-  const password = h("input", {
-    name: "new_password",
-    type: "password",
-    autocomplete: "new-password",
-    required: true,
-  }) as HTMLInputElement;
+  const status = createRef<HTMLElement>();
   const act = commandActions(status, accountsScreen);
   const setPassword = (user: string) => async () => {
     const value = prompt(`${t("ui-set-password")}: ${user}`);
     if (value) await act("account_password", { username: user, password: value })();
   };
+  const add = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? "");
+    try {
+      await call("account_add", {
+        username: text("new_username"),
+        display_name: text("new_display_name"),
+        role: text("new_role") as AddAccount["role"],
+        password: text("new_password"),
+      });
+      form.reset(); // the next account starts from an empty form
+      await accountsScreen();
+    } catch (err) {
+      showError(status, err);
+    }
+  };
   if (!here()) return;
   layout(
     t("ui-accounts"),
-    h(
-      "table",
-      { class: "accounts" },
-      h(
-        "tbody",
-        {},
-        ...list.map((a) =>
-          h(
-            "tr",
-            { "data-user": a.username },
-            h("td", {}, a.username),
-            h("td", {}, a.display_name),
-            h("td", {}, t(`ui-${a.role}`)),
-            h("td", {}, a.disabled ? t("ui-disabled") : ""),
-            h(
-              "td",
-              {},
-              h(
-                "button",
-                { type: "button", onclick: act("account_disable", { username: a.username, disabled: !a.disabled }) },
-                a.disabled ? t("ui-enable") : t("ui-disable"),
-              ),
-              h("button", { type: "button", onclick: setPassword(a.username) }, t("ui-set-password")),
-            ),
-          ),
-        ),
-      ),
-    ),
-    h(
-      "form",
-      {
-        class: "add-account",
-        onsubmit: async (e: Event) => {
-          e.preventDefault();
-          await act("account_add", {
-            username: username.value,
-            display_name: displayName.value,
-            role: role.value as AddAccount["role"],
-            password: password.value,
-          })();
-        },
-      },
-      field("ui-username", username),
-      field("ui-name", displayName),
-      field("ui-role", role),
-      field("ui-password", password),
-      h("button", { type: "submit" }, t("ui-add")),
-    ),
-    status,
+    html`<table class="accounts">
+      <tbody>
+        ${list.map(
+          (a) =>
+            html`<tr data-user=${a.username}>
+              <td>${a.username}</td>
+              <td>${a.display_name}</td>
+              <td>${t(`ui-${a.role}`)}</td>
+              <td>${a.disabled ? t("ui-disabled") : ""}</td>
+              <td>
+                <button type="button" @click=${act("account_disable", { username: a.username, disabled: !a.disabled })}>
+                  ${a.disabled ? t("ui-enable") : t("ui-disable")}
+                </button>
+                <button type="button" @click=${setPassword(a.username)}>${t("ui-set-password")}</button>
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+    html`<form class="add-account" @submit=${add}>
+      ${field("ui-username", html`<input name="new_username" required />`)}
+      ${field("ui-name", html`<input name="new_display_name" required />`)}
+      ${field(
+        "ui-role",
+        html`<select name="new_role">
+          ${(["reception", "supervisor", "admin"] as const).map((r) => html`<option value=${r}>${t(`ui-${r}`)}</option>`)}
+        </select>`,
+      )}
+      ${field("ui-password", html`<input name="new_password" type="password" autocomplete="new-password" required />`)}
+      <button type="submit">${t("ui-add")}</button>
+    </form>`,
+    html`<div class="status" ${ref(status)}></div>`,
   );
 }

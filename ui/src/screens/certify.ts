@@ -2,7 +2,8 @@
 // certified copy, certified in a batch with the token's PIN.
 
 import { call } from "../api";
-import { errorBox, h, notice } from "../dom";
+import { createRef, html, notice, ref, showError } from "../dom";
+import { repeat } from "lit-html/directives/repeat.js";
 import { t } from "../i18n";
 import type { TokenView } from "../bindings/TokenView";
 import { field, layout, opened, refreshWhileBusy } from "../shell";
@@ -10,80 +11,71 @@ import { showPage } from "./pages";
 
 export async function certifyScreen(): Promise<void> {
   const here = opened();
-  const status = h("div", { class: "status" });
+  const status = createRef<HTMLElement>();
+  let tokenError: unknown = null;
   const [queue, tokens] = await Promise.all([
     call("certification_queue"),
     call("tokens").catch((err) => {
-      status.replaceChildren(errorBox(err));
+      tokenError = err;
       return [] as TokenView[];
     }),
   ]);
-  if (!location.hash.startsWith("#/certify")) return;
-  const certificate = h(
-    "select",
-    { name: "certificate" },
-    ...tokens.map((c) => h("option", { value: c.fingerprint }, `${c.subject} — ${c.token} (${c.not_after})`)),
-  ) as HTMLSelectElement;
-  const pin = h("input", {
-    name: "pin",
-    type: "password",
-    autocomplete: "off",
-    inputmode: "numeric",
-  }) as HTMLInputElement;
-  const title = h("input", { name: "title", value: "" }) as HTMLInputElement;
-  const boxes = queue.map(
-    (r) => h("input", { type: "checkbox", name: "record", value: r.code, checked: true }) as HTMLInputElement,
-  );
-  const form = h(
-    "form",
-    {
-      class: "certify",
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        const codes = boxes.filter((b) => b.checked).map((b) => b.value);
-        try {
-          const task = await call("certify", {
-            codes,
-            pin: pin.value,
-            certificate: certificate.value || null,
-            title: title.value || null,
-          });
-          pin.value = "";
-          notice(status, `${t("ui-certification")}: ${codes.join(", ")} (#${task.id})`);
-          refreshWhileBusy(certifyScreen);
-        } catch (err) {
-          status.replaceChildren(errorBox(err));
-        }
-      },
-    },
-    queue.length
-      ? h(
-          "table",
-          { class: "queue" },
-          h(
-            "tbody",
-            {},
-            ...queue.map((r, i) =>
-              h(
-                "tr",
-                {},
-                h("td", {}, boxes[i]),
-                h("td", {}, h("a", { href: `#/record/${r.code}` }, r.code)),
-                h("td", {}, r.applicant),
-                h("td", {}, r.procedure),
-                h("td", {}, h("button", { type: "button", onclick: () => previewRecord(r.code) }, t("ui-view"))),
-              ),
-            ),
-          ),
-        )
-      : h("p", { class: "muted" }, t("ui-nothing-waiting")),
-    field("ui-certificate", certificate),
-    field("ui-title", title),
-    field("ui-pin", pin),
-    h("button", { type: "submit", disabled: !queue.length }, t("ui-certify-selected")),
-  );
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    const codes = data.getAll("record").map(String);
+    try {
+      const task = await call("certify", {
+        codes,
+        pin: String(data.get("pin") ?? ""),
+        certificate: String(data.get("certificate") ?? "") || null,
+        title: String(data.get("title") ?? "") || null,
+      });
+      form.querySelector<HTMLInputElement>("input[name=pin]")!.value = "";
+      notice(status, `${t("ui-certification")}: ${codes.join(", ")} (#${task.id})`);
+      refreshWhileBusy(certifyScreen);
+    } catch (err) {
+      showError(status, err);
+    }
+  };
   if (!here()) return;
-  layout(t("ui-certify-queue"), form, status);
+  layout(
+    t("ui-certify-queue"),
+    html`<form class="certify" @submit=${submit}>
+      ${
+        queue.length
+          ? html`<table class="queue">
+              <tbody>
+                ${repeat(
+                  queue,
+                  (r) => r.code,
+                  (r) =>
+                    html`<tr>
+                      <td><input type="checkbox" name="record" value=${r.code} checked /></td>
+                      <td><a href=${`#/record/${r.code}`}>${r.code}</a></td>
+                      <td>${r.applicant}</td>
+                      <td>${r.procedure}</td>
+                      <td><button type="button" @click=${() => previewRecord(r.code)}>${t("ui-view")}</button></td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : html`<p class="muted">${t("ui-nothing-waiting")}</p>`
+      }
+      ${field(
+        "ui-certificate",
+        html`<select name="certificate">
+          ${tokens.map((c) => html`<option value=${c.fingerprint}>${c.subject} — ${c.token} (${c.not_after})</option>`)}
+        </select>`,
+      )}
+      ${field("ui-title", html`<input name="title" value="" />`)}
+      ${field("ui-pin", html`<input name="pin" type="password" autocomplete="off" inputmode="numeric" />`)}
+      <button type="submit" ?disabled=${!queue.length}>${t("ui-certify-selected")}</button>
+    </form>`,
+    html`<div class="status" ${ref(status)}></div>`,
+  );
+  if (tokenError) showError(status, tokenError);
 }
 
 export async function previewRecord(code: string): Promise<void> {

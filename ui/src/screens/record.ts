@@ -4,7 +4,10 @@
 
 import { call, upload } from "../api";
 import type { Scan } from "../bindings/Scan";
-import { errorBox, h, notice } from "../dom";
+import { type Ref, createRef, html, nothing, notice, openDialog, ref, showError } from "../dom";
+// The slip's QR code is SVG our own Rust code makes from the record code.
+import { unsafeHTML } from "lit-html/directives/unsafe-html.js";
+import { repeat } from "lit-html/directives/repeat.js";
 import { said, stateLabel, t } from "../i18n";
 import type { ComponentView } from "../bindings/ComponentView";
 import type { DeviceView } from "../bindings/DeviceView";
@@ -19,63 +22,25 @@ export function componentCard(
   c: ComponentView,
   devices: DeviceView[],
   rerender: () => Promise<void>,
-  status: HTMLElement,
-): HTMLElement {
-  const docs = c.documents.map((d) =>
-    h(
-      "span",
-      { class: `doc ${d.kind} ${d.stale ? "stale" : ""}` },
-      d.stale
-        ? t("ui-stale-doc")
-        : `${d.kind === "certified" ? t("ui-certification") : "PDF/A"} · ${d.pages} ${t("ui-pages")} · ${Math.round(d.bytes / 1024)} KB`,
-    ),
-  );
-  const device = h(
-    "select",
-    { name: "device" },
-    ...devices.map((d) => h("option", { value: d.id }, d.label)),
-  ) as HTMLSelectElement;
-  const source = h(
-    "select",
-    { name: "source" },
-    h("option", { value: "feeder" }, t("ui-feeder")),
-    h("option", { value: "flatbed" }, t("ui-flatbed")),
-    h("option", { value: "feeder_duplex" }, t("ui-duplex")),
-  ) as HTMLSelectElement;
-  const resolution = h(
-    "select",
-    { name: "resolution" },
-    ...[300, 200, 400, 600].map((d) => h("option", { value: d }, `${d} dpi`)),
-  ) as HTMLSelectElement;
-  const mode = h(
-    "select",
-    { name: "mode" },
-    h("option", { value: "colour" }, t("ui-colour")),
-    h("option", { value: "gray" }, t("ui-gray")),
-    h("option", { value: "black_white" }, t("ui-bw")),
-  ) as HTMLSelectElement;
-  const files = h("input", {
-    name: "files",
-    type: "file",
-    multiple: true,
-    accept: imageTypes,
-    class: "visually-hidden",
-    tabindex: -1,
-  }) as HTMLInputElement;
+  status: Ref<HTMLElement>,
+) {
+  const section = createRef<HTMLElement>();
+  /** A scan setting as chosen in this component's form. */
+  const chosen = (name: string) => section.value?.querySelector<HTMLSelectElement>(`select[name=${name}]`)?.value ?? "";
   const scan = async () => {
     try {
       await call("scan", {
         code: r.code,
         component: c.ordinal,
-        device: device.value,
-        source: source.value as Scan["source"],
-        resolution: Number(resolution.value),
-        mode: mode.value as Scan["mode"],
+        device: chosen("device"),
+        source: chosen("source") as Scan["source"],
+        resolution: Number(chosen("resolution")),
+        mode: chosen("mode") as Scan["mode"],
       });
       refreshWhileBusy(rerender);
       await showTasks();
     } catch (err) {
-      status.replaceChildren(errorBox(err));
+      showError(status, err);
     }
   };
   const importFiles = async (picked: File[]) => {
@@ -91,126 +56,178 @@ export function componentCard(
       await rerender();
       refreshWhileBusy(rerender);
     } catch (err) {
-      status.replaceChildren(errorBox(err));
+      showError(status, err);
     }
   };
-  const section = h(
-    "section",
-    { class: "component", "data-component": c.ordinal },
-    h(
-      "h2",
-      {},
-      `${c.ordinal}. ${c.code} — ${c.name} `,
-      h("small", {}, c.required ? t("ui-required") : t("ui-optional")),
-      c.needs_certification ? h("small", { class: "cert" }, ` · ${t("ui-needs-cert")}`) : null,
-    ),
-    h("div", { class: "docs" }, ...docs),
-    c.pages.length
-      ? h(
-          "div",
-          { class: "pages" },
-          ...c.pages.map((p) => pageCard(r.code, p, c.pages.length, rerender, status, () => device.value)),
-        )
-      : h("p", { class: "muted" }, t("ui-no-pages")),
-    h(
-      "details",
-      { class: "scan" },
-      h("summary", {}, `${t("ui-scan")} / ${t("ui-import-files")}`),
-      h(
-        "div",
-        { class: "row" },
-        field("ui-scanner", device),
-        field("ui-source", source),
-        field("ui-resolution", resolution),
-        field("ui-mode", mode),
-        h("button", { type: "button", class: "scan-button", onclick: scan }, t("ui-scan")),
-      ),
-      h(
-        "div",
-        { class: "row" },
-        h("button", { type: "button", class: "import-button", onclick: () => files.click() }, t("ui-import-files")),
-        files,
-        h("small", { class: "muted" }, t("ui-drop-hint")),
-      ),
-    ),
-  );
-  files.addEventListener("change", () => {
-    const picked = [...(files.files ?? [])];
-    files.value = "";
-    void importFiles(picked);
-  });
+  const picked = (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = "";
+    void importFiles(files);
+  };
   // Files dragged from the file manager onto the component go where they are dropped.
-  section.addEventListener("dragover", (e) => {
+  const dragOver = (e: DragEvent) => {
     if (e.dataTransfer?.types.includes("Files")) {
       e.preventDefault();
-      section.classList.add("drop");
+      section.value?.classList.add("drop");
     }
-  });
-  section.addEventListener("dragleave", () => section.classList.remove("drop"));
-  section.addEventListener("drop", (e) => {
-    section.classList.remove("drop");
+  };
+  const drop = (e: DragEvent) => {
+    section.value?.classList.remove("drop");
     if (!e.dataTransfer?.files.length) return;
     e.preventDefault();
     void importFiles([...e.dataTransfer.files]);
-  });
-  return section;
+  };
+  const docs = c.documents.map(
+    (d) =>
+      html`<span class=${`doc ${d.kind} ${d.stale ? "stale" : ""}`}
+        >${
+          d.stale
+            ? t("ui-stale-doc")
+            : `${d.kind === "certified" ? t("ui-certification") : "PDF/A"} · ${d.pages} ${t("ui-pages")} · ${Math.round(d.bytes / 1024)} KB`
+        }</span
+      >`,
+  );
+  const select = (name: string, options: [string | number, string][]) =>
+    html`<select name=${name}>
+      ${options.map(([value, label]) => html`<option value=${value}>${label}</option>`)}
+    </select>`;
+  return html`<section
+    class="component"
+    data-component=${c.ordinal}
+    ${ref(section)}
+    @dragover=${dragOver}
+    @dragleave=${() => section.value?.classList.remove("drop")}
+    @drop=${drop}
+  >
+    <h2>
+      ${c.ordinal}. ${c.code} — ${c.name} <small>${c.required ? t("ui-required") : t("ui-optional")}</small>
+      ${c.needs_certification ? html`<small class="cert"> · ${t("ui-needs-cert")}</small>` : nothing}
+    </h2>
+    <div class="docs">${docs}</div>
+    ${
+      c.pages.length
+        ? html`<div class="pages">
+            ${repeat(
+              c.pages,
+              (p) => p.id,
+              (p) => pageCard(r.code, p, c.pages.length, rerender, status, () => chosen("device")),
+            )}
+          </div>`
+        : html`<p class="muted">${t("ui-no-pages")}</p>`
+    }
+    <details class="scan">
+      <summary>${t("ui-scan")} / ${t("ui-import-files")}</summary>
+      <div class="row">
+        ${field(
+          "ui-scanner",
+          select(
+            "device",
+            devices.map((d) => [d.id, d.label]),
+          ),
+        )}
+        ${field(
+          "ui-source",
+          select("source", [
+            ["feeder", t("ui-feeder")],
+            ["flatbed", t("ui-flatbed")],
+            ["feeder_duplex", t("ui-duplex")],
+          ]),
+        )}
+        ${field(
+          "ui-resolution",
+          select(
+            "resolution",
+            [300, 200, 400, 600].map((d) => [d, `${d} dpi`]),
+          ),
+        )}
+        ${field(
+          "ui-mode",
+          select("mode", [
+            ["colour", t("ui-colour")],
+            ["gray", t("ui-gray")],
+            ["black_white", t("ui-bw")],
+          ]),
+        )}
+        <button type="button" class="scan-button" @click=${scan}>${t("ui-scan")}</button>
+      </div>
+      <div class="row">
+        <button
+          type="button"
+          class="import-button"
+          @click=${() => section.value?.querySelector<HTMLInputElement>("input[name=files]")?.click()}
+        >
+          ${t("ui-import-files")}
+        </button>
+        <input
+          name="files"
+          type="file"
+          multiple
+          accept=${imageTypes}
+          class="visually-hidden"
+          tabindex="-1"
+          @change=${picked}
+        />
+        <small class="muted">${t("ui-drop-hint")}</small>
+      </div>
+    </details>
+  </section>`;
 }
 
 /** Thumbnails by their blob's hash: a refresh fetches only new ones. */
 export async function recordScreen(code: string): Promise<void> {
   const here = opened();
-  const status = h("div", { class: "status" });
+  const status = createRef<HTMLElement>();
   const devices = await call("devices").catch(() => [] as DeviceView[]);
   const render = async () => {
     const r = await call("record", { code });
     await fetchThumbnails(r);
     if (!here()) return; // another screen was opened meanwhile
-    const open = r.accepts_pages;
     const build = async () => {
       try {
         await call("build", { code });
         refreshWhileBusy(render);
         await showTasks();
       } catch (err) {
-        status.replaceChildren(errorBox(err));
+        showError(status, err);
       }
     };
     const seal = async () => {
       try {
-        const slip = await call("seal", { code });
-        showSlip(slip);
+        showSlip(await call("seal", { code }));
       } catch (err) {
-        status.replaceChildren(errorBox(err));
+        showError(status, err);
       }
     };
     layout(
       `${t("ui-code")} ${r.code}`,
-      h(
-        "dl",
-        { class: "record-head" },
-        h("dt", {}, t("ui-applicant")),
-        h("dd", { class: "applicant" }, [r.applicant.name, r.applicant.personal_id].filter(Boolean).join(" · ")),
-        h("dt", {}, t("ui-procedure")),
-        h("dd", {}, `${r.procedure} — ${r.procedure_name ?? ""}`),
-        h("dt", {}, t("ui-state")),
-        h(
-          "dd",
-          {},
-          h("span", { class: `state ${r.state}`, id: "record-state" }, stateLabel(r.state)),
-          r.state_reason ? ` (${r.state_reason})` : "",
-        ),
-        h("dt", {}, t("ui-received")),
-        h("dd", {}, r.received_at),
-      ),
-      h(
-        "div",
-        { class: "actions" },
-        open ? h("button", { type: "button", class: "build-button", onclick: build }, t("ui-build")) : null,
-        r.can_seal ? h("button", { type: "button", class: "seal-button", onclick: seal }, t("ui-seal")) : null,
-        h("button", { type: "button", onclick: async () => showSlip(await call("slip", { code })) }, t("ui-slip")),
-      ),
-      status,
-      ...r.components.map((c) => componentCard(r, c, devices, render, status)),
+      html`<dl class="record-head">
+        <dt>${t("ui-applicant")}</dt>
+        <dd class="applicant">${[r.applicant.name, r.applicant.personal_id].filter(Boolean).join(" · ")}</dd>
+        <dt>${t("ui-procedure")}</dt>
+        <dd>${r.procedure} — ${r.procedure_name ?? ""}</dd>
+        <dt>${t("ui-state")}</dt>
+        <dd>
+          <span class=${`state ${r.state}`} id="record-state">${stateLabel(r.state)}</span>${
+            r.state_reason ? ` (${r.state_reason})` : ""
+          }
+        </dd>
+        <dt>${t("ui-received")}</dt>
+        <dd>${r.received_at}</dd>
+      </dl>`,
+      html`<div class="actions">
+        ${
+          r.accepts_pages
+            ? html`<button type="button" class="build-button" @click=${build}>${t("ui-build")}</button>`
+            : nothing
+        }
+        ${
+          r.can_seal ? html`<button type="button" class="seal-button" @click=${seal}>${t("ui-seal")}</button>` : nothing
+        }
+        <button type="button" @click=${async () => showSlip(await call("slip", { code }))}>${t("ui-slip")}</button>
+      </div>`,
+      html`<div class="status" ${ref(status)}></div>`,
+      r.components.map((c) => componentCard(r, c, devices, render, status)),
     );
   };
   await render();
@@ -218,45 +235,28 @@ export async function recordScreen(code: string): Promise<void> {
 }
 
 export function showSlip(slip: SlipView): void {
-  const qr = h("div", { class: "qr" });
-  qr.innerHTML = slip.qr_svg; // generated by our own Rust code from the record code
-  const dialog = h(
-    "dialog",
-    { class: "slip" },
-    h("h2", {}, `${t("ui-slip").toUpperCase()}`),
-    h("p", {}, slip.agency ?? slip.unit),
-    qr,
-    h(
-      "dl",
-      {},
-      h("dt", {}, t("ui-code")),
-      h("dd", { class: "slip-code" }, slip.code),
-      h("dt", {}, t("ui-applicant")),
-      h("dd", {}, slip.applicant),
-      h("dt", {}, t("ui-procedure")),
-      h("dd", {}, `${slip.procedure} — ${slip.procedure_name ?? ""}`),
-      h("dt", {}, t("ui-received")),
-      h("dd", {}, slip.received_at),
-      h("dt", {}, t("ui-pages")),
-      h("dd", {}, String(slip.pages)),
-    ),
-    h(
-      "div",
-      { class: "no-print" },
-      h("button", { type: "button", onclick: () => window.print() }, t("ui-print")),
-      h(
-        "button",
-        {
-          type: "button",
-          onclick: () => {
-            dialog.remove();
-            reroute();
-          },
-        },
-        t("ui-close"),
-      ),
-    ),
-  ) as HTMLDialogElement;
-  document.body.append(dialog);
-  dialog.showModal();
+  openDialog(
+    "slip",
+    (close) =>
+      html`<h2>${t("ui-slip").toUpperCase()}</h2>
+        <p>${slip.agency ?? slip.unit}</p>
+        <div class="qr">${unsafeHTML(slip.qr_svg)}</div>
+        <dl>
+          <dt>${t("ui-code")}</dt>
+          <dd class="slip-code">${slip.code}</dd>
+          <dt>${t("ui-applicant")}</dt>
+          <dd>${slip.applicant}</dd>
+          <dt>${t("ui-procedure")}</dt>
+          <dd>${slip.procedure} — ${slip.procedure_name ?? ""}</dd>
+          <dt>${t("ui-received")}</dt>
+          <dd>${slip.received_at}</dd>
+          <dt>${t("ui-pages")}</dt>
+          <dd>${slip.pages}</dd>
+        </dl>
+        <div class="no-print">
+          <button type="button" @click=${() => window.print()}>${t("ui-print")}</button>
+          <button type="button" @click=${close}>${t("ui-close")}</button>
+        </div>`,
+    reroute,
+  );
 }

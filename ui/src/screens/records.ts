@@ -2,152 +2,153 @@
 // the applicant read from the identity card when there is one.
 
 import { call, upload } from "../api";
-import { type Attrs, errorBox, h, notice } from "../dom";
+import { createRef, html, nothing, notice, ref, showError } from "../dom";
 import { recordStates, stateLabel, t } from "../i18n";
 import type { ApplicantView } from "../bindings/ApplicantView";
+import type { ProcedureView } from "../bindings/ProcedureView";
 import { field, imageTypes, layout, opened } from "../shell";
 
 export async function recordsScreen(): Promise<void> {
   const here = opened();
   const filter = new URLSearchParams(location.hash.split("?")[1] ?? "").get("state") ?? "";
   const rows = await call("records", { state: filter || null });
-  const select = h(
-    "select",
-    {
-      name: "state",
-      onchange: (e: Event) => {
-        location.hash = `#/records?state=${(e.target as HTMLSelectElement).value}`;
-      },
-    },
-    h("option", { value: "" }, t("ui-all")),
-    ...recordStates.map((s) => h("option", { value: s, selected: s === filter }, stateLabel(s))),
-  );
-  const table = h(
-    "table",
-    { class: "records" },
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        ...(["ui-code", "ui-applicant", "ui-procedure", "ui-state", "ui-received", "ui-pages"] as const).map((k) =>
-          h("th", {}, t(k)),
-        ),
-      ),
-    ),
-    h(
-      "tbody",
-      {},
-      ...rows.map((r) =>
-        h(
-          "tr",
-          {},
-          h("td", {}, h("a", { href: `#/record/${r.code}` }, r.code)),
-          h("td", {}, r.applicant),
-          h("td", {}, r.procedure),
-          h("td", {}, h("span", { class: `state ${r.state}` }, stateLabel(r.state))),
-          h("td", {}, r.received_at),
-          h("td", {}, `${r.pages}${r.pages_pending ? ` (${r.pages_pending} ${t("ui-waiting-ocr")})` : ""}`),
-        ),
-      ),
-    ),
-  );
+  const choose = (e: Event) => {
+    location.hash = `#/records?state=${(e.target as HTMLSelectElement).value}`;
+  };
+  const heads = ["ui-code", "ui-applicant", "ui-procedure", "ui-state", "ui-received", "ui-pages"] as const;
   if (!here()) return;
-  layout(t("ui-records"), field("ui-state", select), table);
+  layout(
+    t("ui-records"),
+    field(
+      "ui-state",
+      html`<select name="state" @change=${choose}>
+        <option value="">${t("ui-all")}</option>
+        ${recordStates.map((s) => html`<option value=${s} ?selected=${s === filter}>${stateLabel(s)}</option>`)}
+      </select>`,
+    ),
+    html`<table class="records">
+      <thead>
+        <tr>
+          ${heads.map((k) => html`<th>${t(k)}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              <td><a href=${`#/record/${r.code}`}>${r.code}</a></td>
+              <td>${r.applicant}</td>
+              <td>${r.procedure}</td>
+              <td><span class=${`state ${r.state}`}>${stateLabel(r.state)}</span></td>
+              <td>${r.received_at}</td>
+              <td>${r.pages}${r.pages_pending ? ` (${r.pages_pending} ${t("ui-waiting-ocr")})` : ""}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  );
+}
+
+function checklist(p: ProcedureView | undefined) {
+  return html`<ul class="checklist">
+    ${(p?.components ?? []).map(
+      (c) =>
+        html`<li>
+          <b>${c.code}</b> ${c.name} <small>${c.required ? t("ui-required") : t("ui-optional")}</small>
+          ${c.needs_certification ? html`<small class="cert"> · ${t("ui-needs-cert")}</small>` : nothing}
+        </li>`,
+    )}
+  </ul>`;
 }
 
 export async function newRecordScreen(): Promise<void> {
   const here = opened();
   const procedures = await call("procedures");
-  const checklist = h("ul", { class: "checklist" });
-  const procedure = h("select", { name: "procedure", required: true }) as HTMLSelectElement;
-  for (const p of procedures) procedure.append(h("option", { value: p.code }, `${p.code} — ${p.name}`));
-  const showChecklist = () => {
-    const p = procedures.find((x) => x.code === procedure.value);
-    checklist.replaceChildren(
-      ...(p?.components ?? []).map((c) =>
-        h(
-          "li",
-          {},
-          h("b", {}, c.code),
-          ` ${c.name} `,
-          h("small", {}, c.required ? t("ui-required") : t("ui-optional")),
-          c.needs_certification ? h("small", { class: "cert" }, ` · ${t("ui-needs-cert")}`) : null,
-        ),
-      ),
-    );
-  };
-  procedure.addEventListener("change", showChecklist);
-  showChecklist();
-  const input = (name: string, attrs: Attrs = {}) => h("input", { name, ...attrs }) as HTMLInputElement;
-  const name = input("name", { required: true });
-  const personalId = input("personal_id", { inputmode: "numeric", pattern: "[0-9]{12}" });
-  const phone = input("phone", { inputmode: "tel" });
-  const address = input("address");
-  const cardFile = input("card_file", { type: "file", accept: imageTypes, class: "visually-hidden", tabindex: -1 });
-  const status = h("div");
-  cardFile.addEventListener("change", () => {
-    const file = cardFile.files?.[0];
-    cardFile.value = "";
-    if (file) void readCard(file);
-  });
+  const status = createRef<HTMLElement>();
+  const form = createRef<HTMLFormElement>();
+  let chosen = procedures[0]?.code ?? "";
+  const input = (name: string) => form.value?.querySelector<HTMLInputElement>(`input[name=${name}]`);
   /** A picked card image, or the card on the scanner's glass. */
   const readCard = async (file?: File) => {
     try {
       notice(status, "…");
       const a = await call("read_card", file ? { file: await upload(file) } : {});
-      name.value = a.name;
-      personalId.value = a.personal_id ?? "";
-      address.value = a.address ?? "";
+      input("name")!.value = a.name;
+      input("personal_id")!.value = a.personal_id ?? "";
+      input("address")!.value = a.address ?? "";
       notice(status, `${t("ui-read-card")}: ${a.name}`);
     } catch (err) {
-      status.replaceChildren(errorBox(err));
+      showError(status, err);
     }
   };
-  const form = h(
-    "form",
-    {
-      class: "new-record",
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        try {
-          const applicant: ApplicantView = {
-            name: name.value,
-            personal_id: personalId.value || null,
-            phone: phone.value || null,
-            address: address.value || null,
-          };
-          const r = await call("record_new", { procedure: procedure.value, applicant });
-          location.hash = `#/record/${r.code}`;
-        } catch (err) {
-          status.replaceChildren(errorBox(err));
-        }
-      },
-    },
-    field("ui-procedure", procedure),
-    h("h2", {}, t("ui-checklist")),
-    checklist,
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, t("ui-applicant")),
-      h(
-        "div",
-        { class: "row" },
-        h("button", { type: "button", class: "read-card", onclick: () => readCard() }, t("ui-read-card")),
-        h("button", { type: "button", class: "card-file", onclick: () => cardFile.click() }, t("ui-card-file")),
-        cardFile,
-      ),
-      field("ui-name", name),
-      field("ui-personal-id", personalId),
-      field("ui-phone", phone),
-      field("ui-address", address),
-    ),
-    h("button", { type: "submit" }, t("ui-create")),
-    status,
-  );
+  const cardPicked = (e: Event) => {
+    const picker = e.target as HTMLInputElement;
+    const file = picker.files?.[0];
+    picker.value = "";
+    if (file) void readCard(file);
+  };
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const data = new FormData(form.value);
+    const text = (name: string) => String(data.get(name) ?? "");
+    try {
+      const applicant: ApplicantView = {
+        name: text("name"),
+        personal_id: text("personal_id") || null,
+        phone: text("phone") || null,
+        address: text("address") || null,
+      };
+      const r = await call("record_new", { procedure: text("procedure"), applicant });
+      location.hash = `#/record/${r.code}`;
+    } catch (err) {
+      showError(status, err);
+    }
+  };
+  const draw = () =>
+    layout(
+      t("ui-new-record"),
+      html`<form class="new-record" ${ref(form)} @submit=${submit}>
+        ${field(
+          "ui-procedure",
+          html`<select
+            name="procedure"
+            required
+            @change=${(e: Event) => {
+              chosen = (e.target as HTMLSelectElement).value;
+              draw();
+            }}
+          >
+            ${procedures.map((p) => html`<option value=${p.code}>${p.code} — ${p.name}</option>`)}
+          </select>`,
+        )}
+        <h2>${t("ui-checklist")}</h2>
+        ${checklist(procedures.find((p) => p.code === chosen))}
+        <fieldset>
+          <legend>${t("ui-applicant")}</legend>
+          <div class="row">
+            <button type="button" class="read-card" @click=${() => readCard()}>${t("ui-read-card")}</button>
+            <button type="button" class="card-file" @click=${() => input("card_file")?.click()}>
+              ${t("ui-card-file")}
+            </button>
+            <input
+              name="card_file"
+              type="file"
+              accept=${imageTypes}
+              class="visually-hidden"
+              tabindex="-1"
+              @change=${cardPicked}
+            />
+          </div>
+          ${field("ui-name", html`<input name="name" required />`)}
+          ${field("ui-personal-id", html`<input name="personal_id" inputmode="numeric" pattern="[0-9]{12}" />`)}
+          ${field("ui-phone", html`<input name="phone" inputmode="tel" />`)}
+          ${field("ui-address", html`<input name="address" />`)}
+        </fieldset>
+        <button type="submit">${t("ui-create")}</button>
+        <div ${ref(status)}></div>
+      </form>`,
+    );
   if (!here()) return;
-  layout(t("ui-new-record"), form);
-  procedure.focus();
+  draw();
+  form.value?.querySelector<HTMLSelectElement>("select[name=procedure]")?.focus();
 }
