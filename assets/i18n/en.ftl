@@ -648,3 +648,27 @@ certificate-statement = Certified a true copy of the original.
 certificate-number = Certification no.: { $number }   Book: { $book }
 certificate-date = Day { $day }, month { $month }, year { $year }
 certificate-reason = Certified a true copy of the original
+
+## Files and the store: what went wrong on the disk
+
+file-cannot-write = cannot write { $file }
+file-cannot-create = cannot create the folder { $folder }
+file-cannot-replace = cannot replace { $file }
+file-cannot-open = cannot open { $file }
+process-cannot-lock = cannot lock the store for processing
+sync-device-key-damaged = device.key is damaged
+catalogue-unreadable = cannot read the procedure catalogue { $file }
+catalogue-invalid = the procedure catalogue { $file } is invalid
+catalogue-builtin-invalid = the built-in procedure catalogue is invalid
+catalogue-empty = the procedure catalogue lists no procedure
+catalogue-duplicate = procedure code «{ $code }» appears twice in the catalogue
+catalogue-no-components = procedure «{ $code }» needs at least one component, each with its own code
+hash-invalid = not a SHA-256 hash (expected 64 hexadecimal digits): «{ $text }»
+settings-bad-number = { $key }: «{ $value }» is not a number
+store-open = cannot open the database { $file }: { $why }; check the folder exists and is writable
+store-sql = database error: { $why }
+store-io = cannot access { $file }: { $why }
+store-too-new = the database has { $found } migrations but this program knows { $known }; install the newer version
+store-lease-lost = job { $job } is no longer leased by this worker
+store-corrupt = stored data is invalid: { $why }
+record-state-unknown = no record state «{ $state }»

@@ -609,3 +609,27 @@ certificate-statement = Chứng thực bản sao đúng với bản chính.
 certificate-number = Số chứng thực: { $number }   Quyển số: { $book }
 certificate-date = Ngày { $day } tháng { $month } năm { $year }
 certificate-reason = Chứng thực bản sao đúng với bản chính
+
+## Files and the store: what went wrong on the disk
+
+file-cannot-write = không ghi được { $file }
+file-cannot-create = không tạo được thư mục { $folder }
+file-cannot-replace = không thay được { $file }
+file-cannot-open = không mở được { $file }
+process-cannot-lock = không khoá được kho dữ liệu để xử lý
+sync-device-key-damaged = tệp khoá thiết bị device.key bị hỏng
+catalogue-unreadable = không đọc được danh mục thủ tục { $file }
+catalogue-invalid = danh mục thủ tục { $file } sai
+catalogue-builtin-invalid = danh mục thủ tục có sẵn sai
+catalogue-empty = danh mục thủ tục không có thủ tục nào
+catalogue-duplicate = mã thủ tục «{ $code }» xuất hiện hai lần trong danh mục
+catalogue-no-components = thủ tục «{ $code }» cần ít nhất một thành phần, mỗi thành phần một mã riêng
+hash-invalid = không phải mã băm SHA-256 (cần 64 chữ số hex): «{ $text }»
+settings-bad-number = { $key }: «{ $value }» không phải số
+store-open = không mở được cơ sở dữ liệu { $file }: { $why }; kiểm tra thư mục có và ghi được
+store-sql = lỗi cơ sở dữ liệu: { $why }
+store-io = không truy cập được { $file }: { $why }
+store-too-new = cơ sở dữ liệu có { $found } bước nâng cấp nhưng chương trình này chỉ biết { $known }; hãy cài bản mới hơn
+store-lease-lost = công việc { $job } không còn do tiến trình này giữ
+store-corrupt = dữ liệu đã lưu không hợp lệ: { $why }
+record-state-unknown = không có trạng thái hồ sơ «{ $state }»

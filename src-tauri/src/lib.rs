@@ -321,8 +321,7 @@ impl Desktop {
 
     fn records(&self, state: Option<&str>) -> anyhow::Result<Vec<RecordRow>> {
         let app = self.app();
-        let state =
-            state.filter(|s| !s.is_empty()).map(str::parse).transpose().map_err(anyhow::Error::msg)?;
+        let state = state.filter(|s| !s.is_empty()).map(str::parse).transpose()?;
         Ok(app
             .list_records(state, 500)?
             .into_iter()
@@ -469,10 +468,8 @@ impl Desktop {
             tasks::process_in_background(&tasks, config, actor);
             let pages = report.pages.len();
             match report.failure {
-                Some(f) if pages == 0 => bail!("{}", f.message),
-                Some(f) => Ok(Said::of(
-                    &Message::new("task-scanned-then-stopped").with("pages", pages).with("why", f.message),
-                )),
+                Some(f) if pages == 0 => bail!(f.message),
+                Some(f) => Ok(Said::of(&msg!("task-scanned-then-stopped", pages = pages, why = f.message))),
                 None => Ok(Said::of(&Message::new("task-scanned").with("pages", pages))),
             }
         });
@@ -495,7 +492,7 @@ impl Desktop {
             let report = app.scan(&code, old.component, scanner.as_mut(), &settings, &[], |_, _| {})?;
             let Some(&new) = report.pages.first() else {
                 return Err(match report.failure {
-                    Some(f) => anyhow::anyhow!("{}", f.message),
+                    Some(f) => f.message.into(),
                     None => hoso_i18n::Localized(Message::new("task-no-page")).into(),
                 });
             };

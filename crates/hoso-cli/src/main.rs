@@ -391,7 +391,9 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     let out = Out::stdout(cli.global.lang, cli.global.json);
-    match run(cli, &out) {
+    // Whatever the answer shows (a message inside a report, an error's
+    // causes) is said in the one language asked for.
+    match hoso_i18n::speaking(out.catalogue_lang(), || run(cli, &out)) {
         Ok(code) => code,
         Err(e) => {
             out.error(&e);
@@ -469,7 +471,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             out.record_created(&record);
         }
         Command::Record(RecordCmd::List { state, limit }) => {
-            let state = state.map(|s| s.parse::<RecordState>()).transpose().map_err(anyhow::Error::msg)?;
+            let state = state.map(|s| s.parse::<RecordState>()).transpose()?;
             let list = open(g)?.list_records(state, limit)?;
             out.record_list(&list);
         }

@@ -71,7 +71,7 @@ impl Out {
         }
     }
 
-    fn catalogue_lang(&self) -> hoso_i18n::Lang {
+    pub fn catalogue_lang(&self) -> hoso_i18n::Lang {
         match self.lang {
             Lang::Vi => hoso_i18n::Lang::Vi,
             Lang::En => hoso_i18n::Lang::En,
@@ -309,7 +309,7 @@ impl Out {
         let scanned = msg!("cli-scanned", pages = r.pages.len(), record = &r.record, device = &r.device);
         outln!(self, "{}", self.say(&scanned));
         if let Some(f) = &r.failure {
-            outln!(self, "  ⚠ {}", f.message);
+            outln!(self, "  ⚠ {}", self.say(&f.message.0));
         }
     }
 

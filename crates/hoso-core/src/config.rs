@@ -381,11 +381,11 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         merged.unit.as_ref().map(|u| u.parse::<UnitCode>()).transpose().context(err!("config-bad-unit"))?;
     let catalogue = match &merged.catalogue {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the procedure catalogue {}", path.display()))?;
-            parse_catalogue(&text).with_context(|| format!("catalogue {}", path.display()))?
+            let text =
+                std::fs::read_to_string(path).with_context(|| err!("catalogue-unreadable", file = path))?;
+            parse_catalogue(&text).with_context(|| err!("catalogue-invalid", file = path))?
         }
-        None => parse_catalogue(BUILTIN_CATALOGUE).context("built-in catalogue")?,
+        None => parse_catalogue(BUILTIN_CATALOGUE).context(err!("catalogue-builtin-invalid"))?,
     };
     let m = merged.clone();
     Ok(Config {
@@ -432,7 +432,7 @@ pub fn parse_catalogue(text: &str) -> anyhow::Result<Catalogue> {
     let catalogue: Catalogue = toml::from_str(text).context(err!("config-bad-catalogue"))?;
     catalogue.validate()?;
     if catalogue.procedures.is_empty() {
-        bail!("the procedure catalogue lists no procedure");
+        bail!(err!("catalogue-empty"));
     }
     Ok(catalogue)
 }

@@ -34,7 +34,7 @@ impl App {
         if documents.is_empty() {
             bail!(hoso_i18n::err!("record-no-documents", record = record.code.to_string()));
         }
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| hoso_i18n::err!("file-cannot-create", folder = dir))?;
         let components = self.store.components(&record.id)?;
         let organ = self.config.agency.clone().unwrap_or_else(|| record.code.unit().to_string());
         let procedure =
@@ -53,7 +53,8 @@ impl App {
             let name = format!("{}.{}.pdf", record.code, c.ordinal);
             let bytes = self.store.blobs().read(&doc.blob)?;
             let path = dir.join(&name);
-            std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, &bytes)
+                .with_context(|| hoso_i18n::err!("file-cannot-write", file = &path))?;
             report.files.push(path);
             docs_xml.push_str(&format!(
                 "    <Document>\n      <DocOrdinal>{}</DocOrdinal>\n      <TypeName>{}</TypeName>\n      <CodeNumber></CodeNumber>\n      <CodeNotation></CodeNotation>\n      <IssuedDate></IssuedDate>\n      <OrganName></OrganName>\n      <Subject>{}</Subject>\n      <Language>vi</Language>\n      <PageAmount>{}</PageAmount>\n      <Description>{}</Description>\n      <SignerInfo></SignerInfo>\n      <FileName>{}</FileName>\n      <Sha256>{}</Sha256>\n    </Document>\n",
@@ -84,7 +85,8 @@ impl App {
             record.received_at.format("%Y-%m-%dT%H:%M:%S%:z"),
         );
         let xml_path = dir.join(format!("{}.xml", record.code));
-        std::fs::write(&xml_path, xml).with_context(|| format!("cannot write {}", xml_path.display()))?;
+        std::fs::write(&xml_path, xml)
+            .with_context(|| hoso_i18n::err!("file-cannot-write", file = &xml_path))?;
         report.files.push(xml_path);
         Ok(report)
     }

@@ -56,13 +56,13 @@ impl WorkerLock {
             .truncate(false)
             .write(true)
             .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
+            .with_context(|| hoso_i18n::err!("file-cannot-open", file = &path))?;
         match file.try_lock() {
             Ok(()) => Ok(WorkerLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => {
                 anyhow::bail!(hoso_i18n::err!("process-busy", folder = data_dir))
             }
-            Err(std::fs::TryLockError::Error(e)) => Err(e).context("cannot lock the store for processing"),
+            Err(std::fs::TryLockError::Error(e)) => Err(e).context(hoso_i18n::err!("process-cannot-lock")),
         }
     }
 }

@@ -46,13 +46,13 @@ impl Config {
 pub struct ScanFailure {
     /// Stable code (`jammed`, `feeder_empty`, `cancelled`, …).
     pub code: &'static str,
-    /// For the clerk, Vietnamese / English.
-    pub message: String,
+    /// For the clerk.
+    pub message: hoso_i18n::Localized,
 }
 
 impl From<&ScanError> for ScanFailure {
     fn from(e: &ScanError) -> Self {
-        ScanFailure { code: e.code(), message: e.to_string() }
+        ScanFailure { code: e.code(), message: hoso_i18n::Localized::shown(e.clone()) }
     }
 }
 

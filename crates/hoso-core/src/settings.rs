@@ -106,7 +106,7 @@ pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Co
     let text = match std::fs::read_to_string(&target) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", target.display())),
+        Err(e) => return Err(e).with_context(|| err!("file-unreadable", file = &target)),
     };
     let mut doc: toml_edit::DocumentMut =
         text.parse().with_context(|| err!("settings-file-invalid", file = &target))?;
@@ -129,17 +129,19 @@ pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Co
         check(key, kind, new)?;
         doc[key] = match kind {
             Kind::Bool => toml_edit::value(new == "true"),
-            Kind::Number => toml_edit::value(new.parse::<i64>().with_context(|| format!("{key}: {new:?}"))?),
+            Kind::Number => toml_edit::value(
+                new.parse::<i64>().with_context(|| err!("settings-bad-number", key = key, value = new))?,
+            ),
             _ => toml_edit::value(new),
         };
     }
 
     // The whole file must load before it replaces the old one.
     let dir = target.parent().context("config file without a folder")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| err!("file-cannot-create", folder = dir))?;
     let tmp = dir.join(format!(".config.toml.{}.tmp", std::process::id()));
     hoso_store::durable::write_new(&tmp, doc.to_string().as_bytes(), false)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
+        .with_context(|| err!("file-cannot-write", file = &tmp))?;
     let candidate =
         config::load(&config::Overrides { config_file: Some(tmp.clone()), ..config.overrides.clone() });
     if let Err(e) = candidate {
@@ -149,7 +151,7 @@ pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Co
     // The checked file itself takes the old one's place.
     if let Err(e) = hoso_store::durable::rename(&tmp, &target) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot replace {}", target.display()));
+        return Err(e).with_context(|| err!("file-cannot-replace", file = &target));
     }
     let after = config::load(&config.overrides)?;
     let (mut before_values, mut after_values) = (config.in_force.texts(), after.in_force.texts());

@@ -61,9 +61,9 @@ impl App {
             let pkcs8 = SigningKey::generate();
             // Private from its first byte (0600), flushed and renamed durably.
             hoso_store::durable::write_file(&path, &pkcs8, true)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+                .with_context(|| err!("file-cannot-write", file = &path))?;
         }
-        SigningKey::from_pkcs8(&std::fs::read(&path)?).context("device.key is damaged")
+        SigningKey::from_pkcs8(&std::fs::read(&path)?).context(err!("sync-device-key-damaged"))
     }
 
     /// Seals a record: its manifest is fixed and it is queued for the hub.

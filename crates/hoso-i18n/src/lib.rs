@@ -234,6 +234,15 @@ impl Message {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Localized(pub Message);
 
+impl Localized {
+    /// A typed error (or anything whose Display speaks through the
+    /// catalogue) kept as a `Localized`, still said in the language of
+    /// wherever it is shown.
+    pub fn shown(value: impl fmt::Display + Send + Sync + 'static) -> Localized {
+        Localized(Message::new("detail").with("detail", Arg::shown(value)))
+    }
+}
+
 /// As its text: in the language [`speaking`] sets, else both.
 impl Serialize for Localized {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -12,7 +12,7 @@ pub struct BlobHash(pub [u8; 32]);
 
 /// A string that is not 64 lowercase or uppercase hexadecimal digits.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a SHA-256 hash (expected 64 hexadecimal digits): {0:?}")]
+#[error("{}", hoso_i18n::msg!("hash-invalid", text = .0))]
 pub struct ParseHashError(pub String);
 
 impl BlobHash {

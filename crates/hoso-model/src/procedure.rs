@@ -50,10 +50,10 @@ pub struct Catalogue {
 #[non_exhaustive]
 pub enum CatalogueError {
     /// Two procedures share a code.
-    #[error("procedure code {0:?} appears twice in the catalogue")]
+    #[error("{}", hoso_i18n::msg!("catalogue-duplicate", code = .0))]
     DuplicateProcedure(String),
     /// A procedure has no component, or two with one code.
-    #[error("procedure {0:?} needs at least one component, each with its own code")]
+    #[error("{}", hoso_i18n::msg!("catalogue-no-components", code = .0))]
     BadComponents(String),
 }
 

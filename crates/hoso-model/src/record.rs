@@ -171,13 +171,13 @@ impl fmt::Display for RecordState {
 }
 
 impl FromStr for RecordState {
-    type Err = String;
+    type Err = hoso_i18n::Localized;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         RecordState::ALL
             .into_iter()
             .find(|st| st.as_str() == s)
-            .ok_or_else(|| format!("unknown record state {s:?}"))
+            .ok_or_else(|| hoso_i18n::err!("record-state-unknown", state = s))
     }
 }
 

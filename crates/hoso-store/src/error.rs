@@ -10,7 +10,7 @@ use hoso_model::{RecordState, TransitionError};
 #[non_exhaustive]
 pub enum StoreError {
     /// The database file cannot be opened.
-    #[error("cannot open the database {path}: {source}; check the folder exists and is writable")]
+    #[error("{}", msg!("store-open", file = .path, why = .source.to_string()))]
     Open {
         /// Database file.
         path: PathBuf,
@@ -18,10 +18,10 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
     /// An SQLite error.
-    #[error("database error: {0}")]
+    #[error("{}", msg!("store-sql", why = .0.to_string()))]
     Sql(#[from] rusqlite::Error),
     /// A file operation failed.
-    #[error("cannot access {path}: {source}")]
+    #[error("{}", msg!("store-io", file = .path, why = .source.to_string()))]
     Io {
         /// File or folder.
         path: PathBuf,
@@ -29,7 +29,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// The database was written by a newer version of the program.
-    #[error("the database has {found} migrations but this program knows {known}; install the newer version")]
+    #[error("{}", msg!("store-too-new", found = *.found, known = *.known))]
     TooNew {
         /// Migrations applied.
         found: usize,
@@ -80,10 +80,10 @@ pub enum StoreError {
         hash: String,
     },
     /// A job lease was lost (expired and taken by another worker).
-    #[error("job {0} is no longer leased by this worker")]
+    #[error("{}", msg!("store-lease-lost", job = *.0))]
     LeaseLost(i64),
     /// A stored row that does not parse.
-    #[error("stored data is invalid: {0}")]
+    #[error("{}", msg!("store-corrupt", why = .0))]
     Corrupt(String),
     /// A request the store refuses (bad input, wrong password); the message
     /// is for the person at the counter.

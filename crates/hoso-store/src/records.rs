@@ -180,7 +180,7 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
         procedure: r.get(2)?,
         channel: serde_json::from_value(serde_json::Value::String(channel)).map_err(conv)?,
         applicant: serde_json::from_str(&applicant).map_err(conv)?,
-        state: state.parse().map_err(conv_str)?,
+        state: state.parse().map_err(conv)?,
         state_reason: r.get(6)?,
         received_at: parse_time(&r.get::<_, String>(7)?)?,
         updated_at: parse_time(&r.get::<_, String>(8)?)?,
@@ -215,7 +215,7 @@ pub(crate) fn state_of(conn: &Connection, id: &RecordId) -> Result<RecordState> 
         .query_row("SELECT state FROM records WHERE id = ?1", [id.to_string()], |r| r.get(0))
         .optional()?;
     let s = s.ok_or_else(|| StoreError::NotFound(format!("record {id}")))?;
-    s.parse().map_err(StoreError::Corrupt)
+    s.parse().map_err(|e: hoso_i18n::Localized| StoreError::Corrupt(e.to_string()))
 }
 
 /// The guarded update behind every record state change, plus its audit entry.

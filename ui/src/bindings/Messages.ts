@@ -546,6 +546,27 @@ export type MessageArgs = {
   "certificate-number": { book: string | number; number: string | number };
   "certificate-date": { day: string | number; month: string | number; year: string | number };
   "certificate-reason": Record<string, never>;
+  "file-cannot-write": { file: string | number };
+  "file-cannot-create": { folder: string | number };
+  "file-cannot-replace": { file: string | number };
+  "file-cannot-open": { file: string | number };
+  "process-cannot-lock": Record<string, never>;
+  "sync-device-key-damaged": Record<string, never>;
+  "catalogue-unreadable": { file: string | number };
+  "catalogue-invalid": { file: string | number };
+  "catalogue-builtin-invalid": Record<string, never>;
+  "catalogue-empty": Record<string, never>;
+  "catalogue-duplicate": { code: string | number };
+  "catalogue-no-components": { code: string | number };
+  "hash-invalid": { text: string | number };
+  "settings-bad-number": { key: string | number; value: string | number };
+  "store-open": { file: string | number; why: string | number };
+  "store-sql": { why: string | number };
+  "store-io": { file: string | number; why: string | number };
+  "store-too-new": { found: string | number; known: string | number };
+  "store-lease-lost": { job: string | number };
+  "store-corrupt": { why: string | number };
+  "record-state-unknown": { state: string | number };
 };
 
 export type MessageId = keyof MessageArgs;
