@@ -19,7 +19,6 @@ use anyhow::{Context, bail};
 use base64::Engine;
 use hoso_core::{App, config::Config};
 use hoso_i18n::{Message, err, msg};
-use hoso_imaging::TurnUpright as _;
 use hoso_model::{Applicant, Channel};
 use serde_json::{Value, json};
 
@@ -148,7 +147,7 @@ impl Desktop {
             C::Settings(_) => Reply::Settings(self.settings()),
             C::Records(a) => Reply::Records(self.records(a.state.as_deref())?),
             C::RecordNew(a) => Reply::RecordNew(self.new_record(a)?),
-            C::Record(a) => Reply::Record(self.record(&a.code)?),
+            C::Record(a) => Reply::Record(self.app().record_view(&a.code)?),
             C::ReadCard(a) => Reply::ReadCard(self.read_card(a)?),
             C::Import(a) => Reply::Import(self.import(a)?),
             C::Devices(_) => Reply::Devices(self.devices()?),
@@ -169,11 +168,12 @@ impl Desktop {
             C::Build(a) => Reply::Build(self.build(&a.code)?),
             C::Document(a) => Reply::Document(self.document(&a.code, a.component)?),
             C::Seal(a) => {
-                self.app().seal(&a.code)?;
-                Reply::Seal(self.slip(&a.code)?)
+                let mut app = self.app();
+                app.seal(&a.code)?;
+                Reply::Seal(app.slip(&a.code)?)
             }
-            C::Slip(a) => Reply::Slip(self.slip(&a.code)?),
-            C::CertificationQueue(_) => Reply::CertificationQueue(self.certification_queue()?),
+            C::Slip(a) => Reply::Slip(self.app().slip(&a.code)?),
+            C::CertificationQueue(_) => Reply::CertificationQueue(self.app().certification_queue()?),
             C::Ledger(_) => Reply::Ledger(self.ledger()?),
             C::Sync(_) => Reply::Sync(self.start_sync()?),
             C::SyncRetry(a) => {
@@ -211,8 +211,9 @@ impl Desktop {
             phone: applicant.phone.filter(|s| !s.trim().is_empty()),
             address: applicant.address.filter(|s| !s.trim().is_empty()),
         };
-        let r = self.app().new_record(&procedure, applicant, Channel::InPerson)?;
-        self.record(&r.code.to_string())
+        let mut app = self.app();
+        let r = app.new_record(&procedure, applicant, Channel::InPerson)?;
+        app.record_view(&r.code.to_string())
     }
 
     /// A card picked in the window, a card image on this PC, or the card on
@@ -320,97 +321,13 @@ impl Desktop {
     }
 
     fn records(&self, state: Option<&str>) -> anyhow::Result<Vec<RecordRow>> {
-        let app = self.app();
         let state = state.filter(|s| !s.is_empty()).map(str::parse).transpose()?;
-        Ok(app
-            .list_records(state, 500)?
-            .into_iter()
-            .map(|s| RecordRow {
-                code: s.record.code.to_string(),
-                procedure: s.record.procedure.clone(),
-                applicant: s.record.applicant.name.clone(),
-                state: s.record.state,
-                received_at: s.record.received_at.format("%d/%m/%Y %H:%M").to_string(),
-                pages: s.pages,
-                pages_pending: s.pages_pending,
-            })
-            .collect())
-    }
-
-    fn record(&self, code: &str) -> anyhow::Result<RecordView> {
-        let app = self.app();
-        let detail = app.record_detail(code)?;
-        let documents = app.documents(code)?;
-        let r = &detail.record;
-        let mut components = Vec::new();
-        for c in &detail.components {
-            let mut pages = Vec::new();
-            for p in c.pages.iter().filter(|p| p.state != hoso_model::PageState::Discarded) {
-                let issues = app.page_issues(p.id)?;
-                pages.push(PageView {
-                    id: p.id,
-                    ordinal: p.ordinal,
-                    state: p.state,
-                    note: p.note.clone(),
-                    issues,
-                    thumbnail_id: app.page_thumbnail_id(p.id)?.map(|h| h.to_hex()),
-                    dpi: p.dpi,
-                });
-            }
-            pages.sort_by_key(|p| p.ordinal);
-            components.push(ComponentView {
-                ordinal: c.component.ordinal,
-                code: c.component.code.clone(),
-                name: c.component.name.clone(),
-                required: c.component.required,
-                needs_certification: c.component.needs_certification,
-                pages,
-                documents: documents
-                    .iter()
-                    .filter(|d| d.component == c.component.ordinal)
-                    .map(|d| DocumentView {
-                        id: d.id,
-                        kind: d.kind.as_str().into(),
-                        pages: d.pages,
-                        bytes: d.size,
-                        created_at: d.created_at.clone(),
-                        stale: d.stale,
-                    })
-                    .collect(),
-            });
-        }
-        Ok(RecordView {
-            id: r.id.to_string(),
-            code: r.code.to_string(),
-            procedure: r.procedure.clone(),
-            procedure_name: detail.procedure_name.clone(),
-            applicant: ApplicantView {
-                name: r.applicant.name.clone(),
-                personal_id: r.applicant.personal_id.as_ref().map(|p| p.to_string()),
-                phone: r.applicant.phone.clone(),
-                address: r.applicant.address.clone(),
-            },
-            state: r.state,
-            accepts_pages: r.state.accepts_pages(),
-            can_seal: r.state.can_go_to(hoso_model::RecordState::Sealed),
-            state_reason: r.state_reason.clone(),
-            received_at: r.received_at.format("%d/%m/%Y %H:%M").to_string(),
-            components,
-        })
+        self.app().record_rows(state, 500)
     }
 
     /// A page at screen size (1200 px), as a data URL, upright as scanned.
     fn page_image(&self, page: i64) -> anyhow::Result<String> {
-        let hoso_core::PageSource { bytes, frame, rotation } = self.app().page_source(page)?;
-        let decoded = hoso_imaging::decode_frame(&bytes, frame, &hoso_imaging::Limits::default())
-            .context(err!("page-image-unreadable"))?;
-        let colour = !matches!(
-            decoded.image,
-            image::DynamicImage::ImageLuma8(_) | image::DynamicImage::ImageLuma16(_)
-        );
-        let small = decoded.image.thumbnail(1200, 1200);
-        let upright = hoso_imaging::Upright { rotation, skew_deg: 0.0 }.apply(&small);
-        Ok(data_url("image/jpeg", &hoso_imaging::thumbnail_jpeg(&upright, 1200, colour)))
+        Ok(data_url("image/jpeg", &self.app().page_image(page, 1200)?))
     }
 
     /// The newest document of a component (certified copy first) as a data URL.
@@ -507,44 +424,6 @@ impl Desktop {
         let actor = self.app().acting().clone();
         tasks::process_in_background(&self.tasks, (*self.config()).clone(), actor);
         Ok(())
-    }
-
-    fn slip(&self, code: &str) -> anyhow::Result<SlipView> {
-        let app = self.app();
-        let detail = app.record_detail(code)?;
-        let r = &detail.record;
-        let qr = qrcode::QrCode::new(r.code.to_string().as_bytes())?;
-        let qr_svg = qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(160, 160).build();
-        Ok(SlipView {
-            code: r.code.to_string(),
-            unit: self.config().unit.as_ref().map(|u| u.to_string()).unwrap_or_default(),
-            agency: self.config().agency.clone(),
-            procedure: r.procedure.clone(),
-            procedure_name: detail.procedure_name.clone(),
-            applicant: r.applicant.name.clone(),
-            received_at: r.received_at.format("%H:%M %d/%m/%Y").to_string(),
-            pages: detail
-                .components
-                .iter()
-                .flat_map(|c| &c.pages)
-                .filter(|p| p.state != hoso_model::PageState::Discarded)
-                .count() as i64,
-            qr_svg,
-        })
-    }
-
-    /// Records in review with a component that needs a certified copy and has
-    /// none of its current PDF/A yet.
-    fn certification_queue(&self) -> anyhow::Result<Vec<RecordRow>> {
-        let rows = self.records(Some("review"))?;
-        let app = self.app();
-        let mut out = Vec::new();
-        for row in rows {
-            if app.waits_for_certification(&row.code)? {
-                out.push(row);
-            }
-        }
-        Ok(out)
     }
 
     fn tokens(&self) -> anyhow::Result<Vec<TokenView>> {

@@ -4,6 +4,10 @@
 //! writes them).
 
 use serde::{Deserialize, Serialize};
+
+pub use hoso_core::views::{
+    ApplicantView, ComponentView, DocumentView, PageView, RecordRow, RecordView, SlipView,
+};
 use ts_rs::TS;
 
 /// The signed-in person.
@@ -39,105 +43,6 @@ pub struct ProcedureView {
     pub code: String,
     pub name: String,
     pub components: Vec<ComponentSpecView>,
-}
-
-/// A line of the record list.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct RecordRow {
-    pub code: String,
-    pub procedure: String,
-    pub applicant: String,
-    pub state: hoso_model::RecordState,
-    pub received_at: String,
-    #[ts(type = "number")]
-    pub pages: i64,
-    #[ts(type = "number")]
-    pub pages_pending: i64,
-}
-
-/// One page: its place, state, quality findings and thumbnail.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct PageView {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub ordinal: u32,
-    /// `stored` (waiting for OCR), `processed`, `failed`, `discarded`.
-    pub state: hoso_model::PageState,
-    pub note: Option<String>,
-    /// Quality gate findings: `blank`, `blurred`, `too_dark`, `faint`, `low_dpi`, `no_dpi`.
-    pub issues: Vec<String>,
-    /// Names the thumbnail (its blob's hash) once processed; the image itself
-    /// comes from the `thumbnails` command, so a refresh does not resend it.
-    pub thumbnail_id: Option<String>,
-    pub dpi: Option<f32>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct DocumentView {
-    #[ts(type = "number")]
-    pub id: i64,
-    /// `pdfa` or `certified`.
-    pub kind: String,
-    pub pages: u32,
-    #[ts(type = "number")]
-    pub bytes: u64,
-    pub created_at: String,
-    /// Built before the pages last changed: build again.
-    pub stale: bool,
-}
-
-/// A checklist item of a record with its pages and documents.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ComponentView {
-    pub ordinal: u16,
-    pub code: String,
-    pub name: String,
-    pub required: bool,
-    pub needs_certification: bool,
-    pub pages: Vec<PageView>,
-    pub documents: Vec<DocumentView>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct ApplicantView {
-    pub name: String,
-    pub personal_id: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<String>,
-}
-
-/// A record as the detail screen shows it.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct RecordView {
-    pub id: String,
-    pub code: String,
-    pub procedure: String,
-    pub procedure_name: Option<String>,
-    pub applicant: ApplicantView,
-    pub state: hoso_model::RecordState,
-    /// Whether pages may still be added and the PDF/A built (the record state's rule).
-    pub accepts_pages: bool,
-    /// Whether the record may be sealed now (a move its state allows).
-    pub can_seal: bool,
-    pub state_reason: Option<String>,
-    pub received_at: String,
-    pub components: Vec<ComponentView>,
-}
-
-/// The receipt slip handed to the citizen.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct SlipView {
-    pub code: String,
-    pub unit: String,
-    pub agency: Option<String>,
-    pub procedure: String,
-    pub procedure_name: Option<String>,
-    pub applicant: String,
-    pub received_at: String,
-    #[ts(type = "number")]
-    pub pages: i64,
-    /// SVG of a QR code holding the record code.
-    pub qr_svg: String,
 }
 
 /// A long-running job (scan, OCR, build, certify, sync) the UI follows.

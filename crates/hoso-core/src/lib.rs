@@ -27,6 +27,7 @@ mod queries;
 mod scan;
 pub mod settings;
 mod sync;
+pub mod views;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! once instead of in each front end.
 
 use anyhow::Context;
-use hoso_model::{BlobHash, Page, Record, RecordState};
+use hoso_model::{Page, Record, RecordState};
 use hoso_store::{Account, BookEntry, Document, DocumentKind, RecordSummary};
 
 use crate::App;
@@ -54,23 +54,6 @@ impl App {
             .max_by_key(|d| (d.kind == DocumentKind::Certified, d.id))
             .context(hoso_i18n::err!("component-no-pdf"))?;
         Ok(self.store.blobs().read(&doc.blob)?)
-    }
-
-    /// The quality issues the gate found on a page (`blank`, `skewed`, …).
-    pub fn page_issues(&self, page: i64) -> anyhow::Result<Vec<String>> {
-        self.require_signed_in()?;
-        Ok(self
-            .store
-            .page_metrics(page)?
-            .and_then(|m| m.get("issues").cloned())
-            .and_then(|i| serde_json::from_value::<Vec<String>>(i).ok())
-            .unwrap_or_default())
-    }
-
-    /// The name of a page's thumbnail (its blob), once it has one.
-    pub fn page_thumbnail_id(&self, page: i64) -> anyhow::Result<Option<BlobHash>> {
-        self.require_signed_in()?;
-        Ok(self.store.page_thumbnail_blob(page)?)
     }
 
     /// A page's thumbnail (JPEG), once it has one.

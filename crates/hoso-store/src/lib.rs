@@ -49,8 +49,8 @@ pub use check::CheckReport;
 pub use documents::{Document, DocumentKind, NewDocument};
 pub use error::StoreError;
 pub use records::{
-    AddedPages, NewPages, NewRecord, PAGE_JOB, PageInput, PageOutcome, PageResult, PageText, PageTextIn,
-    RecordSummary, StateChange,
+    AddedPages, NewPages, NewRecord, PAGE_JOB, PageExtras, PageInput, PageOutcome, PageResult, PageText,
+    PageTextIn, RecordSummary, StateChange,
 };
 pub use sync::SYNC_JOB;
 

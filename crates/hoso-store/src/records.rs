@@ -165,6 +165,9 @@ fn conv_str(e: String) -> rusqlite::Error {
     conv(std::io::Error::other(e))
 }
 
+/// Per page id: its metrics (with the quality findings) and thumbnail, once processed.
+pub type PageExtras = std::collections::HashMap<i64, (Option<serde_json::Value>, Option<BlobHash>)>;
+
 const RECORD_COLUMNS: &str =
     "id, code, procedure, channel, applicant, state, state_reason, received_at, updated_at";
 
@@ -404,6 +407,30 @@ impl Store {
     /// The thumbnail (JPEG) made when the page was processed.
     pub fn page_thumbnail(&self, page_id: i64) -> Result<Option<Vec<u8>>> {
         self.page_thumbnail_blob(page_id)?.map(|h| self.blobs.read(&h)).transpose()
+    }
+
+    /// For every page of a record, its processing results (metrics and
+    /// quality issues) and its thumbnail's name, read in one query.
+    pub fn page_extras(&self, record: &RecordId) -> Result<PageExtras> {
+        let mut stmt = self.conn.prepare("SELECT id, metrics, thumbnail FROM pages WHERE record_id = ?1")?;
+        let rows = stmt.query_map([record.to_string()], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+        })?;
+        let mut out = PageExtras::new();
+        for row in rows {
+            let (id, metrics, thumbnail) = row?;
+            let metrics = metrics
+                .map(|t| {
+                    serde_json::from_str(&t)
+                        .map_err(|e| StoreError::Corrupt(format!("page {id} metrics: {e}")))
+                })
+                .transpose()?;
+            let thumbnail = thumbnail
+                .map(|h| h.parse().map_err(|_| StoreError::Corrupt(format!("page {id} thumbnail {h}"))))
+                .transpose()?;
+            out.insert(id, (metrics, thumbnail));
+        }
+        Ok(out)
     }
 
     /// The processing results of a page (metrics and quality issues), if processed.
