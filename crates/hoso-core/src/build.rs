@@ -92,30 +92,41 @@ impl App {
             let mut file_id = [0u8; 16];
             file_id.copy_from_slice(&digest.0[..16]);
 
-            let store = &self.store;
+            // What the database holds about each page is read here, once; the
+            // pages' images are then read, decoded and encoded on every core.
+            let mut texts = Vec::with_capacity(usable.len());
+            for page in &usable {
+                let layout = self.store.page_text(page.id)?.map(|t| t.layout).unwrap_or_default();
+                let class =
+                    self.store.page_metrics(page.id).ok().flatten().and_then(|m| {
+                        serde_json::from_value::<PageClass>(m["metrics"]["class"].clone()).ok()
+                    });
+                texts.push((layout, class));
+            }
+            let blobs = self.store.blobs();
             let load = |i: usize| -> Result<PageInput, PdfError> {
                 let page = usable[i];
                 let fail = |reason: String| PdfError::Image { page: i + 1, reason };
-                let bytes = store.blobs().read(&page.source).map_err(|e| fail(e.to_string()))?;
+                let bytes = blobs.read(&page.source).map_err(|e| fail(e.to_string()))?;
                 let frame = hoso_imaging::decode_frame(&bytes, page.frame, &Limits::default())
                     .map_err(|e| fail(e.to_string()))?;
-                let text = store.page_text(page.id).map_err(|e| fail(e.to_string()))?;
-                let layout = text.map(|t| t.layout).unwrap_or_default();
-                let upright = layout.upright;
+                let (layout, class) = &texts[i];
                 let words: Vec<TextBox> = layout
                     .words
-                    .into_iter()
-                    .map(|w| TextBox { line: w.line_key(), text: w.text, x: w.x, y: w.y, w: w.w, h: w.h })
+                    .iter()
+                    .map(|w| TextBox {
+                        line: w.line_key(),
+                        text: w.text.clone(),
+                        x: w.x,
+                        y: w.y,
+                        w: w.w,
+                        h: w.h,
+                    })
                     .collect();
                 // Pages processed before classes were stored are measured now.
-                let class = store
-                    .page_metrics(page.id)
-                    .ok()
-                    .flatten()
-                    .and_then(|m| serde_json::from_value::<PageClass>(m["metrics"]["class"].clone()).ok())
-                    .unwrap_or_else(|| hoso_imaging::measure(&frame.image).class);
+                let class = class.unwrap_or_else(|| hoso_imaging::measure(&frame.image).class);
                 Ok(PageInput {
-                    image: upright.apply(&frame.image),
+                    image: layout.upright.apply(&frame.image),
                     dpi: page.dpi.filter(|d| *d >= 50.0).unwrap_or(300.0),
                     class,
                     words,

@@ -266,13 +266,79 @@ fn pdf_date(iso: &str) -> pdf_writer::Date {
     date
 }
 
-/// Writes a PDF/A document of `page_count` pages, asking `page(i)` for each in
-/// turn (so only one decoded page is in memory at a time). `font` must cover
+/// A page made ready for writing: its image layers encoded, its text kept.
+struct Prepared {
+    width: u32,
+    height: u32,
+    dpi: f32,
+    layers: Layers,
+    words: Vec<TextBox>,
+}
+
+/// Decodes and encodes every page, on as many threads as there are cores
+/// (at most one per page): each takes the next page not yet taken. The
+/// first failure (by page order) stops the others from taking more.
+fn prepare_pages(
+    page_count: usize,
+    page: &(impl Fn(usize) -> Result<PageInput, PdfError> + Sync),
+) -> Result<Vec<Prepared>, PdfError> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let prepare = |i: usize| -> Result<Prepared, PdfError> {
+        let input = page(i)?;
+        let layers = encode_layers(&input.image, input.class, input.dpi, i + 1)?;
+        Ok(Prepared {
+            width: input.image.width(),
+            height: input.image.height(),
+            dpi: input.dpi,
+            layers,
+            words: input.words,
+        })
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(page_count).max(1);
+    if workers == 1 {
+        return (0..page_count).map(prepare).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let done: Mutex<Vec<Option<Result<Prepared, PdfError>>>> =
+        Mutex::new((0..page_count).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while !failed.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= page_count {
+                        break;
+                    }
+                    let result = prepare(i);
+                    failed.fetch_or(result.is_err(), Ordering::Relaxed);
+                    done.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+                }
+            });
+        }
+    });
+    let done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    // In page order: a page left undone comes after the failure that stopped it.
+    let mut out = Vec::with_capacity(page_count);
+    for (i, slot) in done.into_iter().enumerate() {
+        match slot {
+            Some(result) => out.push(result?),
+            None => return Err(PdfError::Image { page: i + 1, reason: "not prepared".into() }),
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a PDF/A document of `page_count` pages, asking `page(i)` for each.
+/// The pages are decoded and their image layers encoded on every core at
+/// once, one page a core (so at most that many decoded pages are in memory);
+/// the encoded layers and the text are then written in page order. `font` must cover
 /// the text (Liberation Serif does for Vietnamese). `file_id` is the trailer ID
 /// (e.g. from a hash of the pages).
 pub fn write_pdfa(
     page_count: usize,
-    mut page: impl FnMut(usize) -> Result<PageInput, PdfError>,
+    page: impl Fn(usize) -> Result<PageInput, PdfError> + Sync,
     meta: &DocumentMeta,
     font: &FontFile,
     part: PdfaPart,
@@ -307,17 +373,15 @@ pub fn write_pdfa(
     // Pages first: the text they carry decides the font subset.
     let mut fonts = FontUse::new(font);
     let mut page_ids = Vec::new();
-    for i in 0..page_count {
-        let page = page(i)?;
+    for page in prepare_pages(page_count, &page)? {
         let page_id = alloc();
         let image_id = alloc();
         let content_id = alloc();
         page_ids.push(page_id);
-        let (wpx, hpx) = (page.image.width(), page.image.height());
+        let (wpx, hpx) = (page.width, page.height);
         let scale = 72.0 / page.dpi.max(1.0);
         let (w, h) = (wpx as f32 * scale, hpx as f32 * scale);
-
-        let layers = encode_layers(&page.image, page.class, page.dpi, i + 1)?;
+        let layers = page.layers;
         let write_raster = |pdf: &mut Pdf, id: Ref, r: &Raster, stencil: bool| {
             let mut image = pdf.image_xobject(id, &r.data);
             image.filter(r.filter);
