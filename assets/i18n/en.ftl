@@ -672,3 +672,8 @@ store-too-new = the database has { $found } migrations but this program knows { 
 store-lease-lost = job { $job } is no longer leased by this worker
 store-corrupt = stored data is invalid: { $why }
 record-state-unknown = no record state «{ $state }»
+
+## The desktop's task bar while pages are read
+
+task-progress-of = { $done }/{ $total } pages
+task-progress-rate = { $done }/{ $total } pages · { $rate } pages/min · about { $left } left

@@ -633,3 +633,8 @@ store-too-new = cơ sở dữ liệu có { $found } bước nâng cấp nhưng c
 store-lease-lost = công việc { $job } không còn do tiến trình này giữ
 store-corrupt = dữ liệu đã lưu không hợp lệ: { $why }
 record-state-unknown = không có trạng thái hồ sơ «{ $state }»
+
+## The desktop's task bar while pages are read
+
+task-progress-of = { $done }/{ $total } trang
+task-progress-rate = { $done }/{ $total } trang · { $rate } trang/phút · còn khoảng { $left }

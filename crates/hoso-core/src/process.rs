@@ -134,6 +134,17 @@ impl App {
     /// Processes every due page job with `workers` threads, then moves records
     /// whose pages are all handled to review.
     pub fn process(&mut self, workers: usize) -> anyhow::Result<ProcessReport> {
+        self.process_with(workers, &mut |_| {})
+    }
+
+    /// [`App::process`], telling `on_page` the report so far each time a
+    /// page is settled (the desktop's progress: pages done, pages a minute,
+    /// time left).
+    pub fn process_with(
+        &mut self,
+        workers: usize,
+        on_page: &mut dyn FnMut(&ProcessReport),
+    ) -> anyhow::Result<ProcessReport> {
         self.require_signed_in()?;
         let _lock = WorkerLock::acquire(&self.config.data_dir)?;
         let mut report = ProcessReport {
@@ -170,7 +181,7 @@ impl App {
                 });
             }
             drop(done_tx);
-            let result = self.feed(&owner, workers, &task_tx, &done_rx, &mut report);
+            let result = self.feed(&owner, workers, &task_tx, &done_rx, &mut report, on_page);
             drop(task_tx);
             result
         })?;
@@ -192,6 +203,7 @@ impl App {
         tasks: &mpsc::SyncSender<Task>,
         done: &mpsc::Receiver<(Task, Result<Analysis, AnalysisError>)>,
         report: &mut ProcessReport,
+        on_page: &mut dyn FnMut(&ProcessReport),
     ) -> anyhow::Result<()> {
         let mut in_flight = 0usize;
         let mut queue_empty = false;
@@ -214,6 +226,7 @@ impl App {
             let (task, result) = done.recv().context("page workers stopped")?;
             in_flight -= 1;
             self.write_result(task, result, owner, report)?;
+            on_page(report);
         }
     }
 

@@ -567,6 +567,8 @@ export type MessageArgs = {
   "store-lease-lost": { job: string | number };
   "store-corrupt": { why: string | number };
   "record-state-unknown": { state: string | number };
+  "task-progress-of": { done: string | number; total: string | number };
+  "task-progress-rate": { done: string | number; left: string | number; rate: string | number; total: string | number };
 };
 
 export type MessageId = keyof MessageArgs;
