@@ -6,7 +6,8 @@
 import { type ArgList, type CommandName, call } from "./api";
 import { type Ref, type TemplateResult, createRef, html, nothing, ref, render, showError } from "./dom";
 import { keyed } from "lit-html/directives/keyed.js";
-import { said, t, toggleLanguage, type Label } from "./i18n";
+import { said, stateLabel, t, toggleLanguage, type Label } from "./i18n";
+import type { RecordState } from "./bindings/RecordState";
 import type { SessionView } from "./bindings/SessionView";
 import type { TaskView } from "./bindings/TaskView";
 
@@ -39,6 +40,25 @@ export function rerenderCurrent(): void {
 
 export function field(label: Label, input: TemplateResult): TemplateResult {
   return html`<label class="field"><span>${t(label)}</span>${input}</label>`;
+}
+
+/** A table's heading row, one labelled column each. */
+export function headings(labels: readonly Label[]): TemplateResult {
+  return html`<thead>
+    <tr>
+      ${labels.map((k) => html`<th>${t(k)}</th>`)}
+    </tr>
+  </thead>`;
+}
+
+/** A record's code as a link to its screen. */
+export function recordLink(code: string): TemplateResult {
+  return html`<a href=${`#/record/${code}`}>${code}</a>`;
+}
+
+/** A record state's name, coloured by state. */
+export function stateBadge(state: RecordState, id?: string): TemplateResult {
+  return html`<span class=${`state ${state}`} id=${id ?? nothing}>${stateLabel(state)}</span>`;
 }
 
 export function can(role: "supervisor" | "admin"): boolean {

@@ -51,6 +51,9 @@ impl App {
         if let Some(p) = pages.iter().find(|p| p.state == PageState::Stored) {
             bail!(hoso_i18n::err!("page-not-processed", component = p.component, page = p.ordinal));
         }
+        // Each page's stored class, for the whole record in one query; a page
+        // without one (or a row that does not read) is measured when built.
+        let extras = self.store.page_extras(&record.id).unwrap_or_default();
         let font_path = self.config.font.clone();
         let font = FontFile::load(&font_path)?;
         let procedure =
@@ -97,10 +100,10 @@ impl App {
             let mut texts = Vec::with_capacity(usable.len());
             for page in &usable {
                 let layout = self.store.page_text(page.id)?.map(|t| t.layout).unwrap_or_default();
-                let class =
-                    self.store.page_metrics(page.id).ok().flatten().and_then(|m| {
-                        serde_json::from_value::<PageClass>(m["metrics"]["class"].clone()).ok()
-                    });
+                let class = extras
+                    .get(&page.id)
+                    .and_then(|(metrics, _)| metrics.as_ref())
+                    .and_then(|m| serde_json::from_value::<PageClass>(m["metrics"]["class"].clone()).ok());
                 texts.push((layout, class));
             }
             let blobs = self.store.blobs();

@@ -4,9 +4,21 @@
 import { call } from "../api";
 import type { AddAccount } from "../bindings/AddAccount";
 import { createRef, html, nothing, notice, ref, showError } from "../dom";
-import { said, stateLabel, t } from "../i18n";
+import { said, t } from "../i18n";
 import type { SettingView } from "../bindings/SettingView";
-import { can, commandActions, field, layout, opened, refreshWhileBusy, setSession, showTasks } from "../shell";
+import {
+  can,
+  commandActions,
+  field,
+  headings,
+  layout,
+  opened,
+  recordLink,
+  refreshWhileBusy,
+  setSession,
+  showTasks,
+  stateBadge,
+} from "../shell";
 
 export async function syncScreen(): Promise<void> {
   const here = opened();
@@ -31,23 +43,18 @@ export async function syncScreen(): Promise<void> {
       showError(status, err);
     }
   };
-  const heads = ["ui-code", "ui-state", "ui-attempts", "ui-last-error"] as const;
   layout(
     t("ui-ledger"),
     html`<button type="button" class="sync-button" @click=${send}>${t("ui-send-now")}</button>`,
     html`<div class="status" ${ref(status)}></div>`,
     html`<table class="ledger">
-      <thead>
-        <tr>
-          ${heads.map((k) => html`<th>${t(k)}</th>`)}
-        </tr>
-      </thead>
+      ${headings(["ui-code", "ui-state", "ui-attempts", "ui-last-error"])}
       <tbody>
         ${rows.map(
           (r) =>
             html`<tr data-state=${r.state}>
-              <td><a href=${`#/record/${r.record}`}>${r.record}</a></td>
-              <td><span class=${`state ${r.state}`}>${stateLabel(r.state)}</span></td>
+              <td>${recordLink(r.record)}</td>
+              <td>${stateBadge(r.state)}</td>
               <td>${r.attempts}</td>
               <td>${r.last_error ?? ""}</td>
               <td>

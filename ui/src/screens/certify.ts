@@ -6,7 +6,7 @@ import { createRef, html, notice, ref, showError } from "../dom";
 import { repeat } from "lit-html/directives/repeat.js";
 import { t } from "../i18n";
 import type { TokenView } from "../bindings/TokenView";
-import { field, layout, opened, refreshWhileBusy } from "../shell";
+import { field, layout, opened, recordLink, refreshWhileBusy } from "../shell";
 import { showPage } from "./pages";
 
 export async function certifyScreen(): Promise<void> {
@@ -53,7 +53,7 @@ export async function certifyScreen(): Promise<void> {
                   (r) =>
                     html`<tr>
                       <td><input type="checkbox" name="record" value=${r.code} checked /></td>
-                      <td><a href=${`#/record/${r.code}`}>${r.code}</a></td>
+                      <td>${recordLink(r.code)}</td>
                       <td>${r.applicant}</td>
                       <td>${r.procedure}</td>
                       <td><button type="button" @click=${() => previewRecord(r.code)}>${t("ui-view")}</button></td>

@@ -8,13 +8,12 @@ import { type Ref, createRef, html, nothing, notice, openDialog, ref, showError 
 // The slip's QR code is SVG our own Rust code makes from the record code.
 import { unsafeHTML } from "lit-html/directives/unsafe-html.js";
 import { repeat } from "lit-html/directives/repeat.js";
-import { said, stateLabel, t } from "../i18n";
+import { said, t } from "../i18n";
 import type { ComponentView } from "../bindings/ComponentView";
 import type { DeviceView } from "../bindings/DeviceView";
 import type { RecordView } from "../bindings/RecordView";
 import type { SlipView } from "../bindings/SlipView";
-import { field, imageTypes, layout, opened, refreshWhileBusy, showTasks } from "../shell";
-import { reroute } from "../shell";
+import { field, imageTypes, layout, opened, refreshWhileBusy, reroute, showTasks, stateBadge } from "../shell";
 import { fetchThumbnails, pageCard } from "./pages";
 
 export function componentCard(
@@ -207,11 +206,7 @@ export async function recordScreen(code: string): Promise<void> {
         <dt>${t("ui-procedure")}</dt>
         <dd>${r.procedure} — ${r.procedure_name ?? ""}</dd>
         <dt>${t("ui-state")}</dt>
-        <dd>
-          <span class=${`state ${r.state}`} id="record-state">${stateLabel(r.state)}</span>${
-            r.state_reason ? ` (${r.state_reason})` : ""
-          }
-        </dd>
+        <dd>${stateBadge(r.state, "record-state")}${r.state_reason ? ` (${r.state_reason})` : ""}</dd>
         <dt>${t("ui-received")}</dt>
         <dd>${r.received_at}</dd>
       </dl>`,

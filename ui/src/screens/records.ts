@@ -6,7 +6,7 @@ import { createRef, html, nothing, notice, ref, showError } from "../dom";
 import { recordStates, stateLabel, t } from "../i18n";
 import type { ApplicantView } from "../bindings/ApplicantView";
 import type { ProcedureView } from "../bindings/ProcedureView";
-import { field, imageTypes, layout, opened } from "../shell";
+import { field, headings, imageTypes, layout, opened, recordLink, stateBadge } from "../shell";
 
 export async function recordsScreen(): Promise<void> {
   const here = opened();
@@ -15,7 +15,6 @@ export async function recordsScreen(): Promise<void> {
   const choose = (e: Event) => {
     location.hash = `#/records?state=${(e.target as HTMLSelectElement).value}`;
   };
-  const heads = ["ui-code", "ui-applicant", "ui-procedure", "ui-state", "ui-received", "ui-pages"] as const;
   if (!here()) return;
   layout(
     t("ui-records"),
@@ -27,19 +26,15 @@ export async function recordsScreen(): Promise<void> {
       </select>`,
     ),
     html`<table class="records">
-      <thead>
-        <tr>
-          ${heads.map((k) => html`<th>${t(k)}</th>`)}
-        </tr>
-      </thead>
+      ${headings(["ui-code", "ui-applicant", "ui-procedure", "ui-state", "ui-received", "ui-pages"])}
       <tbody>
         ${rows.map(
           (r) =>
             html`<tr>
-              <td><a href=${`#/record/${r.code}`}>${r.code}</a></td>
+              <td>${recordLink(r.code)}</td>
               <td>${r.applicant}</td>
               <td>${r.procedure}</td>
-              <td><span class=${`state ${r.state}`}>${stateLabel(r.state)}</span></td>
+              <td>${stateBadge(r.state)}</td>
               <td>${r.received_at}</td>
               <td>${r.pages}${r.pages_pending ? ` (${r.pages_pending} ${t("ui-waiting-ocr")})` : ""}</td>
             </tr>`,
