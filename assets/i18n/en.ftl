@@ -677,3 +677,28 @@ record-state-unknown = no record state «{ $state }»
 
 task-progress-of = { $done }/{ $total } pages
 task-progress-rate = { $done }/{ $total } pages · { $rate } pages/min · about { $left } left
+
+## Scanning stack after stack (a batch that waits for paper)
+
+scan-waiting = Kept { $pages ->
+    [one] { $pages } page
+   *[other] { $pages } pages
+}. Load the next stack and press Scan next; press Finish when there is no more paper
+scan-waiting-sensor = Kept { $pages ->
+    [one] { $pages } page
+   *[other] { $pages } pages
+}. Load the next stack and it is scanned by itself; press Finish when there is no more paper
+scan-waiting-fault = { $why }. { $pages ->
+    [one] { $pages } page is
+   *[other] { $pages } pages are
+} kept: clear the paper, put back the sheets not yet scanned and press Scan next, or press Finish
+scan-stack = Scanning stack { $stack }
+scan-stacks-done = Scanned { $pages ->
+    [one] { $pages } page
+   *[other] { $pages } pages
+} in { $stacks } stacks
+ui-scan-next = Scan next
+ui-scan-finish = Finish
+ui-wait-stacks = Wait for the next stack
+cli-wait-keys = Enter: scan the next stack · x or Ctrl-D: finish
+task-not-waiting = This scan is not waiting for paper (it has ended, or there is no such scan)

@@ -638,3 +638,16 @@ record-state-unknown = không có trạng thái hồ sơ «{ $state }»
 
 task-progress-of = { $done }/{ $total } trang
 task-progress-rate = { $done }/{ $total } trang · { $rate } trang/phút · còn khoảng { $left }
+
+## Scanning stack after stack (a batch that waits for paper)
+
+scan-waiting = Đã giữ { $pages } trang. Đặt xấp giấy tiếp theo vào khay rồi bấm Quét tiếp; bấm Xong khi hết giấy
+scan-waiting-sensor = Đã giữ { $pages } trang. Đặt xấp giấy tiếp theo vào khay, máy sẽ tự quét tiếp; bấm Xong khi hết giấy
+scan-waiting-fault = { $why }. Đã giữ { $pages } trang: gỡ giấy, đặt lại các tờ chưa quét rồi bấm Quét tiếp, hoặc bấm Xong
+scan-stack = Đang quét xấp { $stack }
+scan-stacks-done = Đã quét { $pages } trang trong { $stacks } xấp
+ui-scan-next = Quét tiếp
+ui-scan-finish = Xong
+ui-wait-stacks = Chờ xấp tiếp theo
+cli-wait-keys = Enter: quét xấp tiếp theo · x hoặc Ctrl-D: kết thúc
+task-not-waiting = Việc quét này không chờ giấy (đã xong hoặc không có)

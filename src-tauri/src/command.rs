@@ -152,6 +152,8 @@ commands! {
     Import(Import) -> ImportView, SignedIn;
     Devices(NoArgs) -> Vec<DeviceView>, SignedIn;
     Scan(Scan) -> TaskView, SignedIn;
+    /// Goes on with the next stack, or finishes, a scan waiting for paper.
+    ScanStack(ScanStack) -> (), SignedIn;
     /// Thumbnails as data URLs, by page id.
     Thumbnails(Pages) -> BTreeMap<String, String>, SignedIn;
     /// A page at screen size as a data URL.
@@ -252,6 +254,19 @@ pub struct Scan {
     #[serde(default)]
     #[ts(optional = nullable, type = "\"colour\" | \"gray\" | \"black_white\"")]
     pub mode: Option<hoso_scan::ColourMode>,
+    /// Wait for the next stack when the feeder runs empty or jams.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub wait: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ScanStack {
+    /// The scan task.
+    pub task: u32,
+    /// Finish instead of scanning the next stack.
+    #[serde(default)]
+    pub finish: bool,
 }
 
 #[derive(Debug, Deserialize, TS)]

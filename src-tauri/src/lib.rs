@@ -159,6 +159,7 @@ impl Desktop {
                 Reply::PageDiscard(())
             }
             C::PageRescan(a) => Reply::PageRescan(self.rescan(a.page, a.device)?),
+            C::ScanStack(a) => Reply::ScanStack(self.scan_stack(&a)?),
             C::PageTurn(a) => Reply::PageTurn(self.turn_page(a.page, a.degrees)?),
             C::PageMove(a) => {
                 self.app().move_page(a.page, a.to)?;
@@ -379,18 +380,43 @@ impl Desktop {
             if let Some(m) = req.mode {
                 settings.mode = m;
             }
-            let report = app.scan(&req.code, req.component, scanner.as_mut(), &settings, &[], |n, _| {
-                tasks.progress(id, n as u32);
-            })?;
+            let stacks = req.wait.unwrap_or(false).then(|| tasks.stacks(id));
+            let report = app.scan(
+                &req.code,
+                req.component,
+                scanner.as_mut(),
+                &settings,
+                &[],
+                stacks.as_deref(),
+                |e| {
+                    // Pages are read while the next ones are scanned.
+                    if matches!(e, hoso_core::ScanEvent::Waiting { .. }) {
+                        tasks::process_in_background(&tasks, config.clone(), actor.clone());
+                    }
+                    tasks.scan_event(id, &e);
+                },
+            )?;
             tasks::process_in_background(&tasks, config, actor);
             let pages = report.pages.len();
             match report.failure {
                 Some(f) if pages == 0 => bail!(f.message),
                 Some(f) => Ok(Said::of(&msg!("task-scanned-then-stopped", pages = pages, why = f.message))),
+                None if report.stacks > 1 => {
+                    Ok(Said::of(&msg!("scan-stacks-done", pages = pages, stacks = report.stacks)))
+                }
                 None => Ok(Said::of(&Message::new("task-scanned").with("pages", pages))),
             }
         });
         Ok(task)
+    }
+
+    /// The clerk's word to a scan waiting for the next stack.
+    fn scan_stack(&self, req: &ScanStack) -> anyhow::Result<()> {
+        let word = if req.finish { hoso_core::StackWord::Finish } else { hoso_core::StackWord::Next };
+        if !self.tasks.say(req.task, word) {
+            bail!(msg!("task-not-waiting"));
+        }
+        Ok(())
     }
 
     /// Scans one sheet on the glass to replace a page: the new page takes the
@@ -406,7 +432,7 @@ impl Desktop {
             let mut scanner = config.open_scanner(&device)?;
             let settings =
                 hoso_scan::ScanSettings { source: hoso_scan::Source::Flatbed, ..Default::default() };
-            let report = app.scan(&code, old.component, scanner.as_mut(), &settings, &[], |_, _| {})?;
+            let report = app.scan(&code, old.component, scanner.as_mut(), &settings, &[], None, |_| {})?;
             let Some(&new) = report.pages.first() else {
                 return Err(match report.failure {
                     Some(f) => f.message.into(),

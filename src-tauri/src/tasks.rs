@@ -2,11 +2,12 @@
 //! connection; the UI polls their state (and the Tauri shell forwards
 //! changes as events). Finished tasks stay listed until the app closes.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use hoso_core::App;
 use hoso_core::config::Config;
+use hoso_core::{App, ScanEvent, StackWord, Stacks};
 
 use hoso_i18n::{Message, msg};
 
@@ -17,6 +18,8 @@ pub struct Tasks {
     list: Mutex<Vec<TaskView>>,
     /// OCR runs in one background worker pool at a time.
     processing: AtomicBool,
+    /// The clerk's word to each scan that waits for paper, by task id.
+    stacks: Mutex<HashMap<u32, Arc<Stacks>>>,
 }
 
 impl Tasks {
@@ -27,13 +30,6 @@ impl Tasks {
         }
     }
 
-    pub fn progress(&self, id: u32, n: u32) {
-        self.update(id, |t| {
-            t.progress = n;
-            t.message = Said::of(&Message::new("task-progress-pages").with("pages", n));
-        });
-    }
-
     /// `done` of `total` pages read after `elapsed`: with the pace so far
     /// and the time left, once a page is done.
     pub fn progress_of(&self, id: u32, done: u64, total: u64, elapsed: std::time::Duration) {
@@ -41,6 +37,30 @@ impl Tasks {
         self.update(id, |t| {
             t.progress = u32::try_from(done).unwrap_or(u32::MAX);
             t.message = Said::of(&message);
+        });
+    }
+
+    /// Where task `id` (a scan that waits for paper) hears the clerk.
+    pub fn stacks(&self, id: u32) -> Arc<Stacks> {
+        let mut map = self.stacks.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(map.entry(id).or_default())
+    }
+
+    /// The clerk's word to scan task `id`; false when no such scan runs.
+    pub fn say(&self, id: u32, word: StackWord) -> bool {
+        let map = self.stacks.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&id).map(|s| s.say(word)).is_some()
+    }
+
+    /// A scan's progress: pages stored, waiting for paper, the next stack.
+    pub fn scan_event(&self, id: u32, event: &ScanEvent<'_>) {
+        let message = Said::of(&event.message());
+        self.update(id, |t| {
+            t.state = if matches!(event, ScanEvent::Waiting { .. }) { "waiting" } else { "running" }.into();
+            if let ScanEvent::Page { n, .. } = event {
+                t.progress = u32::try_from(*n).unwrap_or(u32::MAX);
+            }
+            t.message = message;
         });
     }
 
@@ -81,6 +101,7 @@ impl Tasks {
             if state == "failed" {
                 log::warn!("task {id} failed: {}", message.en);
             }
+            tasks.stacks.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
             tasks.update(id, |t| {
                 t.state = state.into();
                 t.message = message;

@@ -52,7 +52,8 @@ pub struct TaskView {
     /// `scan`, `process`, `build`, `certify`, `sync`.
     pub kind: String,
     pub record: Option<String>,
-    /// `running`, `done` or `failed`.
+    /// `running`, `waiting` (a scan waiting for the next stack: `scan_stack`
+    /// says go on or finish), `done` or `failed`.
     pub state: String,
     /// What it did or why it failed, from the message catalogue; a failure
     /// not yet in the catalogue has the same bilingual text in both.

@@ -1,8 +1,9 @@
 //! The real desktop app (the `hoso-desktop` binary: Tauri 2, WebKitGTK) in a
 //! virtual display (Xvfb), driven over WebDriver by tauri-driver and
-//! WebKitWebDriver: a receptionist scans a page from SANE's test backend,
-//! builds the PDF/A; a supervisor certifies with a SoftHSM2 token, seals (the
-//! receipt slip) and syncs to the reference hub on a loopback port.
+//! WebKitWebDriver: a receptionist scans two sheets from SANE's test backend in a
+//! batch that waits for the next one, builds the PDF/A; a supervisor certifies
+//! with a SoftHSM2 token, seals (the receipt slip) and syncs to the reference
+//! hub on a loopback port.
 //! Screenshots of the real window go to target/e2e-screenshots/.
 
 mod common;
@@ -250,8 +251,34 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     d.select("section.component[data-component='1'] select[name=device]", "sane:test:0");
     d.select("section.component[data-component='1'] select[name=source]", "flatbed");
     d.select("section.component[data-component='1'] select[name=mode]", "gray");
+    // Stack after stack: the batch waits for the next sheet on the glass with
+    // the clerk's two buttons; "scan next" scans it, Esc finishes.
+    d.click("section.component[data-component='1'] input[name=wait]");
     d.click("section.component[data-component='1'] button.scan-button");
-    d.wait_for("section.component[data-component='1'] figure.page.processed img", Duration::from_secs(120));
+    d.wait_for("#tasks .task.waiting button.scan-next", Duration::from_secs(60));
+    d.shot("01b-waiting-for-the-next-stack");
+    assert!(d.text("#tasks .task.waiting").contains("Đặt xấp giấy tiếp theo"), "{}", d.text("#tasks"));
+    d.click("#tasks .task.waiting button.scan-next");
+    d.wait(
+        "the second sheet stored and the batch waiting again",
+        Duration::from_secs(60),
+        "return document.querySelectorAll(\"section.component[data-component='1'] figure.page\").length === 2 \
+            && !!document.querySelector('#tasks .task.waiting')",
+        json!([]),
+    );
+    d.js("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))", json!([]));
+    d.wait(
+        "the batch finished with two sheets in two stacks",
+        Duration::from_secs(30),
+        "return [...document.querySelectorAll('#tasks .task.done')].some(t => t.textContent.includes('2 trang trong 2 xấp'))",
+        json!([]),
+    );
+    d.wait(
+        "both sheets read",
+        Duration::from_secs(120),
+        "return document.querySelectorAll(\"section.component[data-component='1'] figure.page.processed img\").length === 2",
+        json!([]),
+    );
     // A sample scan through the window's file input (WebDriver hands it the
     // file as a person picking it would); its bytes cross Tauri's IPC.
     let sample = workspace().join("../shared/samples/pages/dev_p05.png");
@@ -261,9 +288,9 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
         json!({ "text": sample.to_str().unwrap() }),
     );
     d.wait(
-        "the picked file read as a second page",
+        "the picked file read as a third page",
         Duration::from_secs(180),
-        "return document.querySelectorAll(\"section.component[data-component='1'] figure.page.processed img\").length === 2",
+        "return document.querySelectorAll(\"section.component[data-component='1'] figure.page.processed img\").length === 3",
         json!([]),
     );
     assert!(d.text("main .status").contains("Đã nhập 1 trang"), "{}", d.text("main .status"));

@@ -7,6 +7,7 @@ import { CallError, call, onTasks } from "./api";
 import { errorBox } from "./dom";
 import { isEnglish } from "./i18n";
 import {
+  finishWaitingScan,
   layout,
   loginScreen,
   menu,
@@ -71,6 +72,11 @@ void onTasks(() => {
   rerenderCurrent();
 });
 document.addEventListener("keydown", (e) => {
+  // Esc ends a scan that waits for the next stack (unless a dialog takes it).
+  if (e.key === "Escape" && !document.querySelector("dialog[open]") && finishWaitingScan()) {
+    e.preventDefault();
+    return;
+  }
   if (!e.altKey || !session?.user) return;
   const items = menu.filter(([, , visible]) => !visible || visible());
   const n = Number(e.key);

@@ -126,21 +126,57 @@ export function layout(title: string, ...content: unknown[]): void {
   void showTasks();
 }
 
+/** The scan waiting for the next stack, if any (Esc finishes it). */
+let waitingScan: number | null = null;
+/** Waits whose "scan next" button already took the focus once. */
+const focusedWaits = new Set<number>();
+
+/** The clerk's word to a scan waiting for paper: the next stack, or finish. */
+export async function answerWait(task: number, finish: boolean): Promise<void> {
+  await call("scan_stack", { task, finish }).catch(() => {});
+  await showTasks();
+}
+
+/** Esc: the waiting scan finishes. */
+export function finishWaitingScan(): boolean {
+  if (waitingScan === null) return false;
+  void answerWait(waitingScan, true);
+  return true;
+}
+
 export async function showTasks(): Promise<TaskView[]> {
   const box = document.getElementById("tasks");
   if (!box || !session?.user) return [];
   const tasks = await call("tasks").catch(() => [] as TaskView[]);
   const recent = tasks.slice(-4).reverse();
+  const waiting = tasks.find((task) => task.state === "waiting");
+  waitingScan = waiting?.id ?? null;
   render(
     html`<span>${t("ui-tasks")}:</span> ${recent.map(
         (task) =>
           html`<span class=${`task ${task.state}`} data-kind=${task.kind}
             >${task.kind}${task.record ? " " + task.record : ""}: ${task.state === "running" ? "…" : ""}
-            ${said(task.message)}</span
+            ${said(task.message)}
+            ${
+              task.state === "waiting"
+                ? html`<button type="button" class="scan-next" @click=${() => answerWait(task.id, false)}>
+                      ${t("ui-scan-next")}
+                    </button>
+                    <button type="button" class="scan-finish" title="Esc" @click=${() => answerWait(task.id, true)}>
+                      ${t("ui-scan-finish")}
+                    </button>`
+                : nothing
+            }</span
           >`,
       )}`,
     box,
   );
+  // The first time a scan waits, Enter scans the next stack.
+  if (waiting && !focusedWaits.has(waiting.id)) {
+    focusedWaits.add(waiting.id);
+    box.querySelector<HTMLButtonElement>("button.scan-next")?.focus();
+  }
+  if (!waiting) focusedWaits.clear();
   return tasks;
 }
 
@@ -155,7 +191,7 @@ export function refreshWhileBusy(render: () => Promise<void>, wasBusy = true): v
     // The person went to another screen meanwhile: this one no longer draws.
     if (location.hash !== hash) return;
     const tasks = await showTasks();
-    const busy = tasks.some((task) => task.state === "running");
+    const busy = tasks.some((task) => task.state === "running" || task.state === "waiting");
     // Once more after the last task ends, so its result shows.
     if (busy || wasBusy) await render().catch(() => {});
     refreshWhileBusy(render, busy);

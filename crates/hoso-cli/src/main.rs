@@ -116,6 +116,10 @@ enum Command {
         /// Process (gate, OCR) the record's pages right after scanning.
         #[arg(long)]
         process: bool,
+        /// Wait for the next stack when the feeder runs empty (or jams)
+        /// instead of ending: Enter scans it, `x` or end of input finishes.
+        #[arg(long)]
+        wait: bool,
     },
     /// Theo dõi thư mục quét / import scan files as they appear in a folder.
     Watch {
@@ -373,6 +377,27 @@ enum ModeArg {
     Bw,
 }
 
+/// The clerk's word between stacks, read from standard input by a thread of
+/// its own: an empty line scans the next stack; `x` (or `q`, `xong`, `done`)
+/// or the end of input finishes.
+fn stacks_from_stdin() -> std::sync::Arc<hoso_core::Stacks> {
+    use std::io::BufRead;
+    let stacks = std::sync::Arc::new(hoso_core::Stacks::default());
+    let said = std::sync::Arc::clone(&stacks);
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            match line.trim().to_lowercase().as_str() {
+                "" => said.say(hoso_core::StackWord::Next),
+                "x" | "q" | "xong" | "done" => break,
+                _ => {}
+            }
+        }
+        said.say(hoso_core::StackWord::Finish);
+    });
+    stacks
+}
+
 fn parse_option(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
@@ -597,7 +622,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                 .collect();
             out.devices(&listed);
         }
-        Command::Scan { record, device, source, resolution, mode, component, options, process } => {
+        Command::Scan { record, device, source, resolution, mode, component, options, process, wait } => {
             let mut app = open(g)?;
             let device = match device {
                 Some(d) => d,
@@ -618,9 +643,16 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                 },
                 ..hoso_scan::ScanSettings::default()
             };
-            let report = app.scan(&record, component, scanner.as_mut(), &settings, &options, |n, _| {
-                out.scan_progress(n)
-            })?;
+            let stacks = wait.then(stacks_from_stdin);
+            let report = app.scan(
+                &record,
+                component,
+                scanner.as_mut(),
+                &settings,
+                &options,
+                stacks.as_deref(),
+                |e| out.scan_event(&e),
+            )?;
             out.scan(&report);
             if process && !report.pages.is_empty() {
                 out.process(&app.process(hoso_core::default_workers())?);

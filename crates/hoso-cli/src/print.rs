@@ -296,9 +296,19 @@ impl Out {
         }
     }
 
-    pub fn scan_progress(&self, n: usize) {
-        if !self.json {
-            eprintln!("  {}", self.say(&msg!("cli-page-stored", page = n)));
+    /// A page stored, or the batch waiting for the next stack (with the keys:
+    /// on standard error even with `--json`, whose answer is on standard output).
+    pub fn scan_event(&self, e: &hoso_core::ScanEvent<'_>) {
+        match e {
+            hoso_core::ScanEvent::Page { .. } if self.json => {}
+            hoso_core::ScanEvent::Page { n, .. } => {
+                eprintln!("  {}", self.say(&msg!("cli-page-stored", page = *n)))
+            }
+            hoso_core::ScanEvent::Waiting { .. } => {
+                eprintln!("⏸ {}", self.say(&e.message()));
+                eprintln!("  {}", self.say(&msg!("cli-wait-keys")));
+            }
+            hoso_core::ScanEvent::Resumed { .. } => eprintln!("▶ {}", self.say(&e.message())),
         }
     }
 
@@ -308,6 +318,13 @@ impl Out {
         }
         let scanned = msg!("cli-scanned", pages = r.pages.len(), record = &r.record, device = &r.device);
         outln!(self, "{}", self.say(&scanned));
+        if r.stacks > 1 {
+            outln!(
+                self,
+                "  {}",
+                self.say(&msg!("scan-stacks-done", pages = r.pages.len(), stacks = r.stacks))
+            );
+        }
         if let Some(f) = &r.failure {
             outln!(self, "  ⚠ {}", self.say(&f.message.0));
         }

@@ -47,7 +47,7 @@ pub use import::{FileOutcome, ImportError, ImportReport};
 pub use launch::ensure_single_thread_ocr;
 pub use process::{ProcessReport, WorkerLock, default_workers};
 pub use queries::PageSource;
-pub use scan::{ScanFailure, ScanReport, WatchReport};
+pub use scan::{ScanEvent, ScanFailure, ScanReport, StackWord, Stacks, WatchReport};
 pub use sync::{LedgerEntry, SyncReport};
 
 /// Current time in Vietnam (+07:00).

@@ -4,8 +4,15 @@
 //! Each scanned page is encoded (lossless PNG with its dpi) and stored with its
 //! processing job in one transaction *before* the next page is asked for, so a
 //! jam, a cancel or a crash loses at most the page under the scanner's lid.
+//!
+//! A batch can wait for paper ([`Stacks`]): when the feeder runs empty, or a
+//! jam, an open cover or a double feed stops it, every page so far is kept and
+//! the batch waits for the next stack instead of ending. It goes on when the
+//! clerk says so, or by itself when the scanner's sensor sees paper loaded
+//! again; it ends when the clerk says "finish".
 
 use std::path::Path;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use hoso_imaging::Format;
@@ -64,8 +71,118 @@ pub struct ScanReport {
     pub device: String,
     /// Pages stored, in scan order.
     pub pages: Vec<i64>,
+    /// Stacks fed (1 unless the batch waited for paper).
+    pub stacks: usize,
     /// Set when the batch ended with an error; the pages above are kept.
     pub failure: Option<ScanFailure>,
+}
+
+/// The clerk's word to a batch waiting for the next stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StackWord {
+    /// The next stack is in the feeder (or the jam is cleared): scan it.
+    Next,
+    /// No more paper: the batch ends.
+    Finish,
+}
+
+/// Carries the clerk's word, from another thread (the window's buttons, the
+/// terminal's Enter), to a batch that waits for paper.
+#[derive(Debug, Default)]
+pub struct Stacks {
+    word: Mutex<Option<StackWord>>,
+    said: Condvar,
+}
+
+impl Stacks {
+    /// Passes the clerk's word to the waiting batch (or to the next wait).
+    pub fn say(&self, word: StackWord) {
+        *self.word.lock().unwrap_or_else(|e| e.into_inner()) = Some(word);
+        self.said.notify_all();
+    }
+
+    /// The clerk's word, if one comes within `limit`.
+    fn hear(&self, limit: Duration) -> Option<StackWord> {
+        let word = self.word.lock().unwrap_or_else(|e| e.into_inner());
+        let (mut word, _) =
+            self.said.wait_timeout_while(word, limit, |w| w.is_none()).unwrap_or_else(|e| e.into_inner());
+        word.take()
+    }
+
+    /// Forgets a word said before the batch waited (a double press).
+    fn clear(&self) {
+        self.word.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
+
+/// What a batch tells its caller as it goes.
+#[derive(Debug, Clone, Copy)]
+pub enum ScanEvent<'a> {
+    /// A page was stored: its number in the batch and its id.
+    Page { n: usize, id: i64 },
+    /// The batch waits for the next stack, every page so far stored: the
+    /// feeder ran empty, or `fault` (a jam, an open cover) stopped it.
+    /// With `sensor`, the scanner tells when paper is loaded and the batch goes
+    /// on by itself.
+    Waiting { pages: usize, fault: Option<&'a ScanFailure>, sensor: bool },
+    /// Stack number `stack` is being scanned.
+    Resumed { stack: usize },
+}
+
+impl ScanEvent<'_> {
+    /// What the clerk reads about it.
+    pub fn message(&self) -> hoso_i18n::Message {
+        use hoso_i18n::msg;
+        match *self {
+            ScanEvent::Page { n, .. } => msg!("task-progress-pages", pages = n),
+            ScanEvent::Waiting { pages, fault: Some(f), .. } => {
+                msg!("scan-waiting-fault", why = f.message.clone(), pages = pages)
+            }
+            ScanEvent::Waiting { pages, fault: None, sensor: true } => {
+                msg!("scan-waiting-sensor", pages = pages)
+            }
+            ScanEvent::Waiting { pages, fault: None, sensor: false } => msg!("scan-waiting", pages = pages),
+            ScanEvent::Resumed { stack } => msg!("scan-stack", stack = stack),
+        }
+    }
+}
+
+/// How often a waiting batch looks at the feeder's sensor.
+const PAPER_POLL: Duration = Duration::from_millis(400);
+
+/// How a wait for paper ended.
+enum Waited {
+    Next,
+    Finish,
+    Cancelled,
+}
+
+/// Waits for the clerk's word, or for paper: the sensor going from empty to
+/// loaded (never a sensor that read "loaded" all along, as after a jam with
+/// sheets still in the feeder, where the clerk says when it is cleared).
+fn wait_for_paper(scanner: &mut dyn Scanner, stacks: &Stacks, mut seen_empty: bool) -> Waited {
+    let canceller = scanner.canceller();
+    loop {
+        if canceller.is_cancelled() {
+            return Waited::Cancelled;
+        }
+        match stacks.hear(PAPER_POLL) {
+            Some(StackWord::Next) => return Waited::Next,
+            Some(StackWord::Finish) => return Waited::Finish,
+            None => {}
+        }
+        match scanner.feeder_loaded() {
+            Ok(Some(false)) => seen_empty = true,
+            Ok(Some(true)) if seen_empty => return Waited::Next,
+            Ok(_) => {}
+            Err(e) => {
+                // A driver that fails now cannot scan the next stack either;
+                // the clerk's word still ends the wait.
+                log::warn!("feeder sensor: {e}");
+                seen_empty = false;
+            }
+        }
+    }
 }
 
 /// Outcome of [`App::watch`].
@@ -79,8 +196,11 @@ pub struct WatchReport {
 
 impl App {
     /// Scans a batch into component `component` of record `key`. `options` are
-    /// driver-specific settings applied after the batch starts. `on_page` is
-    /// called after each page is stored, with its number in the batch and id.
+    /// driver-specific settings applied after each stack starts. With `stacks`
+    /// the batch waits for paper between stacks (see [`Stacks`]); without, it
+    /// ends when the feeder runs empty. `on_event` hears of each stored page
+    /// and each wait.
+    #[allow(clippy::too_many_arguments)]
     pub fn scan(
         &mut self,
         key: &str,
@@ -88,7 +208,8 @@ impl App {
         scanner: &mut dyn Scanner,
         settings: &ScanSettings,
         options: &[(String, String)],
-        mut on_page: impl FnMut(usize, i64),
+        stacks: Option<&Stacks>,
+        mut on_event: impl FnMut(ScanEvent<'_>),
     ) -> anyhow::Result<ScanReport> {
         self.require_signed_in()?;
         let record = self.record_taking_pages(key)?;
@@ -98,37 +219,69 @@ impl App {
             component,
             device: device.clone(),
             pages: Vec::new(),
+            stacks: 1,
             failure: None,
         };
-        let started = scanner
-            .start_batch(settings)
-            .and_then(|()| options.iter().try_for_each(|(k, v)| scanner.set_option(k, v)));
-        if let Err(e) = started {
-            report.failure = Some((&e).into());
-            return Ok(report);
-        }
+        let start = |scanner: &mut dyn Scanner| {
+            scanner
+                .start_batch(settings)
+                .and_then(|()| options.iter().try_for_each(|(k, v)| scanner.set_option(k, v)))
+        };
         let batch = crate::now().format("%Y%m%dT%H%M%S").to_string();
+        if let Some(stacks) = stacks {
+            stacks.clear();
+        }
+        let mut stopped = start(scanner).err();
         loop {
-            match scanner.next_page() {
-                Ok(Some(page)) => {
-                    let origin = format!("{device} {batch} #{}", report.pages.len() + 1);
-                    let bytes = hoso_imaging::encode_png(&page.image, page.dpi, &origin);
-                    let frame = PageInput {
-                        frame: 0,
-                        width: page.image.width(),
-                        height: page.image.height(),
-                        dpi: Some(page.dpi),
-                    };
-                    for r in self.store_image(&record, component, &bytes, Format::Png, &[frame], &origin)? {
-                        let (PageResult::Added(id) | PageResult::AlreadyThere(id)) = r;
-                        report.pages.push(id);
-                        on_page(report.pages.len(), id);
+            if stopped.is_none() {
+                match scanner.next_page() {
+                    Ok(Some(page)) => {
+                        let origin = format!("{device} {batch} #{}", report.pages.len() + 1);
+                        let bytes = hoso_imaging::encode_png(&page.image, page.dpi, &origin);
+                        let frame = PageInput {
+                            frame: 0,
+                            width: page.image.width(),
+                            height: page.image.height(),
+                            dpi: Some(page.dpi),
+                        };
+                        for r in
+                            self.store_image(&record, component, &bytes, Format::Png, &[frame], &origin)?
+                        {
+                            let (PageResult::Added(id) | PageResult::AlreadyThere(id)) = r;
+                            report.pages.push(id);
+                            on_event(ScanEvent::Page { n: report.pages.len(), id });
+                        }
+                        continue;
                     }
+                    Ok(None) => {}
+                    Err(e) => stopped = Some(e),
                 }
-                Ok(None) => break,
-                Err(e) => {
-                    log::warn!("scan of {} stopped after {} pages: {e}", report.record, report.pages.len());
-                    report.failure = Some((&e).into());
+            }
+            // This stack is over: the feeder ran empty, or `stopped` says why.
+            if let Some(e) = &stopped {
+                log::warn!("scan of {} stopped after {} pages: {e}", report.record, report.pages.len());
+            }
+            let waits = stopped.as_ref().is_none_or(ScanError::is_paper_fault);
+            let Some(stacks) = stacks.filter(|_| waits) else {
+                report.failure = stopped.as_ref().map(ScanFailure::from);
+                break;
+            };
+            let fault = stopped.take().map(|e| ScanFailure::from(&e));
+            let sensor = scanner.feeder_loaded().ok().flatten();
+            on_event(ScanEvent::Waiting {
+                pages: report.pages.len(),
+                fault: fault.as_ref(),
+                sensor: sensor.is_some(),
+            });
+            match wait_for_paper(scanner, stacks, sensor == Some(false)) {
+                Waited::Next => {
+                    report.stacks += 1;
+                    on_event(ScanEvent::Resumed { stack: report.stacks });
+                    stopped = start(scanner).err();
+                }
+                Waited::Finish => break,
+                Waited::Cancelled => {
+                    report.failure = Some((&ScanError::Cancelled).into());
                     break;
                 }
             }

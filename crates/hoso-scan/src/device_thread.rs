@@ -8,7 +8,30 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::ScanError;
+use crate::{ScanError, ScannedPage};
+
+/// What a device thread answers: a page (or nothing, for a command that
+/// returns none), or what the feeder's sensor says.
+pub(crate) enum Answer {
+    Page(Option<ScannedPage>),
+    Loaded(Option<bool>),
+}
+
+impl Answer {
+    pub(crate) fn page(self) -> Option<ScannedPage> {
+        match self {
+            Answer::Page(page) => page,
+            Answer::Loaded(_) => None,
+        }
+    }
+
+    pub(crate) fn loaded(self) -> Option<bool> {
+        match self {
+            Answer::Loaded(loaded) => loaded,
+            Answer::Page(_) => None,
+        }
+    }
+}
 
 pub(crate) struct DeviceThread<C, R> {
     /// The driver, for messages ("SANE", "TWAIN").

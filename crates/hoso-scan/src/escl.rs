@@ -100,12 +100,16 @@ impl EsclScanner {
         })
     }
 
-    /// The feeder's state from ScannerStatus, as an error when it explains a failure.
-    fn status_error(&self) -> Option<ScanError> {
+    /// The feeder's state (AdfState) from ScannerStatus, if the scanner says.
+    fn adf_state(&self) -> Option<String> {
         let xml = self.http.get(format!("{}/ScannerStatus", self.base)).send().ok()?.text().ok()?;
         let doc = Document::parse(&xml).ok()?;
-        let adf = doc.descendants().find(|n| n.has_tag_name((NS_SCAN, "AdfState")))?.text()?.to_owned();
-        match adf.as_str() {
+        Some(doc.descendants().find(|n| n.has_tag_name((NS_SCAN, "AdfState")))?.text()?.to_owned())
+    }
+
+    /// The feeder's state from ScannerStatus, as an error when it explains a failure.
+    fn status_error(&self) -> Option<ScanError> {
+        match self.adf_state()?.as_str() {
             "ScannerAdfJam" => Some(ScanError::Jammed),
             "ScannerAdfEmpty" => Some(ScanError::FeederEmpty),
             "ScannerAdfHatchOpen" | "ScannerAdfDoorOpen" => Some(ScanError::CoverOpen),
@@ -247,6 +251,16 @@ impl Scanner for EsclScanner {
 
     fn canceller(&self) -> Canceller {
         self.canceller.clone()
+    }
+
+    /// AdfState: ScannerAdfLoaded or ScannerAdfEmpty; anything else (a jam,
+    /// no feeder, no answer) tells nothing about paper.
+    fn feeder_loaded(&mut self) -> Result<Option<bool>, ScanError> {
+        Ok(match self.adf_state().as_deref() {
+            Some("ScannerAdfLoaded") => Some(true),
+            Some("ScannerAdfEmpty") => Some(false),
+            _ => None,
+        })
     }
 }
 

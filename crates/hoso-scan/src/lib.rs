@@ -15,6 +15,8 @@
 //! - `wia`: WIA 2.0 through the `windows` crate (Windows), also in a worker.
 //! - [`worker`]: a driver in a process of its own (`hoso-scan-worker`), with a
 //!   watchdog, so a driver that hangs or crashes cannot take the app down.
+//!   [`open_with`] runs SANE, TWAIN and WIA there; only eSCL (HTTP) runs in
+//!   the app's process.
 //!
 //! Ids say which driver: `sane:<name>`, `escl:<url>`, `twain:<product name>`,
 //! `wia:<device id>`.
@@ -154,6 +156,15 @@ pub enum ScanError {
 }
 
 impl ScanError {
+    /// A fault of the paper, not of the driver: the feeder ran empty, a jam, an
+    /// open cover, a double feed. The clerk can put it right and go on.
+    pub fn is_paper_fault(&self) -> bool {
+        matches!(
+            self,
+            ScanError::FeederEmpty | ScanError::Jammed | ScanError::CoverOpen | ScanError::DoubleFeed
+        )
+    }
+
     /// Stable machine name.
     pub fn code(&self) -> &'static str {
         match self {
@@ -227,6 +238,12 @@ pub trait Scanner: Send {
     fn next_page(&mut self) -> Result<Option<ScannedPage>, ScanError>;
     /// A handle to stop the batch from another thread.
     fn canceller(&self) -> Canceller;
+    /// Whether paper is in the feeder, from the scanner's sensor (SANE's
+    /// `page-loaded`, eSCL's AdfState, TWAIN's CAP_FEEDERLOADED); `None` when
+    /// the scanner has no such sensor. Asked between batches, never mid-page.
+    fn feeder_loaded(&mut self) -> Result<Option<bool>, ScanError> {
+        Ok(None)
+    }
     /// Sets a driver-specific option by name for the running batch (after
     /// [`Scanner::start_batch`]): a vendor's double-feed detection, the SANE test
     /// backend's simulated faults. Drivers without such options refuse.
@@ -235,27 +252,25 @@ pub trait Scanner: Send {
     }
 }
 
-/// A TWAIN or WIA id: a Windows driver, which runs in the worker.
-fn is_windows_driver(id: &str) -> bool {
-    id.starts_with("twain:") || id.starts_with("wia:")
+/// An eSCL scanner: plain HTTP with time limits, no driver code, so it runs
+/// in the app's own process.
+fn is_escl(id: &str) -> bool {
+    id.starts_with("escl:") || id.starts_with("http://") || id.starts_with("https://")
 }
 
 /// Opens a device by id: `sane:<name>`, `escl:<url>` (a bare `http(s)://` URL
-/// is eSCL too), `twain:<product name>` or `wia:<device id>`. TWAIN and WIA
-/// run in a worker process started as `worker` says; the others in this process.
+/// is eSCL too), `twain:<product name>` or `wia:<device id>`. Every driver
+/// (SANE, TWAIN, WIA) runs in a worker process started as `worker` says; an
+/// eSCL scanner is spoken to from this process.
 pub fn open_with(id: &str, worker: &worker::WorkerOptions) -> Result<Box<dyn Scanner>, ScanError> {
-    if is_windows_driver(id) {
-        Ok(Box::new(worker::WorkerScanner::open(id, worker)?))
-    } else {
-        open_in_process(id)
-    }
+    if is_escl(id) { open_in_process(id) } else { Ok(Box::new(worker::WorkerScanner::open(id, worker)?)) }
 }
 
 /// Opens a device in this process, whatever its driver: what the worker runs.
 pub fn open_in_process(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
-    if id.starts_with("escl:") || id.starts_with("http://") || id.starts_with("https://") {
+    if is_escl(id) {
         Ok(Box::new(escl::EsclScanner::open(id)?))
-    } else if is_windows_driver(id) {
+    } else if id.starts_with("twain:") || id.starts_with("wia:") {
         open_windows(id)
     } else {
         open_local(id)
@@ -289,34 +304,33 @@ fn open_local(id: &str) -> Result<Box<dyn Scanner>, ScanError> {
     Err(ScanError::NoLocalDriver(id.to_owned()))
 }
 
-/// Devices on this PC. Linux: SANE (with `network`, SANE's network backends
-/// answer too: sane-airscan finds eSCL/WSD scanners by mDNS in a few seconds).
-/// Windows: the TWAIN sources, listed by the worker (source managers load every
-/// driver to list it). eSCL scanners can also be named directly by URL.
+/// Devices on this PC, listed by the worker (drivers load and probe hardware
+/// to list it, and can hang doing so). Linux: SANE (with `network`, SANE's
+/// network backends answer too: sane-airscan finds eSCL/WSD scanners by mDNS
+/// in a few seconds). Windows: the TWAIN sources, then the WIA devices. eSCL
+/// scanners can also be named directly by URL.
 pub fn devices_with(network: bool, worker: &worker::WorkerOptions) -> Result<Vec<DeviceInfo>, ScanError> {
-    if cfg!(windows) {
-        let _ = network;
-        return worker::devices(worker);
-    }
-    let _ = worker;
-    sane::devices(!network)
+    worker::devices(network, worker)
 }
 
 /// What the worker lists: the drivers of this process (on Windows the TWAIN
 /// sources, then the WIA devices; one of the two failing hides not the other).
-pub fn devices_in_process() -> Result<Vec<DeviceInfo>, ScanError> {
+pub fn devices_in_process(network: bool) -> Result<Vec<DeviceInfo>, ScanError> {
     #[cfg(windows)]
-    return match (twain::devices(), wia::devices()) {
-        (Err(e), Err(_)) => Err(e),
-        (twain, wia) => {
-            for e in [&twain, &wia].into_iter().filter_map(|r| r.as_ref().err()) {
-                log::warn!("scanner discovery: {e}");
+    return {
+        let _ = network;
+        match (twain::devices(), wia::devices()) {
+            (Err(e), Err(_)) => Err(e),
+            (twain, wia) => {
+                for e in [&twain, &wia].into_iter().filter_map(|r| r.as_ref().err()) {
+                    log::warn!("scanner discovery: {e}");
+                }
+                Ok(twain.unwrap_or_default().into_iter().chain(wia.unwrap_or_default()).collect())
             }
-            Ok(twain.unwrap_or_default().into_iter().chain(wia.unwrap_or_default()).collect())
         }
     };
     #[cfg(not(windows))]
-    sane::devices(true)
+    sane::devices(!network)
 }
 
 /// The offered resolution nearest to `wanted`.

@@ -1,7 +1,8 @@
 //! A scanner driver in a process of its own, so that a driver that hangs or
 //! crashes never takes the app down with it.
 //!
-//! - [`WorkerScanner`] is the app's side: a [`Scanner`] that starts the worker
+//! - [`WorkerScanner`] is the app's side (SANE, TWAIN and WIA devices all go
+//!   through it): a [`Scanner`] that starts the worker
 //!   program (`hoso-scan-worker`, beside the app), asks it for one thing at a
 //!   time, and waits with a watchdog. When the worker stops answering it is
 //!   ended (`TerminateProcess` on Windows, `SIGKILL` elsewhere) and the batch
@@ -53,7 +54,11 @@ pub fn default_program() -> PathBuf {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 enum Request {
-    Devices,
+    Devices {
+        /// SANE's network backends too.
+        #[serde(default)]
+        network: bool,
+    },
     Open {
         id: String,
     },
@@ -65,6 +70,7 @@ enum Request {
         value: String,
     },
     Next,
+    FeederLoaded,
     /// Read by the worker's input thread at any time, also mid-page.
     Cancel,
 }
@@ -86,6 +92,7 @@ enum Answer {
     Done,
     Page { width: u32, height: u32, pixels: Pixels, dpi: f32 },
     End,
+    Loaded { loaded: Option<bool> },
     Failed { error: ScanError },
 }
 
@@ -179,7 +186,7 @@ pub fn serve(
     input: impl Read + Send + 'static,
     mut output: impl Write,
     open: impl Fn(&str) -> Result<Box<dyn Scanner>, ScanError>,
-    devices: impl Fn() -> Result<Vec<DeviceInfo>, ScanError>,
+    devices: impl Fn(bool) -> Result<Vec<DeviceInfo>, ScanError>,
 ) -> std::io::Result<()> {
     #[cfg(windows)]
     no_crash_dialogs();
@@ -210,7 +217,7 @@ pub fn serve(
     let not_open = || Answer::Failed { error: ScanError::Device("no device open in the worker".into()) };
     for request in rx {
         let (answer, payload) = match request {
-            Request::Devices => match devices() {
+            Request::Devices { network } => match devices(network) {
                 Ok(list) => (Answer::Devices { list }, Vec::new()),
                 Err(error) => (Answer::Failed { error }, Vec::new()),
             },
@@ -234,6 +241,11 @@ pub fn serve(
             Request::Next => match scanner.as_mut().map(|s| s.next_page()) {
                 Some(Ok(Some(page))) => page_frame(&page),
                 Some(Ok(None)) => (Answer::End, Vec::new()),
+                Some(Err(error)) => (Answer::Failed { error }, Vec::new()),
+                None => (not_open(), Vec::new()),
+            },
+            Request::FeederLoaded => match scanner.as_mut().map(|s| s.feeder_loaded()) {
+                Some(Ok(loaded)) => (Answer::Loaded { loaded }, Vec::new()),
                 Some(Err(error)) => (Answer::Failed { error }, Vec::new()),
                 None => (not_open(), Vec::new()),
             },
@@ -381,9 +393,9 @@ impl Default for WorkerOptions {
 
 /// Lists the devices the worker's drivers see (a driver that hangs while
 /// enumerating is ended like one that hangs while scanning).
-pub fn devices(options: &WorkerOptions) -> Result<Vec<DeviceInfo>, ScanError> {
+pub fn devices(network: bool, options: &WorkerOptions) -> Result<Vec<DeviceInfo>, ScanError> {
     let mut p = Process::start(&options.program, &options.env)?;
-    match p.ask(&Request::Devices, options.watchdog.max(OPEN_TIMEOUT))? {
+    match p.ask(&Request::Devices { network }, options.watchdog.max(OPEN_TIMEOUT))? {
         (Answer::Devices { list }, _) => Ok(list),
         (Answer::Failed { error }, _) => Err(error),
         (other, _) => Err(ScanError::Device(format!("worker answered {other:?}"))),
@@ -480,6 +492,14 @@ impl Scanner for WorkerScanner {
 
     fn set_option(&mut self, name: &str, value: &str) -> Result<(), ScanError> {
         self.simple(&Request::Option { name: name.to_owned(), value: value.to_owned() })
+    }
+
+    fn feeder_loaded(&mut self) -> Result<Option<bool>, ScanError> {
+        match self.ask(&Request::FeederLoaded)? {
+            (Answer::Loaded { loaded }, _) => Ok(loaded),
+            (Answer::Failed { error }, _) => Err(error),
+            (other, _) => Err(ScanError::Device(format!("worker answered {other:?}"))),
+        }
     }
 }
 

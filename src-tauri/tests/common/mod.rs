@@ -87,13 +87,21 @@ impl Counter {
         let data = tmp.path().join("store");
         let config = tmp.path().join("config.toml");
         let counter = Counter { pki, softhsm, sane, hub, config, data, tmp };
+        // The SANE driver runs in the scan worker, built beside the app in the
+        // workspace's target folder (the browser test's bridge is an example,
+        // one folder down, where the worker is not).
+        let worker =
+            std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("hoso-scan-worker");
+        assert!(worker.is_file(), "{} not built: cargo build -p hoso-scan --bins", worker.display());
         std::fs::write(
             &counter.config,
             format!(
                 "unit = \"000.00.01.H29\"\nagency = \"{agency}\"\nscanner = \"sane:test:0\"\n\
+                 scanner_worker = '{}'\n\
                  pkcs11_module = \"/usr/lib/softhsm/libsofthsm2.so\"\ntoken_label = \"hoso-test\"\n\
                  agency_certificate = \"{}\"\ntrust_roots = \"{}\"\nhub_url = \"{hub_url}\"\n\
                  device_id = \"{device}\"\nhub_key = \"{}\"\n",
+                worker.display(),
                 counter.fingerprint("agency"),
                 counter.pki.join("ca.crt").display(),
                 counter.hub.public_key()

@@ -569,6 +569,16 @@ export type MessageArgs = {
   "record-state-unknown": { state: string | number };
   "task-progress-of": { done: string | number; total: string | number };
   "task-progress-rate": { done: string | number; left: string | number; rate: string | number; total: string | number };
+  "scan-waiting": { pages: string | number };
+  "scan-waiting-sensor": { pages: string | number };
+  "scan-waiting-fault": { pages: string | number; why: string | number };
+  "scan-stack": { stack: string | number };
+  "scan-stacks-done": { pages: string | number; stacks: string | number };
+  "ui-scan-next": Record<string, never>;
+  "ui-scan-finish": Record<string, never>;
+  "ui-wait-stacks": Record<string, never>;
+  "cli-wait-keys": Record<string, never>;
+  "task-not-waiting": Record<string, never>;
 };
 
 export type MessageId = keyof MessageArgs;

@@ -10,7 +10,8 @@ export type TaskView = { id: number,
  */
 kind: string, record: string | null, 
 /**
- * `running`, `done` or `failed`.
+ * `running`, `waiting` (a scan waiting for the next stack: `scan_stack`
+ * says go on or finish), `done` or `failed`.
  */
 state: string, 
 /**

@@ -35,6 +35,7 @@ export function componentCard(
         source: chosen("source") as Scan["source"],
         resolution: Number(chosen("resolution")),
         mode: chosen("mode") as Scan["mode"],
+        wait: section.value?.querySelector<HTMLInputElement>("input[name=wait]")?.checked ?? false,
       });
       refreshWhileBusy(rerender);
       await showTasks();
@@ -148,6 +149,7 @@ export function componentCard(
             ["black_white", t("ui-bw")],
           ]),
         )}
+        <label class="check"><input type="checkbox" name="wait" /> ${t("ui-wait-stacks")}</label>
         <button type="button" class="scan-button" @click=${scan}>${t("ui-scan")}</button>
       </div>
       <div class="row">

@@ -7,7 +7,14 @@ use crate::*;
 
 const FILES: usize = 40;
 
-pub fn kill_when(child: &mut std::process::Child, mut ready: impl FnMut() -> bool) {
+pub fn kill_when(child: &mut std::process::Child, ready: impl FnMut() -> bool) {
+    wait_until(child, ready);
+    child.kill().unwrap(); // SIGKILL on Unix: no destructor, no cleanup runs.
+    child.wait().unwrap();
+}
+
+/// Waits until `ready` while `child` still runs (at most two minutes).
+pub fn wait_until(child: &mut std::process::Child, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
         assert!(
@@ -17,8 +24,6 @@ pub fn kill_when(child: &mut std::process::Child, mut ready: impl FnMut() -> boo
         assert!(start.elapsed() < Duration::from_secs(120), "no progress");
         std::thread::sleep(Duration::from_millis(5));
     }
-    child.kill().unwrap(); // SIGKILL on Unix: no destructor, no cleanup runs.
-    child.wait().unwrap();
 }
 
 pub fn assert_consistent(data: &Path) {

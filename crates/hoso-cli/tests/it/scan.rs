@@ -4,7 +4,7 @@
 
 use std::process::Stdio;
 
-use crate::crash::{assert_consistent, kill_when};
+use crate::crash::{assert_consistent, kill_when, wait_until};
 use crate::*;
 
 /// A private SANE config enabling only the test backend, A4-sized.
@@ -128,4 +128,106 @@ fn watched_folder_imports_finished_files_and_rejects_bad_ones() {
     assert!(folder.join("rejected/scan-002.jpg").is_file());
     assert!(std::fs::read_to_string(folder.join("rejected/scan-002.jpg.txt")).unwrap().contains("JPEG"));
     assert_eq!(pages_in_db(&data), 1);
+}
+
+/// `hoso scan --wait`, answered as a clerk at the terminal would: the batch
+/// waits when the feeder runs empty (the test backend's feeder holds ten
+/// sheets, and holds ten more on the next start, as a reloaded feeder would),
+/// Enter scans the next stack, end of input finishes. A jam waits too, with
+/// its reason, instead of ending the batch.
+#[test]
+fn a_waiting_batch_scans_stack_after_stack_until_the_clerk_finishes() {
+    use std::io::{BufRead, BufReader, Write};
+    let conf = sane_conf();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let code = new_record(&data);
+    // Answers each wait with the next line of `answers`; none left: end of input.
+    let scan = |extra: &[&str], answers: &[&str]| {
+        let mut child = scan_cmd(&data, conf.path(), &["--json", "scan", &code, "--device", "sane:test:0"])
+            .args(["--mode", "gray", "--resolution", "100", "--wait"])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take();
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut waits = Vec::new();
+        let mut answers = answers.iter();
+        // A batch that never ends is ended after two minutes (and fails below).
+        let pid = child.id().to_string();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(120));
+            let _ = Command::new("kill").args(["-9", &pid]).status();
+        });
+        for line in stderr.lines() {
+            let line = line.unwrap();
+            if line.starts_with('⏸') {
+                waits.push(line);
+                match answers.next() {
+                    Some(a) => writeln!(stdin.as_mut().unwrap(), "{a}").unwrap(),
+                    None => drop(stdin.take()),
+                }
+            }
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{waits:?}");
+        (json(&out), waits)
+    };
+
+    // Two stacks: Enter after the first, end of input after the second.
+    let (report, waits) = scan(&[], &[""]);
+    assert_eq!(report["pages"].as_array().unwrap().len(), 20, "{report}");
+    assert_eq!(report["stacks"], 2, "{report}");
+    assert!(report["failure"].is_null(), "{report}");
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(waits[0].contains("Kept 10 pages") && waits[0].contains("Load the next stack"), "{waits:?}");
+    assert!(waits[1].contains("Kept 20 pages"), "{waits:?}");
+
+    // A jam on every stack: each one waits with the reason; `x` finishes.
+    let (report, waits) = scan(&["--option", "read-return-value=SANE_STATUS_JAMMED"], &["", "x"]);
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(waits.iter().all(|w| w.contains("paper jam") && w.contains("clear the paper")), "{waits:?}");
+    assert_eq!(report["stacks"], 2, "{report}");
+    assert!(report["failure"].is_null(), "the clerk finished: {report}");
+    assert_eq!(pages_in_db(&data), 20, "the jam lost no page stored before it");
+    assert_consistent(&data);
+}
+
+/// The SANE driver runs in `hoso-scan-worker`, a process of its own: killed
+/// mid-batch (as a crashing driver would end), it takes only itself down.
+/// `hoso` goes on, says the driver stopped, keeps every page stored before and
+/// exits with 3 (pages kept, batch cut short).
+#[test]
+fn a_killed_driver_worker_leaves_the_app_running_and_the_pages_kept() {
+    let conf = sane_conf();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let code = new_record(&data);
+    let mut child =
+        scan_cmd(&data, conf.path(), &["--json", "scan", &code, "--device", "sane:test:0", "--mode", "gray"])
+            .args(["--option", "read-delay=yes", "--option", "read-delay-duration=20000"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+    wait_until(&mut child, || data.join("hoso.db").exists() && pages_in_db(&data) >= 3);
+    // The worker is `hoso`'s child; the driver's own threads live in it.
+    let workers =
+        Command::new("pgrep").args(["-P", &child.id().to_string(), "hoso-scan-work"]).output().unwrap();
+    let worker = String::from_utf8_lossy(&workers.stdout).trim().to_owned();
+    assert!(!worker.is_empty(), "no worker process under hoso");
+    assert!(Command::new("kill").args(["-9", &worker]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let report = json(&out);
+    let kept = report["pages"].as_array().unwrap().len();
+    assert!((3..10).contains(&kept), "{report}");
+    assert_eq!(report["failure"]["code"], "driver_crashed", "{report}");
+    assert!(report["failure"]["message"].as_str().unwrap().contains("scanner driver"), "{report}");
+    assert_eq!(pages_in_db(&data) as usize, kept);
+    assert_consistent(&data);
 }

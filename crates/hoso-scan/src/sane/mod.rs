@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, Weak};
 
 use image::{DynamicImage, GrayImage, RgbImage};
 
-use crate::device_thread::DeviceThread;
+use crate::device_thread::{Answer, DeviceThread};
 use crate::{
     Canceller, Capabilities, ColourMode, DeviceInfo, ScanError, ScanSettings, ScannedPage, Scanner, Source,
     common_resolutions, nearest_resolution,
@@ -92,9 +92,10 @@ enum Command {
     Start(ScanSettings),
     Next,
     SetOption(String, String),
+    FeederLoaded,
 }
 
-type Reply = Result<Option<ScannedPage>, ScanError>;
+type Reply = Result<Answer, ScanError>;
 
 /// An open SANE device, driven on its own thread.
 #[derive(Debug)]
@@ -134,6 +135,10 @@ impl SaneScanner {
     fn ask(&mut self, cmd: Command) -> Reply {
         self.device.ask(cmd, Some(DRIVER_TIMEOUT))?
     }
+
+    fn page(&mut self, cmd: Command) -> Result<Option<ScannedPage>, ScanError> {
+        self.ask(cmd).map(Answer::page)
+    }
 }
 
 impl Drop for SaneScanner {
@@ -161,7 +166,7 @@ impl Scanner for SaneScanner {
         if self.canceller.is_cancelled() {
             return Err(ScanError::Cancelled);
         }
-        let page = self.ask(Command::Next);
+        let page = self.page(Command::Next);
         // Some backends answer a cancel with a short page and EOF instead of
         // SANE_STATUS_CANCELLED: a page read while cancelling is never handed out.
         if self.canceller.is_cancelled() {
@@ -172,6 +177,12 @@ impl Scanner for SaneScanner {
 
     fn canceller(&self) -> Canceller {
         self.canceller.clone()
+    }
+
+    /// SANE's well-known sensor `page-loaded`, where the backend has it
+    /// (fujitsu, canon_dr, genesys, kvs1025, …).
+    fn feeder_loaded(&mut self) -> Result<Option<bool>, ScanError> {
+        self.ask(Command::FeederLoaded).map(Answer::loaded)
     }
 
     /// Sets a backend-specific option by its SANE name, for settings the
@@ -214,9 +225,10 @@ fn device_thread(
     }
     for cmd in commands {
         let reply = match cmd {
-            Command::Start(settings) => dev.start(&settings).map(|()| None),
-            Command::Next => dev.next_page(),
-            Command::SetOption(name, value) => dev.set_option(&name, &value).map(|()| None),
+            Command::Start(settings) => dev.start(&settings).map(|()| Answer::Page(None)),
+            Command::Next => dev.next_page().map(Answer::Page),
+            Command::SetOption(name, value) => dev.set_option(&name, &value).map(|()| Answer::Page(None)),
+            Command::FeederLoaded => Ok(Answer::Loaded(dev.page_loaded())),
         };
         if replies.send(reply).is_err() {
             break;
@@ -389,6 +401,15 @@ impl Device {
         Ok(())
     }
 
+    /// The `page-loaded` sensor, if the backend offers it.
+    fn page_loaded(&self) -> Option<bool> {
+        let (index, d) = self.options.get("page-loaded")?;
+        if d.value_type != ffi::TYPE_BOOL {
+            return None;
+        }
+        self.lib.api.get_word(self.handle, *index).ok().map(|w| w != 0)
+    }
+
     fn resolution(&self) -> f32 {
         self.options
             .get("resolution")
@@ -396,7 +417,7 @@ impl Device {
             .unwrap_or(0.0)
     }
 
-    fn next_page(&mut self) -> Reply {
+    fn next_page(&mut self) -> Result<Option<ScannedPage>, ScanError> {
         let Some(batch) = self.batch.as_ref() else {
             return Err(ScanError::Device("no batch started".into()));
         };

@@ -30,7 +30,7 @@ use windows_sys::Win32::UI::WindowsAndMessaging::{
 };
 
 use super::*;
-use crate::device_thread::DeviceThread;
+use crate::device_thread::{Answer, DeviceThread};
 use crate::{
     Canceller, Capabilities, ColourMode, DeviceInfo, ScanError, ScanSettings, ScannedPage, Scanner, Source,
     common_resolutions, nearest_resolution,
@@ -759,6 +759,15 @@ impl Session {
     }
 
     /// Back to state 4 from wherever the batch is, and marks it ended.
+    /// CAP_FEEDERLOADED while the source is open and idle (capabilities can
+    /// be read in state 4 only), with the feeder as the source.
+    fn feeder_loaded(&mut self) -> Option<bool> {
+        if self.state != State::SourceOpen || self.current(CAP_FEEDERENABLED) != Some(1.0) {
+            return None;
+        }
+        self.current(CAP_FEEDERLOADED).map(|v| v != 0.0)
+    }
+
     fn end_batch(&mut self) {
         if self.state == State::Transferring {
             let mut p = PendingXfers::default();
@@ -811,9 +820,10 @@ pub fn devices() -> Result<Vec<DeviceInfo>, ScanError> {
 enum Command {
     Start(ScanSettings),
     Next,
+    FeederLoaded,
 }
 
-type Reply = Result<Option<ScannedPage>, ScanError>;
+type Reply = Result<Answer, ScanError>;
 
 /// An open TWAIN source, driven on its own thread.
 #[derive(Debug)]
@@ -853,8 +863,11 @@ impl TwainScanner {
                 };
                 for cmd in commands {
                     let reply = match cmd {
-                        Command::Start(settings) => session.start(&settings, &caps).map(|()| None),
-                        Command::Next => session.next(&thread_cancel),
+                        Command::Start(settings) => {
+                            session.start(&settings, &caps).map(|()| Answer::Page(None))
+                        }
+                        Command::Next => session.next(&thread_cancel).map(Answer::Page),
+                        Command::FeederLoaded => Ok(Answer::Loaded(session.feeder_loaded())),
                     };
                     if replies.send(reply).is_err() {
                         break;
@@ -896,10 +909,15 @@ impl Scanner for TwainScanner {
         if self.canceller.is_cancelled() {
             return Err(ScanError::Cancelled);
         }
-        self.ask(Command::Next)
+        self.ask(Command::Next).map(Answer::page)
     }
 
     fn canceller(&self) -> Canceller {
         self.canceller.clone()
+    }
+
+    /// CAP_FEEDERLOADED, between batches, when the feeder is the source.
+    fn feeder_loaded(&mut self) -> Result<Option<bool>, ScanError> {
+        self.ask(Command::FeederLoaded).map(Answer::loaded)
     }
 }

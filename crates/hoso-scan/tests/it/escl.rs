@@ -32,6 +32,8 @@ struct State {
     job: Option<(u32, u32, u32, bool, bool, bool)>,
     jammed: bool,
     deleted: u32,
+    /// The job reads from the feeder, which each page it sends takes a sheet out of.
+    feeder_job: bool,
 }
 
 struct Server {
@@ -165,6 +167,7 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>, port: u16) {
             let wanted = if feeder { s.behaviour.sheets } else { 1 };
             s.jobs += 1;
             s.jammed = false;
+            s.feeder_job = feeder;
             s.job = Some((0, wanted, dpi, colour, false, false));
             let location = format!("http://127.0.0.1:{port}/eSCL/ScanJobs/{}", s.jobs);
             respond(&mut stream, "201 Created", &[("Location", location)], b"");
@@ -185,6 +188,9 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>, port: u16) {
             }
             job.0 += 1;
             let (dpi, colour) = (job.2, job.3);
+            if s.feeder_job {
+                s.behaviour.sheets = s.behaviour.sheets.saturating_sub(1);
+            }
             drop(s);
             respond(
                 &mut stream,
@@ -341,4 +347,35 @@ fn cancel_deletes_the_job() {
     scanner.canceller().cancel();
     assert_eq!(scanner.next_page().map(|p| p.is_some()), Err(ScanError::Cancelled));
     assert_eq!(server.state.lock().unwrap().deleted, 1);
+}
+
+/// The feeder's sensor (AdfState in ScannerStatus) says when a stack is
+/// loaded, which a batch waiting for paper watches to go on by itself.
+#[test]
+fn the_feeder_sensor_tells_an_empty_feeder_from_a_loaded_one() {
+    let server = serve(Behaviour { sheets: 2, ..Behaviour::default() });
+    let mut scanner = EsclScanner::open(&url(&server)).unwrap();
+    let feeder = ScanSettings {
+        source: Source::Feeder,
+        mode: ColourMode::Gray,
+        resolution: 200,
+        ..Default::default()
+    };
+    assert_eq!(scanner.feeder_loaded(), Ok(Some(true)));
+    scanner.start_batch(&feeder).unwrap();
+    let mut pages = 0;
+    while scanner.next_page().unwrap().is_some() {
+        pages += 1;
+    }
+    assert_eq!(pages, 2);
+    assert_eq!(scanner.feeder_loaded(), Ok(Some(false)));
+    // The clerk loads the next stack.
+    server.state.lock().unwrap().behaviour.sheets = 3;
+    assert_eq!(scanner.feeder_loaded(), Ok(Some(true)));
+    scanner.start_batch(&feeder).unwrap();
+    let mut pages = 0;
+    while scanner.next_page().unwrap().is_some() {
+        pages += 1;
+    }
+    assert_eq!(pages, 3);
 }

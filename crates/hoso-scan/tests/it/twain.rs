@@ -61,7 +61,7 @@ fn block(page: &hoso_scan::ScannedPage) -> u8 {
 #[test]
 fn the_test_source_is_listed_with_its_capabilities() {
     let s = source(&[], 60);
-    let list = hoso_scan::worker::devices(&s.options).unwrap();
+    let list = hoso_scan::worker::devices(false, &s.options).unwrap();
     assert!(list.iter().any(|d| d.id == NAME && d.vendor == "HoSo Intake"), "{list:?}\n{}", s.log());
     let scanner = s.open();
     let caps = scanner.capabilities();
