@@ -702,3 +702,13 @@ ui-scan-finish = Finish
 ui-wait-stacks = Wait for the next stack
 cli-wait-keys = Enter: scan the next stack · x or Ctrl-D: finish
 task-not-waiting = This scan is not waiting for paper (it has ended, or there is no such scan)
+
+## Pages left out of the PDF/A (kept in the record)
+
+ui-left-out-blank = Blank · left out of the PDF/A
+ui-left-out-separator = Separator sheet · left out of the PDF/A
+ui-left-out-clerk = Left out of the PDF/A
+ui-leave-out = Leave this page out of the PDF/A (it stays in the record)
+ui-put-back = Put this page back into the PDF/A
+cli-page-left-out = Page { $page } is left out of the PDF/A (it stays in the record); build again to apply
+cli-page-put-back = Page { $page } is back in the PDF/A; build again to apply

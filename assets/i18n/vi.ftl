@@ -651,3 +651,13 @@ ui-scan-finish = Xong
 ui-wait-stacks = Chờ xấp tiếp theo
 cli-wait-keys = Enter: quét xấp tiếp theo · x hoặc Ctrl-D: kết thúc
 task-not-waiting = Việc quét này không chờ giấy (đã xong hoặc không có)
+
+## Pages left out of the PDF/A (kept in the record)
+
+ui-left-out-blank = Trang trắng · không đưa vào PDF/A
+ui-left-out-separator = Tờ phân cách · không đưa vào PDF/A
+ui-left-out-clerk = Không đưa vào PDF/A
+ui-leave-out = Không đưa trang này vào PDF/A (vẫn giữ trong hồ sơ)
+ui-put-back = Đưa trang này trở lại PDF/A
+cli-page-left-out = Trang { $page } không còn trong PDF/A (vẫn giữ trong hồ sơ); dựng lại PDF/A để áp dụng
+cli-page-put-back = Trang { $page } đã được đưa trở lại PDF/A; dựng lại PDF/A để áp dụng

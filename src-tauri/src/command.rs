@@ -160,6 +160,8 @@ commands! {
     PageImage(PageId) -> String, SignedIn;
     PageDiscard(PageId) -> (), SignedIn;
     PageRescan(Rescan) -> TaskView, SignedIn;
+    /// Leaves a page out of its component's PDF/A, or puts it back in.
+    PageLeaveOut(LeaveOut) -> (), SignedIn;
     /// Turns a page; answers its new turn in degrees.
     PageTurn(Turn) -> u16, SignedIn;
     PageMove(MovePage) -> (), SignedIn;
@@ -286,6 +288,14 @@ pub struct Rescan {
     #[ts(type = "number")]
     pub page: i64,
     pub device: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct LeaveOut {
+    #[ts(type = "number")]
+    pub page: i64,
+    /// Out of the PDF/A (true) or back in (false).
+    pub out: bool,
 }
 
 #[derive(Debug, Deserialize, TS)]

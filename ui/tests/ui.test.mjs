@@ -216,6 +216,21 @@ try {
     { timeout: 60_000 },
   );
 
+  step("a blank page stays in the record but out of the PDF/A; put back, then left out by hand");
+  const blankChooser = page.waitForEvent("filechooser");
+  await section.locator("button.import-button").click();
+  await (await blankChooser).setFiles([path.join(samples, "dev_p09.png")]);
+  const blank = section.locator("figure.page[data-left-out='blank']");
+  await blank.waitFor({ timeout: 60_000 });
+  assert.match(await blank.locator(".badge.left-out").textContent(), /Trang trắng · không đưa vào PDF\/A/);
+  const blankId = await blank.getAttribute("data-page");
+  const blankCard = section.locator(`figure.page[data-page='${blankId}']`);
+  await blankCard.locator("button.leave-out").click();
+  await page.waitForSelector(`figure.page[data-page='${blankId}'][data-left-out='']`);
+  await blankCard.locator("button.leave-out").click();
+  await page.waitForSelector(`figure.page[data-page='${blankId}'][data-left-out='clerk']`);
+  await shot("02b-left-out-of-the-pdfa");
+
   step("build the PDF/A; sealing waits for the certified copy");
   await page.click("button.build-button");
   await page.waitForSelector("section.component[data-component='1'] .doc.pdfa:not(.stale)", { timeout: 60_000 });

@@ -68,6 +68,9 @@ enum Command {
     /// Hồ sơ: tạo, liệt kê, xem / records: open, list, show.
     #[command(subcommand)]
     Record(RecordCmd),
+    /// Trang: bỏ khỏi PDF/A hoặc đưa lại / pages: leave out of the PDF/A, or put back.
+    #[command(subcommand)]
+    Page(PageCmd),
     /// Nhập tệp ảnh (PNG, JPEG, TIFF nhiều trang) vào hồ sơ / import image files into a record.
     Import {
         /// Record code or id.
@@ -229,6 +232,22 @@ enum Command {
     Demo {
         /// Folder of page images.
         samples: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PageCmd {
+    /// Không đưa trang vào PDF/A (vẫn giữ trong hồ sơ) / leave a page out of
+    /// its component's PDF/A; it stays in the record.
+    Out {
+        /// Page id (`hoso record show`).
+        page: i64,
+    },
+    /// Đưa trang trở lại PDF/A / put a left-out page (a blank back, a
+    /// separator sheet) back into the PDF/A.
+    In {
+        /// Page id (`hoso record show`).
+        page: i64,
     },
 }
 
@@ -499,6 +518,14 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             let state = state.map(|s| s.parse::<RecordState>()).transpose()?;
             let list = open(g)?.list_records(state, limit)?;
             out.record_list(&list);
+        }
+        Command::Page(PageCmd::Out { page }) => {
+            open(g)?.leave_out_page(page, true)?;
+            out.page_left_out(page, true);
+        }
+        Command::Page(PageCmd::In { page }) => {
+            open(g)?.leave_out_page(page, false)?;
+            out.page_left_out(page, false);
         }
         Command::Record(RecordCmd::Show { record }) => {
             let app = open(g)?;

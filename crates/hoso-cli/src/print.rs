@@ -296,6 +296,15 @@ impl Out {
         }
     }
 
+    pub fn page_left_out(&self, page: i64, out: bool) {
+        if self.json(&serde_json::json!({ "page": page, "left_out": out })) {
+            return;
+        }
+        let said =
+            if out { msg!("cli-page-left-out", page = page) } else { msg!("cli-page-put-back", page = page) };
+        outln!(self, "{}", self.say(&said));
+    }
+
     /// A page stored, or the batch waiting for the next stack (with the keys:
     /// on standard error even with `--json`, whose answer is on standard output).
     pub fn scan_event(&self, e: &hoso_core::ScanEvent<'_>) {

@@ -3,9 +3,10 @@
 //!
 //! Each page is decoded from its raw blob, turned upright with the transform the
 //! OCR stored (so the words fit), encoded as its class asks (colour stays
-//! colour) and laid under its invisible text. Pages rejected by the quality gate
-//! or discarded are left out; a page still waiting for processing stops the
-//! build. The PDF is stored as a blob with a `documents` row and an audit entry.
+//! colour) and laid under its invisible text. Pages rejected by the quality gate,
+//! discarded, or left out (blank backs, separator sheets, a person's choice:
+//! still in the record) are not in it; a page still waiting for processing
+//! stops the build. The PDF is stored as a blob with a `documents` row and an audit entry.
 
 use anyhow::{Context, bail};
 use hoso_imaging::{Limits, PageClass, TurnUpright as _};
@@ -67,7 +68,11 @@ impl App {
         for component in self.store.components(&record.id)? {
             let mut usable: Vec<_> = pages
                 .iter()
-                .filter(|p| p.component == component.ordinal && p.state == PageState::Processed)
+                .filter(|p| {
+                    p.component == component.ordinal
+                        && p.state == PageState::Processed
+                        && p.left_out.is_none()
+                })
                 .collect();
             usable.sort_by_key(|p| p.ordinal);
             if usable.is_empty() {

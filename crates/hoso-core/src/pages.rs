@@ -1,4 +1,5 @@
-//! Page edits at the counter: remove a page, move it inside its component.
+//! Page edits at the counter: remove a page, move it inside its component,
+//! turn it, leave it out of the PDF/A or put it back.
 
 use crate::{App, now};
 
@@ -13,6 +14,13 @@ impl App {
     pub fn move_page(&mut self, page_id: i64, to: u32) -> anyhow::Result<()> {
         self.require_signed_in()?;
         Ok(self.store.move_page(page_id, to, self.actor.name(), now())?)
+    }
+
+    /// Leaves a page out of its component's PDF/A (`out`) or puts it back in;
+    /// it stays in the record either way.
+    pub fn leave_out_page(&mut self, page_id: i64, out: bool) -> anyhow::Result<()> {
+        self.require_signed_in()?;
+        Ok(self.store.leave_out_page(page_id, out, self.actor.name(), now())?)
     }
 
     /// Turns a page by 90, 180 or 270 degrees clockwise; it is read again.

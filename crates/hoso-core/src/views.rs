@@ -51,6 +51,10 @@ pub struct PageView {
     /// comes from the `thumbnails` command, so a refresh does not resend it.
     pub thumbnail_id: Option<String>,
     pub dpi: Option<f32>,
+    /// Left out of the PDF/A (kept in the record), and why: `blank`,
+    /// `separator` or `clerk`; `null`: in the PDF/A.
+    #[cfg_attr(feature = "ts", ts(type = "\"blank\" | \"separator\" | \"clerk\" | null"))]
+    pub left_out: Option<hoso_model::LeftOut>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -144,6 +148,7 @@ impl App {
                             issues: issues(metrics.as_ref()),
                             thumbnail_id: thumbnail.map(|h| h.to_hex()),
                             dpi: p.dpi,
+                            left_out: p.left_out,
                         }
                     })
                     .collect();

@@ -280,6 +280,41 @@ impl FromStr for PageState {
     }
 }
 
+/// Why a page stays in the record but out of its component's PDF/A. Never a
+/// deletion: the page, its file and its text stay, and a person can put it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftOut {
+    /// The quality gate found it blank (the back of a one-sided sheet).
+    Blank,
+    /// A separator sheet between components.
+    Separator,
+    /// A person left it out.
+    Clerk,
+}
+
+impl LeftOut {
+    /// Stable name, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeftOut::Blank => "blank",
+            LeftOut::Separator => "separator",
+            LeftOut::Clerk => "clerk",
+        }
+    }
+
+    /// The stored value: a reason, or `kept`/none for a page in the PDF/A.
+    pub fn parse(stored: Option<&str>) -> Result<Option<LeftOut>, String> {
+        match stored {
+            None | Some("kept") => Ok(None),
+            Some("blank") => Ok(Some(LeftOut::Blank)),
+            Some("separator") => Ok(Some(LeftOut::Separator)),
+            Some("clerk") => Ok(Some(LeftOut::Clerk)),
+            Some(other) => Err(format!("unknown left_out {other:?}")),
+        }
+    }
+}
+
 /// A scanned or imported page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page {
@@ -308,6 +343,8 @@ pub struct Page {
     /// Orientation set by a person (degrees clockwise from the scan: 0, 90,
     /// 180, 270), overriding detection; `None`: detected.
     pub turn: Option<u16>,
+    /// Left out of the component's PDF/A, and why; `None`: in it.
+    pub left_out: Option<LeftOut>,
 }
 
 #[cfg(test)]

@@ -46,6 +46,8 @@ pub struct PageOutcome<'a> {
     pub thumbnail: Option<(&'a BlobHash, u64)>,
     /// Recognised text, when the page was read.
     pub text: Option<PageTextIn<'a>>,
+    /// Found blank: left out of the PDF/A, unless a person already decided.
+    pub blank: bool,
     pub actor: &'a str,
     pub now: DateTime<FixedOffset>,
 }
@@ -191,7 +193,7 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
 }
 
 const PAGE_COLUMNS: &str =
-    "id, record_id, component, ordinal, source, frame, width, height, dpi, state, note, turn";
+    "id, record_id, component, ordinal, source, frame, width, height, dpi, state, note, turn, left_out";
 
 fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
     let record: String = r.get(1)?;
@@ -210,6 +212,7 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
         state: state.parse().map_err(conv_str)?,
         note: r.get(10)?,
         turn: r.get(11)?,
+        left_out: hoso_model::LeftOut::parse(r.get::<_, Option<String>>(12)?.as_deref()).map_err(conv_str)?,
     })
 }
 
@@ -568,13 +571,14 @@ impl Store {
     /// metrics, thumbnail blob (already durable), recognised text and a note for
     /// people, in one transaction with its audit entry.
     pub fn finish_page(&mut self, page_id: i64, outcome: &PageOutcome<'_>) -> Result<()> {
-        let PageOutcome { state, note, metrics, thumbnail, text, actor, now } = *outcome;
+        let PageOutcome { state, note, metrics, thumbnail, text, blank, actor, now } = *outcome;
         let tx = self.write()?;
         if let Some((hash, size)) = thumbnail {
             register_blob(&tx, hash, size, "image/jpeg", now)?;
         }
         let n = tx.execute(
-            "UPDATE pages SET state = ?2, note = ?3, metrics = ?4, thumbnail = ?5
+            "UPDATE pages SET state = ?2, note = ?3, metrics = ?4, thumbnail = ?5,
+                 left_out = CASE WHEN ?6 AND left_out IS NULL THEN 'blank' ELSE left_out END
              WHERE id = ?1 AND state = 'stored'",
             params![
                 page_id,
@@ -582,6 +586,7 @@ impl Store {
                 note,
                 metrics.map(|m| m.to_string()),
                 thumbnail.map(|(h, _)| h.to_hex()),
+                blank,
             ],
         )?;
         if n == 0 {

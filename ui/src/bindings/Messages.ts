@@ -579,6 +579,13 @@ export type MessageArgs = {
   "ui-wait-stacks": Record<string, never>;
   "cli-wait-keys": Record<string, never>;
   "task-not-waiting": Record<string, never>;
+  "ui-left-out-blank": Record<string, never>;
+  "ui-left-out-separator": Record<string, never>;
+  "ui-left-out-clerk": Record<string, never>;
+  "ui-leave-out": Record<string, never>;
+  "ui-put-back": Record<string, never>;
+  "cli-page-left-out": { page: string | number };
+  "cli-page-put-back": { page: string | number };
 };
 
 export type MessageId = keyof MessageArgs;

@@ -17,4 +17,9 @@ issues: Array<string>,
  * Names the thumbnail (its blob's hash) once processed; the image itself
  * comes from the `thumbnails` command, so a refresh does not resend it.
  */
-thumbnail_id: string | null, dpi: number | null, };
+thumbnail_id: string | null, dpi: number | null, 
+/**
+ * Left out of the PDF/A (kept in the record), and why: `blank`,
+ * `separator` or `clerk`; `null`: in the PDF/A.
+ */
+left_out: "blank" | "separator" | "clerk" | null, };

@@ -1,5 +1,5 @@
 // A page of a record as a card (thumbnail, badges, turn, move, rescan,
-// remove), the page seen large beside its PDF, and the thumbnails cache.
+// leave out of the PDF/A or put back, remove), the page seen large beside its PDF, and the thumbnails cache.
 
 import { call } from "../api";
 import { type Ref, html, nothing, openDialog } from "../dom";
@@ -22,7 +22,13 @@ export function pageCard(
     refreshWhileBusy(rerender);
   };
   const thumbnail = page.thumbnail_id ? thumbnails.get(page.thumbnail_id) : undefined;
-  return html`<figure class=${`page ${page.state}`} data-page=${page.id} data-issues=${page.issues.join(" ")}>
+  const out = page.left_out;
+  return html`<figure
+    class=${`page ${page.state} ${out ? "left-out" : ""}`}
+    data-page=${page.id}
+    data-issues=${page.issues.join(" ")}
+    data-left-out=${out ?? ""}
+  >
     ${
       thumbnail
         ? html`<img src=${thumbnail} alt=${`${t("ui-pages")} ${page.ordinal}`} />`
@@ -31,6 +37,7 @@ export function pageCard(
     <figcaption>
       ${page.ordinal} ${page.issues.map((i) => html`<span class=${`badge ${i}`}>${issueLabel(i)}</span>`)}
       ${page.state === "stored" ? html`<span class="badge waiting">${t("ui-waiting-ocr")}</span>` : nothing}
+      ${out ? html`<span class="badge left-out">${t(`ui-left-out-${out}`)}</span>` : nothing}
     </figcaption>
     <div class="page-actions">
       <button
@@ -65,6 +72,14 @@ export function pageCard(
         @click=${thenFollow(() => act("page_rescan", { page: page.id, device: device() })())}
       >
         ⟳
+      </button>
+      <button
+        type="button"
+        class="leave-out"
+        title=${out ? t("ui-put-back") : t("ui-leave-out")}
+        @click=${act("page_leave_out", { page: page.id, out: !out })}
+      >
+        ${out ? "⊕" : "⊘"}
       </button>
       <button type="button" class="danger" title=${t("ui-remove")} @click=${act("page_discard", { page: page.id })}>
         ✕

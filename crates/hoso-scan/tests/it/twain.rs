@@ -84,6 +84,9 @@ fn a_duplex_feeder_batch_comes_page_by_page_in_order_by_memory_transfer() {
         blocks.push(block(&page));
     }
     assert_eq!(blocks, vec![16, 32, 48, 64, 80, 96], "front and back of 3 sheets, in order");
+    // The feeder's sensor (CAP_FEEDERLOADED), which a batch waiting for the
+    // next stack watches: the three sheets are out.
+    assert_eq!(scanner.feeder_loaded(), Ok(Some(false)), "{}", s.log());
     drop(scanner);
     let log = s.log();
     println!("{log}");

@@ -180,6 +180,7 @@ fn pages_are_added_once_and_guarded_transitions_refuse_stale_states() {
             mean_confidence: 91.5,
             layout: &layout,
         }),
+        blank: false,
         actor: "test",
         now,
     };
@@ -416,6 +417,56 @@ fn pages_are_removed_and_moved_and_built_documents_go_stale() {
     assert!(actions.contains(&"page.moved".to_owned()) && actions.contains(&"page.discarded".to_owned()));
     assert!(actions.contains(&"page.turned".to_owned()));
     assert!(audit::verify(store.conn()).unwrap().broken.is_none());
+}
+
+/// A page found blank is left out of the PDF/A, never removed; a person puts it
+/// back, or leaves out any page, and processing it again never undoes that.
+#[test]
+fn blank_pages_are_left_out_and_a_persons_choice_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let r = new_record(&mut store, "2026-11-23T08:00:00+07:00");
+    let bytes = b"two frames".to_vec();
+    let hash = store.blobs().put(&bytes).unwrap();
+    let frames: Vec<PageInput> =
+        (0..2).map(|frame| PageInput { frame, width: 10, height: 20, dpi: Some(300.0) }).collect();
+    let now = at("2026-11-23T08:01:00+07:00");
+    store.add_pages(&r.id, &tif(1, &hash, bytes.len() as u64, &frames, now)).unwrap();
+    let ids: Vec<i64> = store.pages(&r.id).unwrap().iter().map(|p| p.id).collect();
+    let finish = |store: &mut Store, id: i64, blank: bool| {
+        let outcome = hoso_store::PageOutcome {
+            state: PageState::Processed,
+            note: None,
+            metrics: None,
+            thumbnail: None,
+            text: None,
+            blank,
+            actor: "test",
+            now,
+        };
+        store.finish_page(id, &outcome).unwrap();
+    };
+    let left_out = |store: &Store, id: i64| store.page(id).unwrap().left_out;
+    finish(&mut store, ids[0], false);
+    finish(&mut store, ids[1], true);
+    assert_eq!(left_out(&store, ids[0]), None);
+    assert_eq!(left_out(&store, ids[1]), Some(hoso_model::LeftOut::Blank));
+    assert_eq!(store.page(ids[1]).unwrap().state, PageState::Processed, "kept, not removed");
+
+    // Put back by the clerk, then read again (turned): still in.
+    store.leave_out_page(ids[1], false, "lan", now).unwrap();
+    assert_eq!(left_out(&store, ids[1]), None);
+    store.turn_page(ids[1], 90, "lan", now).unwrap();
+    finish(&mut store, ids[1], true);
+    assert_eq!(left_out(&store, ids[1]), None, "processing does not undo a person's choice");
+    // Any page can be left out by hand, and twice is the same as once.
+    store.leave_out_page(ids[0], true, "lan", now).unwrap();
+    store.leave_out_page(ids[0], true, "lan", now).unwrap();
+    assert_eq!(left_out(&store, ids[0]), Some(hoso_model::LeftOut::Clerk));
+    let actions: Vec<String> =
+        audit::for_subject(store.conn(), &r.id.to_string()).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions.iter().filter(|a| *a == "page.left_out").count(), 1, "{actions:?}");
+    assert_eq!(actions.iter().filter(|a| *a == "page.put_back").count(), 1, "{actions:?}");
 }
 
 #[test]
