@@ -195,6 +195,7 @@ fn help_texts() {
         Commands:
           doctor      Kiểm tra máy quầy / check this counter PC: store, disk, OCR models, scanner, token and certificates, trust roots, hub and clock. Exit 0 all well, 3 warnings, 1 a problem
           record      Hồ sơ: tạo, liệt kê, xem / records: open, list, show
+          page        Trang: bỏ khỏi PDF/A hoặc đưa lại / pages: leave out of the PDF/A, or put back
           import      Nhập tệp ảnh (PNG, JPEG, TIFF nhiều trang) vào hồ sơ / import image files into a record
           process     Xử lý các trang đang chờ / process waiting pages
           devices     Máy quét / scanners this machine sees, with what they can do
