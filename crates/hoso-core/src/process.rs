@@ -287,7 +287,10 @@ impl App {
                         metrics: Some(&metrics),
                         thumbnail: Some((&thumb, a.thumbnail.len() as u64)),
                         text: text_in,
-                        blank: a.metrics.looks_blank,
+                        // A blank back is white paper; a uniformly dark page is
+                        // a fault the clerk sees (too dark), kept in the PDF/A.
+                        blank: a.metrics.looks_blank
+                            && !a.quality.issues.contains(&hoso_imaging::Issue::TooDark),
                         actor: self.actor.name(),
                         now: now(),
                     },
