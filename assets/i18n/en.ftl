@@ -712,3 +712,11 @@ ui-leave-out = Leave this page out of the PDF/A (it stays in the record)
 ui-put-back = Put this page back into the PDF/A
 cli-page-left-out = Page { $page } is left out of the PDF/A (it stays in the record); build again to apply
 cli-page-put-back = Page { $page } is back in the PDF/A; build again to apply
+
+## Separator sheets (a QR sheet in front of each component's pages)
+
+scan-separator = Separator sheet { $code }: the pages after it go to component { $component }
+scan-separator-unknown = Separator sheet { $code }: this record has no such component; the pages after it still go to component { $component }
+ui-separator-sheets = Print separator sheets
+ui-separator-title = SEPARATOR SHEET
+ui-separator-hint = Put this sheet in front of the component's pages and scan the whole stack; the sheet stays in the record but out of the PDF/A

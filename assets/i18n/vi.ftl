@@ -661,3 +661,11 @@ ui-leave-out = Không đưa trang này vào PDF/A (vẫn giữ trong hồ sơ)
 ui-put-back = Đưa trang này trở lại PDF/A
 cli-page-left-out = Trang { $page } không còn trong PDF/A (vẫn giữ trong hồ sơ); dựng lại PDF/A để áp dụng
 cli-page-put-back = Trang { $page } đã được đưa trở lại PDF/A; dựng lại PDF/A để áp dụng
+
+## Separator sheets (a QR sheet in front of each component's pages)
+
+scan-separator = Tờ phân cách { $code }: các trang sau vào thành phần { $component }
+scan-separator-unknown = Tờ phân cách { $code }: hồ sơ này không có thành phần đó, các trang sau vẫn vào thành phần { $component }
+ui-separator-sheets = In tờ phân cách
+ui-separator-title = TỜ PHÂN CÁCH
+ui-separator-hint = Đặt tờ này trước các trang của thành phần, rồi quét cả xấp; tờ này được giữ trong hồ sơ nhưng không đưa vào PDF/A

@@ -170,6 +170,8 @@ commands! {
     /// A component's newest document (certified copy first) as a data URL.
     Document(DocumentOf) -> String, SignedIn;
     Seal(Code) -> SlipView, SignedIn;
+    /// The record's separator sheets to print, one per component.
+    SeparatorSheets(Code) -> Vec<SeparatorSheet>, SignedIn;
     Slip(Code) -> SlipView, SignedIn;
     CertificationQueue(NoArgs) -> Vec<RecordRow>, SignedIn;
     Ledger(NoArgs) -> Vec<LedgerRow>, SignedIn;

@@ -161,6 +161,7 @@ impl Desktop {
             C::PageRescan(a) => Reply::PageRescan(self.rescan(a.page, a.device)?),
             C::ScanStack(a) => Reply::ScanStack(self.scan_stack(&a)?),
             C::PageTurn(a) => Reply::PageTurn(self.turn_page(a.page, a.degrees)?),
+            C::SeparatorSheets(a) => Reply::SeparatorSheets(self.app().separator_sheets(&a.code)?),
             C::PageLeaveOut(a) => Reply::PageLeaveOut(self.app().leave_out_page(a.page, a.out)?),
             C::PageMove(a) => {
                 self.app().move_page(a.page, a.to)?;

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use hoso_core::views::{
-    ApplicantView, ComponentView, DocumentView, PageView, RecordRow, RecordView, SlipView,
+    ApplicantView, ComponentView, DocumentView, PageView, RecordRow, RecordView, SeparatorSheet, SlipView,
 };
 use ts_rs::TS;
 

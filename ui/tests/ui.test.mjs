@@ -230,6 +230,15 @@ try {
   await blankCard.locator("button.leave-out").click();
   await page.waitForSelector(`figure.page[data-page='${blankId}'][data-left-out='clerk']`);
   await shot("02b-left-out-of-the-pdfa");
+  // Separator sheets to print: one per component of the checklist, each with its QR code.
+  await page.click("button.separators-button");
+  await page.waitForSelector("dialog.separators .separator-sheet .qr svg");
+  assert.equal(
+    await page.locator("dialog.separators .separator-sheet").count(),
+    await page.locator("section.component").count(),
+  );
+  assert.match(await page.textContent("dialog.separators .separator-sheet"), /TỜ PHÂN CÁCH/);
+  await page.click("dialog.separators .no-print button:last-child");
 
   step("build the PDF/A; sealing waits for the certified copy");
   await page.click("button.build-button");

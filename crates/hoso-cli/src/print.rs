@@ -318,6 +318,7 @@ impl Out {
                 eprintln!("  {}", self.say(&msg!("cli-wait-keys")));
             }
             hoso_core::ScanEvent::Resumed { .. } => eprintln!("▶ {}", self.say(&e.message())),
+            hoso_core::ScanEvent::Separator { .. } => eprintln!("  ⎯ {}", self.say(&e.message())),
         }
     }
 

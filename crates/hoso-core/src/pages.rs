@@ -20,7 +20,8 @@ impl App {
     /// it stays in the record either way.
     pub fn leave_out_page(&mut self, page_id: i64, out: bool) -> anyhow::Result<()> {
         self.require_signed_in()?;
-        Ok(self.store.leave_out_page(page_id, out, self.actor.name(), now())?)
+        let reason = out.then_some(hoso_model::LeftOut::Clerk);
+        Ok(self.store.leave_out_page(page_id, reason, self.actor.name(), now())?)
     }
 
     /// Turns a page by 90, 180 or 270 degrees clockwise; it is read again.

@@ -10,6 +10,11 @@
 //! the batch waits for the next stack instead of ending. It goes on when the
 //! clerk says so, or by itself when the scanner's sensor sees paper loaded
 //! again; it ends when the clerk says "finish".
+//!
+//! A separator sheet in the stack (a QR code `HOSO-SEP:<component code>`, as
+//! `App::separator_sheets` prints them) sends the pages after it to that
+//! component of the record; the sheet itself is kept there as a page left out
+//! of the PDF/A (`LeftOut::Separator`).
 
 use std::path::Path;
 use std::sync::{Condvar, Mutex};
@@ -73,6 +78,8 @@ pub struct ScanReport {
     pub pages: Vec<i64>,
     /// Stacks fed (1 unless the batch waited for paper).
     pub stacks: usize,
+    /// Separator sheets found, each kept as a page left out of the PDF/A.
+    pub separators: usize,
     /// Set when the batch ended with an error; the pages above are kept.
     pub failure: Option<ScanFailure>,
 }
@@ -127,6 +134,10 @@ pub enum ScanEvent<'a> {
     Waiting { pages: usize, fault: Option<&'a ScanFailure>, sensor: bool },
     /// Stack number `stack` is being scanned.
     Resumed { stack: usize },
+    /// A separator sheet: the pages after it go to component `component`
+    /// (`known` false: the sheet names a component this record lacks, and
+    /// the pages stay where they were going).
+    Separator { code: &'a str, component: u16, known: bool },
 }
 
 impl ScanEvent<'_> {
@@ -143,6 +154,12 @@ impl ScanEvent<'_> {
             }
             ScanEvent::Waiting { pages, fault: None, sensor: false } => msg!("scan-waiting", pages = pages),
             ScanEvent::Resumed { stack } => msg!("scan-stack", stack = stack),
+            ScanEvent::Separator { code, component, known: true } => {
+                msg!("scan-separator", code = code, component = component)
+            }
+            ScanEvent::Separator { code, component, known: false } => {
+                msg!("scan-separator-unknown", code = code, component = component)
+            }
         }
     }
 }
@@ -213,6 +230,7 @@ impl App {
     ) -> anyhow::Result<ScanReport> {
         self.require_signed_in()?;
         let record = self.record_taking_pages(key)?;
+        let components = self.store.components(&record.id)?;
         let device = scanner.info().id.clone();
         let mut report = ScanReport {
             record: record.code.to_string(),
@@ -220,8 +238,11 @@ impl App {
             device: device.clone(),
             pages: Vec::new(),
             stacks: 1,
+            separators: 0,
             failure: None,
         };
+        // Where the next page goes: a separator sheet changes it.
+        let mut component = component;
         let start = |scanner: &mut dyn Scanner| {
             scanner
                 .start_batch(settings)
@@ -236,6 +257,14 @@ impl App {
             if stopped.is_none() {
                 match scanner.next_page() {
                     Ok(Some(page)) => {
+                        let separator = hoso_ocr::page_qr_codes(&page.image)
+                            .iter()
+                            .find_map(|text| hoso_model::separator_component(text).map(str::to_owned));
+                        let named =
+                            separator.as_deref().and_then(|code| components.iter().find(|c| c.code == code));
+                        if let Some(c) = named {
+                            component = c.ordinal;
+                        }
                         let origin = format!("{device} {batch} #{}", report.pages.len() + 1);
                         let bytes = hoso_imaging::encode_png(&page.image, page.dpi, &origin);
                         let frame = PageInput {
@@ -249,6 +278,12 @@ impl App {
                         {
                             let (PageResult::Added(id) | PageResult::AlreadyThere(id)) = r;
                             report.pages.push(id);
+                            if let Some(code) = &separator {
+                                let separator = Some(hoso_model::LeftOut::Separator);
+                                self.store.leave_out_page(id, separator, self.actor.name(), crate::now())?;
+                                report.separators += 1;
+                                on_event(ScanEvent::Separator { code, component, known: named.is_some() });
+                            }
                             on_event(ScanEvent::Page { n: report.pages.len(), id });
                         }
                         continue;

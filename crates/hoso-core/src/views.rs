@@ -121,7 +121,35 @@ pub struct SlipView {
     pub qr_svg: String,
 }
 
+/// A separator sheet to print: put in front of a component's pages, it sends
+/// them to that component when the stack is scanned.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SeparatorSheet {
+    pub ordinal: u16,
+    pub code: String,
+    pub name: String,
+    /// SVG of the QR code `HOSO-SEP:<code>`.
+    pub qr_svg: String,
+}
+
 impl App {
+    /// One separator sheet for each component of record `key`'s checklist.
+    pub fn separator_sheets(&self, key: &str) -> anyhow::Result<Vec<SeparatorSheet>> {
+        self.require_signed_in()?;
+        let record = self.store.record(key)?;
+        self.store
+            .components(&record.id)?
+            .into_iter()
+            .map(|c| {
+                let qr = qrcode::QrCode::new(hoso_model::separator_text(&c.code).as_bytes())?;
+                // 40 mm on paper at the sheet's scale: large enough to be found at half resolution.
+                let qr_svg = qr.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).build();
+                Ok(SeparatorSheet { ordinal: c.ordinal, code: c.code, name: c.name, qr_svg })
+            })
+            .collect()
+    }
+
     /// A record with its checklist, pages (issues and thumbnail names read
     /// once for the whole record) and documents.
     pub fn record_view(&self, key: &str) -> anyhow::Result<RecordView> {

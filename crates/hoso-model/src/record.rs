@@ -280,6 +280,20 @@ impl FromStr for PageState {
     }
 }
 
+/// What a separator sheet's QR code holds: this prefix, then the code of the
+/// checklist component (`BC`, `CT01`, …) the pages after the sheet belong to.
+pub const SEPARATOR_PREFIX: &str = "HOSO-SEP:";
+
+/// The QR text of the separator sheet for component `code`.
+pub fn separator_text(code: &str) -> String {
+    format!("{SEPARATOR_PREFIX}{code}")
+}
+
+/// The component code a QR text names, when it is a separator sheet's.
+pub fn separator_component(qr_text: &str) -> Option<&str> {
+    qr_text.strip_prefix(SEPARATOR_PREFIX).map(str::trim).filter(|code| !code.is_empty())
+}
+
 /// Why a page stays in the record but out of its component's PDF/A. Never a
 /// deletion: the page, its file and its text stay, and a person can put it back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -350,6 +364,13 @@ pub struct Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn separator_sheets_name_a_component_and_nothing_else_does() {
+        assert_eq!(separator_component(&separator_text("CT01")), Some("CT01"));
+        assert_eq!(separator_component("HOSO-SEP: "), None);
+        assert_eq!(separator_component("079187247726|025123456|Ngô Thị Ngọc"), None);
+    }
 
     #[test]
     fn lifecycle_allows_only_listed_moves() {

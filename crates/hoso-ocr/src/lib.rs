@@ -27,7 +27,7 @@ use std::time::Instant;
 use hoso_imaging::{TurnUpright as _, Upright, estimate_skew, ocr_gray, reduce};
 use image::DynamicImage;
 
-pub use card::{CardReading, read_qr_codes};
+pub use card::{CardReading, page_qr_codes, read_qr_codes};
 use engine::{Api, Psm};
 pub use tsv::parse_tsv;
 

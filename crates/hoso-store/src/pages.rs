@@ -77,13 +77,13 @@ impl Store {
     /// now (the detected orientation, or the last turn set by hand). The page
     /// is read again in that orientation: back to `stored`, its text dropped,
     /// a new processing job, the record back to Processing.
-    /// Leaves a page out of its component's PDF/A (`out`), or puts it back in,
-    /// whatever flagged it: the page stays in the record either way. A page put
-    /// back in is never left out again by processing.
+    /// Leaves a page out of its component's PDF/A (`Some(reason)`), or puts it
+    /// back in (`None`), whatever flagged it: the page stays in the record
+    /// either way. A page put back in is never left out again by processing.
     pub fn leave_out_page(
         &mut self,
         page_id: i64,
-        out: bool,
+        reason: Option<hoso_model::LeftOut>,
         actor: &str,
         now: DateTime<FixedOffset>,
     ) -> Result<()> {
@@ -92,7 +92,10 @@ impl Store {
         if state == PageState::Discarded {
             return Err(StoreError::Invalid(format!("page {page_id} was removed").into()));
         }
-        let (was, left_out) = if out { ("in", "clerk") } else { ("out", "kept") };
+        let (was, left_out) = match reason {
+            Some(r) => ("in", r.as_str()),
+            None => ("out", "kept"),
+        };
         let n = tx.execute(
             "UPDATE pages SET left_out = ?2 WHERE id = ?1
              AND (CASE WHEN left_out IS NULL OR left_out = 'kept' THEN 'in' ELSE 'out' END) = ?3",
@@ -106,9 +109,9 @@ impl Store {
             &tx,
             now,
             actor,
-            if out { "page.left_out" } else { "page.put_back" },
+            if reason.is_some() { "page.left_out" } else { "page.put_back" },
             &id.to_string(),
-            &json!({ "page": page_id, "component": component, "ordinal": ordinal }),
+            &json!({ "page": page_id, "component": component, "ordinal": ordinal, "reason": left_out }),
         )?;
         tx.commit()?;
         Ok(())

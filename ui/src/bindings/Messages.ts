@@ -586,6 +586,11 @@ export type MessageArgs = {
   "ui-put-back": Record<string, never>;
   "cli-page-left-out": { page: string | number };
   "cli-page-put-back": { page: string | number };
+  "scan-separator": { code: string | number; component: string | number };
+  "scan-separator-unknown": { code: string | number; component: string | number };
+  "ui-separator-sheets": Record<string, never>;
+  "ui-separator-title": Record<string, never>;
+  "ui-separator-hint": Record<string, never>;
 };
 
 export type MessageId = keyof MessageArgs;

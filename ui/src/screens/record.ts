@@ -12,6 +12,7 @@ import { said, t } from "../i18n";
 import type { ComponentView } from "../bindings/ComponentView";
 import type { DeviceView } from "../bindings/DeviceView";
 import type { RecordView } from "../bindings/RecordView";
+import type { SeparatorSheet } from "../bindings/SeparatorSheet";
 import type { SlipView } from "../bindings/SlipView";
 import { field, imageTypes, layout, opened, refreshWhileBusy, reroute, showTasks, stateBadge } from "../shell";
 import { fetchThumbnails, pageCard } from "./pages";
@@ -222,6 +223,17 @@ export async function recordScreen(code: string): Promise<void> {
           r.can_seal ? html`<button type="button" class="seal-button" @click=${seal}>${t("ui-seal")}</button>` : nothing
         }
         <button type="button" @click=${async () => showSlip(await call("slip", { code }))}>${t("ui-slip")}</button>
+        ${
+          r.accepts_pages
+            ? html`<button
+                type="button"
+                class="separators-button"
+                @click=${async () => showSeparators(await call("separator_sheets", { code }))}
+              >
+                ${t("ui-separator-sheets")}
+              </button>`
+            : nothing
+        }
       </div>`,
       html`<div class="status" ${ref(status)}></div>`,
       r.components.map((c) => componentCard(r, c, devices, render, status)),
@@ -229,6 +241,29 @@ export async function recordScreen(code: string): Promise<void> {
   };
   await render();
   if (here()) refreshWhileBusy(render);
+}
+
+/** The separator sheets, one A4 page each: put in front of a component's
+ * pages, a sheet sends them to that component when the stack is scanned. */
+function showSeparators(sheets: SeparatorSheet[]): void {
+  openDialog(
+    "separators",
+    (close) =>
+      html`${sheets.map(
+          (s) =>
+            html`<section class="separator-sheet">
+              <h2>${t("ui-separator-title")}</h2>
+              <div class="qr">${unsafeHTML(s.qr_svg)}</div>
+              <p class="separator-name">${s.ordinal}. ${s.code} — ${s.name}</p>
+              <p class="muted">${t("ui-separator-hint")}</p>
+            </section>`,
+        )}
+        <div class="no-print">
+          <button type="button" @click=${() => window.print()}>${t("ui-print")}</button>
+          <button type="button" @click=${close}>${t("ui-close")}</button>
+        </div>`,
+    reroute,
+  );
 }
 
 export function showSlip(slip: SlipView): void {

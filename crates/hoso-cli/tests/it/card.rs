@@ -4,7 +4,7 @@ use image::{GrayImage, Luma};
 
 use crate::*;
 
-fn qr_image(text: &str) -> GrayImage {
+pub(crate) fn qr_image(text: &str) -> GrayImage {
     let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
     let (n, module) = (code.width() as u32, 8u32);
     GrayImage::from_fn((n + 8) * module, (n + 8) * module, |x, y| {

@@ -130,6 +130,38 @@ fn watched_folder_imports_finished_files_and_rejects_bad_ones() {
     assert_eq!(pages_in_db(&data), 1);
 }
 
+/// Runs `hoso scan --wait` as a clerk at the terminal: at each wait (a `⏸`
+/// line), `answer` gets the wait's number (from 0) and says the line to type,
+/// or `None` to end the input. Returns the output and every line said on
+/// standard error. A batch still running after two minutes is killed.
+fn scan_answering(
+    cmd: &mut Command,
+    mut answer: impl FnMut(usize) -> Option<String>,
+) -> (Output, Vec<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(120));
+        let _ = Command::new("kill").args(["-9", &pid]).status();
+    });
+    let mut stdin = child.stdin.take();
+    let mut said = Vec::new();
+    let mut waits = 0;
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.starts_with('⏸') {
+            match answer(waits) {
+                Some(a) => writeln!(stdin.as_mut().unwrap(), "{a}").unwrap(),
+                None => drop(stdin.take()),
+            }
+            waits += 1;
+        }
+        said.push(line);
+    }
+    (child.wait_with_output().unwrap(), said)
+}
+
 /// `hoso scan --wait`, answered as a clerk at the terminal would: the batch
 /// waits when the feeder runs empty (the test backend's feeder holds ten
 /// sheets, and holds ten more on the next start, as a reloaded feeder would),
@@ -137,42 +169,16 @@ fn watched_folder_imports_finished_files_and_rejects_bad_ones() {
 /// its reason, instead of ending the batch.
 #[test]
 fn a_waiting_batch_scans_stack_after_stack_until_the_clerk_finishes() {
-    use std::io::{BufRead, BufReader, Write};
     let conf = sane_conf();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("store");
     let code = new_record(&data);
     // Answers each wait with the next line of `answers`; none left: end of input.
     let scan = |extra: &[&str], answers: &[&str]| {
-        let mut child = scan_cmd(&data, conf.path(), &["--json", "scan", &code, "--device", "sane:test:0"])
-            .args(["--mode", "gray", "--resolution", "100", "--wait"])
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take();
-        let stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut waits = Vec::new();
-        let mut answers = answers.iter();
-        // A batch that never ends is ended after two minutes (and fails below).
-        let pid = child.id().to_string();
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_secs(120));
-            let _ = Command::new("kill").args(["-9", &pid]).status();
-        });
-        for line in stderr.lines() {
-            let line = line.unwrap();
-            if line.starts_with('⏸') {
-                waits.push(line);
-                match answers.next() {
-                    Some(a) => writeln!(stdin.as_mut().unwrap(), "{a}").unwrap(),
-                    None => drop(stdin.take()),
-                }
-            }
-        }
-        let out = child.wait_with_output().unwrap();
+        let mut cmd = scan_cmd(&data, conf.path(), &["--json", "scan", &code, "--device", "sane:test:0"]);
+        cmd.args(["--mode", "gray", "--resolution", "100", "--wait"]).args(extra);
+        let (out, said) = scan_answering(&mut cmd, |n| answers.get(n).map(|a| (*a).to_owned()));
+        let waits: Vec<String> = said.into_iter().filter(|l| l.starts_with('⏸')).collect();
         assert!(out.status.success(), "{waits:?}");
         (json(&out), waits)
     };
@@ -229,5 +235,59 @@ fn a_killed_driver_worker_leaves_the_app_running_and_the_pages_kept() {
     assert_eq!(report["failure"]["code"], "driver_crashed", "{report}");
     assert!(report["failure"]["message"].as_str().unwrap().contains("scanner driver"), "{report}");
     assert_eq!(pages_in_db(&data) as usize, kept);
+    assert_consistent(&data);
+}
+
+/// Separator sheets through a real SANE driver: SANE's `pnm` backend serves an
+/// image file as its glass, and the test lays one sheet on it for each stack of
+/// a batch that waits: a page, the separator sheet of component 2 (`GCS` of the
+/// birth registration), another page. The sheet sends the page after it to
+/// component 2 and stays there, left out of the PDF/A.
+#[test]
+fn a_separator_sheet_sends_the_pages_after_it_to_its_component() {
+    let conf = tempfile::tempdir().unwrap();
+    std::fs::write(conf.path().join("dll.conf"), "pnm\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let code = new_record(&data);
+    let glass = dir.path().join("glass.pgm");
+    let lay = |sheet: &GrayImage| {
+        let mut pgm = format!("P5\n{} {}\n255\n", sheet.width(), sheet.height()).into_bytes();
+        pgm.extend_from_slice(sheet.as_raw());
+        std::fs::write(&glass, pgm).unwrap();
+    };
+    // A printed separator sheet: A4 at 300 dpi with a 60 mm QR code.
+    let mut separator = GrayImage::from_pixel(2480, 3508, Luma([255]));
+    let qr = card::qr_image("HOSO-SEP:GCS");
+    let qr =
+        image::imageops::resize(&qr, qr.width() * 3, qr.height() * 3, image::imageops::FilterType::Nearest);
+    image::imageops::overlay(&mut separator, &qr, 900, 700);
+    let sheets = [page(2480, 3508, 0), separator, page(2480, 3508, 7)];
+    lay(&sheets[0]);
+
+    let mut cmd = scan_cmd(&data, conf.path(), &["--json", "scan", &code, "--device", "sane:pnm:0"]);
+    cmd.args(["--source", "flatbed", "--resolution", "300", "--wait"])
+        .args(["--option", &format!("filename={}", glass.display())]);
+    // Each wait: the next sheet on the glass and Enter; none left: the end.
+    let (out, said) = scan_answering(&mut cmd, |n| {
+        sheets.get(n + 1).map(|sheet| {
+            lay(sheet);
+            String::new()
+        })
+    });
+    assert!(out.status.success(), "{said:#?}");
+    let report = json(&out);
+    assert_eq!((report["stacks"].as_u64(), report["separators"].as_u64()), (Some(3), Some(1)), "{report}");
+    assert!(said.iter().any(|l| l.contains("Separator sheet GCS")), "{said:#?}");
+
+    let o = hoso(&data, &["--json", "record", "show", &code]);
+    let shown = json(&o);
+    let pages = |c: usize| shown["components"][c]["pages"].as_array().unwrap().clone();
+    assert_eq!(pages(0).len(), 1, "{shown}");
+    assert!(pages(0)[0]["left_out"].is_null(), "{shown}");
+    let second = pages(1);
+    assert_eq!(second.len(), 2, "{shown}");
+    assert_eq!(second[0]["left_out"], "separator", "{shown}");
+    assert!(second[1]["left_out"].is_null(), "{shown}");
     assert_consistent(&data);
 }

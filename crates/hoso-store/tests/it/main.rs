@@ -454,14 +454,14 @@ fn blank_pages_are_left_out_and_a_persons_choice_stands() {
     assert_eq!(store.page(ids[1]).unwrap().state, PageState::Processed, "kept, not removed");
 
     // Put back by the clerk, then read again (turned): still in.
-    store.leave_out_page(ids[1], false, "lan", now).unwrap();
+    store.leave_out_page(ids[1], None, "lan", now).unwrap();
     assert_eq!(left_out(&store, ids[1]), None);
     store.turn_page(ids[1], 90, "lan", now).unwrap();
     finish(&mut store, ids[1], true);
     assert_eq!(left_out(&store, ids[1]), None, "processing does not undo a person's choice");
     // Any page can be left out by hand, and twice is the same as once.
-    store.leave_out_page(ids[0], true, "lan", now).unwrap();
-    store.leave_out_page(ids[0], true, "lan", now).unwrap();
+    store.leave_out_page(ids[0], Some(hoso_model::LeftOut::Clerk), "lan", now).unwrap();
+    store.leave_out_page(ids[0], Some(hoso_model::LeftOut::Clerk), "lan", now).unwrap();
     assert_eq!(left_out(&store, ids[0]), Some(hoso_model::LeftOut::Clerk));
     let actions: Vec<String> =
         audit::for_subject(store.conn(), &r.id.to_string()).unwrap().into_iter().map(|e| e.action).collect();
