@@ -36,6 +36,16 @@ impl Store {
         Ok((id, component, ordinal, page_state))
     }
 
+    /// [`Store::editable_page`] for edits a removed page refuses (turn, move,
+    /// leave out): its record, component and ordinal.
+    fn kept_page(tx: &rusqlite::Transaction<'_>, page_id: i64) -> Result<(RecordId, u16, u32)> {
+        let (id, component, ordinal, state) = Self::editable_page(tx, page_id)?;
+        if state == PageState::Discarded {
+            return Err(StoreError::Invalid(format!("page {page_id} was removed").into()));
+        }
+        Ok((id, component, ordinal))
+    }
+
     /// Removes a page from its record: it becomes `discarded` with the reason,
     /// its processing job is dropped, and the pages after it move up.
     pub fn discard_page(
@@ -88,10 +98,7 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<()> {
         let tx = self.write()?;
-        let (id, component, ordinal, state) = Self::editable_page(&tx, page_id)?;
-        if state == PageState::Discarded {
-            return Err(StoreError::Invalid(format!("page {page_id} was removed").into()));
-        }
+        let (id, component, ordinal) = Self::kept_page(&tx, page_id)?;
         let (was, left_out) = match reason {
             Some(r) => ("in", r.as_str()),
             None => ("out", "kept"),
@@ -128,10 +135,7 @@ impl Store {
             return Err(StoreError::Invalid(format!("turn by {degrees}°: 90, 180 or 270").into()));
         }
         let tx = self.write()?;
-        let (id, component, _, state) = Self::editable_page(&tx, page_id)?;
-        if state == PageState::Discarded {
-            return Err(StoreError::Invalid(format!("page {page_id} was removed").into()));
-        }
+        let (id, component, _) = Self::kept_page(&tx, page_id)?;
         let (set, layout): (Option<u16>, Option<String>) = tx.query_row(
             "SELECT p.turn, t.layout FROM pages p LEFT JOIN page_text t ON t.page_id = p.id WHERE p.id = ?1",
             [page_id],
@@ -184,10 +188,7 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<()> {
         let tx = self.write()?;
-        let (id, component, from, state) = Self::editable_page(&tx, page_id)?;
-        if state == PageState::Discarded {
-            return Err(StoreError::Invalid(format!("page {page_id} was removed").into()));
-        }
+        let (id, component, from) = Self::kept_page(&tx, page_id)?;
         let count: u32 = tx.query_row(
             "SELECT count(*) FROM pages WHERE record_id = ?1 AND component = ?2 AND state != 'discarded'",
             params![id.to_string(), component],
