@@ -177,7 +177,10 @@ enum Waited {
 /// Waits for the clerk's word, or for paper: the sensor going from empty to
 /// loaded (never a sensor that read "loaded" all along, as after a jam with
 /// sheets still in the feeder, where the clerk says when it is cleared).
-fn wait_for_paper(scanner: &mut dyn Scanner, stacks: &Stacks, mut seen_empty: bool) -> Waited {
+/// `sensor` is its first reading; a scanner without one (`None`) is not asked
+/// again, only the clerk's word ends the wait.
+fn wait_for_paper(scanner: &mut dyn Scanner, stacks: &Stacks, sensor: Option<bool>) -> Waited {
+    let mut seen_empty = sensor == Some(false);
     let canceller = scanner.canceller();
     loop {
         if canceller.is_cancelled() {
@@ -187,6 +190,9 @@ fn wait_for_paper(scanner: &mut dyn Scanner, stacks: &Stacks, mut seen_empty: bo
             Some(StackWord::Next) => return Waited::Next,
             Some(StackWord::Finish) => return Waited::Finish,
             None => {}
+        }
+        if sensor.is_none() {
+            continue;
         }
         match scanner.feeder_loaded() {
             Ok(Some(false)) => seen_empty = true,
@@ -308,7 +314,7 @@ impl App {
                 fault: fault.as_ref(),
                 sensor: sensor.is_some(),
             });
-            match wait_for_paper(scanner, stacks, sensor == Some(false)) {
+            match wait_for_paper(scanner, stacks, sensor) {
                 Waited::Next => {
                     report.stacks += 1;
                     on_event(ScanEvent::Resumed { stack: report.stacks });
