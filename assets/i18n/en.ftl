@@ -720,3 +720,34 @@ scan-separator-unknown = Separator sheet { $code }: this record has no such comp
 ui-separator-sheets = Print separator sheets
 ui-separator-title = SEPARATOR SHEET
 ui-separator-hint = Put this sheet in front of the component's pages and scan the whole stack; the sheet stays in the record but out of the PDF/A
+
+## Scan profiles
+
+profile-no-name = A scan profile needs a name
+profile-bad-resolution = Scan profile "{ $profile }": a resolution of { $dpi } dpi cannot be used (100 to 1200)
+profile-bad-threshold = Scan profile "{ $profile }": the blank-page threshold must be between 0 and 100 (%)
+profile-manual-duplex-feeder = Scan profile "{ $profile }": manual duplex works with a one-sided feeder only (source = "feeder")
+profile-manual-duplex-split = Scan profile "{ $profile }": a manual duplex batch is not split by page count
+profile-bad-split = Scan profile "{ $profile }": pages per component must be 1 or more
+profile-duplicate = Two scan profiles are named "{ $profile }"
+profile-unknown = This counter has no scan profile "{ $profile }"
+profile-locked = This counter scans with the profiles its administrator set: choose a scan profile
+settings-bad-profiles = { $key }: the list of scan profiles cannot be read (written as [{"{"} name = "…", … {"}"}])
+scan-duplex-needs-wait = A manual duplex batch needs to wait for the second stack (the backs)
+scan-waiting-turn-over = Scanned { $pages ->
+    [one] { $pages } front
+   *[other] { $pages } fronts
+}. Turn the whole stack over, put it back in the feeder and press Scan next for the backs
+scan-duplex-interleaved = The fronts and backs of { $sheets ->
+    [one] { $sheets } sheet
+   *[other] { $sheets } sheets
+} are in page order
+scan-duplex-unpaired = The fronts ({ $fronts }) and backs ({ $backs }) differ in number: the pages are kept in the order scanned; look for a sheet fed twice or missed
+scan-split = { $pages ->
+    [one] { $pages } page
+   *[other] { $pages } pages
+} done: the pages after them go to component { $component }
+ui-scan-profile = Scan profile
+ui-scan-profile-keys = Press 1–9 to pick a scan profile
+ui-scan-profile-own = Own settings (administrator)
+ui-manual-duplex = Manual duplex

@@ -669,3 +669,25 @@ scan-separator-unknown = Tờ phân cách { $code }: hồ sơ này không có th
 ui-separator-sheets = In tờ phân cách
 ui-separator-title = TỜ PHÂN CÁCH
 ui-separator-hint = Đặt tờ này trước các trang của thành phần, rồi quét cả xấp; tờ này được giữ trong hồ sơ nhưng không đưa vào PDF/A
+
+## Scan profiles
+
+profile-no-name = Cấu hình quét phải có tên
+profile-bad-resolution = Cấu hình quét "{ $profile }": độ phân giải { $dpi } dpi không dùng được (từ 100 đến 1200)
+profile-bad-threshold = Cấu hình quét "{ $profile }": ngưỡng trang trắng phải từ 0 đến 100 (%)
+profile-manual-duplex-feeder = Cấu hình quét "{ $profile }": quét hai mặt bằng tay chỉ dùng với khay nạp giấy một mặt (source = "feeder")
+profile-manual-duplex-split = Cấu hình quét "{ $profile }": quét hai mặt bằng tay không tách thành phần theo số trang
+profile-bad-split = Cấu hình quét "{ $profile }": số trang mỗi thành phần phải từ 1 trở lên
+profile-duplicate = Hai cấu hình quét cùng tên "{ $profile }"
+profile-unknown = Máy này không có cấu hình quét "{ $profile }"
+profile-locked = Quầy này quét theo cấu hình do quản trị viên đặt: hãy chọn một cấu hình quét
+settings-bad-profiles = { $key }: không đọc được danh sách cấu hình quét (dạng [{"{"} name = "…", … {"}"}])
+scan-duplex-needs-wait = Quét hai mặt bằng tay cần chờ xấp thứ hai (mặt sau)
+scan-waiting-turn-over = Đã quét { $pages } mặt trước. Lật ngược cả xấp giấy, đặt lại vào khay rồi bấm Quét tiếp để quét mặt sau
+scan-duplex-interleaved = Đã xếp mặt trước và mặt sau của { $sheets } tờ theo đúng thứ tự
+scan-duplex-unpaired = Số mặt trước ({ $fronts }) và mặt sau ({ $backs }) khác nhau: các trang được giữ theo thứ tự quét, hãy kiểm tra tờ bị kẹp đôi hoặc bỏ sót
+scan-split = Đủ { $pages } trang: các trang sau vào thành phần { $component }
+ui-scan-profile = Cấu hình quét
+ui-scan-profile-keys = Bấm phím 1–9 để chọn cấu hình quét
+ui-scan-profile-own = Tự chọn thông số (quản trị viên)
+ui-manual-duplex = Hai mặt bằng tay

@@ -151,6 +151,8 @@ commands! {
     ReadCard(ReadCard) -> ApplicantView, SignedIn;
     Import(Import) -> ImportView, SignedIn;
     Devices(NoArgs) -> Vec<DeviceView>, SignedIn;
+    /// This counter's scan profiles (once there are some, a clerk scans with these only).
+    ScanProfiles(NoArgs) -> Vec<hoso_core::ScanProfile>, SignedIn;
     Scan(Scan) -> TaskView, SignedIn;
     /// Goes on with the next stack, or finishes, a scan waiting for paper.
     ScanStack(ScanStack) -> (), SignedIn;
@@ -249,6 +251,11 @@ pub struct Scan {
     pub code: String,
     pub component: u16,
     pub device: String,
+    /// A scan profile of this counter: it fixes everything below (and the
+    /// scanner, when it names one).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub profile: Option<String>,
     #[serde(default)]
     #[ts(optional = nullable, type = "\"flatbed\" | \"feeder\" | \"feeder_duplex\"")]
     pub source: Option<hoso_scan::Source>,
@@ -262,6 +269,10 @@ pub struct Scan {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub wait: Option<bool>,
+    /// Duplex by hand on a one-sided feeder: fronts, turn the stack over, backs.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub manual_duplex: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -290,6 +301,10 @@ pub struct Rescan {
     #[ts(type = "number")]
     pub page: i64,
     pub device: String,
+    /// The scan profile whose resolution and colour the new page takes.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Deserialize, TS)]

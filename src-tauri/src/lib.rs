@@ -151,6 +151,7 @@ impl Desktop {
             C::ReadCard(a) => Reply::ReadCard(self.read_card(a)?),
             C::Import(a) => Reply::Import(self.import(a)?),
             C::Devices(_) => Reply::Devices(self.devices()?),
+            C::ScanProfiles(_) => Reply::ScanProfiles(self.app().scan_profiles().to_vec()),
             C::Scan(a) => Reply::Scan(self.scan(a)?),
             C::Thumbnails(a) => Reply::Thumbnails(self.thumbnails(&a.pages)?),
             C::PageImage(a) => Reply::PageImage(self.page_image(a.page)?),
@@ -158,7 +159,7 @@ impl Desktop {
                 self.app().discard_page(a.page, &msg!("page-removed-at-review").to_string())?;
                 Reply::PageDiscard(())
             }
-            C::PageRescan(a) => Reply::PageRescan(self.rescan(a.page, a.device)?),
+            C::PageRescan(a) => Reply::PageRescan(self.rescan(a)?),
             C::ScanStack(a) => Reply::ScanStack(self.scan_stack(&a)?),
             C::PageTurn(a) => Reply::PageTurn(self.turn_page(a.page, a.degrees)?),
             C::SeparatorSheets(a) => Reply::SeparatorSheets(self.app().separator_sheets(&a.code)?),
@@ -370,39 +371,44 @@ impl Desktop {
         let tasks = Arc::clone(&self.tasks);
         let config = (*self.config()).clone();
         let actor = app.acting().clone();
+        let plan = match &req.profile {
+            Some(name) => app.profile_plan(name)?,
+            None => {
+                let mut settings = hoso_scan::ScanSettings::default();
+                if let Some(s) = req.source {
+                    settings.source = s;
+                }
+                if let Some(r) = req.resolution {
+                    settings.resolution = r;
+                }
+                if let Some(m) = req.mode {
+                    settings.mode = m;
+                }
+                let mut plan = hoso_core::ScanPlan::own(settings);
+                plan.manual_duplex = req.manual_duplex.unwrap_or(false);
+                plan.wait = req.wait.unwrap_or(false) || plan.manual_duplex;
+                plan
+            }
+        };
+        // Refused at once rather than in the task (the scan checks it again).
+        app.require_plan_allowed(&plan)?;
         let task = self.tasks.spawn("scan", Some(req.code.clone()), move |id| {
-            let mut scanner = config.open_scanner(&req.device)?;
-            let mut settings = hoso_scan::ScanSettings::default();
-            if let Some(s) = req.source {
-                settings.source = s;
-            }
-            if let Some(r) = req.resolution {
-                settings.resolution = r;
-            }
-            if let Some(m) = req.mode {
-                settings.mode = m;
-            }
-            let stacks = req.wait.unwrap_or(false).then(|| tasks.stacks(id));
-            let report = app.scan(
-                &req.code,
-                req.component,
-                scanner.as_mut(),
-                &settings,
-                &[],
-                stacks.as_deref(),
-                |e| {
+            let mut scanner = config.open_scanner(plan.device.as_deref().unwrap_or(&req.device))?;
+            let stacks = (plan.wait || req.wait.unwrap_or(false)).then(|| tasks.stacks(id));
+            let report =
+                app.scan(&req.code, req.component, scanner.as_mut(), &plan, stacks.as_deref(), |e| {
                     // Pages are read while the next ones are scanned.
                     if matches!(e, hoso_core::ScanEvent::Waiting { .. }) {
                         tasks::process_in_background(&tasks, config.clone(), actor.clone());
                     }
                     tasks.scan_event(id, &e);
-                },
-            )?;
+                })?;
             tasks::process_in_background(&tasks, config, actor);
             let pages = report.pages.len();
             match report.failure {
                 Some(f) if pages == 0 => bail!(f.message),
                 Some(f) => Ok(Said::of(&msg!("task-scanned-then-stopped", pages = pages, why = f.message))),
+                None if let Some(duplex) = report.manual_duplex => Ok(Said::of(&duplex.message())),
                 None if report.stacks > 1 => {
                     Ok(Said::of(&msg!("scan-stacks-done", pages = pages, stacks = report.stacks)))
                 }
@@ -423,18 +429,24 @@ impl Desktop {
 
     /// Scans one sheet on the glass to replace a page: the new page takes the
     /// old one's place, the old one is kept as discarded.
-    fn rescan(&self, page: i64, device: String) -> anyhow::Result<TaskView> {
+    fn rescan(&self, Rescan { page, device, profile }: Rescan) -> anyhow::Result<TaskView> {
         let mut app = self.task_app()?;
         let old = app.page(page)?;
+        let plan = match &profile {
+            Some(name) => app.profile_plan(name)?.one_sheet(),
+            None => hoso_core::ScanPlan::own(hoso_scan::ScanSettings {
+                source: hoso_scan::Source::Flatbed,
+                ..Default::default()
+            }),
+        };
+        app.require_plan_allowed(&plan)?;
         let code = app.record(&old.record.to_string())?.code.to_string();
         let tasks = Arc::clone(&self.tasks);
         let config = (*self.config()).clone();
         let actor = app.acting().clone();
         Ok(self.tasks.spawn("scan", Some(code.clone()), move |_| {
-            let mut scanner = config.open_scanner(&device)?;
-            let settings =
-                hoso_scan::ScanSettings { source: hoso_scan::Source::Flatbed, ..Default::default() };
-            let report = app.scan(&code, old.component, scanner.as_mut(), &settings, &[], None, |_| {})?;
+            let mut scanner = config.open_scanner(plan.device.as_deref().unwrap_or(&device))?;
+            let report = app.scan(&code, old.component, scanner.as_mut(), &plan, None, |_| {})?;
             let Some(&new) = report.pages.first() else {
                 return Err(match report.failure {
                     Some(f) => f.message.into(),

@@ -200,3 +200,45 @@ fn picked_files_are_imported_by_their_bytes_and_bad_ones_are_named() {
     let e = refused(&d, "read_card", json!({ "file": picked("cccd.pdf", b"%PDF-1.7") }));
     assert!(e.contains("the card image cccd.pdf cannot be used"), "{e}");
 }
+
+/// Scan profiles lock how a counter scans: once the administrator set some, a
+/// clerk scans with one of them only (refused in Rust, whatever the window
+/// offers), an unknown one is named, and the administrator may still choose
+/// settings of their own. Profiles are edited on the settings screen and
+/// checked before they are saved.
+#[test]
+fn scan_profiles_lock_how_a_clerk_scans() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = desktop(tmp.path());
+    ok(&d, "login", json!({ "username": "lan", "password": "quay-mot-123" }));
+    let record =
+        ok(&d, "record_new", json!({ "procedure": "1.001193", "applicant": { "name": "Lê Minh Nam" } }));
+    let code = record["code"].as_str().unwrap().to_owned();
+    let own = json!({ "code": code, "component": 1, "device": "sane:none", "resolution": 300 });
+    // No profiles yet: settings of one's own (the scan task itself fails: no such scanner).
+    assert_eq!(ok(&d, "scan_profiles", json!({})), json!([]));
+    ok(&d, "scan", own.clone());
+    ok(&d, "logout", json!({}));
+
+    ok(&d, "login", json!({ "username": "it01", "password": "quan-tri-789" }));
+    let bad = r#"[{ name = "A4", resolution = 50 }]"#;
+    let e = d.call("settings_save", json!({ "changes": [["scan_profiles", bad]] })).unwrap_err();
+    assert!(e.message.en.contains("a resolution of 50 dpi cannot be used"), "{e}");
+    let profiles = r#"[{ name = "A4", source = "feeder", resolution = 300 }, { name = "Manual duplex", manual_duplex = true }]"#;
+    ok(&d, "settings_save", json!({ "changes": [["scan_profiles", profiles]] }));
+    let listed = ok(&d, "scan_profiles", json!({}));
+    assert_eq!(listed[1]["name"], "Manual duplex");
+    assert_eq!(listed[1]["manual_duplex"], true);
+    ok(&d, "scan", own.clone()); // an administrator may
+    ok(&d, "logout", json!({}));
+
+    ok(&d, "login", json!({ "username": "lan", "password": "quay-mot-123" }));
+    let e = d.call("scan", own).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Failed);
+    assert!(e.message.en.contains("choose a scan profile"), "{e}");
+    assert!(e.message.vi.contains("chọn một cấu hình quét"), "{}", e.message.vi);
+    let with =
+        |profile: &str| json!({ "code": code, "component": 1, "device": "sane:none", "profile": profile });
+    assert!(refused(&d, "scan", with("Nope")).contains("no scan profile \"Nope\""));
+    ok(&d, "scan", with("A4"));
+}

@@ -1,7 +1,10 @@
 //! The real desktop app (the `hoso-desktop` binary: Tauri 2, WebKitGTK) in a
 //! virtual display (Xvfb), driven over WebDriver by tauri-driver and
-//! WebKitWebDriver: a receptionist scans two sheets from SANE's test backend in a
-//! batch that waits for the next one, builds the PDF/A; a supervisor certifies
+//! WebKitWebDriver: a receptionist picks the counter's scan profile with one key
+//! and scans four sheets on SANE's pnm glass in a batch that waits for each
+//! next one (a page, a QR separator sheet that sends the rest to the second
+//! component, a blank back left out of the PDF/A, a page), imports a sample
+//! scan, builds the PDF/A; a supervisor certifies
 //! with a SoftHSM2 token, seals (the receipt slip) and syncs to the reference
 //! hub on a loopback port.
 //! Screenshots of the real window go to target/e2e-screenshots/.
@@ -155,6 +158,25 @@ fn tauri_driver() -> PathBuf {
 fn scan_certify_seal_and_sync_in_the_real_app() {
     let root = workspace();
     let counter = Counter::new("UBND phường Bến Thành", "quay-02");
+    // The counter's one scan profile: SANE's pnm backend, whose glass is a
+    // file the test lays each sheet in, one sheet a stack.
+    counter.set_profiles(&format!(
+        "[{{ name = \"Mặt kính, từng tờ\", device = \"sane:pnm:0\", source = \"flatbed\", resolution = 300, \
+         wait = true, options = {{ filename = '{}' }} }}]",
+        counter.glass().display()
+    ));
+    let sheets = [
+        common::text_sheet(1240, 1754, 0),
+        {
+            // The separator sheet the record screen prints for component HTCO.
+            let mut sheet = image::GrayImage::from_pixel(1240, 1754, image::Luma([255]));
+            image::imageops::overlay(&mut sheet, &common::qr_image("HOSO-SEP:HTCO", 12), 420, 300);
+            sheet
+        },
+        image::GrayImage::from_pixel(1240, 1754, image::Luma([252])), // the blank back
+        common::text_sheet(1240, 1754, 3),
+    ];
+    counter.lay(&sheets[0]);
 
     // A virtual display, then tauri-driver in front of WebKitWebDriver.
     // A display number nobody holds: a display left by a killed Xvfb keeps its
@@ -237,48 +259,76 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
     std::fs::create_dir_all(&shots).unwrap();
     let d = Driver { http, base: format!("http://127.0.0.1:{port}/session/{id}"), shots };
 
-    // Reception: a record, one page scanned on the SANE test scanner, the PDF/A.
+    // Reception: a record; a batch of four sheets on the glass with the
+    // counter's profile, each its own stack: a page of the first component,
+    // the separator sheet of the second, a blank back, a page; then the PDF/A.
     d.wait_for("form.login", Duration::from_secs(60));
     d.shot("01-sign-in");
     d.sign_in("lan", "quay-mot-123");
     d.js("location.hash = '#/new'", json!([]));
-    d.select("select[name=procedure]", "2.000815");
+    d.select("select[name=procedure]", "1.004222");
     d.type_into("input[name=name]", "Võ Thị Sáu");
     d.click("form.new-record button[type=submit]");
-    d.wait_for("section.component[data-component='1']", Duration::from_secs(30));
+    d.wait_for("section.component[data-component='2']", Duration::from_secs(30));
     let code = d.text("main h1").rsplit(' ').next().unwrap().to_owned();
-    d.click("section.component[data-component='1'] details.scan summary");
-    d.select("section.component[data-component='1'] select[name=device]", "sane:test:0");
-    d.select("section.component[data-component='1'] select[name=source]", "flatbed");
-    d.select("section.component[data-component='1'] select[name=mode]", "gray");
-    // Stack after stack: the batch waits for the next sheet on the glass with
-    // the clerk's two buttons; "scan next" scans it, Esc finishes.
-    d.click("section.component[data-component='1'] input[name=wait]");
-    d.click("section.component[data-component='1'] button.scan-button");
+    let first = "section.component[data-component='1']";
+    d.click(&format!("{first} details.scan summary"));
+    // The clerk picks the profile with one key; no settings of her own are offered.
+    d.js("document.dispatchEvent(new KeyboardEvent('keydown', { key: '1' }))", json!([]));
+    let chosen =
+        d.js(&format!("return document.querySelector(\"{first} select[name=profile]\").value"), json!([]));
+    assert_eq!(chosen, "Mặt kính, từng tờ");
+    assert_eq!(
+        d.js(&format!("return document.querySelectorAll(\"{first} select[name=source]\").length"), json!([])),
+        0
+    );
+    d.click(&format!("{first} button.scan-button"));
+    let pages_in = |component: u32| {
+        format!(
+            "document.querySelectorAll(\"section.component[data-component='{component}'] figure.page\").length"
+        )
+    };
     d.wait_for("#tasks .task.waiting button.scan-next", Duration::from_secs(60));
     d.shot("01b-waiting-for-the-next-stack");
     assert!(d.text("#tasks .task.waiting").contains("Đặt xấp giấy tiếp theo"), "{}", d.text("#tasks"));
-    d.click("#tasks .task.waiting button.scan-next");
-    d.wait(
-        "the second sheet stored and the batch waiting again",
-        Duration::from_secs(60),
-        "return document.querySelectorAll(\"section.component[data-component='1'] figure.page\").length === 2 \
-            && !!document.querySelector('#tasks .task.waiting')",
-        json!([]),
-    );
+    // Each wait: the next sheet on the glass, then "scan next".
+    for (n, sheet) in sheets.iter().enumerate().skip(1) {
+        counter.lay(sheet);
+        d.click("#tasks .task.waiting button.scan-next");
+        d.wait(
+            "the sheet stored and the batch waiting again",
+            Duration::from_secs(60),
+            &format!(
+                "return {} + {} === {} && !!document.querySelector('#tasks .task.waiting')",
+                pages_in(1),
+                pages_in(2),
+                n + 1
+            ),
+            json!([]),
+        );
+    }
     d.js("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))", json!([]));
     d.wait(
-        "the batch finished with two sheets in two stacks",
+        "the batch finished with four sheets in four stacks",
         Duration::from_secs(30),
-        "return [...document.querySelectorAll('#tasks .task.done')].some(t => t.textContent.includes('2 trang trong 2 xấp'))",
+        "return [...document.querySelectorAll('#tasks .task.done')].some(t => t.textContent.includes('4 trang trong 4 xấp'))",
         json!([]),
     );
+    let second = "section.component[data-component='2']";
     d.wait(
-        "both sheets read",
-        Duration::from_secs(120),
-        "return document.querySelectorAll(\"section.component[data-component='1'] figure.page.processed img\").length === 2",
+        "the separator kept out of the PDF/A, the blank back flagged, the pages read",
+        Duration::from_secs(180),
+        &format!(
+            "return {} === 1 && {} === 3 \
+                && !!document.querySelector(\"{second} figure.page[data-left-out=separator]\") \
+                && !!document.querySelector(\"{second} figure.page.processed[data-left-out=blank]\") \
+                && document.querySelectorAll(\"figure.page.processed img\").length === 4",
+            pages_in(1),
+            pages_in(2)
+        ),
         json!([]),
     );
+    d.shot("01c-separator-and-blank-back");
     // A sample scan through the window's file input (WebDriver hands it the
     // file as a person picking it would); its bytes cross Tauri's IPC.
     let sample = workspace().join("../shared/samples/pages/dev_p05.png");
@@ -288,9 +338,9 @@ fn scan_certify_seal_and_sync_in_the_real_app() {
         json!({ "text": sample.to_str().unwrap() }),
     );
     d.wait(
-        "the picked file read as a third page",
+        "the picked file read as a second page of the first component",
         Duration::from_secs(180),
-        "return document.querySelectorAll(\"section.component[data-component='1'] figure.page.processed img\").length === 3",
+        "return document.querySelectorAll(\"section.component[data-component='1'] figure.page.processed img\").length === 2",
         json!([]),
     );
     assert!(d.text("main .status").contains("Đã nhập 1 trang"), "{}", d.text("main .status"));

@@ -45,8 +45,9 @@ fn reception_supervisor_and_sync_in_chromium() {
 
     // A photo of a CCCD's QR code, as a clerk would pick from the card reader's folder.
     let card = counter.tmp.path().join("cccd.png");
-    card_image(
+    common::qr_image(
         "079187247726|025123456|Ngô Thị Ngọc|19031987|Nữ|31 Hai Bà Trưng, phường Sài Gòn, TP. Hồ Chí Minh|01072021",
+        8,
     )
     .save(&card)
     .unwrap();
@@ -79,17 +80,4 @@ fn reception_supervisor_and_sync_in_chromium() {
         )
         .unwrap();
     assert_eq!(audited, 1);
-}
-
-/// The QR code the CCCD carries, drawn black on white with a quiet zone.
-fn card_image(text: &str) -> image::GrayImage {
-    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
-    let (n, module) = (code.width() as i64, 8);
-    image::GrayImage::from_fn(((n + 8) * module) as u32, ((n + 8) * module) as u32, |x, y| {
-        let (mx, my) = (x as i64 / module - 4, y as i64 / module - 4);
-        let dark = (0..n).contains(&mx)
-            && (0..n).contains(&my)
-            && code[(mx as usize, my as usize)] == qrcode::Color::Dark;
-        image::Luma([if dark { 0 } else { 255 }])
-    })
 }

@@ -101,6 +101,11 @@ enum Command {
         /// Device id from `hoso devices` (`sane:…`, `escl:http://…`); default from config.
         #[arg(long)]
         device: Option<String>,
+        /// A scan profile of this counter (`scan_profiles` in config.toml):
+        /// its scanner, source, resolution, colour, duplex, blank threshold,
+        /// separation and driver options.
+        #[arg(long, conflicts_with_all = ["source", "resolution", "mode", "options"])]
+        profile: Option<String>,
         /// Paper source.
         #[arg(long, value_enum, default_value = "feeder")]
         source: SourceArg,
@@ -386,6 +391,8 @@ enum StoreCmd {
 enum SourceArg {
     Feeder,
     Duplex,
+    /// A one-sided feeder: the fronts, then the stack turned over for the backs.
+    ManualDuplex,
     Flatbed,
 }
 
@@ -649,37 +656,50 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                 .collect();
             out.devices(&listed);
         }
-        Command::Scan { record, device, source, resolution, mode, component, options, process, wait } => {
+        Command::Scan {
+            record,
+            device,
+            profile,
+            source,
+            resolution,
+            mode,
+            component,
+            options,
+            process,
+            wait,
+        } => {
             let mut app = open(g)?;
-            let device = match device {
+            let plan = match profile {
+                Some(name) => app.profile_plan(&name)?,
+                None => {
+                    let mut plan = hoso_core::ScanPlan::own(hoso_scan::ScanSettings {
+                        source: match source {
+                            SourceArg::Feeder | SourceArg::ManualDuplex => hoso_scan::Source::Feeder,
+                            SourceArg::Duplex => hoso_scan::Source::FeederDuplex,
+                            SourceArg::Flatbed => hoso_scan::Source::Flatbed,
+                        },
+                        resolution,
+                        mode: match mode {
+                            ModeArg::Colour => hoso_scan::ColourMode::Colour,
+                            ModeArg::Gray => hoso_scan::ColourMode::Gray,
+                            ModeArg::Bw => hoso_scan::ColourMode::BlackWhite,
+                        },
+                        ..hoso_scan::ScanSettings::default()
+                    });
+                    plan.options = options;
+                    plan.manual_duplex = matches!(source, SourceArg::ManualDuplex);
+                    plan
+                }
+            };
+            let device = match device.or_else(|| plan.device.clone()) {
                 Some(d) => d,
                 None => app.config().default_scanner()?,
             };
             let mut scanner = app.config().open_scanner(&device)?;
-            let settings = hoso_scan::ScanSettings {
-                source: match source {
-                    SourceArg::Feeder => hoso_scan::Source::Feeder,
-                    SourceArg::Duplex => hoso_scan::Source::FeederDuplex,
-                    SourceArg::Flatbed => hoso_scan::Source::Flatbed,
-                },
-                resolution,
-                mode: match mode {
-                    ModeArg::Colour => hoso_scan::ColourMode::Colour,
-                    ModeArg::Gray => hoso_scan::ColourMode::Gray,
-                    ModeArg::Bw => hoso_scan::ColourMode::BlackWhite,
-                },
-                ..hoso_scan::ScanSettings::default()
-            };
-            let stacks = wait.then(stacks_from_stdin);
-            let report = app.scan(
-                &record,
-                component,
-                scanner.as_mut(),
-                &settings,
-                &options,
-                stacks.as_deref(),
-                |e| out.scan_event(&e),
-            )?;
+            let stacks = (wait || plan.wait || plan.manual_duplex).then(stacks_from_stdin);
+            let report = app.scan(&record, component, scanner.as_mut(), &plan, stacks.as_deref(), |e| {
+                out.scan_event(&e)
+            })?;
             out.scan(&report);
             if process && !report.pages.is_empty() {
                 out.process(&app.process(hoso_core::default_workers())?);

@@ -318,7 +318,9 @@ impl Out {
                 eprintln!("  {}", self.say(&msg!("cli-wait-keys")));
             }
             hoso_core::ScanEvent::Resumed { .. } => eprintln!("▶ {}", self.say(&e.message())),
-            hoso_core::ScanEvent::Separator { .. } => eprintln!("  ⎯ {}", self.say(&e.message())),
+            hoso_core::ScanEvent::Separator { .. } | hoso_core::ScanEvent::Split { .. } => {
+                eprintln!("  ⎯ {}", self.say(&e.message()))
+            }
         }
     }
 
@@ -334,6 +336,9 @@ impl Out {
                 "  {}",
                 self.say(&msg!("scan-stacks-done", pages = r.pages.len(), stacks = r.stacks))
             );
+        }
+        if let Some(d) = &r.manual_duplex {
+            outln!(self, "  {}", self.say(&d.message()));
         }
         if let Some(f) = &r.failure {
             outln!(self, "  ⚠ {}", self.say(&f.message.0));

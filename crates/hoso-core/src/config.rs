@@ -39,6 +39,9 @@ pub enum Kind {
     Number,
     /// 64 hexadecimal digits (an Ed25519 public key).
     HexKey,
+    /// The counter's scan profiles: a TOML array of tables (`[[scan_profiles]]`
+    /// in the file, `[{ name = "…", … }]` on the settings screen).
+    Profiles,
     /// Not changed there: moving the store is an IT job.
     Fixed,
 }
@@ -55,6 +58,7 @@ impl Kind {
             Kind::Bool => "bool",
             Kind::Number => "number",
             Kind::HexKey => "hex_key",
+            Kind::Profiles => "profiles",
             Kind::Fixed => "fixed",
         }
     }
@@ -109,6 +113,9 @@ config_keys! {
     /// beside the app by default; its 32-bit build (`x86\hoso-scan-worker.exe`
     /// in the program folder) for a driver that exists in 32 bits only.
     scanner_worker: PathBuf => File = hoso_scan::worker::WorkerOptions::default().program;
+    /// How this counter scans, one profile per kind of paper (see
+    /// [`crate::profiles::ScanProfile`]); once set, clerks scan with these only.
+    scan_profiles: Vec<crate::profiles::ScanProfile> => Profiles;
     /// A folder watched for scans that a scanner's own software saves (`hoso watch`).
     watch_folder: PathBuf => Folder;
     /// Tesseract languages (see ARCHITECTURE.md for why not `vie+eng`).
@@ -233,6 +240,8 @@ pub struct Config {
     pub watch_folder: Option<PathBuf>,
     /// The counter's scanner, when configured.
     pub scanner: Option<String>,
+    /// The counter's scan profiles, checked.
+    pub scan_profiles: Vec<crate::profiles::ScanProfile>,
     /// How a driver in a worker process is started and watched.
     pub scan_worker: hoso_scan::worker::WorkerOptions,
     /// The receiving agency's name, when configured.
@@ -387,6 +396,8 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         }
         None => parse_catalogue(BUILTIN_CATALOGUE).context(err!("catalogue-builtin-invalid"))?,
     };
+    let scan_profiles = merged.scan_profiles.clone().unwrap_or_default();
+    crate::profiles::check_profiles(&scan_profiles)?;
     let m = merged.clone();
     Ok(Config {
         // Keys with a default are set by `with_defaults`.
@@ -401,6 +412,7 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         },
         watch_folder: m.watch_folder,
         scanner: m.scanner,
+        scan_profiles,
         scan_worker: hoso_scan::worker::WorkerOptions {
             watchdog: std::time::Duration::from_secs(m.scanner_watchdog_secs.unwrap_or_default().max(1)),
             program: m.scanner_worker.unwrap_or_default(),

@@ -180,18 +180,27 @@ fn inspect(path: &Path, bytes: Vec<u8>) -> Result<(Vec<u8>, Format, Vec<PageInpu
     Ok((bytes, format, frames))
 }
 
+/// One image file (already decoded and checked) to store as pages.
+pub(crate) struct ImageFile<'a> {
+    pub bytes: &'a [u8],
+    pub format: Format,
+    pub frames: &'a [PageInput],
+    /// Where it came from, for the audit log.
+    pub origin: &'a str,
+    /// A scan profile's blank threshold (share of ink), if any.
+    pub blank_below: Option<f32>,
+}
+
 impl App {
-    /// Stores one image file (already decoded and checked) as a blob and its
-    /// frames as pages of `component`, in one transaction with their jobs.
+    /// Stores one image file as a blob and its frames as pages of
+    /// `component`, in one transaction with their jobs.
     pub(crate) fn store_image(
         &mut self,
         record: &Record,
         component: u16,
-        bytes: &[u8],
-        format: Format,
-        frames: &[PageInput],
-        origin: &str,
+        image: &ImageFile<'_>,
     ) -> anyhow::Result<Vec<PageResult>> {
+        let ImageFile { bytes, format, frames, origin, blank_below } = *image;
         let hash = self.store.blobs().put(bytes)?;
         let media = match format {
             Format::Png => "image/png",
@@ -207,6 +216,7 @@ impl App {
                 media_type: media,
                 frames,
                 origin,
+                blank_below,
                 actor: self.actor.name(),
                 now: now(),
             },
@@ -284,7 +294,14 @@ impl App {
                 Ok((bytes, format, frames)) => {
                     let origin =
                         path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    for r in self.store_image(record, component, &bytes, format, &frames, &origin)? {
+                    let image = ImageFile {
+                        bytes: &bytes,
+                        format,
+                        frames: &frames,
+                        origin: &origin,
+                        blank_below: None,
+                    };
+                    for r in self.store_image(record, component, &image)? {
                         match r {
                             PageResult::Added(p) => outcome.added.push(p),
                             PageResult::AlreadyThere(p) => outcome.already.push(p),

@@ -23,6 +23,7 @@ mod import;
 mod launch;
 mod pages;
 mod process;
+pub mod profiles;
 mod queries;
 mod scan;
 pub mod settings;
@@ -46,8 +47,9 @@ pub use hoso_store::{Account, CheckReport, PageText, RecordSummary, Role};
 pub use import::{FileOutcome, ImportError, ImportReport};
 pub use launch::ensure_single_thread_ocr;
 pub use process::{ProcessReport, WorkerLock, default_workers};
+pub use profiles::{ScanPlan, ScanProfile};
 pub use queries::PageSource;
-pub use scan::{ScanEvent, ScanFailure, ScanReport, StackWord, Stacks, WatchReport};
+pub use scan::{ManualDuplex, ScanEvent, ScanFailure, ScanReport, StackWord, Stacks, WatchReport};
 pub use sync::{LedgerEntry, SyncReport};
 
 /// Current time in Vietnam (+07:00).

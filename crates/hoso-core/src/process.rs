@@ -110,7 +110,11 @@ enum AnalysisError {
 
 fn analyse(task: &Task, ocr: &mut Ocr) -> Result<Analysis, AnalysisError> {
     let frame = hoso_imaging::decode_frame(&task.bytes, task.page.frame, &Limits::default())?;
-    let metrics = hoso_imaging::measure(&frame.image);
+    let mut metrics = hoso_imaging::measure(&frame.image);
+    // The scan profile's blank threshold, where the page came with one.
+    if let Some(below) = task.page.blank_below {
+        metrics.looks_blank = metrics.ink_ratio < below;
+    }
     let quality = hoso_imaging::assess(&metrics, task.page.dpi);
     // A rejected page is rescanned, a blank one shown to the clerk: neither is read.
     let text = if quality.rejected() || metrics.looks_blank {

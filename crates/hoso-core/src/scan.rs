@@ -14,7 +14,13 @@
 //! A separator sheet in the stack (a QR code `HOSO-SEP:<component code>`, as
 //! `App::separator_sheets` prints them) sends the pages after it to that
 //! component of the record; the sheet itself is kept there as a page left out
-//! of the PDF/A (`LeftOut::Separator`).
+//! of the PDF/A (`LeftOut::Separator`). A plan can also split by page count
+//! (every N pages the next component) and scan duplex by hand on a one-sided
+//! feeder: the fronts, a wait while the clerk turns the stack over, the backs
+//! (which come last sheet first), then the pages put in sheet order.
+//!
+//! How a batch scans is a [`ScanPlan`]: a counter's locked profile, or
+//! settings of one's own where the lock allows them.
 
 use std::path::Path;
 use std::sync::{Condvar, Mutex};
@@ -23,12 +29,12 @@ use std::time::{Duration, Instant};
 use hoso_imaging::Format;
 use hoso_model::RecordState;
 use hoso_scan::folder::Watcher;
-use hoso_scan::{DeviceInfo, ScanError, ScanSettings, Scanner};
+use hoso_scan::{DeviceInfo, ScanError, Scanner};
 use hoso_store::{PageInput, PageResult};
 use serde::Serialize;
 
-use crate::App;
 use crate::config::Config;
+use crate::{App, ScanPlan};
 
 impl Config {
     /// Opens scanner `id`, a TWAIN driver in a worker watched as configured
@@ -80,8 +86,36 @@ pub struct ScanReport {
     pub stacks: usize,
     /// Separator sheets found, each kept as a page left out of the PDF/A.
     pub separators: usize,
+    /// The profile the batch was scanned with.
+    pub profile: Option<String>,
+    /// A manual duplex batch: how many fronts and backs, and whether they
+    /// were put in sheet order (only when the counts match).
+    pub manual_duplex: Option<ManualDuplex>,
     /// Set when the batch ended with an error; the pages above are kept.
     pub failure: Option<ScanFailure>,
+}
+
+/// How a manual duplex batch came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ManualDuplex {
+    pub fronts: usize,
+    pub backs: usize,
+    /// The backs were put between the fronts (front 1, back 1, front 2, …);
+    /// false when the counts differ (a sheet fed twice or missed): the pages
+    /// stay in the order scanned for the clerk to look at.
+    pub interleaved: bool,
+}
+
+impl ManualDuplex {
+    /// What the clerk reads about it.
+    pub fn message(&self) -> hoso_i18n::Message {
+        use hoso_i18n::msg;
+        if self.interleaved {
+            msg!("scan-duplex-interleaved", sheets = self.fronts)
+        } else {
+            msg!("scan-duplex-unpaired", fronts = self.fronts, backs = self.backs)
+        }
+    }
 }
 
 /// The clerk's word to a batch waiting for the next stack.
@@ -130,14 +164,18 @@ pub enum ScanEvent<'a> {
     /// The batch waits for the next stack, every page so far stored: the
     /// feeder ran empty, or `fault` (a jam, an open cover) stopped it.
     /// With `sensor`, the scanner tells when paper is loaded and the batch goes
-    /// on by itself.
-    Waiting { pages: usize, fault: Option<&'a ScanFailure>, sensor: bool },
+    /// on by itself. With `turn_over`, the fronts of a manual duplex batch are
+    /// in and the stack is to be turned over for the backs.
+    Waiting { pages: usize, fault: Option<&'a ScanFailure>, sensor: bool, turn_over: bool },
     /// Stack number `stack` is being scanned.
     Resumed { stack: usize },
     /// A separator sheet: the pages after it go to component `component`
     /// (`known` false: the sheet names a component this record lacks, and
     /// the pages stay where they were going).
     Separator { code: &'a str, component: u16, known: bool },
+    /// Split by page count: `pages` pages went to a component, the next ones
+    /// go to `component`.
+    Split { pages: u32, component: u16 },
 }
 
 impl ScanEvent<'_> {
@@ -146,13 +184,18 @@ impl ScanEvent<'_> {
         use hoso_i18n::msg;
         match *self {
             ScanEvent::Page { n, .. } => msg!("task-progress-pages", pages = n),
+            ScanEvent::Waiting { pages, fault: None, turn_over: true, .. } => {
+                msg!("scan-waiting-turn-over", pages = pages)
+            }
             ScanEvent::Waiting { pages, fault: Some(f), .. } => {
                 msg!("scan-waiting-fault", why = f.message.clone(), pages = pages)
             }
-            ScanEvent::Waiting { pages, fault: None, sensor: true } => {
+            ScanEvent::Waiting { pages, fault: None, sensor: true, .. } => {
                 msg!("scan-waiting-sensor", pages = pages)
             }
-            ScanEvent::Waiting { pages, fault: None, sensor: false } => msg!("scan-waiting", pages = pages),
+            ScanEvent::Waiting { pages, fault: None, sensor: false, .. } => {
+                msg!("scan-waiting", pages = pages)
+            }
             ScanEvent::Resumed { stack } => msg!("scan-stack", stack = stack),
             ScanEvent::Separator { code, component, known: true } => {
                 msg!("scan-separator", code = code, component = component)
@@ -160,6 +203,7 @@ impl ScanEvent<'_> {
             ScanEvent::Separator { code, component, known: false } => {
                 msg!("scan-separator-unknown", code = code, component = component)
             }
+            ScanEvent::Split { pages, component } => msg!("scan-split", pages = pages, component = component),
         }
     }
 }
@@ -218,23 +262,26 @@ pub struct WatchReport {
 }
 
 impl App {
-    /// Scans a batch into component `component` of record `key`. `options` are
-    /// driver-specific settings applied after each stack starts. With `stacks`
-    /// the batch waits for paper between stacks (see [`Stacks`]); without, it
-    /// ends when the feeder runs empty. `on_event` hears of each stored page
-    /// and each wait.
-    #[allow(clippy::too_many_arguments)]
+    /// Scans a batch into component `component` of record `key` as `plan`
+    /// says (a profile's, or settings of one's own where the counter's lock
+    /// allows them: [`App::require_plan_allowed`]). With `stacks` the batch
+    /// waits for paper between stacks (see [`Stacks`]); without, it ends when
+    /// the feeder runs empty (a manual duplex plan needs `stacks`). `on_event`
+    /// hears of each stored page and each wait.
     pub fn scan(
         &mut self,
         key: &str,
         component: u16,
         scanner: &mut dyn Scanner,
-        settings: &ScanSettings,
-        options: &[(String, String)],
+        plan: &ScanPlan,
         stacks: Option<&Stacks>,
         mut on_event: impl FnMut(ScanEvent<'_>),
     ) -> anyhow::Result<ScanReport> {
         self.require_signed_in()?;
+        self.require_plan_allowed(plan)?;
+        if plan.manual_duplex && stacks.is_none() {
+            anyhow::bail!(hoso_i18n::err!("scan-duplex-needs-wait"));
+        }
         let record = self.record_taking_pages(key)?;
         let components = self.store.components(&record.id)?;
         let device = scanner.info().id.clone();
@@ -245,14 +292,20 @@ impl App {
             pages: Vec::new(),
             stacks: 1,
             separators: 0,
+            profile: plan.profile().map(str::to_owned),
+            manual_duplex: None,
             failure: None,
         };
-        // Where the next page goes: a separator sheet changes it.
+        // Where the next page goes: a separator sheet or the page count changes it.
         let mut component = component;
+        let mut in_component = 0u32;
+        // A manual duplex batch: the fronts' pages, then the backs'.
+        let mut fronts: Option<Vec<i64>> = None;
+        let mut sides: Vec<i64> = Vec::new();
         let start = |scanner: &mut dyn Scanner| {
             scanner
-                .start_batch(settings)
-                .and_then(|()| options.iter().try_for_each(|(k, v)| scanner.set_option(k, v)))
+                .start_batch(&plan.settings)
+                .and_then(|()| plan.options.iter().try_for_each(|(k, v)| scanner.set_option(k, v)))
         };
         let batch = crate::now().format("%Y%m%dT%H%M%S").to_string();
         if let Some(stacks) = stacks {
@@ -263,13 +316,27 @@ impl App {
             if stopped.is_none() {
                 match scanner.next_page() {
                     Ok(Some(page)) => {
-                        let separator = hoso_ocr::page_qr_codes(&page.image)
-                            .iter()
-                            .find_map(|text| hoso_model::separator_component(text).map(str::to_owned));
+                        let separator = if plan.separator_sheets {
+                            hoso_ocr::page_qr_codes(&page.image)
+                                .iter()
+                                .find_map(|text| hoso_model::separator_component(text).map(str::to_owned))
+                        } else {
+                            None
+                        };
                         let named =
                             separator.as_deref().and_then(|code| components.iter().find(|c| c.code == code));
                         if let Some(c) = named {
                             component = c.ordinal;
+                            in_component = 0;
+                        }
+                        if let Some(every) = plan.split_every
+                            && in_component >= every
+                            && separator.is_none()
+                            && let Some(next) = components.iter().find(|c| c.ordinal == component + 1)
+                        {
+                            component = next.ordinal;
+                            on_event(ScanEvent::Split { pages: in_component, component });
+                            in_component = 0;
                         }
                         let origin = format!("{device} {batch} #{}", report.pages.len() + 1);
                         let bytes = hoso_imaging::encode_png(&page.image, page.dpi, &origin);
@@ -279,16 +346,25 @@ impl App {
                             height: page.image.height(),
                             dpi: Some(page.dpi),
                         };
-                        for r in
-                            self.store_image(&record, component, &bytes, Format::Png, &[frame], &origin)?
-                        {
+                        let image = crate::import::ImageFile {
+                            bytes: &bytes,
+                            format: Format::Png,
+                            frames: &[frame],
+                            origin: &origin,
+                            blank_below: plan.blank_below,
+                        };
+                        let stored = self.store_image(&record, component, &image)?;
+                        for r in stored {
                             let (PageResult::Added(id) | PageResult::AlreadyThere(id)) = r;
                             report.pages.push(id);
+                            sides.push(id);
                             if let Some(code) = &separator {
                                 let separator = Some(hoso_model::LeftOut::Separator);
                                 self.store.leave_out_page(id, separator, self.actor.name(), crate::now())?;
                                 report.separators += 1;
                                 on_event(ScanEvent::Separator { code, component, known: named.is_some() });
+                            } else {
+                                in_component += 1;
                             }
                             on_event(ScanEvent::Page { n: report.pages.len(), id });
                         }
@@ -302,6 +378,16 @@ impl App {
             if let Some(e) = &stopped {
                 log::warn!("scan of {} stopped after {} pages: {e}", report.record, report.pages.len());
             }
+            // A manual duplex batch ends once the backs ran out cleanly.
+            let turn_over = plan.manual_duplex && stopped.is_none() && fronts.is_none();
+            if plan.manual_duplex && stopped.is_none() && !turn_over {
+                let fronts = fronts.take().unwrap_or_default();
+                report.manual_duplex = Some(self.interleave(&fronts, &sides)?);
+                break;
+            }
+            if turn_over {
+                fronts = Some(std::mem::take(&mut sides));
+            }
             let waits = stopped.as_ref().is_none_or(ScanError::is_paper_fault);
             let Some(stacks) = stacks.filter(|_| waits) else {
                 report.failure = stopped.as_ref().map(ScanFailure::from);
@@ -313,6 +399,7 @@ impl App {
                 pages: report.pages.len(),
                 fault: fault.as_ref(),
                 sensor: sensor.is_some(),
+                turn_over,
             });
             match wait_for_paper(scanner, stacks, sensor) {
                 Waited::Next => {
@@ -327,8 +414,26 @@ impl App {
                 }
             }
         }
+        if plan.manual_duplex && report.manual_duplex.is_none() {
+            // Finished before the backs ran out: nothing is reordered.
+            let (fronts, backs) = fronts.map_or((sides.len(), 0), |f| (f.len(), sides.len()));
+            report.manual_duplex = Some(ManualDuplex { fronts, backs, interleaved: false });
+        }
         self.settle_after_adding(key)?;
         Ok(report)
+    }
+
+    /// Puts a manual duplex batch in sheet order: the backs came last sheet
+    /// first, so sheet `i`'s back is `backs[n - 1 - i]`. Pages stay in the
+    /// order scanned when the counts differ.
+    fn interleave(&mut self, fronts: &[i64], backs: &[i64]) -> anyhow::Result<ManualDuplex> {
+        let outcome = ManualDuplex { fronts: fronts.len(), backs: backs.len(), interleaved: false };
+        if fronts.len() != backs.len() || fronts.is_empty() {
+            return Ok(outcome);
+        }
+        let order: Vec<i64> = fronts.iter().zip(backs.iter().rev()).flat_map(|(f, b)| [*f, *b]).collect();
+        self.store.arrange_pages(&order, self.actor.name(), crate::now())?;
+        Ok(ManualDuplex { interleaved: true, ..outcome })
     }
 
     /// Imports scan files as they appear in `folder` into record `key`, moving

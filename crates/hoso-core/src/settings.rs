@@ -93,6 +93,11 @@ fn check(key: &str, kind: Kind, v: &str) -> anyhow::Result<()> {
         Kind::HexKey => {
             bail!(err!("settings-not-hex-key", key = key))
         }
+        Kind::Profiles => {
+            let layer: config::FileConfig = toml::from_str(&format!("{key} = {v}"))
+                .with_context(|| err!("settings-bad-profiles", key = key))?;
+            crate::profiles::check_profiles(&layer.scan_profiles.unwrap_or_default())
+        }
         Kind::Fixed => bail!(err!("settings-fixed", key = key)),
     }
 }
@@ -131,6 +136,9 @@ pub fn edit(config: &Config, changes: &[(String, String)]) -> anyhow::Result<(Co
             Kind::Bool => toml_edit::value(new == "true"),
             Kind::Number => toml_edit::value(
                 new.parse::<i64>().with_context(|| err!("settings-bad-number", key = key, value = new))?,
+            ),
+            Kind::Profiles => toml_edit::Item::Value(
+                new.parse::<toml_edit::Value>().with_context(|| err!("settings-bad-profiles", key = key))?,
             ),
             _ => toml_edit::value(new),
         };

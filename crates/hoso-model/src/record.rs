@@ -359,6 +359,9 @@ pub struct Page {
     pub turn: Option<u16>,
     /// Left out of the component's PDF/A, and why; `None`: in it.
     pub left_out: Option<LeftOut>,
+    /// The share of ink (0-1) under which the page is blank, from the scan
+    /// profile it came with; `None`: the built-in threshold.
+    pub blank_below: Option<f32>,
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0007_page_edits.sql"),
     include_str!("../migrations/0008_page_turn.sql"),
     include_str!("../migrations/0009_page_left_out.sql"),
+    include_str!("../migrations/0010_page_blank_below.sql"),
 ];
 
 /// An open store folder.

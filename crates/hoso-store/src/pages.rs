@@ -1,6 +1,6 @@
 //! Page edits at the counter before sealing: remove a page (kept as
 //! `discarded`, its file stays, so nothing is lost), move a page inside its
-//! component. Each edit is one transaction with its audit entry, and marks the
+//! component, put a manual-duplex batch's pages in sheet order. Each edit is one transaction with its audit entry, and marks the
 //! component's built documents stale.
 
 use chrono::{DateTime, FixedOffset};
@@ -220,6 +220,51 @@ impl Store {
             "page.moved",
             &id.to_string(),
             &json!({ "page": page_id, "component": component, "from": from, "to": to }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Puts `pages` (kept pages of one component) in the order given, in the
+    /// places they hold between them: the fronts and backs of a manual duplex
+    /// batch interleaved. The component's other pages stay where they are.
+    /// One transaction, one audit entry (`pages.arranged`).
+    pub fn arrange_pages(&mut self, pages: &[i64], actor: &str, now: DateTime<FixedOffset>) -> Result<()> {
+        let Some(&first) = pages.first() else { return Ok(()) };
+        let tx = self.write()?;
+        let (id, component, _) = Self::kept_page(&tx, first)?;
+        let mut places = Vec::with_capacity(pages.len());
+        for &page in pages {
+            let (record, c, ordinal) = Self::kept_page(&tx, page)?;
+            if record != id || c != component {
+                return Err(StoreError::Invalid(
+                    format!("page {page} is not in component {component}").into(),
+                ));
+            }
+            places.push(ordinal);
+        }
+        places.sort_unstable();
+        if places.windows(2).any(|w| w[0] == w[1]) {
+            return Err(StoreError::Invalid("a page is named twice".into()));
+        }
+        // Through negative numbers, so every ordinal stays unique meanwhile.
+        for (page, place) in pages.iter().zip(&places) {
+            tx.execute("UPDATE pages SET ordinal = ?2 WHERE id = ?1", params![page, -i64::from(*place)])?;
+        }
+        tx.execute(
+            "UPDATE pages SET ordinal = -ordinal WHERE record_id = ?1 AND component = ?2 AND ordinal < 0",
+            params![id.to_string(), component],
+        )?;
+        mark_pages_changed(&tx, &id, component)?;
+        audit::append(
+            &tx,
+            now,
+            actor,
+            "pages.arranged",
+            &id.to_string(),
+            &json!({ "component": component, "pages": pages }),
         )?;
         tx.commit()?;
         Ok(())

@@ -103,6 +103,9 @@ pub struct NewPages<'a> {
     pub frames: &'a [PageInput],
     /// Where it came from (a file name), for the audit log.
     pub origin: &'a str,
+    /// The share of ink (0-1) under which these pages are blank (a scan
+    /// profile's threshold); `None`: the built-in one.
+    pub blank_below: Option<f32>,
     /// Who.
     pub actor: &'a str,
     /// When.
@@ -192,8 +195,7 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     })
 }
 
-const PAGE_COLUMNS: &str =
-    "id, record_id, component, ordinal, source, frame, width, height, dpi, state, note, turn, left_out";
+const PAGE_COLUMNS: &str = "id, record_id, component, ordinal, source, frame, width, height, dpi, state, note, turn, left_out, blank_below";
 
 fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
     let record: String = r.get(1)?;
@@ -213,6 +215,7 @@ fn page_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
         note: r.get(10)?,
         turn: r.get(11)?,
         left_out: hoso_model::LeftOut::parse(r.get::<_, Option<String>>(12)?.as_deref()).map_err(conv_str)?,
+        blank_below: r.get::<_, Option<f64>>(13)?.map(|v| v as f32),
     })
 }
 
@@ -488,7 +491,7 @@ impl Store {
     /// Scanning. Frames the record already holds are reported, not duplicated,
     /// so an interrupted import can simply be run again.
     pub fn add_pages(&mut self, id: &RecordId, new: &NewPages<'_>) -> Result<AddedPages> {
-        let NewPages { component, source, size, media_type, frames, origin, actor, now } = *new;
+        let NewPages { component, source, size, media_type, frames, origin, blank_below, actor, now } = *new;
         if !self.blobs.has(source, size) {
             return Err(StoreError::BlobDamaged { hash: source.to_hex() });
         }
@@ -521,11 +524,11 @@ impl Store {
             }
             tx.execute(
                 "INSERT INTO pages (record_id, component, ordinal, source, frame, width, height, dpi,
-                                    state, created_at)
+                                    state, created_at, blank_below)
                  VALUES (?1, ?2,
                          (SELECT coalesce(max(ordinal), 0) + 1 FROM pages
                           WHERE record_id = ?1 AND component = ?2 AND state != 'discarded'),
-                         ?3, ?4, ?5, ?6, ?7, 'stored', ?8)",
+                         ?3, ?4, ?5, ?6, ?7, 'stored', ?8, ?9)",
                 params![
                     id.to_string(),
                     component,
@@ -534,7 +537,8 @@ impl Store {
                     f.width,
                     f.height,
                     f.dpi,
-                    stamp(now)
+                    stamp(now),
+                    blank_below.map(f64::from)
                 ],
             )?;
             let page = tx.last_insert_rowid();

@@ -1,6 +1,7 @@
 //! A counter PC for the desktop tests, made of real parts: a SoftHSM2 token
 //! with a test CA, certifier and agency certificates (scripts/test-pki), SANE's
-//! test backend (A4-sized), the reference hub on a loopback port with this
+//! test backend (A4-sized) and its `pnm` backend (an image file as the
+//! glass: [`Counter::glass`]), the reference hub on a loopback port with this
 //! counter enrolled, a configuration file, and two accounts: `lan`
 //! (reception, password `quay-mot-123`) and `minh` (supervisor, `giam-sat-456`).
 
@@ -78,7 +79,7 @@ impl Counter {
         let softhsm = run(Command::new(root.join("scripts/test-pki")).arg(&pki));
         let sane = tmp.path().join("sane");
         std::fs::create_dir_all(&sane).unwrap();
-        std::fs::write(sane.join("dll.conf"), "test\n").unwrap();
+        std::fs::write(sane.join("dll.conf"), "test\npnm\n").unwrap();
         let stock = std::fs::read_to_string("/etc/sane.d/test.conf").expect("libsane1 installed");
         std::fs::write(sane.join("test.conf"), stock.replace("geometry_max 200.0", "geometry_max 300.0"))
             .unwrap();
@@ -122,6 +123,26 @@ impl Counter {
         counter
     }
 
+    /// The image file SANE's `pnm` backend (`sane:pnm:0`) serves as its
+    /// glass: a scan profile names it as the driver option `filename`.
+    pub fn glass(&self) -> PathBuf {
+        self.tmp.path().join("glass.pgm")
+    }
+
+    /// Lays `sheet` on the `pnm` glass.
+    pub fn lay(&self, sheet: &image::GrayImage) {
+        let mut pgm = format!("P5\n{} {}\n255\n", sheet.width(), sheet.height()).into_bytes();
+        pgm.extend_from_slice(sheet.as_raw());
+        std::fs::write(self.glass(), pgm).unwrap();
+    }
+
+    /// Adds scan profiles (a TOML array, `[{ name = …}, …]`) to the counter's config.
+    pub fn set_profiles(&self, profiles: &str) {
+        let mut config = std::fs::read_to_string(&self.config).unwrap();
+        config.push_str(&format!("scan_profiles = {profiles}\n"));
+        std::fs::write(&self.config, config).unwrap();
+    }
+
     /// SHA-256 fingerprint of a test-pki certificate (`certifier`, `agency`).
     pub fn fingerprint(&self, name: &str) -> String {
         std::fs::read_to_string(self.pki.join(format!("{name}.fingerprint"))).unwrap().trim().to_owned()
@@ -135,4 +156,27 @@ impl Counter {
             .env("SOFTHSM2_CONF", &self.softhsm)
             .env("OMP_THREAD_LIMIT", "1");
     }
+}
+
+/// A QR code drawn black on white with a quiet zone, `module` pixels a module.
+pub fn qr_image(text: &str, module: u32) -> image::GrayImage {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let (n, module) = (code.width() as i64, i64::from(module));
+    image::GrayImage::from_fn(((n + 8) * module) as u32, ((n + 8) * module) as u32, |x, y| {
+        let (mx, my) = (x as i64 / module - 4, y as i64 / module - 4);
+        let dark = (0..n).contains(&mx)
+            && (0..n).contains(&my)
+            && code[(mx as usize, my as usize)] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    })
+}
+
+/// A sheet of printed text as a scanner sees it: white paper, dark lines of
+/// "words" (`seed` shifts them, so two sheets differ).
+pub fn text_sheet(width: u32, height: u32, seed: u32) -> image::GrayImage {
+    image::GrayImage::from_fn(width, height, |x, y| {
+        let line = (y / 30) % 2 == 1 && y > height / 12 && y < height * 11 / 12;
+        let word = ((x + seed * 37) / 22) % 6 != 5 && x > width / 10 && x < width * 9 / 10;
+        image::Luma([if line && word { 20 } else { 250 }])
+    })
 }

@@ -591,6 +591,25 @@ export type MessageArgs = {
   "ui-separator-sheets": Record<string, never>;
   "ui-separator-title": Record<string, never>;
   "ui-separator-hint": Record<string, never>;
+  "profile-no-name": Record<string, never>;
+  "profile-bad-resolution": { dpi: string | number; profile: string | number };
+  "profile-bad-threshold": { profile: string | number };
+  "profile-manual-duplex-feeder": { profile: string | number };
+  "profile-manual-duplex-split": { profile: string | number };
+  "profile-bad-split": { profile: string | number };
+  "profile-duplicate": { profile: string | number };
+  "profile-unknown": { profile: string | number };
+  "profile-locked": Record<string, never>;
+  "settings-bad-profiles": { key: string | number };
+  "scan-duplex-needs-wait": Record<string, never>;
+  "scan-waiting-turn-over": { pages: string | number };
+  "scan-duplex-interleaved": { sheets: string | number };
+  "scan-duplex-unpaired": { backs: string | number; fronts: string | number };
+  "scan-split": { component: string | number; pages: string | number };
+  "ui-scan-profile": Record<string, never>;
+  "ui-scan-profile-keys": Record<string, never>;
+  "ui-scan-profile-own": Record<string, never>;
+  "ui-manual-duplex": Record<string, never>;
 };
 
 export type MessageId = keyof MessageArgs;

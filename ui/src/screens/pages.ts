@@ -14,7 +14,7 @@ export function pageCard(
   count: number,
   rerender: () => Promise<void>,
   status: Ref<HTMLElement>,
-  device: () => string,
+  scanner: () => { device: string; profile?: string | null },
 ) {
   const act = commandActions(status, rerender);
   const thenFollow = (action: () => Promise<void>) => async () => {
@@ -69,7 +69,7 @@ export function pageCard(
         type="button"
         class="rescan"
         title=${t("ui-rescan")}
-        @click=${thenFollow(() => act("page_rescan", { page: page.id, device: device() })())}
+        @click=${thenFollow(() => act("page_rescan", { page: page.id, device: scanner().device, profile: scanner().profile })())}
       >
         ⟳
       </button>

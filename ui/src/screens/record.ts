@@ -3,7 +3,6 @@
 // the PDF/A, sealing and the receipt slip.
 
 import { call, upload } from "../api";
-import type { Scan } from "../bindings/Scan";
 import { type Ref, createRef, html, nothing, notice, openDialog, ref, showError } from "../dom";
 // The slip's QR code is SVG our own Rust code makes from the record code.
 import { unsafeHTML } from "lit-html/directives/unsafe-html.js";
@@ -11,33 +10,26 @@ import { repeat } from "lit-html/directives/repeat.js";
 import { said, t } from "../i18n";
 import type { ComponentView } from "../bindings/ComponentView";
 import type { DeviceView } from "../bindings/DeviceView";
+import type { ScanProfile } from "../bindings/ScanProfile";
 import type { RecordView } from "../bindings/RecordView";
 import type { SeparatorSheet } from "../bindings/SeparatorSheet";
 import type { SlipView } from "../bindings/SlipView";
-import { field, imageTypes, layout, opened, refreshWhileBusy, reroute, showTasks, stateBadge } from "../shell";
+import { imageTypes, layout, opened, refreshWhileBusy, reroute, showTasks, stateBadge } from "../shell";
 import { fetchThumbnails, pageCard } from "./pages";
+import { scanArgs, scanFields } from "./scan";
 
 export function componentCard(
   r: RecordView,
   c: ComponentView,
   devices: DeviceView[],
+  profiles: ScanProfile[],
   rerender: () => Promise<void>,
   status: Ref<HTMLElement>,
 ) {
   const section = createRef<HTMLElement>();
-  /** A scan setting as chosen in this component's form. */
-  const chosen = (name: string) => section.value?.querySelector<HTMLSelectElement>(`select[name=${name}]`)?.value ?? "";
   const scan = async () => {
     try {
-      await call("scan", {
-        code: r.code,
-        component: c.ordinal,
-        device: chosen("device"),
-        source: chosen("source") as Scan["source"],
-        resolution: Number(chosen("resolution")),
-        mode: chosen("mode") as Scan["mode"],
-        wait: section.value?.querySelector<HTMLInputElement>("input[name=wait]")?.checked ?? false,
-      });
+      await call("scan", { code: r.code, component: c.ordinal, ...scanArgs(section.value) });
       refreshWhileBusy(rerender);
       await showTasks();
     } catch (err) {
@@ -89,10 +81,6 @@ export function componentCard(
         }</span
       >`,
   );
-  const select = (name: string, options: [string | number, string][]) =>
-    html`<select name=${name}>
-      ${options.map(([value, label]) => html`<option value=${value}>${label}</option>`)}
-    </select>`;
   return html`<section
     class="component"
     data-component=${c.ordinal}
@@ -112,7 +100,7 @@ export function componentCard(
             ${repeat(
               c.pages,
               (p) => p.id,
-              (p) => pageCard(r.code, p, c.pages.length, rerender, status, () => chosen("device")),
+              (p) => pageCard(r.code, p, c.pages.length, rerender, status, () => scanArgs(section.value)),
             )}
           </div>`
         : html`<p class="muted">${t("ui-no-pages")}</p>`
@@ -120,37 +108,7 @@ export function componentCard(
     <details class="scan">
       <summary>${t("ui-scan")} / ${t("ui-import-files")}</summary>
       <div class="row">
-        ${field(
-          "ui-scanner",
-          select(
-            "device",
-            devices.map((d) => [d.id, d.label]),
-          ),
-        )}
-        ${field(
-          "ui-source",
-          select("source", [
-            ["feeder", t("ui-feeder")],
-            ["flatbed", t("ui-flatbed")],
-            ["feeder_duplex", t("ui-duplex")],
-          ]),
-        )}
-        ${field(
-          "ui-resolution",
-          select(
-            "resolution",
-            [300, 200, 400, 600].map((d) => [d, `${d} dpi`]),
-          ),
-        )}
-        ${field(
-          "ui-mode",
-          select("mode", [
-            ["colour", t("ui-colour")],
-            ["gray", t("ui-gray")],
-            ["black_white", t("ui-bw")],
-          ]),
-        )}
-        <label class="check"><input type="checkbox" name="wait" /> ${t("ui-wait-stacks")}</label>
+        ${scanFields(profiles, devices)}
         <button type="button" class="scan-button" @click=${scan}>${t("ui-scan")}</button>
       </div>
       <div class="row">
@@ -181,6 +139,7 @@ export async function recordScreen(code: string): Promise<void> {
   const here = opened();
   const status = createRef<HTMLElement>();
   const devices = await call("devices").catch(() => [] as DeviceView[]);
+  const profiles = await call("scan_profiles").catch(() => [] as ScanProfile[]);
   const render = async () => {
     const r = await call("record", { code });
     await fetchThumbnails(r);
@@ -236,7 +195,7 @@ export async function recordScreen(code: string): Promise<void> {
         }
       </div>`,
       html`<div class="status" ${ref(status)}></div>`,
-      r.components.map((c) => componentCard(r, c, devices, render, status)),
+      r.components.map((c) => componentCard(r, c, devices, profiles, render, status)),
     );
   };
   await render();

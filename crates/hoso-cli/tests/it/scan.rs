@@ -291,3 +291,116 @@ fn a_separator_sheet_sends_the_pages_after_it_to_its_component() {
     assert!(second[1]["left_out"].is_null(), "{shown}");
     assert_consistent(&data);
 }
+
+/// Manual duplex on a one-sided feeder: the fronts (the test backend's feeder
+/// holds ten sheets), a wait while the clerk turns the stack over, the backs,
+/// which come last sheet first; then the record holds front 1, back 1, front
+/// 2, … The clerk who finishes at the turn-over keeps the fronts as scanned.
+#[test]
+fn a_manual_duplex_batch_puts_fronts_and_backs_in_sheet_order() {
+    let conf = sane_conf();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let code = new_record(&data);
+    let scan = |answers: &[&str]| {
+        let mut cmd = scan_cmd(&data, conf.path(), &["--json", "scan", &code, "--device", "sane:test:0"]);
+        cmd.args(["--source", "manual-duplex", "--mode", "gray", "--resolution", "100"]);
+        let (out, said) = scan_answering(&mut cmd, |n| answers.get(n).map(|a| (*a).to_owned()));
+        assert!(out.status.success(), "{said:#?}");
+        (json(&out), said.into_iter().filter(|l| l.starts_with('⏸')).collect::<Vec<_>>())
+    };
+    let order = || {
+        let shown = json(&hoso(&data, &["--json", "record", "show", &code]));
+        let pages = shown["components"][0]["pages"].as_array().unwrap().clone();
+        pages.iter().map(|p| p["id"].as_i64().unwrap()).collect::<Vec<_>>()
+    };
+
+    // Enter at the turn-over; the backs running out ends the batch by itself.
+    let (report, waits) = scan(&[""]);
+    assert_eq!(waits.len(), 1, "{waits:?}");
+    assert!(
+        waits[0].contains("Scanned 10 fronts") && waits[0].contains("Turn the whole stack over"),
+        "{waits:?}"
+    );
+    assert_eq!(
+        report["manual_duplex"],
+        serde_json::json!({ "fronts": 10, "backs": 10, "interleaved": true })
+    );
+    let scanned: Vec<i64> = report["pages"].as_array().unwrap().iter().map(|p| p.as_i64().unwrap()).collect();
+    let (fronts, backs) = scanned.split_at(10);
+    let sheets: Vec<i64> = fronts.iter().zip(backs.iter().rev()).flat_map(|(f, b)| [*f, *b]).collect();
+    assert_eq!(order(), sheets, "front 1, back 1 (scanned last), front 2, …");
+
+    // Finished at the turn-over: the fronts stay as scanned, after the others.
+    let (report, _) = scan(&["x"]);
+    assert_eq!(
+        report["manual_duplex"],
+        serde_json::json!({ "fronts": 10, "backs": 0, "interleaved": false })
+    );
+    let fronts: Vec<i64> = report["pages"].as_array().unwrap().iter().map(|p| p.as_i64().unwrap()).collect();
+    assert_eq!(order()[20..], fronts[..]);
+    assert_consistent(&data);
+}
+
+/// A counter's scan profiles (config.toml): `--profile` scans with the
+/// profile's scanner, source, resolution, colour and driver options; its page
+/// count splits the stack into components; its blank threshold decides which
+/// pages are blank backs (white paper is blank by the built-in threshold, not
+/// under a threshold of 0 %). A profile cannot be bent by flags, and an unknown
+/// one is named.
+#[test]
+fn a_profile_fixes_how_the_counter_scans() {
+    let conf = sane_conf();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let config = write_config(
+        &dir.path().join("config.toml"),
+        r#"scan_profiles = [
+  { name = "Split by four", device = "sane:test:0", resolution = 100, mode = "gray", split_every = 4, options = { test-picture = "Grid" } },
+  { name = "White, built-in", device = "sane:test:0", source = "flatbed", resolution = 200, mode = "gray", options = { test-picture = "Solid white" } },
+  { name = "White, never blank", device = "sane:test:0", source = "flatbed", resolution = 200, mode = "gray", blank_threshold = 0.0, options = { test-picture = "Solid white" } },
+]
+"#,
+    );
+    let run = |args: &[&str]| {
+        let mut c = scan_cmd(&data, conf.path(), args);
+        c.env("HOSO_CONFIG", &config);
+        c.output().unwrap()
+    };
+    let code = {
+        let o = run(&NEW_RECORD);
+        assert!(o.status.success(), "{}", stderr(&o));
+        record_code(&o.stdout)
+    };
+    let o = run(&["--json", "scan", &code, "--profile", "Split by four"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = json(&o);
+    assert_eq!(report["profile"], "Split by four");
+    assert_eq!(report["device"], "sane:test:0");
+    assert_eq!(report["pages"].as_array().unwrap().len(), 10, "{report}");
+    let shown = |o: Output| json(&o);
+    let record = shown(run(&["--json", "record", "show", &code]));
+    let counts: Vec<usize> =
+        (0..3).map(|c| record["components"][c]["pages"].as_array().unwrap().len()).collect();
+    assert_eq!(counts, [4, 4, 2], "{record}");
+    assert!(stderr(&o).contains("4 pages done: the pages after them go to component 2"), "{}", stderr(&o));
+    let first = &record["components"][0]["pages"][0];
+    assert!(first["dpi"].as_f64().is_some_and(|d| (d - 100.0).abs() < 1.0), "{first}");
+
+    for profile in ["White, built-in", "White, never blank"] {
+        let o = run(&["--json", "scan", &code, "--component", "3", "--profile", profile, "--process"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let record = shown(run(&["--json", "record", "show", &code]));
+    let white = record["components"][2]["pages"].as_array().unwrap().clone();
+    let left_out: Vec<&serde_json::Value> = white[2..].iter().map(|p| &p["left_out"]).collect();
+    assert_eq!(left_out, [&serde_json::json!("blank"), &serde_json::Value::Null], "{record}");
+
+    let o = run(&["scan", &code, "--profile", "Split by four", "--resolution", "600"]);
+    assert_eq!(o.status.code(), Some(2), "a profile is not bent by flags: {}", stderr(&o));
+    let o = run(&["scan", &code, "--profile", "Nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("no scan profile \"Nope\"") || stderr(&o).contains("no scan profile \"Nope\"")
+    );
+}

@@ -53,6 +53,7 @@ fn tif<'a>(
     now: DateTime<FixedOffset>,
 ) -> NewPages<'a> {
     NewPages {
+        blank_below: None,
         component,
         source,
         size,
@@ -416,6 +417,21 @@ fn pages_are_removed_and_moved_and_built_documents_go_stale() {
         audit::for_subject(store.conn(), &r.id.to_string()).unwrap().into_iter().map(|e| e.action).collect();
     assert!(actions.contains(&"page.moved".to_owned()) && actions.contains(&"page.discarded".to_owned()));
     assert!(actions.contains(&"page.turned".to_owned()));
+    assert!(audit::verify(store.conn()).unwrap().broken.is_none());
+
+    // A manual duplex batch put in sheet order: the three pages named take the
+    // places they held between them, in the order given; a removed page, one
+    // named twice or one of another component is refused and nothing moves.
+    let before = order(&store);
+    let (a, b, c, d) = (before[0].0, before[1].0, before[2].0, before[3].0);
+    store.arrange_pages(&[b, d, c], "lan", now).unwrap();
+    assert_eq!(order(&store), [(a, 1), (b, 2), (d, 3), (c, 4)]);
+    assert!(store.arrange_pages(&[b, ids[1]], "lan", now).is_err());
+    assert!(store.arrange_pages(&[b, b], "lan", now).is_err());
+    assert_eq!(order(&store), [(a, 1), (b, 2), (d, 3), (c, 4)]);
+    let actions: Vec<String> =
+        audit::for_subject(store.conn(), &r.id.to_string()).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions.iter().filter(|a| *a == "pages.arranged").count(), 1);
     assert!(audit::verify(store.conn()).unwrap().broken.is_none());
 }
 
