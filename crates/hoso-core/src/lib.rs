@@ -49,7 +49,10 @@ pub use launch::ensure_single_thread_ocr;
 pub use process::{ProcessReport, WorkerLock, default_workers};
 pub use profiles::{ScanPlan, ScanProfile};
 pub use queries::PageSource;
-pub use scan::{ManualDuplex, ScanEvent, ScanFailure, ScanReport, StackWord, Stacks, WatchReport};
+pub use scan::{
+    ManualDuplex, ScanEvent, ScanFailure, ScanReport, Separator, StackWord, Stacks, WatchReport,
+    find_separator,
+};
 pub use sync::{LedgerEntry, SyncReport};
 
 /// Current time in Vietnam (+07:00).

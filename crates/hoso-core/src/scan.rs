@@ -14,7 +14,8 @@
 //! A separator sheet in the stack (a QR code `HOSO-SEP:<component code>`, as
 //! `App::separator_sheets` prints them) sends the pages after it to that
 //! component of the record; the sheet itself is kept there as a page left out
-//! of the PDF/A (`LeftOut::Separator`). A plan can also split by page count
+//! of the PDF/A (`LeftOut::Separator`); so does a sheet with a Patch T (the
+//! patch code of pre-printed separator sheets), for the next component. A plan can also split by page count
 //! (every N pages the next component) and scan duplex by hand on a one-sided
 //! feeder: the fronts, a wait while the clerk turns the stack over, the backs
 //! (which come last sheet first), then the pages put in sheet order.
@@ -208,6 +209,56 @@ impl ScanEvent<'_> {
     }
 }
 
+/// What a separator sheet says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Separator {
+    /// The QR code the record screen prints: `HOSO-SEP:<component code>`.
+    Component(String),
+    /// A Patch T, as pre-printed separator sheets carry: the next component.
+    PatchT,
+}
+
+/// Whether a page scanned at `dpi` is a separator sheet: its QR code first,
+/// then a Patch T. Every scanned page is searched (`examples/separator_search.rs`
+/// prints what that costs a page).
+pub fn find_separator(image: &image::DynamicImage, dpi: f32) -> Option<Separator> {
+    let qr = hoso_ocr::page_qr_codes(image)
+        .iter()
+        .find_map(|text| hoso_model::separator_component(text).map(str::to_owned));
+    match qr {
+        Some(code) => Some(Separator::Component(code)),
+        None => hoso_imaging::find_patch_codes(image, dpi)
+            .contains(&hoso_imaging::PatchCode::T)
+            .then_some(Separator::PatchT),
+    }
+}
+
+/// A separator sheet in a batch: what it says, and the component the pages
+/// after it go to (`None`: the record has no such component).
+struct SeparatorSheet {
+    code: String,
+    to: Option<u16>,
+}
+
+/// [`find_separator`] on a scanned page of a record with `components`, the
+/// pages going to `current` so far.
+fn separator_sheet(
+    page: &hoso_scan::ScannedPage,
+    components: &[hoso_model::Component],
+    current: u16,
+) -> Option<SeparatorSheet> {
+    let (code, to) = match find_separator(&page.image, page.dpi)? {
+        Separator::Component(code) => {
+            let to = components.iter().find(|c| c.code == code).map(|c| c.ordinal);
+            (code, to)
+        }
+        Separator::PatchT => {
+            ("Patch T".to_owned(), components.iter().find(|c| c.ordinal == current + 1).map(|c| c.ordinal))
+        }
+    };
+    Some(SeparatorSheet { code, to })
+}
+
 /// How often a waiting batch looks at the feeder's sensor.
 const PAPER_POLL: Duration = Duration::from_millis(400);
 
@@ -316,22 +367,18 @@ impl App {
             if stopped.is_none() {
                 match scanner.next_page() {
                     Ok(Some(page)) => {
-                        let separator = if plan.separator_sheets {
-                            hoso_ocr::page_qr_codes(&page.image)
-                                .iter()
-                                .find_map(|text| hoso_model::separator_component(text).map(str::to_owned))
+                        let sheet = if plan.separator_sheets {
+                            separator_sheet(&page, &components, component)
                         } else {
                             None
                         };
-                        let named =
-                            separator.as_deref().and_then(|code| components.iter().find(|c| c.code == code));
-                        if let Some(c) = named {
-                            component = c.ordinal;
+                        if let Some(to) = sheet.as_ref().and_then(|s| s.to) {
+                            component = to;
                             in_component = 0;
                         }
                         if let Some(every) = plan.split_every
                             && in_component >= every
-                            && separator.is_none()
+                            && sheet.is_none()
                             && let Some(next) = components.iter().find(|c| c.ordinal == component + 1)
                         {
                             component = next.ordinal;
@@ -358,11 +405,12 @@ impl App {
                             let (PageResult::Added(id) | PageResult::AlreadyThere(id)) = r;
                             report.pages.push(id);
                             sides.push(id);
-                            if let Some(code) = &separator {
+                            if let Some(sheet) = &sheet {
                                 let separator = Some(hoso_model::LeftOut::Separator);
                                 self.store.leave_out_page(id, separator, self.actor.name(), crate::now())?;
                                 report.separators += 1;
-                                on_event(ScanEvent::Separator { code, component, known: named.is_some() });
+                                let known = sheet.to.is_some();
+                                on_event(ScanEvent::Separator { code: &sheet.code, component, known });
                             } else {
                                 in_component += 1;
                             }

@@ -14,6 +14,9 @@
 //!   skew of the text lines and [`Upright`] turns a page upright (quarter turns and
 //!   deskew) identically for the OCR copy and the archive copy.
 //!
+//! - [`find_patch_codes`] finds Kodak patch codes (Patch T separates
+//!   documents) on a scanned page.
+//!
 //! Nothing here touches files, clocks or global state: callers hand in bytes and
 //! get values back.
 
@@ -23,11 +26,13 @@ mod decode;
 mod encode;
 mod header;
 mod metrics;
+mod patch;
 mod prepare;
 mod quality;
 
 pub use decode::{DecodedFrame, Format, FrameInfo, ImageError, Limits, decode_frame, inspect, sniff};
 pub use encode::encode_png;
 pub use metrics::{PageClass, PageMetrics, measure, reduce, thumbnail_jpeg};
+pub use patch::{PatchCode, find_patch_codes};
 pub use prepare::{MAX_SKEW_DEG, MIN_SKEW_DEG, TurnUpright, Upright, estimate_skew, ocr_gray};
 pub use quality::{Issue, MIN_DPI, Quality, assess};

@@ -241,8 +241,9 @@ fn a_killed_driver_worker_leaves_the_app_running_and_the_pages_kept() {
 /// Separator sheets through a real SANE driver: SANE's `pnm` backend serves an
 /// image file as its glass, and the test lays one sheet on it for each stack of
 /// a batch that waits: a page, the separator sheet of component 2 (`GCS` of the
-/// birth registration), another page. The sheet sends the page after it to
-/// component 2 and stays there, left out of the PDF/A.
+/// birth registration), another page, a sheet with a Patch T, a last page. The
+/// QR sheet sends the page after it to component 2, the Patch T the last page
+/// to the next component, 3; each sheet stays, left out of the PDF/A.
 #[test]
 fn a_separator_sheet_sends_the_pages_after_it_to_its_component() {
     let conf = tempfile::tempdir().unwrap();
@@ -262,7 +263,17 @@ fn a_separator_sheet_sends_the_pages_after_it_to_its_component() {
     let qr =
         image::imageops::resize(&qr, qr.width() * 3, qr.height() * 3, image::imageops::FilterType::Nearest);
     image::imageops::overlay(&mut separator, &qr, 900, 700);
-    let sheets = [page(2480, 3508, 0), separator, page(2480, 3508, 7)];
+    // A Patch T as pre-printed sheets carry it: narrow, wide, narrow, wide bars
+    // (0.08 and 0.20 inch, 0.08 inch apart), 2.5 inches long.
+    let mut patch = GrayImage::from_pixel(2480, 3508, Luma([250]));
+    let mut x = 600;
+    for width in [24, 60, 24, 60] {
+        for (px, py) in (x..x + width).flat_map(|px| (900..1650).map(move |py| (px, py))) {
+            patch.put_pixel(px, py, Luma([15]));
+        }
+        x += width + 24;
+    }
+    let sheets = [page(2480, 3508, 0), separator, page(2480, 3508, 7), patch, page(2480, 3508, 9)];
     lay(&sheets[0]);
 
     let mut cmd = scan_cmd(&data, conf.path(), &["--json", "scan", &code, "--device", "sane:pnm:0"]);
@@ -277,8 +288,9 @@ fn a_separator_sheet_sends_the_pages_after_it_to_its_component() {
     });
     assert!(out.status.success(), "{said:#?}");
     let report = json(&out);
-    assert_eq!((report["stacks"].as_u64(), report["separators"].as_u64()), (Some(3), Some(1)), "{report}");
+    assert_eq!((report["stacks"].as_u64(), report["separators"].as_u64()), (Some(5), Some(2)), "{report}");
     assert!(said.iter().any(|l| l.contains("Separator sheet GCS")), "{said:#?}");
+    assert!(said.iter().any(|l| l.contains("Separator sheet Patch T")), "{said:#?}");
 
     let o = hoso(&data, &["--json", "record", "show", &code]);
     let shown = json(&o);
@@ -289,6 +301,9 @@ fn a_separator_sheet_sends_the_pages_after_it_to_its_component() {
     assert_eq!(second.len(), 2, "{shown}");
     assert_eq!(second[0]["left_out"], "separator", "{shown}");
     assert!(second[1]["left_out"].is_null(), "{shown}");
+    let third = pages(2);
+    assert_eq!(third.len(), 2, "{shown}");
+    assert_eq!((third[0]["left_out"].as_str(), third[1]["left_out"].as_str()), (Some("separator"), None));
     assert_consistent(&data);
 }
 
