@@ -217,7 +217,8 @@ fn device_thread(
             return;
         }
     };
-    let mut dev = Device { lib: Arc::clone(&lib), handle, options: HashMap::new(), batch: None };
+    let mut dev =
+        Device { lib: Arc::clone(&lib), handle, options: HashMap::new(), known: HashMap::new(), batch: None };
     dev.load_options();
     if ready.send(Ok((dev.capabilities(), handle))).is_err() {
         dev.close();
@@ -246,7 +247,11 @@ struct Batch {
 struct Device {
     lib: Arc<Lib>,
     handle: RawHandle,
+    /// The options active now.
     options: HashMap<String, (Word, Descriptor)>,
+    /// Every option, inactive ones too (a feeder's duplex switch is inactive
+    /// while the flatbed is the source).
+    known: HashMap<String, Descriptor>,
     batch: Option<Batch>,
 }
 
@@ -254,9 +259,14 @@ impl Device {
     fn load_options(&mut self) {
         let api = &self.lib.api;
         let count = api.get_word(self.handle, 0).unwrap_or(0);
-        self.options = (1..count)
+        let all: Vec<(Word, Descriptor)> = (1..count)
             .filter_map(|i| api.descriptor(self.handle, i).map(|d| (i, d)))
-            .filter(|(_, d)| !d.name.is_empty() && d.cap & ffi::CAP_INACTIVE == 0)
+            .filter(|(_, d)| !d.name.is_empty())
+            .collect();
+        self.known = all.iter().map(|(_, d)| (d.name.clone(), d.clone())).collect();
+        self.options = all
+            .into_iter()
+            .filter(|(_, d)| d.cap & ffi::CAP_INACTIVE == 0)
             .map(|(i, d)| (d.name.clone(), (i, d)))
             .collect();
     }
@@ -276,7 +286,14 @@ impl Device {
 
     fn capabilities(&self) -> Capabilities {
         let sources = {
-            let s: Vec<Source> = self.strings("source").iter().filter_map(|s| source_of(s)).collect();
+            let mut s: Vec<Source> = self.strings("source").iter().filter_map(|s| source_of(s)).collect();
+            // A feeder with a duplex switch of its own scans both sides too.
+            if s.contains(&Source::Feeder)
+                && !s.contains(&Source::FeederDuplex)
+                && duplex_switch(&self.known).is_some()
+            {
+                s.push(Source::FeederDuplex);
+            }
             if s.is_empty() { vec![Source::Flatbed] } else { s }
         };
         let mut modes: Vec<ColourMode> = self.strings("mode").iter().filter_map(|m| mode_of(m)).collect();
@@ -364,9 +381,33 @@ impl Device {
         if !caps.sources.contains(&s.source) {
             return Err(ScanError::Unsupported(format!("{:?}", s.source)));
         }
-        if let Some(name) = self.strings("source").into_iter().find(|n| source_of(n) == Some(s.source)) {
-            self.set_text("source", &name)?;
+        let names = self.strings("source");
+        let named = names.iter().find(|n| source_of(n) == Some(s.source));
+        // Duplex without a source of its own: the feeder, then its switch.
+        let switch = duplex_switch(&self.known);
+        let (name, both_sides) = match (named, s.source, &switch) {
+            (Some(name), _, _) => (Some(name), None),
+            (None, Source::FeederDuplex, Some(_)) => {
+                (names.iter().find(|n| source_of(n) == Some(Source::Feeder)), Some(true))
+            }
+            _ => (None, None),
+        };
+        if let Some(name) = name {
+            self.set_text("source", name)?;
             self.load_options(); // the source may change which options are active
+        }
+        // One-sided from a feeder with a switch: the switch off, whatever the last batch left.
+        let both_sides = both_sides.or((s.source == Source::Feeder).then_some(false));
+        if let (Some(on), Some(switch)) = (both_sides, switch) {
+            match switch {
+                DuplexSwitch::AdfMode { simplex, duplex } => {
+                    self.set_text("adf-mode", if on { &duplex } else { &simplex })?;
+                }
+                DuplexSwitch::Bool => {
+                    self.set_number("duplex", if on { 1.0 } else { 0.0 })?;
+                }
+            }
+            self.load_options();
         }
         let modes = self.strings("mode");
         let mode_name = modes.iter().find(|m| mode_of(m) == Some(s.mode));
@@ -494,17 +535,50 @@ fn word_to_f64(d: &Descriptor, w: Word) -> f64 {
     if d.value_type == ffi::TYPE_FIXED { f64::from(w) / ffi::FIXED_SCALE } else { f64::from(w) }
 }
 
+/// What a backend's paper source is, by the words backends use for it: a
+/// card slot ("Card Front", "Card Duplex") or a source for the back side
+/// alone ("ADF Back", "ADF Rear") is none of ours; a duplex feeder names
+/// "duplex" ("ADF Duplex", hpaio's "Duplex", Brother's "…(left
+/// aligned,Duplex)"); the glass is "Flatbed", "FlatBed", "Document Table" or
+/// avision's "Normal"; a feeder is "ADF", "ADF Front", "…Feeder…". A feeder
+/// whose duplex is a switch instead of a source is found by [`duplex_switch`].
 fn source_of(name: &str) -> Option<Source> {
     let n = name.to_ascii_lowercase();
-    if n.contains("duplex") {
+    if n.contains("card") || n.contains("back") || n.contains("rear") {
+        None
+    } else if n.contains("duplex") {
         Some(Source::FeederDuplex)
-    } else if n.contains("adf") || n.contains("feeder") || n.contains("document") {
-        Some(Source::Feeder)
-    } else if n.contains("flatbed") || n == "normal" {
+    } else if n.contains("flatbed") || n.contains("table") || n == "normal" {
         Some(Source::Flatbed)
+    } else if n.contains("adf") || n.contains("feeder") {
+        Some(Source::Feeder)
     } else {
         None
     }
+}
+
+/// How a feeder without a duplex source of its own is turned to both sides.
+#[derive(Debug, Clone, PartialEq)]
+enum DuplexSwitch {
+    /// A string option `adf-mode` (epson2, kodakaio): its one-sided and
+    /// two-sided values.
+    AdfMode { simplex: String, duplex: String },
+    /// A boolean option `duplex` (kvs1025 and others).
+    Bool,
+}
+
+/// The duplex switch among a device's options (inactive ones included: it
+/// is active only once the feeder is the source), if it has one.
+fn duplex_switch(known: &HashMap<String, Descriptor>) -> Option<DuplexSwitch> {
+    if let Some(Descriptor {
+        value_type: ffi::TYPE_STRING, constraint: Constraint::Strings(values), ..
+    }) = known.get("adf-mode")
+    {
+        let duplex = values.iter().find(|v| v.eq_ignore_ascii_case("duplex"))?;
+        let simplex = values.iter().find(|v| !v.eq_ignore_ascii_case("duplex"))?;
+        return Some(DuplexSwitch::AdfMode { simplex: simplex.clone(), duplex: duplex.clone() });
+    }
+    known.get("duplex").filter(|d| d.value_type == ffi::TYPE_BOOL).map(|_| DuplexSwitch::Bool)
 }
 
 fn mode_of(name: &str) -> Option<ColourMode> {
@@ -544,5 +618,61 @@ fn to_image(p: &ffi::Parameters, data: &[u8], lines: u32) -> Result<DynamicImage
             image::Rgb([sample16(r, i), sample16(r, i + 1), sample16(r, i + 2)])
         }))),
         (f, d) => Err(ScanError::Unsupported(format!("frame format {f} at {d} bits"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Source lists as SANE backends write them (fujitsu and canon_dr,
+    /// epson2, pixma, hpaio, Brother's brscan, avision, sane-airscan).
+    #[test]
+    fn sources_are_known_by_what_they_do_whatever_the_vendor_calls_them() {
+        use Source::*;
+        for (name, source) in [
+            ("Flatbed", Some(Flatbed)),
+            ("FlatBed", Some(Flatbed)),
+            ("Document Table", Some(Flatbed)),
+            ("Normal", Some(Flatbed)),
+            ("ADF", Some(Feeder)),
+            ("ADF Front", Some(Feeder)),
+            ("Automatic Document Feeder", Some(Feeder)),
+            ("Automatic Document Feeder(left aligned)", Some(Feeder)),
+            ("Automatic Document Feeder(centrally aligned,Simplex)", Some(Feeder)),
+            ("ADF Duplex", Some(FeederDuplex)),
+            ("Duplex", Some(FeederDuplex)),
+            ("Automatic Document Feeder(left aligned,Duplex)", Some(FeederDuplex)),
+            ("ADF Back", None),
+            ("ADF Rear", None),
+            ("Card Front", None),
+            ("Card Duplex", None),
+            ("Transparency Adapter", None),
+        ] {
+            assert_eq!(source_of(name), source, "{name}");
+        }
+    }
+
+    fn option(name: &str, value_type: std::ffi::c_int, constraint: Constraint) -> (String, Descriptor) {
+        let d = Descriptor { name: name.into(), value_type, size: 4, cap: ffi::CAP_INACTIVE, constraint };
+        (name.into(), d)
+    }
+
+    /// A feeder's duplex as a switch (epson2's `adf-mode`, a `duplex` flag) is
+    /// found even while inactive; a list without "Duplex" is no switch.
+    #[test]
+    fn a_duplex_switch_is_found_among_the_options() {
+        let modes = |v: &[&str]| Constraint::Strings(v.iter().map(|s| (*s).to_owned()).collect());
+        let epson = HashMap::from([option("adf-mode", ffi::TYPE_STRING, modes(&["Simplex", "Duplex"]))]);
+        assert_eq!(
+            duplex_switch(&epson),
+            Some(DuplexSwitch::AdfMode { simplex: "Simplex".into(), duplex: "Duplex".into() })
+        );
+        let flag = HashMap::from([option("duplex", ffi::TYPE_BOOL, Constraint::None)]);
+        assert_eq!(duplex_switch(&flag), Some(DuplexSwitch::Bool));
+        let simplex_only = HashMap::from([option("adf-mode", ffi::TYPE_STRING, modes(&["Simplex"]))]);
+        assert_eq!(duplex_switch(&simplex_only), None);
+        let not_bool = HashMap::from([option("duplex", ffi::TYPE_INT, Constraint::None)]);
+        assert_eq!(duplex_switch(&not_bool), None);
     }
 }
