@@ -751,3 +751,5 @@ ui-scan-profile = Scan profile
 ui-scan-profile-keys = Press 1–9 to pick a scan profile
 ui-scan-profile-own = Own settings (administrator)
 ui-manual-duplex = Manual duplex
+scan-slip = Receipt slip of record { $code }: the pages after it go to that record
+scan-slip-unknown = Receipt slip of record { $code }: no such record takes pages; the pages after it still go to record { $current }

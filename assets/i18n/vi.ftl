@@ -691,3 +691,5 @@ ui-scan-profile = Cấu hình quét
 ui-scan-profile-keys = Bấm phím 1–9 để chọn cấu hình quét
 ui-scan-profile-own = Tự chọn thông số (quản trị viên)
 ui-manual-duplex = Hai mặt bằng tay
+scan-slip = Phiếu tiếp nhận hồ sơ { $code }: các trang sau vào hồ sơ này
+scan-slip-unknown = Phiếu tiếp nhận hồ sơ { $code }: không có hồ sơ này, hoặc hồ sơ không nhận thêm trang; các trang sau vẫn vào hồ sơ { $current }

@@ -318,7 +318,9 @@ impl Out {
                 eprintln!("  {}", self.say(&msg!("cli-wait-keys")));
             }
             hoso_core::ScanEvent::Resumed { .. } => eprintln!("▶ {}", self.say(&e.message())),
-            hoso_core::ScanEvent::Separator { .. } | hoso_core::ScanEvent::Split { .. } => {
+            hoso_core::ScanEvent::Separator { .. }
+            | hoso_core::ScanEvent::Split { .. }
+            | hoso_core::ScanEvent::Record { .. } => {
                 eprintln!("  ⎯ {}", self.say(&e.message()))
             }
         }

@@ -15,7 +15,9 @@
 //! `App::separator_sheets` prints them) sends the pages after it to that
 //! component of the record; the sheet itself is kept there as a page left out
 //! of the PDF/A (`LeftOut::Separator`); so does a sheet with a Patch T (the
-//! patch code of pre-printed separator sheets), for the next component. A plan can also split by page count
+//! patch code of pre-printed separator sheets), for the next component, and a
+//! record's receipt slip (its QR code is the record code: paper that comes
+//! back), for that record, when it still takes pages. A plan can also split by page count
 //! (every N pages the next component) and scan duplex by hand on a one-sided
 //! feeder: the fronts, a wait while the clerk turns the stack over, the backs
 //! (which come last sheet first), then the pages put in sheet order.
@@ -89,6 +91,9 @@ pub struct ScanReport {
     pub separators: usize,
     /// The profile the batch was scanned with.
     pub profile: Option<String>,
+    /// Other records whose receipt slip was in the batch: the pages after
+    /// each slip went to its record.
+    pub other_records: Vec<String>,
     /// A manual duplex batch: how many fronts and backs, and whether they
     /// were put in sheet order (only when the counts match).
     pub manual_duplex: Option<ManualDuplex>,
@@ -177,6 +182,9 @@ pub enum ScanEvent<'a> {
     /// Split by page count: `pages` pages went to a component, the next ones
     /// go to `component`.
     Split { pages: u32, component: u16 },
+    /// A record's receipt slip: the pages after it go to record `code`
+    /// (`known` false: no such record takes pages, and they stay in `current`).
+    Record { code: &'a str, known: bool, current: &'a str },
 }
 
 impl ScanEvent<'_> {
@@ -205,6 +213,10 @@ impl ScanEvent<'_> {
                 msg!("scan-separator-unknown", code = code, component = component)
             }
             ScanEvent::Split { pages, component } => msg!("scan-split", pages = pages, component = component),
+            ScanEvent::Record { code, known: true, .. } => msg!("scan-slip", code = code),
+            ScanEvent::Record { code, known: false, current } => {
+                msg!("scan-slip-unknown", code = code, current = current)
+            }
         }
     }
 }
@@ -214,49 +226,30 @@ impl ScanEvent<'_> {
 pub enum Separator {
     /// The QR code the record screen prints: `HOSO-SEP:<component code>`.
     Component(String),
+    /// A record's receipt slip (its QR code is the record code): paper that
+    /// comes back for that record.
+    Record(hoso_model::RecordCode),
     /// A Patch T, as pre-printed separator sheets carry: the next component.
     PatchT,
 }
 
-/// Whether a page scanned at `dpi` is a separator sheet: its QR code first,
-/// then a Patch T. Every scanned page is searched (`examples/separator_search.rs`
-/// prints what that costs a page).
+/// Whether a page scanned at `dpi` is a separator sheet: its QR code first
+/// (a component's separator sheet, or a record's receipt slip), then a Patch
+/// T. Every scanned page is searched (`examples/separator_search.rs` prints
+/// what that costs a page).
 pub fn find_separator(image: &image::DynamicImage, dpi: f32) -> Option<Separator> {
-    let qr = hoso_ocr::page_qr_codes(image)
-        .iter()
-        .find_map(|text| hoso_model::separator_component(text).map(str::to_owned));
-    match qr {
-        Some(code) => Some(Separator::Component(code)),
-        None => hoso_imaging::find_patch_codes(image, dpi)
+    let qr =
+        hoso_ocr::page_qr_codes(image).into_iter().find_map(|text| {
+            match hoso_model::separator_component(&text) {
+                Some(code) => Some(Separator::Component(code.to_owned())),
+                None => text.trim().parse().ok().map(Separator::Record),
+            }
+        });
+    qr.or_else(|| {
+        hoso_imaging::find_patch_codes(image, dpi)
             .contains(&hoso_imaging::PatchCode::T)
-            .then_some(Separator::PatchT),
-    }
-}
-
-/// A separator sheet in a batch: what it says, and the component the pages
-/// after it go to (`None`: the record has no such component).
-struct SeparatorSheet {
-    code: String,
-    to: Option<u16>,
-}
-
-/// [`find_separator`] on a scanned page of a record with `components`, the
-/// pages going to `current` so far.
-fn separator_sheet(
-    page: &hoso_scan::ScannedPage,
-    components: &[hoso_model::Component],
-    current: u16,
-) -> Option<SeparatorSheet> {
-    let (code, to) = match find_separator(&page.image, page.dpi)? {
-        Separator::Component(code) => {
-            let to = components.iter().find(|c| c.code == code).map(|c| c.ordinal);
-            (code, to)
-        }
-        Separator::PatchT => {
-            ("Patch T".to_owned(), components.iter().find(|c| c.ordinal == current + 1).map(|c| c.ordinal))
-        }
-    };
-    Some(SeparatorSheet { code, to })
+            .then_some(Separator::PatchT)
+    })
 }
 
 /// How often a waiting batch looks at the feeder's sensor.
@@ -333,8 +326,8 @@ impl App {
         if plan.manual_duplex && stacks.is_none() {
             anyhow::bail!(hoso_i18n::err!("scan-duplex-needs-wait"));
         }
-        let record = self.record_taking_pages(key)?;
-        let components = self.store.components(&record.id)?;
+        let mut record = self.record_taking_pages(key)?;
+        let mut components = self.store.components(&record.id)?;
         let device = scanner.info().id.clone();
         let mut report = ScanReport {
             record: record.code.to_string(),
@@ -344,6 +337,7 @@ impl App {
             stacks: 1,
             separators: 0,
             profile: plan.profile().map(str::to_owned),
+            other_records: Vec::new(),
             manual_duplex: None,
             failure: None,
         };
@@ -367,13 +361,46 @@ impl App {
             if stopped.is_none() {
                 match scanner.next_page() {
                     Ok(Some(page)) => {
-                        let sheet = if plan.separator_sheets {
-                            separator_sheet(&page, &components, component)
-                        } else {
-                            None
-                        };
-                        if let Some(to) = sheet.as_ref().and_then(|s| s.to) {
-                            component = to;
+                        let sheet =
+                            if plan.separator_sheets { find_separator(&page.image, page.dpi) } else { None };
+                        // Where the pages after a separator go, and what the clerk hears of it.
+                        let mut heard = None;
+                        match &sheet {
+                            Some(Separator::Component(code)) => {
+                                let to = components.iter().find(|c| &c.code == code).map(|c| c.ordinal);
+                                heard = Some((code.clone(), to.is_some(), false));
+                                component = to.unwrap_or(component);
+                            }
+                            Some(Separator::PatchT) => {
+                                let to =
+                                    components.iter().find(|c| c.ordinal == component + 1).map(|c| c.ordinal);
+                                heard = Some(("Patch T".to_owned(), to.is_some(), false));
+                                component = to.unwrap_or(component);
+                            }
+                            Some(Separator::Record(code)) => {
+                                let code = code.to_string();
+                                match self.record_taking_pages(&code) {
+                                    Ok(r) => {
+                                        if r.id != record.id {
+                                            components = self.store.components(&r.id)?;
+                                            component = components.first().map_or(1, |c| c.ordinal);
+                                            if !report.other_records.contains(&code) && code != report.record
+                                            {
+                                                report.other_records.push(code.clone());
+                                            }
+                                            record = r;
+                                        }
+                                        heard = Some((code, true, true));
+                                    }
+                                    Err(e) => {
+                                        log::warn!("receipt slip {code} in a batch: {e:#}");
+                                        heard = Some((code, false, true));
+                                    }
+                                }
+                            }
+                            None => {}
+                        }
+                        if sheet.is_some() {
                             in_component = 0;
                         }
                         if let Some(every) = plan.split_every
@@ -405,12 +432,17 @@ impl App {
                             let (PageResult::Added(id) | PageResult::AlreadyThere(id)) = r;
                             report.pages.push(id);
                             sides.push(id);
-                            if let Some(sheet) = &sheet {
+                            if let Some((code, known, slip)) = &heard {
                                 let separator = Some(hoso_model::LeftOut::Separator);
                                 self.store.leave_out_page(id, separator, self.actor.name(), crate::now())?;
                                 report.separators += 1;
-                                let known = sheet.to.is_some();
-                                on_event(ScanEvent::Separator { code: &sheet.code, component, known });
+                                let (code, known) = (code.as_str(), *known);
+                                let current = record.code.to_string();
+                                on_event(if *slip {
+                                    ScanEvent::Record { code, known, current: &current }
+                                } else {
+                                    ScanEvent::Separator { code, component, known }
+                                });
                             } else {
                                 in_component += 1;
                             }
@@ -461,6 +493,9 @@ impl App {
                     break;
                 }
             }
+        }
+        for other in report.other_records.clone() {
+            self.settle_after_adding(&other)?;
         }
         if plan.manual_duplex && report.manual_duplex.is_none() {
             // Finished before the backs ran out: nothing is reordered.

@@ -244,25 +244,60 @@ fn a_killed_driver_worker_leaves_the_app_running_and_the_pages_kept() {
 /// birth registration), another page, a sheet with a Patch T, a last page. The
 /// QR sheet sends the page after it to component 2, the Patch T the last page
 /// to the next component, 3; each sheet stays, left out of the PDF/A.
-#[test]
-fn a_separator_sheet_sends_the_pages_after_it_to_its_component() {
+/// A private SANE config enabling only the `pnm` backend, whose glass is a file.
+fn pnm_conf() -> tempfile::TempDir {
     let conf = tempfile::tempdir().unwrap();
     std::fs::write(conf.path().join("dll.conf"), "pnm\n").unwrap();
+    conf
+}
+
+/// Lays `sheet` on the `pnm` glass `glass`.
+fn lay(glass: &Path, sheet: &GrayImage) {
+    let mut pgm = format!("P5\n{} {}\n255\n", sheet.width(), sheet.height()).into_bytes();
+    pgm.extend_from_slice(sheet.as_raw());
+    std::fs::write(glass, pgm).unwrap();
+}
+
+/// A printed sheet with a QR code: A4 at 300 dpi, the code about 60 mm wide.
+fn qr_sheet(text: &str) -> GrayImage {
+    let mut sheet = GrayImage::from_pixel(2480, 3508, Luma([255]));
+    let qr = card::qr_image(text);
+    let qr =
+        image::imageops::resize(&qr, qr.width() * 3, qr.height() * 3, image::imageops::FilterType::Nearest);
+    image::imageops::overlay(&mut sheet, &qr, 900, 700);
+    sheet
+}
+
+/// `hoso scan` on the `pnm` glass of `conf` in a batch that waits, each sheet
+/// of `sheets` its own stack: the output and what was said on standard error.
+fn scan_sheets(
+    data: &Path,
+    conf: &Path,
+    code: &str,
+    glass: &Path,
+    sheets: &[GrayImage],
+) -> (Output, Vec<String>) {
+    lay(glass, &sheets[0]);
+    let mut cmd = scan_cmd(data, conf, &["--json", "scan", code, "--device", "sane:pnm:0"]);
+    cmd.args(["--source", "flatbed", "--resolution", "300", "--wait"])
+        .args(["--option", &format!("filename={}", glass.display())]);
+    // Each wait: the next sheet on the glass and Enter; none left: the end.
+    scan_answering(&mut cmd, |n| {
+        sheets.get(n + 1).map(|sheet| {
+            lay(glass, sheet);
+            String::new()
+        })
+    })
+}
+
+#[test]
+fn a_separator_sheet_sends_the_pages_after_it_to_its_component() {
+    let conf = pnm_conf();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("store");
     let code = new_record(&data);
     let glass = dir.path().join("glass.pgm");
-    let lay = |sheet: &GrayImage| {
-        let mut pgm = format!("P5\n{} {}\n255\n", sheet.width(), sheet.height()).into_bytes();
-        pgm.extend_from_slice(sheet.as_raw());
-        std::fs::write(&glass, pgm).unwrap();
-    };
-    // A printed separator sheet: A4 at 300 dpi with a 60 mm QR code.
-    let mut separator = GrayImage::from_pixel(2480, 3508, Luma([255]));
-    let qr = card::qr_image("HOSO-SEP:GCS");
-    let qr =
-        image::imageops::resize(&qr, qr.width() * 3, qr.height() * 3, image::imageops::FilterType::Nearest);
-    image::imageops::overlay(&mut separator, &qr, 900, 700);
+    let separator = qr_sheet("HOSO-SEP:GCS");
     // A Patch T as pre-printed sheets carry it: narrow, wide, narrow, wide bars
     // (0.08 and 0.20 inch, 0.08 inch apart), 2.5 inches long.
     let mut patch = GrayImage::from_pixel(2480, 3508, Luma([250]));
@@ -274,18 +309,7 @@ fn a_separator_sheet_sends_the_pages_after_it_to_its_component() {
         x += width + 24;
     }
     let sheets = [page(2480, 3508, 0), separator, page(2480, 3508, 7), patch, page(2480, 3508, 9)];
-    lay(&sheets[0]);
-
-    let mut cmd = scan_cmd(&data, conf.path(), &["--json", "scan", &code, "--device", "sane:pnm:0"]);
-    cmd.args(["--source", "flatbed", "--resolution", "300", "--wait"])
-        .args(["--option", &format!("filename={}", glass.display())]);
-    // Each wait: the next sheet on the glass and Enter; none left: the end.
-    let (out, said) = scan_answering(&mut cmd, |n| {
-        sheets.get(n + 1).map(|sheet| {
-            lay(sheet);
-            String::new()
-        })
-    });
+    let (out, said) = scan_sheets(&data, conf.path(), &code, &glass, &sheets);
     assert!(out.status.success(), "{said:#?}");
     let report = json(&out);
     assert_eq!((report["stacks"].as_u64(), report["separators"].as_u64()), (Some(5), Some(2)), "{report}");
@@ -418,4 +442,46 @@ fn a_profile_fixes_how_the_counter_scans() {
     assert!(
         stdout(&o).contains("no scan profile \"Nope\"") || stderr(&o).contains("no scan profile \"Nope\"")
     );
+}
+
+/// Paper that comes back: a batch started on one record holds another
+/// record's receipt slip (its QR code is the record code), and the pages
+/// after the slip go to that record, the slip kept there as a separator; a
+/// component's separator sheet after it names that record's component. The
+/// slip of a record this counter does not hold (or one that takes no more
+/// pages) sends nothing anywhere: the pages stay where they were going.
+#[test]
+fn a_receipt_slip_sends_the_pages_after_it_to_its_record() {
+    let conf = pnm_conf();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let (first, second) = (new_record(&data), new_record(&data));
+    let glass = dir.path().join("glass.pgm");
+    let sheets = [
+        page(2480, 3508, 0),
+        qr_sheet(&second),
+        page(2480, 3508, 7),
+        qr_sheet("HOSO-SEP:GCS"),
+        page(2480, 3508, 9),
+        qr_sheet("000.00.01.H29-261231-9999"),
+        page(2480, 3508, 11),
+    ];
+    let (out, said) = scan_sheets(&data, conf.path(), &first, &glass, &sheets);
+    assert!(out.status.success(), "{said:#?}");
+    let report = json(&out);
+    assert_eq!(report["other_records"], serde_json::json!([second]), "{report}");
+    assert_eq!(report["separators"], 3, "{report}");
+    assert!(
+        said.iter().any(|l| l.contains(&format!("Receipt slip of record {second}: the pages after it go")))
+    );
+    assert!(said.iter().any(|l| l.contains("no such record takes pages")), "{said:#?}");
+    let pages = |code: &str, c: usize| {
+        let shown = json(&hoso(&data, &["--json", "record", "show", code]));
+        let pages = shown["components"][c]["pages"].as_array().unwrap().clone();
+        pages.iter().map(|p| p["left_out"].as_str().unwrap_or("in").to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(pages(&first, 0), ["in"]);
+    assert_eq!(pages(&second, 0), ["separator", "in"]);
+    assert_eq!(pages(&second, 1), ["separator", "in", "separator", "in"]);
+    assert_consistent(&data);
 }
