@@ -43,6 +43,7 @@ pub enum BlobStore {
 impl BlobStore {
     /// Keeps a checked blob whose bytes are in `partial`, then drops `partial`.
     async fn keep(&self, hash: &str, partial: &Path, bytes: Vec<u8>) -> anyhow::Result<()> {
+        anyhow::ensure!(valid_hash(hash), "not a blob name: {hash:?}");
         match self {
             BlobStore::Folder(dir) => {
                 hoso_store::durable::rename(partial, &dir.join(hash))?;
@@ -57,6 +58,7 @@ impl BlobStore {
 
     /// A kept blob's bytes, `None` when absent.
     pub async fn read(&self, hash: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        anyhow::ensure!(valid_hash(hash), "not a blob name: {hash:?}");
         match self {
             BlobStore::Folder(dir) => match std::fs::read(dir.join(hash)) {
                 Ok(b) => Ok(Some(b)),
@@ -210,8 +212,21 @@ impl axum::extract::FromRequest<Arc<Hub>> for Signed {
     }
 }
 
+/// A blob's name: lowercase SHA-256 hex, nothing else. Every route and every
+/// file or object path is checked against it before use, so a name can never
+/// reach outside `blobs/` or `partial/` (`..%2F..%2Fetc%2Fshadow`).
 fn valid_hash(h: &str) -> bool {
     h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The answer to a blob name that is none.
+fn bad_hash() -> Response {
+    error(StatusCode::BAD_REQUEST, "bad_hash", "blob names are lowercase SHA-256 hex")
+}
+
+/// A record id as counters send it: a UUID in its canonical lowercase form.
+fn valid_record_id(id: &str) -> bool {
+    id.parse::<hoso_model::RecordId>().is_ok_and(|r| r.to_string() == id)
 }
 
 fn complete_size(hub: &Hub, hash: &str) -> Option<i64> {
@@ -227,6 +242,9 @@ async fn blob_head(
 ) -> Response {
     if let Err(r) = authenticate(&hub, &method, &uri, &headers, b"") {
         return r;
+    }
+    if !valid_hash(&hash) {
+        return bad_hash();
     }
     if let Some(size) = complete_size(&hub, &hash) {
         return (StatusCode::OK, [(HEADER_OFFSET, size.to_string()), (HEADER_COMPLETE, "true".into())])
@@ -244,7 +262,7 @@ async fn blob_head(
 async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, signed: Signed) -> Response {
     let Signed { device, headers, body } = signed;
     if !valid_hash(&hash) {
-        return error(StatusCode::BAD_REQUEST, "bad_hash", "blob names are lowercase SHA-256 hex");
+        return bad_hash();
     }
     if complete_size(&hub, &hash).is_some() {
         return StatusCode::OK.into_response();
@@ -297,10 +315,16 @@ async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, s
 
 async fn record_put(State(hub): State<Arc<Hub>>, UrlPath(id): UrlPath<String>, signed: Signed) -> Response {
     let Signed { device, body, .. } = signed;
+    if !valid_record_id(&id) {
+        return error(StatusCode::BAD_REQUEST, "bad_id", "record ids are UUIDs in lowercase");
+    }
     let manifest: Manifest = match serde_json::from_slice(&body) {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, "manifest", e.to_string()),
     };
+    if let Some(f) = manifest.files.iter().find(|f| !valid_hash(&f.sha256)) {
+        return error(StatusCode::BAD_REQUEST, "manifest", format!("{:?} is not a blob name", f.sha256));
+    }
     if manifest.record_id != id {
         return error(StatusCode::BAD_REQUEST, "manifest", "record_id differs from the URL");
     }

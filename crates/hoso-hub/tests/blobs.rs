@@ -45,3 +45,96 @@ fn resumable_checked_and_finished_after_a_crash() {
     assert!(matches!(err, SyncError::Permanent(_)), "{err}");
     assert_eq!(client.blob_state(&wrong).unwrap(), None);
 }
+
+/// Every name a route takes is checked before it is used: a blob name that
+/// walks out of the hub's folders (`..%2F`), in HEAD and PUT, is refused with
+/// 400 and learns nothing of the file it names (its size stayed secret, it was
+/// not written to); a record id that is no UUID, and a manifest naming such a
+/// blob, are refused too. Signed by an enrolled device, so only the name is at
+/// fault.
+#[test]
+fn every_route_refuses_a_name_that_walks_out_of_the_hub() {
+    use hoso_sync::{HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("hub");
+    let hub = Arc::new(hoso_hub::Hub::open(&root).unwrap());
+    let url = hoso_hub::spawn_local(hoso_hub::router(Arc::clone(&hub))).unwrap();
+    let key = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
+    hub.enrol("d1", &key.public_hex(), "").unwrap();
+    // A file beside the hub's folder, and one inside it, that no name may reach.
+    let secret = tmp.path().join("secret");
+    std::fs::write(&secret, b"twelve bytes").unwrap();
+    std::fs::write(root.join("hub.secret"), b"inside the hub").unwrap();
+    hoso_sync::install_tls_provider();
+    let http = reqwest::blocking::Client::new();
+    let send = |method: reqwest::Method, path: &str, body: Vec<u8>, extra: &[(&str, &str)]| {
+        let time = chrono::Utc::now().timestamp();
+        let signature = key.sign_hex(&hoso_sync::request_message(method.as_str(), path, time, &body));
+        let mut request = http
+            .request(method, format!("{url}{path}"))
+            .header(HEADER_DEVICE, "d1")
+            .header(HEADER_TIME, time.to_string())
+            .header(HEADER_SIGNATURE, signature)
+            .body(body);
+        for (name, value) in extra {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().unwrap();
+        let status = response.status().as_u16();
+        let offset = response.headers().get(HEADER_OFFSET).map(|v| v.to_str().unwrap().to_owned());
+        (status, offset, response.text().unwrap_or_default())
+    };
+    for name in ["..%2F..%2Fsecret", "..%2Fhub.secret", "..%2F..%2F..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd"]
+    {
+        let path = format!("/v1/blobs/{name}");
+        let (status, offset, body) = send(reqwest::Method::HEAD, &path, Vec::new(), &[]);
+        assert_eq!((status, offset), (400, None), "HEAD {name}: {body}");
+        let (status, _, body) = send(
+            reqwest::Method::PUT,
+            &path,
+            b"appended".to_vec(),
+            &[(HEADER_OFFSET, "0"), (HEADER_LENGTH, "8")],
+        );
+        assert_eq!(status, 400, "PUT {name}: {body}");
+        assert!(body.contains("bad_hash"), "PUT {name}: {body}");
+    }
+    assert_eq!(std::fs::read(&secret).unwrap(), b"twelve bytes", "nothing was appended");
+    assert_eq!(std::fs::read(root.join("hub.secret")).unwrap(), b"inside the hub");
+
+    let manifest = |id: &str, file: &str| {
+        let m = hoso_sync::Manifest {
+            version: 1,
+            record_id: id.into(),
+            code: "000.00.01.H29-261206-0001".into(),
+            procedure: "1.001193".into(),
+            unit: "000.00.01.H29".into(),
+            channel: 1,
+            applicant_name: "Test".into(),
+            applicant_id: None,
+            received_at: "2026-12-06T08:00:00+07:00".into(),
+            sealed_at: "2026-12-06T08:30:00+07:00".into(),
+            components: Vec::new(),
+            files: vec![hoso_sync::ManifestFile {
+                role: "page".into(),
+                component: 1,
+                ordinal: 1,
+                sha256: file.into(),
+                size: 1,
+                media_type: "image/png".into(),
+            }],
+            audit_head: String::new(),
+        };
+        serde_json::to_vec(&m).unwrap()
+    };
+    for id in ["..%2F..%2Fsecret", "NOT-A-UUID", "0191E8F2-8F7C-7B3A-9C1D-2E3F4A5B6C7D"] {
+        let (status, _, body) =
+            send(reqwest::Method::PUT, &format!("/v1/records/{id}"), manifest(id, &"a".repeat(64)), &[]);
+        assert_eq!(status, 400, "{id}: {body}");
+        assert!(body.contains("bad_id"), "{id}: {body}");
+    }
+    let id = "0191e8f2-8f7c-7b3a-9c1d-2e3f4a5b6c7d";
+    let (status, _, body) =
+        send(reqwest::Method::PUT, &format!("/v1/records/{id}"), manifest(id, "../../secret"), &[]);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("is not a blob name"), "{body}");
+}
