@@ -753,3 +753,4 @@ ui-scan-profile-own = Own settings (administrator)
 ui-manual-duplex = Manual duplex
 scan-slip = Receipt slip of record { $code }: the pages after it go to that record
 scan-slip-unknown = Receipt slip of record { $code }: no such record takes pages; the pages after it still go to record { $current }
+cli-build-failed = The PDF/A of record { $code } was not built (build it after review): { $why }

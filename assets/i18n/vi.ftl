@@ -693,3 +693,4 @@ ui-scan-profile-own = Tự chọn thông số (quản trị viên)
 ui-manual-duplex = Hai mặt bằng tay
 scan-slip = Phiếu tiếp nhận hồ sơ { $code }: các trang sau vào hồ sơ này
 scan-slip-unknown = Phiếu tiếp nhận hồ sơ { $code }: không có hồ sơ này, hoặc hồ sơ không nhận thêm trang; các trang sau vẫn vào hồ sơ { $current }
+cli-build-failed = Chưa dựng được PDF/A của hồ sơ { $code } (hãy dựng lại sau khi xem hồ sơ): { $why }

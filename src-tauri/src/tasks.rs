@@ -140,7 +140,7 @@ pub fn process_in_background(tasks: &Arc<Tasks>, config: Config, actor: hoso_cor
             loop {
                 // This pass's pages, after those of the passes before it.
                 let (before, waiting) = (total as u64, app.pages_waiting()?);
-                let report = app.process_with(hoso_core::default_workers(), &mut |r| {
+                let report = app.process_with(hoso_core::default_workers(), true, &mut |r| {
                     let done = before + r.processed as u64;
                     guard.progress_of(id, done, before + waiting, started.elapsed());
                 })?;

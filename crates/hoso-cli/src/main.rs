@@ -87,6 +87,10 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         workers: Option<usize>,
+        /// Build each record's PDF/A as soon as its last page is read, while
+        /// the next records' pages are read (then the record is ready for review).
+        #[arg(long)]
+        build: bool,
     },
     /// Máy quét / scanners this machine sees, with what they can do.
     Devices {
@@ -561,9 +565,9 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(3));
             }
         }
-        Command::Process { workers } => {
+        Command::Process { workers, build } => {
             let workers = workers.unwrap_or_else(hoso_core::default_workers);
-            out.process(&open(g)?.process(workers)?);
+            out.process(&open(g)?.process_with(workers, build, &mut |_| {})?);
         }
         Command::Procedures => out.procedures(&open(g)?.config().catalogue),
         Command::Config => out.settings(&load_config(g)?),

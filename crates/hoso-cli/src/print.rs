@@ -227,6 +227,12 @@ impl Out {
         for code in &r.ready_for_review {
             outln!(self, "  {}", self.say(&msg!("cli-ready-for-review", code = code)));
         }
+        for built in &r.built {
+            self.build(built);
+        }
+        for (code, why) in &r.build_failures {
+            outln!(self, "  ⚠ {}", self.say(&msg!("cli-build-failed", code = code, why = why)));
+        }
     }
 
     pub fn texts(&self, pages: &[(hoso_model::Page, Option<hoso_core::PageText>)]) {

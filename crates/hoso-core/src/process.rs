@@ -84,6 +84,11 @@ pub struct ProcessReport {
     pub failed: usize,
     /// Records that moved to review, by code.
     pub ready_for_review: Vec<String>,
+    /// The documents of records built as soon as their last page was read
+    /// ([`App::process_with`] with `build`).
+    pub built: Vec<crate::BuildReport>,
+    /// Records whose build failed there, with why (they wait for a build by hand).
+    pub build_failures: Vec<(String, String)>,
 }
 
 struct Task {
@@ -138,15 +143,18 @@ impl App {
     /// Processes every due page job with `workers` threads, then moves records
     /// whose pages are all handled to review.
     pub fn process(&mut self, workers: usize) -> anyhow::Result<ProcessReport> {
-        self.process_with(workers, &mut |_| {})
+        self.process_with(workers, false, &mut |_| {})
     }
 
     /// [`App::process`], telling `on_page` the report so far each time a
     /// page is settled (the desktop's progress: pages done, pages a minute,
-    /// time left).
+    /// time left). With `build`, a record whose scan is over is built (its
+    /// PDF/A, every component) as soon as its last page is read, while the
+    /// workers go on reading the next records' pages, and moves to review.
     pub fn process_with(
         &mut self,
         workers: usize,
+        build: bool,
         on_page: &mut dyn FnMut(&ProcessReport),
     ) -> anyhow::Result<ProcessReport> {
         self.require_signed_in()?;
@@ -185,7 +193,7 @@ impl App {
                 });
             }
             drop(done_tx);
-            let result = self.feed(&owner, workers, &task_tx, &done_rx, &mut report, on_page);
+            let result = self.feed(&owner, workers, build, &task_tx, &done_rx, &mut report, on_page);
             drop(task_tx);
             result
         })?;
@@ -200,10 +208,12 @@ impl App {
     }
 
     /// Keeps the pool busy and writes results until no job is due.
+    #[allow(clippy::too_many_arguments)]
     fn feed(
         &mut self,
         owner: &str,
         workers: usize,
+        build: bool,
         tasks: &mpsc::SyncSender<Task>,
         done: &mpsc::Receiver<(Task, Result<Analysis, AnalysisError>)>,
         report: &mut ProcessReport,
@@ -229,9 +239,41 @@ impl App {
             }
             let (task, result) = done.recv().context("page workers stopped")?;
             in_flight -= 1;
+            let record = task.page.record;
             self.write_result(task, result, owner, report)?;
+            if build {
+                self.build_when_read(&record, report)?;
+            }
             on_page(report);
         }
+    }
+
+    /// Builds record `id` and moves it to review once its scan is over and
+    /// its last page is read; the workers read on meanwhile (the pages they
+    /// hold). A failed build is reported and left for a build by hand.
+    fn build_when_read(
+        &mut self,
+        id: &hoso_model::RecordId,
+        report: &mut ProcessReport,
+    ) -> anyhow::Result<()> {
+        if self.store.pages_stored(id)? > 0 {
+            return Ok(());
+        }
+        let record = self.store.record(&id.to_string())?;
+        let code = record.code.to_string();
+        if record.state != RecordState::Processing || report.built.iter().any(|b| b.record == code) {
+            return Ok(());
+        }
+        match self.build(&code) {
+            Ok(built) => report.built.push(built),
+            Err(e) => {
+                log::warn!("build of {code} after its last page: {e:#}");
+                report.build_failures.push((code.clone(), format!("{e:#}")));
+            }
+        }
+        self.settle(&record)?;
+        report.ready_for_review.push(code);
+        Ok(())
     }
 
     /// Loads what a worker needs, or settles a job that needs no worker.

@@ -391,6 +391,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How many of a record's pages still wait for processing.
+    pub fn pages_stored(&self, id: &RecordId) -> Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM pages WHERE record_id = ?1 AND state = 'stored'",
+            [id.to_string()],
+            |r| r.get(0),
+        )?)
+    }
+
     /// One page.
     pub fn page(&self, page_id: i64) -> Result<Page> {
         self.conn

@@ -59,7 +59,11 @@ fn the_demo_counter_signs_in_its_three_accounts_scans_from_the_test_scanner_and_
     assert!(run(&["devices"]).contains("sane:test:0"));
     let code = &record_code(run(&NEW_RECORD).as_bytes());
     run(&["scan", code, "--source", "flatbed", "--mode", "gray"]);
-    run(&["process"]); // the app does this in the background after a scan
+    // As the app does in the background after a scan: read, then built at once.
+    let processed: serde_json::Value = serde_json::from_str(&run(&["--json", "process", "--build"])).unwrap();
+    assert_eq!(processed["built"][0]["record"], code.as_str(), "{processed}");
+    assert_eq!(processed["built"][0]["documents"][0]["pages"], 1, "{processed}");
+    assert_eq!(processed["ready_for_review"], serde_json::json!([code]), "{processed}");
     let built: serde_json::Value = serde_json::from_str(&run(&["--json", "build", code])).unwrap();
     let documents = built["documents"].as_array().unwrap();
     assert!(!documents.is_empty() && documents[0]["pages"] == 1, "{built}");
