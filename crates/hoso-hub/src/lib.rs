@@ -11,6 +11,16 @@
 //! ([`hoso_sync::request_message`]); a blob is kept only when its bytes hash to
 //! its name; a record id accepted once keeps its first manifest (replays get
 //! the first receipt, a different manifest gets 409).
+//!
+//! Facing a network ([`Limits`]): a request is judged from its headers first —
+//! device enrolled, time in the window, and the signature over the body's
+//! declared SHA-256 ([`hoso_sync::HEADER_BODY_SHA256`]) — before a byte of its
+//! body is read; bodies, blobs and manifests have caps (413 with a readable
+//! error); a request has a time limit (408) and the hub a limit of requests
+//! at once (tower's and tower-http's layers); partial uploads no one finished
+//! expire ([`Hub::sweep_partials`]); file IO, database calls and hashing run
+//! on blocking threads, and a finished upload is hashed as it is read, never
+//! held whole in memory (except to hand it to S3).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,8 +33,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{head, put};
 use axum::{Json, Router};
 use hoso_sync::{
-    ErrorBody, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME,
-    MAX_CLOCK_SKEW, Manifest, Receipt, SigningKey, hex, request_message, verify,
+    ErrorBody, HEADER_BODY_SHA256, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET,
+    HEADER_SIGNATURE, HEADER_TIME, MAX_CLOCK_SKEW, Manifest, Receipt, SigningKey, body_sha256, hex,
+    request_message_for, verify,
 };
 pub mod meta;
 pub mod s3;
@@ -42,15 +53,19 @@ pub enum BlobStore {
 
 impl BlobStore {
     /// Keeps a checked blob whose bytes are in `partial`, then drops `partial`.
-    async fn keep(&self, hash: &str, partial: &Path, bytes: Vec<u8>) -> anyhow::Result<()> {
+    async fn keep(&self, hash: &str, partial: &Path) -> anyhow::Result<()> {
         anyhow::ensure!(valid_hash(hash), "not a blob name: {hash:?}");
+        let partial = partial.to_owned();
         match self {
             BlobStore::Folder(dir) => {
-                hoso_store::durable::rename(partial, &dir.join(hash))?;
+                let target = dir.join(hash);
+                tokio::task::spawn_blocking(move || hoso_store::durable::rename(&partial, &target)).await??;
             }
             BlobStore::S3(s3) => {
+                // The S3 client signs and sends the object whole.
+                let bytes = tokio::fs::read(&partial).await?;
                 s3.put(&format!("blobs/{hash}"), bytes).await?;
-                std::fs::remove_file(partial)?;
+                tokio::fs::remove_file(partial).await?;
             }
         }
         Ok(())
@@ -70,13 +85,44 @@ impl BlobStore {
     }
 }
 
-/// The hub's state: database, folders, signing key.
+/// What the hub accepts from a request, and for how long.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Bytes of one upload piece (the counters send 4 MiB).
+    pub piece: usize,
+    /// Bytes of a record's manifest.
+    pub manifest: usize,
+    /// Bytes of one blob (`Upload-Length`).
+    pub blob: u64,
+    /// Time for one request, its body included (408 after it).
+    pub request_timeout: std::time::Duration,
+    /// Requests served at once; more wait their turn.
+    pub concurrent_requests: usize,
+    /// A partial upload untouched this long is dropped ([`Hub::sweep_partials`]).
+    pub partial_ttl: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            piece: 8 << 20,
+            manifest: 4 << 20,
+            blob: 1 << 30,
+            request_timeout: std::time::Duration::from_secs(120),
+            concurrent_requests: 512,
+            partial_ttl: std::time::Duration::from_secs(48 * 3600),
+        }
+    }
+}
+
+/// The hub's state: database, folders, signing key, limits.
 #[derive(Debug)]
 pub struct Hub {
     meta: Box<dyn Meta>,
     dir: PathBuf,
     blobs: BlobStore,
     key: SigningKey,
+    limits: Limits,
 }
 
 impl Hub {
@@ -105,7 +151,39 @@ impl Hub {
         }
         let key = SigningKey::from_pkcs8(&std::fs::read(&key_path)?)
             .ok_or_else(|| anyhow::anyhow!("bad hub.key"))?;
-        Ok(Hub { meta, dir: dir.to_owned(), blobs: BlobStore::Folder(dir.join("blobs")), key })
+        Ok(Hub {
+            meta,
+            dir: dir.to_owned(),
+            blobs: BlobStore::Folder(dir.join("blobs")),
+            key,
+            limits: Limits::default(),
+        })
+    }
+
+    /// Sets what requests may carry and for how long.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// What requests may carry and for how long.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Drops partial uploads untouched for `older_than` (a counter that
+    /// never came back); the counter that does come back starts the blob
+    /// again. Returns how many were dropped.
+    pub fn sweep_partials(&self, older_than: std::time::Duration) -> std::io::Result<usize> {
+        let mut dropped = 0;
+        for entry in std::fs::read_dir(self.dir.join("partial"))? {
+            let entry = entry?;
+            let idle = entry.metadata()?.modified()?.elapsed().unwrap_or_default();
+            if idle >= older_than {
+                std::fs::remove_file(entry.path())?;
+                dropped += 1;
+            }
+        }
+        Ok(dropped)
     }
 
     /// Keeps blobs in an S3-compatible bucket instead of the folder (the
@@ -162,34 +240,91 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Checks the device signature; returns the device id, or the answer to give.
-#[allow(clippy::result_large_err)]
-fn authenticate(
-    hub: &Hub,
+/// A request whose headers checked out: an enrolled device, a time in the
+/// window, a signature; and, when the body's hash is declared, the signature
+/// over it already verified.
+struct Claimed {
+    device: String,
+    key: String,
+    time: i64,
+    signature: String,
+    /// The body's SHA-256 the signature covers ([`HEADER_BODY_SHA256`]).
+    declared: Option<String>,
+}
+
+fn unauthorised(message: &str) -> Response {
+    error(StatusCode::UNAUTHORIZED, "unauthorised", message)
+}
+
+/// Judges a request by its headers alone, before any of its body is read.
+async fn check_headers(
+    hub: &Arc<Hub>,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
-    body: &[u8],
-) -> Result<String, Response> {
-    let unauthorised = |m: &str| error(StatusCode::UNAUTHORIZED, "unauthorised", m);
-    let device = header(headers, HEADER_DEVICE).ok_or_else(|| unauthorised("no device"))?;
+) -> Result<Claimed, Response> {
+    let device = header(headers, HEADER_DEVICE).ok_or_else(|| unauthorised("no device"))?.to_owned();
     let time: i64 =
         header(headers, HEADER_TIME).and_then(|t| t.parse().ok()).ok_or_else(|| unauthorised("no time"))?;
-    let signature = header(headers, HEADER_SIGNATURE).ok_or_else(|| unauthorised("no signature"))?;
+    let signature = header(headers, HEADER_SIGNATURE).ok_or_else(|| unauthorised("no signature"))?.to_owned();
     if (chrono::Utc::now().timestamp() - time).abs() > MAX_CLOCK_SKEW {
         return Err(unauthorised("clock skew: check the workstation's clock"));
     }
-    let key = hub
-        .meta
-        .device_key(device)
-        .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()))?;
+    let key = {
+        let (hub, device) = (Arc::clone(hub), device.clone());
+        tokio::task::spawn_blocking(move || hub.meta.device_key(&device))
+            .await
+            .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()))?
+            .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()))?
+    };
     let key = key.ok_or_else(|| {
         error(StatusCode::FORBIDDEN, "not_enrolled", format!("device {device} is not enrolled"))
     })?;
-    if !verify(&key, &request_message(method.as_str(), uri.path(), time, body), signature) {
-        return Err(unauthorised("bad signature"));
+    let declared = header(headers, HEADER_BODY_SHA256).map(str::to_owned);
+    let claimed = Claimed { device, key, time, signature, declared };
+    if let Some(hash) = &claimed.declared {
+        claimed.verify(method, uri, hash)?;
     }
-    Ok(device.to_owned())
+    Ok(claimed)
+}
+
+#[allow(clippy::result_large_err)] // a Response is the answer the route gives
+impl Claimed {
+    /// Verifies the signature over a body of SHA-256 `body_hash`.
+    fn verify(&self, method: &Method, uri: &Uri, body_hash: &str) -> Result<(), Response> {
+        let message = request_message_for(method.as_str(), uri.path(), self.time, body_hash);
+        if verify(&self.key, &message, &self.signature) { Ok(()) } else { Err(unauthorised("bad signature")) }
+    }
+
+    /// Checks the body read against the signature: its declared hash, or
+    /// (a client that declares none) the signature over its hash now.
+    fn accept_body(self, method: &Method, uri: &Uri, body: &[u8]) -> Result<String, Response> {
+        let hash = body_sha256(body);
+        match &self.declared {
+            Some(declared) if *declared == hash => {}
+            Some(_) => return Err(unauthorised("the body is not the one signed")),
+            None => self.verify(method, uri, &hash)?,
+        }
+        Ok(self.device)
+    }
+}
+
+/// Checks the device signature of a request without a body (HEAD).
+async fn authenticate(
+    hub: &Arc<Hub>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<String, Response> {
+    check_headers(hub, method, uri, headers).await?.accept_body(method, uri, b"")
+}
+
+fn too_large(what: &str, limit: u64) -> Response {
+    error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!("{what} is larger than the hub takes ({limit} bytes)"),
+    )
 }
 
 /// A request whose device signature checked out: the device and the body.
@@ -204,10 +339,20 @@ impl axum::extract::FromRequest<Arc<Hub>> for Signed {
 
     async fn from_request(req: axum::extract::Request, hub: &Arc<Hub>) -> Result<Self, Response> {
         let (parts, body) = req.into_parts();
-        let body = axum::body::to_bytes(body, 64 << 20)
-            .await
-            .map_err(|e| error(StatusCode::PAYLOAD_TOO_LARGE, "body", e.to_string()))?;
-        let device = authenticate(hub, &parts.method, &parts.uri, &parts.headers, &body)?;
+        // Headers first: an unknown device, a stale or forged signature, or
+        // a body declared too large is refused before a byte of it is read.
+        let claimed = check_headers(hub, &parts.method, &parts.uri, &parts.headers).await?;
+        let (limit, what) = if parts.uri.path().starts_with("/v1/records/") {
+            (hub.limits.manifest, "a manifest")
+        } else {
+            (hub.limits.piece, "an upload piece")
+        };
+        let declared_length = header(&parts.headers, "content-length").and_then(|v| v.parse::<u64>().ok());
+        if declared_length.is_some_and(|n| n > limit as u64) {
+            return Err(too_large(what, limit as u64));
+        }
+        let body = axum::body::to_bytes(body, limit).await.map_err(|_| too_large(what, limit as u64))?;
+        let device = claimed.accept_body(&parts.method, &parts.uri, &body)?;
         Ok(Signed { device, headers: parts.headers, body })
     }
 }
@@ -240,23 +385,58 @@ async fn blob_head(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = authenticate(&hub, &method, &uri, &headers, b"") {
+    if let Err(r) = authenticate(&hub, &method, &uri, &headers).await {
         return r;
     }
     if !valid_hash(&hash) {
         return bad_hash();
     }
-    if let Some(size) = complete_size(&hub, &hash) {
-        return (StatusCode::OK, [(HEADER_OFFSET, size.to_string()), (HEADER_COMPLETE, "true".into())])
-            .into_response();
+    blocking(move || {
+        if let Some(size) = complete_size(&hub, &hash) {
+            return (StatusCode::OK, [(HEADER_OFFSET, size.to_string()), (HEADER_COMPLETE, "true".into())])
+                .into_response();
+        }
+        // A partial file may hold every byte (the hub stopped before keeping it):
+        // the client finishes it with an empty piece.
+        match std::fs::metadata(hub.dir.join("partial").join(&hash)) {
+            Ok(m) => {
+                (StatusCode::OK, [(HEADER_OFFSET, m.len().to_string()), (HEADER_COMPLETE, "false".into())])
+                    .into_response()
+            }
+            Err(_) => StatusCode::NOT_FOUND.into_response(),
+        }
+    })
+    .await
+}
+
+/// Runs blocking work (files, the database, hashing) off the async runtime.
+async fn blocking(work: impl FnOnce() -> Response + Send + 'static) -> Response {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+}
+
+/// The SHA-256 (hex) of a file, read a piece at a time.
+fn file_sha256(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+    let mut buffer = vec![0; 1 << 20];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(hex(context.finish().as_ref()));
+        }
+        context.update(&buffer[..n]);
     }
-    // A partial file may hold every byte (the hub stopped before keeping it):
-    // the client finishes it with an empty piece.
-    match std::fs::metadata(hub.dir.join("partial").join(&hash)) {
-        Ok(m) => (StatusCode::OK, [(HEADER_OFFSET, m.len().to_string()), (HEADER_COMPLETE, "false".into())])
-            .into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
-    }
+}
+
+/// What appending a piece came to.
+enum Appended {
+    /// Answer this now.
+    Answer(Response),
+    /// Every byte is in, and they hash to the name: keep the blob.
+    Complete(u64),
 }
 
 async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, signed: Signed) -> Response {
@@ -264,61 +444,87 @@ async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, s
     if !valid_hash(&hash) {
         return bad_hash();
     }
-    if complete_size(&hub, &hash).is_some() {
-        return StatusCode::OK.into_response();
-    }
     let (Some(offset), Some(length)) = (
         header(&headers, HEADER_OFFSET).and_then(|v| v.parse::<u64>().ok()),
         header(&headers, HEADER_LENGTH).and_then(|v| v.parse::<u64>().ok()),
     ) else {
         return error(StatusCode::BAD_REQUEST, "headers", "Upload-Offset and Upload-Length are required");
     };
+    if length > hub.limits.blob {
+        return too_large("a blob", hub.limits.blob);
+    }
+    if offset + body.len() as u64 > length {
+        return error(StatusCode::BAD_REQUEST, "headers", "the piece goes past Upload-Length");
+    }
     let partial = hub.dir.join("partial").join(&hash);
-    let held = std::fs::metadata(&partial).map_or(0, |m| m.len());
-    if offset != held {
-        return error(StatusCode::PRECONDITION_FAILED, "offset", format!("the hub holds {held} bytes"));
-    }
-    let written = (|| -> std::io::Result<u64> {
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&partial)?;
-        f.write_all(&body)?;
-        f.sync_all()?;
-        Ok(held + body.len() as u64)
-    })();
-    let total = match written {
-        Ok(t) => t,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string()),
+    let appended = {
+        let (hub, hash, partial) = (Arc::clone(&hub), hash.clone(), partial.clone());
+        tokio::task::spawn_blocking(move || -> Appended {
+            if complete_size(&hub, &hash).is_some() {
+                return Appended::Answer(StatusCode::OK.into_response());
+            }
+            let held = std::fs::metadata(&partial).map_or(0, |m| m.len());
+            if offset != held {
+                let held = format!("the hub holds {held} bytes");
+                return Appended::Answer(error(StatusCode::PRECONDITION_FAILED, "offset", held));
+            }
+            let written = (|| -> std::io::Result<u64> {
+                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&partial)?;
+                f.write_all(&body)?;
+                f.sync_all()?;
+                Ok(held + body.len() as u64)
+            })();
+            let total = match written {
+                Ok(t) => t,
+                Err(e) => {
+                    return Appended::Answer(error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string()));
+                }
+            };
+            if total < length {
+                return Appended::Answer(StatusCode::ACCEPTED.into_response());
+            }
+            match file_sha256(&partial) {
+                Ok(h) if total == length && h == hash => Appended::Complete(total),
+                Ok(_) => {
+                    let _ = std::fs::remove_file(&partial);
+                    Appended::Answer(error(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "hash_mismatch",
+                        "the bytes do not hash to the blob's name",
+                    ))
+                }
+                Err(e) => Appended::Answer(error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string())),
+            }
+        })
+        .await
     };
-    if total < length {
-        return StatusCode::ACCEPTED.into_response();
-    }
-    let bytes = match std::fs::read(&partial) {
-        Ok(b) => b,
-        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string()),
+    let total = match appended {
+        Ok(Appended::Complete(total)) => total,
+        Ok(Appended::Answer(answer)) => return answer,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
     };
-    if total != length || hex(ring::digest::digest(&ring::digest::SHA256, &bytes).as_ref()) != hash {
-        let _ = std::fs::remove_file(&partial);
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "hash_mismatch",
-            "the bytes do not hash to the blob's name",
-        );
-    }
-    if let Err(e) = hub.blobs.keep(&hash, &partial, bytes).await {
+    if let Err(e) = hub.blobs.keep(&hash, &partial).await {
         // The partial file stays: the next attempt finishes it.
         return error(StatusCode::SERVICE_UNAVAILABLE, "store", format!("blob store: {e:#}"));
     }
-    match hub.meta.add_blob(&hash, total as i64, &device, &now()) {
+    blocking(move || match hub.meta.add_blob(&hash, total as i64, &device, &now()) {
         Ok(_) => StatusCode::CREATED.into_response(),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
-    }
+    })
+    .await
 }
 
 async fn record_put(State(hub): State<Arc<Hub>>, UrlPath(id): UrlPath<String>, signed: Signed) -> Response {
     let Signed { device, body, .. } = signed;
+    blocking(move || accept_record(&hub, id, &device, &body)).await
+}
+
+/// Accepts a record's manifest (on a blocking thread: the database).
+fn accept_record(hub: &Hub, id: String, device: &str, body: &[u8]) -> Response {
     if !valid_record_id(&id) {
         return error(StatusCode::BAD_REQUEST, "bad_id", "record ids are UUIDs in lowercase");
     }
-    let manifest: Manifest = match serde_json::from_slice(&body) {
+    let manifest: Manifest = match serde_json::from_slice(body) {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, "manifest", e.to_string()),
     };
@@ -348,7 +554,7 @@ async fn record_put(State(hub): State<Arc<Hub>>, UrlPath(id): UrlPath<String>, s
     }
     let mut missing = Vec::new();
     for f in &manifest.files {
-        if complete_size(&hub, &f.sha256) != Some(f.size as i64) {
+        if complete_size(hub, &f.sha256) != Some(f.size as i64) {
             missing.push(f.sha256.clone());
         }
     }
@@ -371,8 +577,7 @@ async fn record_put(State(hub): State<Arc<Hub>>, UrlPath(id): UrlPath<String>, s
     };
     let receipt_json = serde_json::to_string(&receipt).expect("serialisable");
     // Insert-if-absent: a replica that lost the race answers like a replay.
-    match hub.meta.accept(&id, &digest, &String::from_utf8_lossy(&body), &receipt_json, &device, &accepted_at)
-    {
+    match hub.meta.accept(&id, &digest, &String::from_utf8_lossy(body), &receipt_json, device, &accepted_at) {
         Ok(stored) => {
             let created = stored.1 == receipt_json;
             answer(stored, created)
@@ -418,11 +623,18 @@ pub fn spawn_local(router: Router) -> std::io::Result<String> {
     Ok(url)
 }
 
-/// The HTTP routes.
+/// The HTTP routes, with the hub's limits: a time limit per request (408),
+/// and a number of requests served at once (the rest wait their turn).
 pub fn router(hub: Arc<Hub>) -> Router {
+    let limits = hub.limits.clone();
     Router::new()
         .route("/v1/blobs/{hash}", head(blob_head).put(blob_put))
         .route("/v1/records/{id}", put(record_put))
-        .layer(axum::extract::DefaultBodyLimit::max(64 << 20))
+        .layer(axum::extract::DefaultBodyLimit::max(limits.piece.max(limits.manifest)))
         .with_state(hub)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(limits.concurrent_requests))
 }

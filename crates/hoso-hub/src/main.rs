@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -38,6 +39,18 @@ enum Command {
         /// The private key of --tls-cert (PEM, PKCS#8 or PKCS#1).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Largest blob taken, in MiB (a bigger Upload-Length gets 413).
+        #[arg(long, default_value_t = 1024)]
+        max_blob_mib: u64,
+        /// Seconds one request may take, its body included (then 408).
+        #[arg(long, default_value_t = 120)]
+        request_timeout_secs: u64,
+        /// Requests served at once; the rest wait their turn.
+        #[arg(long, default_value_t = 512)]
+        max_requests: usize,
+        /// Hours after which a partial upload nobody touched is dropped.
+        #[arg(long, default_value_t = 48)]
+        partial_ttl_hours: u64,
     },
     /// Enrol a workstation's public key.
     Enrol {
@@ -69,6 +82,17 @@ fn main() -> anyhow::Result<()> {
         let s3 = hoso_hub::s3::S3::from_env(url, &cli.s3_region)?;
         rt.block_on(hub.use_s3(s3))?;
     }
+    if let Command::Serve { max_blob_mib, request_timeout_secs, max_requests, partial_ttl_hours, .. } =
+        &cli.command
+    {
+        hub.set_limits(hoso_hub::Limits {
+            blob: max_blob_mib << 20,
+            request_timeout: Duration::from_secs(*request_timeout_secs),
+            concurrent_requests: (*max_requests).max(1),
+            partial_ttl: Duration::from_secs(partial_ttl_hours * 3600),
+            ..hoso_hub::Limits::default()
+        });
+    }
     let hub = Arc::new(hub);
     match cli.command {
         Command::Enrol { device, public_key, note } => hub.enrol(&device, &public_key, &note)?,
@@ -77,8 +101,24 @@ fn main() -> anyhow::Result<()> {
             Some(v) => println!("{}", serde_json::to_string_pretty(&v)?),
             None => anyhow::bail!("record {record} is not at this hub"),
         },
-        Command::Serve { listen, tls_cert, tls_key } => {
+        Command::Serve { listen, tls_cert, tls_key, .. } => {
             rt.block_on(async move {
+                // Partial uploads nobody came back for are dropped, once an hour.
+                let sweeper = Arc::clone(&hub);
+                let ttl = hub.limits().partial_ttl;
+                tokio::spawn(async move {
+                    let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+                    loop {
+                        hourly.tick().await;
+                        let hub = Arc::clone(&sweeper);
+                        match tokio::task::spawn_blocking(move || hub.sweep_partials(ttl)).await {
+                            Ok(Ok(0)) => {}
+                            Ok(Ok(n)) => log::info!("dropped {n} partial uploads idle for {ttl:?}"),
+                            Ok(Err(e)) => log::warn!("partial uploads: {e}"),
+                            Err(e) => log::warn!("partial uploads: {e}"),
+                        }
+                    }
+                });
                 let listener = std::net::TcpListener::bind(&listen)?;
                 listener.set_nonblocking(true)?;
                 let scheme = if tls_cert.is_some() { "https" } else { "http" };

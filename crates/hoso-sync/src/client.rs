@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 
 use crate::{
-    ErrorBody, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME,
-    Manifest, Receipt, SigningKey, request_message,
+    ErrorBody, HEADER_BODY_SHA256, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET,
+    HEADER_SIGNATURE, HEADER_TIME, Manifest, Receipt, SigningKey, request_message_for,
 };
 
 /// Blobs go up in pieces of this size, so an interrupted upload resumes.
@@ -121,11 +121,13 @@ impl Client {
 
     fn signed(&self, method: reqwest::Method, path: &str, body: &[u8]) -> RequestBuilder {
         let time = now();
-        let signature = self.key.sign_hex(&request_message(method.as_str(), path, time, body));
+        let body_sha256 = crate::body_sha256(body);
+        let signature = self.key.sign_hex(&request_message_for(method.as_str(), path, time, &body_sha256));
         self.http
             .request(method, format!("{}{path}", self.base))
             .header(HEADER_DEVICE, &self.device)
             .header(HEADER_TIME, time.to_string())
+            .header(HEADER_BODY_SHA256, body_sha256)
             .header(HEADER_SIGNATURE, signature)
     }
 

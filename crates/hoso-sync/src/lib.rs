@@ -29,6 +29,10 @@ use serde::{Deserialize, Serialize};
 pub const HEADER_DEVICE: &str = "x-hoso-device";
 pub const HEADER_TIME: &str = "x-hoso-time";
 pub const HEADER_SIGNATURE: &str = "x-hoso-signature";
+/// The SHA-256 (hex) of the request body, which the signature covers: the
+/// hub checks the signature from the headers alone, before it reads a byte
+/// of the body, then the body against this hash.
+pub const HEADER_BODY_SHA256: &str = "x-hoso-content-sha256";
 pub const HEADER_OFFSET: &str = "upload-offset";
 pub const HEADER_LENGTH: &str = "upload-length";
 /// On HEAD: `true` when the blob is complete and checked, `false` for a partial
@@ -169,8 +173,17 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
 
 /// The bytes a request signature covers.
 pub fn request_message(method: &str, path: &str, time: i64, body: &[u8]) -> Vec<u8> {
-    let body_hash = hex(ring::digest::digest(&ring::digest::SHA256, body).as_ref());
-    format!("{method}\n{path}\n{time}\n{body_hash}").into_bytes()
+    request_message_for(method, path, time, &body_sha256(body))
+}
+
+/// [`request_message`] for a body known by its SHA-256 (hex).
+pub fn request_message_for(method: &str, path: &str, time: i64, body_sha256: &str) -> Vec<u8> {
+    format!("{method}\n{path}\n{time}\n{body_sha256}").into_bytes()
+}
+
+/// The SHA-256 (hex) of a request body, as [`HEADER_BODY_SHA256`] carries it.
+pub fn body_sha256(body: &[u8]) -> String {
+    hex(ring::digest::digest(&ring::digest::SHA256, body).as_ref())
 }
 
 /// Checks a hex Ed25519 signature with a hex public key.

@@ -1,0 +1,136 @@
+//! The hub facing a network: a request is judged by its headers before a
+//! byte of its body is read (an unknown device, a forged signature, a body
+//! declared too large are answered at once, while the body never came); caps
+//! on pieces, blobs and manifests (413); a body that is not the one signed;
+//! a request that stalls is ended (408); partial uploads nobody came back for
+//! are swept. Spoken to over a raw socket where the test must control what is
+//! sent and when.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hoso_sync::SigningKey;
+use hoso_sync::{
+    HEADER_BODY_SHA256, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME,
+};
+
+struct Hub {
+    dir: tempfile::TempDir,
+    hub: Arc<hoso_hub::Hub>,
+    addr: String,
+    key: SigningKey,
+}
+
+fn hub(limits: hoso_hub::Limits) -> Hub {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = hoso_hub::Hub::open(dir.path()).unwrap();
+    hub.set_limits(limits);
+    let hub = Arc::new(hub);
+    let url = hoso_hub::spawn_local(hoso_hub::router(Arc::clone(&hub))).unwrap();
+    let key = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
+    hub.enrol("d1", &key.public_hex(), "").unwrap();
+    Hub { dir, hub, addr: url.trim_start_matches("http://").to_owned(), key }
+}
+
+/// Sends a PUT's head, signed by `device` with `key` over a body of SHA-256
+/// `declared`, with `content_length`, then `body` (maybe less than declared),
+/// and reads the answer within `within`: its status line and text.
+#[allow(clippy::too_many_arguments)]
+fn put_raw(
+    addr: &str,
+    key: &SigningKey,
+    device: &str,
+    path: &str,
+    declared: &str,
+    content_length: u64,
+    extra: &[(&str, String)],
+    body: &[u8],
+    within: Duration,
+) -> (u16, String, Duration) {
+    let time = chrono::Utc::now().timestamp();
+    let signature = key.sign_hex(&hoso_sync::request_message_for("PUT", path, time, declared));
+    let mut head = format!(
+        "PUT {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {content_length}\r\n\
+         {HEADER_DEVICE}: {device}\r\n{HEADER_TIME}: {time}\r\n{HEADER_BODY_SHA256}: {declared}\r\n\
+         {HEADER_SIGNATURE}: {signature}\r\nconnection: close\r\n"
+    );
+    for (name, value) in extra {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(within)).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text, started.elapsed())
+}
+
+const HASH: &str = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
+
+#[test]
+fn a_request_is_judged_by_its_headers_before_its_body_is_read() {
+    let h = hub(hoso_hub::Limits::default());
+    let path = format!("/v1/blobs/{HASH}");
+    let upload = [(HEADER_OFFSET, "0".to_owned()), (HEADER_LENGTH, "100000000".to_owned())];
+    let declared = hoso_sync::body_sha256(b"never sent");
+    let wait = Duration::from_secs(10);
+
+    // 100 MB announced, not one byte sent: each answer comes while the body never does.
+    let stranger = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
+    let (status, text, took) =
+        put_raw(&h.addr, &stranger, "stranger", &path, &declared, 100_000_000, &upload, b"", wait);
+    assert_eq!(status, 403, "{text}");
+    assert!(took < Duration::from_secs(5), "answered before the body: {took:?}");
+    let (status, text, _) =
+        put_raw(&h.addr, &stranger, "d1", &path, &declared, 100_000_000, &upload, b"", wait);
+    assert_eq!(status, 401, "a signature by another key: {text}");
+    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &declared, 100_000_000, &upload, b"", wait);
+    assert_eq!(status, 413, "a piece over the cap: {text}");
+    assert!(text.contains("too_large") && text.contains("an upload piece"), "{text}");
+
+    // A blob over the cap, and a body that is not the one signed.
+    let piece = b"twelve bytes";
+    let over = [(HEADER_OFFSET, "0".to_owned()), (HEADER_LENGTH, (2u64 << 30).to_string())];
+    let signed = hoso_sync::body_sha256(piece);
+    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &signed, 12, &over, piece, wait);
+    assert_eq!(status, 413, "{text}");
+    assert!(text.contains("a blob is larger"), "{text}");
+    let twelve = [(HEADER_OFFSET, "0".to_owned()), (HEADER_LENGTH, "12".to_owned())];
+    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &declared, 12, &twelve, piece, wait);
+    assert_eq!(status, 401, "{text}");
+    assert!(text.contains("not the one signed"), "{text}");
+    // The honest request goes through (and is refused only for its hash).
+    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &signed, 12, &twelve, piece, wait);
+    assert_eq!(status, 422, "bytes that do not hash to the name: {text}");
+    assert_eq!(h.hub.record_count().unwrap(), 0);
+}
+
+#[test]
+fn a_request_that_stalls_is_ended_and_partials_nobody_finished_expire() {
+    let h = hub(hoso_hub::Limits { request_timeout: Duration::from_secs(1), ..Default::default() });
+    let path = format!("/v1/blobs/{HASH}");
+    let upload = [(HEADER_OFFSET, "0".to_owned()), (HEADER_LENGTH, "1000".to_owned())];
+    // Half the body, then nothing: the hub ends the request.
+    let body = vec![7u8; 500];
+    let declared = hoso_sync::body_sha256(&[7u8; 1000]);
+    let (status, text, took) =
+        put_raw(&h.addr, &h.key, "d1", &path, &declared, 1000, &upload, &body, Duration::from_secs(10));
+    assert_eq!(status, 408, "{text}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+
+    // A partial upload: kept while fresh, swept once idle past its time.
+    let partial = h.dir.path().join("partial").join(HASH);
+    std::fs::write(&partial, b"half").unwrap();
+    assert_eq!(h.hub.sweep_partials(Duration::from_secs(3600)).unwrap(), 0);
+    let old = std::time::SystemTime::now() - Duration::from_secs(2 * 3600);
+    std::fs::File::options().write(true).open(&partial).unwrap().set_modified(old).unwrap();
+    assert_eq!(h.hub.sweep_partials(Duration::from_secs(3600)).unwrap(), 1);
+    assert!(!partial.exists());
+}
