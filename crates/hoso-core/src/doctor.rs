@@ -448,6 +448,12 @@ fn hub(config: &Config) -> Vec<Check> {
     let Some(url) = &config.hub_url else {
         return vec![Check::new("hub", Status::Skip, msg!("doctor-hub-none"))];
     };
+    if !crate::sync::hub_transport_ok(url) {
+        return vec![
+            Check::new("hub", Status::Fail, msg!("sync-hub-not-https", url = url))
+                .hint(msg!("doctor-hub-https-hint")),
+        ];
+    }
     let Some(device) = &config.device_id else {
         return vec![
             Check::new("hub", Status::Fail, msg!("doctor-hub-no-device"))
@@ -492,6 +498,12 @@ fn hub(config: &Config) -> Vec<Check> {
             .hint(msg!("doctor-hub-bad-signature-hint")),
         s => Check::new("hub", Status::Warn, msg!("doctor-hub-answered", url = url, status = s)),
     }];
+    out.push(match &config.hub_key {
+        Some(_) => Check::new("hub-key", Status::Ok, msg!("doctor-hub-key-set")),
+        None => {
+            Check::new("hub-key", Status::Fail, msg!("sync-no-hub-key")).hint(msg!("doctor-hub-key-hint"))
+        }
+    });
     out.push(match probe.clock_skew {
         None => Check::new("clock", Status::Warn, msg!("doctor-clock-none")),
         Some(s) if s.abs() > hoso_sync::MAX_CLOCK_SKEW => {

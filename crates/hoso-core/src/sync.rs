@@ -44,6 +44,23 @@ pub struct LedgerEntry {
     pub last_error: Option<String>,
 }
 
+/// Whether records may go to `url`: over HTTPS, or plain HTTP to this machine
+/// only (a hub on loopback: tests, demos). Names, ID numbers and the pages
+/// never cross a network in clear.
+pub(crate) fn hub_transport_ok(url: &str) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 impl App {
     fn device_key_path(&self) -> PathBuf {
         self.config.data_dir.join("device.key")
@@ -207,6 +224,13 @@ impl App {
         let hub =
             hub.map(str::to_owned).or_else(|| self.config.hub_url.clone()).context(err!("sync-no-hub"))?;
         let device = self.config.device_id.clone().context(err!("sync-no-device"))?;
+        if !hub_transport_ok(&hub) {
+            bail!(err!("sync-hub-not-https", url = &hub));
+        }
+        // Without the hub's key a receipt proves nothing: no record leaves unanchored.
+        if self.config.hub_key.is_none() {
+            bail!(err!("sync-no-hub-key"));
+        }
         let ca = match &self.config.hub_ca {
             Some(path) => {
                 Some(std::fs::read(path).with_context(|| err!("sync-hub-ca-unreadable", file = path))?)
@@ -279,9 +303,7 @@ impl App {
         if receipt.manifest_sha256 != digest || receipt.record_id != manifest.record_id {
             return Err(SyncError::Transient("the receipt is for another manifest".into()));
         }
-        if let Some(hub_key) = &self.config.hub_key
-            && !receipt.verify(hub_key)
-        {
+        if self.config.hub_key.as_deref().is_none_or(|hub_key| !receipt.verify(hub_key)) {
             return Err(SyncError::Transient("the receipt's signature is not the hub's".into()));
         }
         Ok(receipt)
@@ -313,5 +335,22 @@ impl App {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn records_go_over_https_or_to_this_machine_only() {
+        for ok in
+            ["https://hub.tphcm.gov.vn", "http://127.0.0.1:8470", "http://localhost:1/x", "http://[::1]:9/"]
+        {
+            assert!(super::hub_transport_ok(ok), "{ok}");
+        }
+        for bad in
+            ["http://10.0.0.5:8470", "http://hub.tphcm.gov.vn", "http://127.0.0.1.evil.vn", "ftp://x", ""]
+        {
+            assert!(!super::hub_transport_ok(bad), "{bad}");
+        }
     }
 }

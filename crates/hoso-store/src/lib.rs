@@ -84,6 +84,9 @@ impl Store {
     /// removes temporary blob files a crash may have left.
     pub fn open(root: &Path) -> Result<Store> {
         std::fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
+        // Names, ID numbers and scans: the folder is its user's alone (0700 on
+        // Unix; on Windows the default folder, %LOCALAPPDATA%, already is).
+        private(root, 0o700)?;
         let blobs = Blobs::open(&root.join("blobs"))?;
         let db_path = root.join("hoso.db");
         let conn = Connection::open_with_flags(
@@ -98,6 +101,8 @@ impl Store {
         // FULL: a committed page survives a power cut, not only a crash.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // SQLite gives its -wal and -shm files the database's own mode.
+        private(&db_path, 0o600)?;
         let mut store = Store { root: root.to_owned(), conn, blobs };
         store.migrate()?;
         Ok(store)
@@ -155,4 +160,21 @@ impl Store {
     pub(crate) fn write(&mut self) -> Result<rusqlite::Transaction<'_>> {
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
+}
+
+/// Takes group and other access away from `path` (Unix), leaving `mode`.
+#[cfg(unix)]
+fn private(path: &Path, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let now = std::fs::metadata(path).map_err(|e| StoreError::io(path, e))?.permissions().mode();
+    if now & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| StoreError::io(path, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private(_path: &Path, _mode: u32) -> Result<()> {
+    Ok(())
 }

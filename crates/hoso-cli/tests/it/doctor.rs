@@ -76,12 +76,26 @@ fn doctor_reports_a_working_counter_and_names_each_problem() {
     let c = checks(&run(&["--json", "doctor"]));
     assert_eq!(status(&c, "hub"), "fail");
     assert!(c.iter().any(|c| c["detail"].as_str().unwrap().contains("not enrolled")), "{c:?}");
+    // Without the hub's receipt key no record would be sent.
+    assert_eq!(status(&c, "hub-key"), "fail", "{c:?}");
 
-    // Enrolled: everything the counter needs works.
+    // A hub across the network in plain HTTP is refused before anything is sent.
+    write_config("hub_url = \"http://10.1.2.3:8470\"\nscanner = \"sane:test:0\"");
+    let c = checks(&run(&["--json", "doctor"]));
+    assert_eq!(status(&c, "hub"), "fail");
+    assert!(c.iter().any(|c| c["detail"].as_str().unwrap().contains("https:// only")), "{c:?}");
+
+    // Enrolled, with the hub's key: everything the counter needs works.
+    write_config(&format!(
+        "hub_url = \"{url}\"\nscanner = \"sane:test:0\"\nhub_key = \"{}\"",
+        hub.public_key()
+    ));
     hub.enrol("counter-09", &key, "test").unwrap();
     let o = run(&["--json", "doctor"]);
     let c = checks(&o);
-    for name in ["config", "unit", "store", "ocr", "scanner", "pkcs11", "trust-roots", "hub", "clock"] {
+    for name in
+        ["config", "unit", "store", "ocr", "scanner", "pkcs11", "trust-roots", "hub", "hub-key", "clock"]
+    {
         assert_eq!(status(&c, name), "ok", "{name}: {c:?}");
     }
     // Disk space depends on the machine: a warning at most.

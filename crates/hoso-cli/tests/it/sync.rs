@@ -149,7 +149,10 @@ fn sigkill_mid_large_blob_then_upload_resumes_where_it_stopped() {
     ));
     let url = hoso_hub::spawn_local(app).unwrap();
     let config = dir.path().join("config.toml");
-    write_config(&config, &format!("device_id = \"counter-08\"\nhub_url = \"{url}\"\n"));
+    write_config(
+        &config,
+        &format!("device_id = \"counter-08\"\nhub_url = \"{url}\"\nhub_key = \"{}\"\n", hub.public_key()),
+    );
     let run = |args: &[&str]| cmd(&data, args).env("HOSO_CONFIG", &config).run();
 
     // One record with a page bigger than one upload piece (noise keeps the PNG big).
@@ -171,6 +174,22 @@ fn sigkill_mid_large_blob_then_upload_resumes_where_it_stopped() {
         .unwrap()
         .to_owned();
     hub.enrol("counter-08", &key, "test").unwrap();
+    // No record leaves without the hub's receipt key, nor in clear across a network.
+    for (bad, why) in [
+        (format!("device_id = \"counter-08\"\nhub_url = \"{url}\"\n"), "hub_key"),
+        (
+            format!(
+                "device_id = \"counter-08\"\nhub_url = \"http://10.1.2.3:8470\"\nhub_key = \"{}\"\n",
+                hub.public_key()
+            ),
+            "https://",
+        ),
+    ] {
+        let unsafe_config = write_config(&dir.path().join("unsafe.toml"), &bad);
+        let o = cmd(&data, &["sync"]).env("HOSO_CONFIG", &unsafe_config).run();
+        assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+        assert!(stderr(&o).contains(why) || stdout(&o).contains(why), "{}{}", stdout(&o), stderr(&o));
+    }
     let page_hash =
         hoso_sync::hex(ring::digest::digest(&ring::digest::SHA256, &std::fs::read(&file).unwrap()).as_ref());
 

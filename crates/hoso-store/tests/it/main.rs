@@ -514,3 +514,27 @@ fn a_rejected_record_is_queued_again_with_its_job() {
     assert_eq!(again.map(|j| j.subject), Some(r.id.to_string()), "sent on the next sync");
     assert!(store.requeue_rejected(&r.id, "minh", now).is_err(), "only a rejected record");
 }
+
+/// The store holds names, ID numbers and scans: its folder is its user's
+/// alone (0700), the database and its journal files 0600, whatever the umask,
+/// and a folder made wider before is narrowed when the store opens.
+#[cfg(unix)]
+#[test]
+fn the_store_is_private_to_its_user() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut store = Store::open(&root).unwrap();
+    new_record(&mut store, "2026-12-06T08:00:00+07:00");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&root), 0o700);
+    for file in ["hoso.db", "hoso.db-wal", "hoso.db-shm"] {
+        let path = root.join(file);
+        if path.exists() {
+            assert_eq!(mode(&path), 0o600, "{file}");
+        }
+    }
+    assert!(root.join("hoso.db-wal").exists(), "WAL mode: the journal is there to check");
+}
