@@ -204,13 +204,78 @@ impl Hub {
         self.key.public_hex()
     }
 
-    /// Registers a workstation's public key (IT does this once per counter).
+    /// Registers a workstation's public key (IT does this once per counter),
+    /// with the receiving unit it sends for when IT names one (else its first
+    /// record's). An enrolled device keeps its key: the same key again changes
+    /// nothing, another is refused (that is [`Hub::rotate`]).
     pub fn enrol(&self, device: &str, public_key: &str, note: &str) -> anyhow::Result<()> {
+        self.enrol_for(device, public_key, None, note)
+    }
+
+    /// [`Hub::enrol`] for a unit.
+    pub fn enrol_for(
+        &self,
+        device: &str,
+        public_key: &str,
+        unit: Option<&str>,
+        note: &str,
+    ) -> anyhow::Result<()> {
+        ed25519_key(public_key)?;
+        anyhow::ensure!(!device.is_empty() && device.len() <= 128, "a device id is 1 to 128 characters");
+        if !self.meta.enrol(device, public_key, note, &now())? {
+            let keys = self.meta.device_keys(device)?.unwrap_or_else(|| unreachable_keys(public_key));
+            anyhow::ensure!(
+                keys.current == public_key,
+                "device {device} is enrolled with another key: `hoso-hub rotate` gives it a new one, \
+                 `hoso-hub revoke` ends it"
+            );
+        } else {
+            self.meta.log(&now(), "enrol", device, note)?;
+        }
+        if let Some(unit) = unit {
+            let bound = self.meta.bind_unit(device, unit)?;
+            anyhow::ensure!(
+                bound.as_deref() == Some(unit),
+                "device {device} sends for unit {bound:?} already"
+            );
+        }
+        Ok(())
+    }
+
+    /// Gives an enrolled device a new key; the old one still counts for
+    /// `overlap` (the counter changes over meanwhile), then not.
+    pub fn rotate(&self, device: &str, public_key: &str, overlap: std::time::Duration) -> anyhow::Result<()> {
+        ed25519_key(public_key)?;
+        let until = (chrono::Utc::now() + chrono::Duration::from_std(overlap)?)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         anyhow::ensure!(
-            hoso_sync::unhex(public_key).is_some_and(|k| k.len() == 32),
-            "not an Ed25519 public key"
+            self.meta.rotate(device, public_key, &until)?,
+            "device {device} is not enrolled, or revoked"
         );
-        self.meta.enrol(device, public_key, note, &now())
+        self.meta.log(&now(), "rotate", device, &format!("the previous key counts until {until}"))
+    }
+
+    /// Revokes a device: none of its requests is taken from now on.
+    pub fn revoke(&self, device: &str, why: &str) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.meta.revoke(device, &now())?,
+            "device {device} is not enrolled, or revoked already"
+        );
+        self.meta.log(&now(), "revoke", device, why)
+    }
+
+    /// The hub's own audit: every enrolment, rotation, revocation and refusal.
+    pub fn events(&self) -> anyhow::Result<Vec<meta::HubEvent>> {
+        self.meta.events()
+    }
+
+    /// Writes a refusal of an enrolled device's request to the audit (a
+    /// refusal of an unknown device goes to the log only: anyone can send
+    /// those, and the audit must not grow at their will).
+    fn refuse(&self, device: &str, why: &str) {
+        if let Err(e) = self.meta.log(&now(), "refuse", device, why) {
+            log::warn!("hub audit: {e:#}");
+        }
     }
 
     /// An accepted record in the national portal's DongBoHoSoMC shape.
@@ -225,6 +290,16 @@ impl Hub {
     pub fn record_count(&self) -> anyhow::Result<i64> {
         self.meta.record_count()
     }
+}
+
+fn ed25519_key(public_key: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(hoso_sync::unhex(public_key).is_some_and(|k| k.len() == 32), "not an Ed25519 public key");
+    Ok(())
+}
+
+/// Keys of a device the database lost between two calls (never in practice).
+fn unreachable_keys(public_key: &str) -> meta::DeviceKeys {
+    meta::DeviceKeys { current: public_key.to_owned(), previous: None, revoked_at: None }
 }
 
 fn now() -> String {
@@ -244,8 +319,11 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// window, a signature; and, when the body's hash is declared, the signature
 /// over it already verified.
 struct Claimed {
+    hub: Arc<Hub>,
     device: String,
-    key: String,
+    /// The keys that count now: the current one, and the previous one during
+    /// a rotation's overlap.
+    keys: Vec<String>,
     time: i64,
     signature: String,
     /// The body's SHA-256 the signature covers ([`HEADER_BODY_SHA256`]).
@@ -270,18 +348,31 @@ async fn check_headers(
     if (chrono::Utc::now().timestamp() - time).abs() > MAX_CLOCK_SKEW {
         return Err(unauthorised("clock skew: check the workstation's clock"));
     }
-    let key = {
+    let keys = {
         let (hub, device) = (Arc::clone(hub), device.clone());
-        tokio::task::spawn_blocking(move || hub.meta.device_key(&device))
+        tokio::task::spawn_blocking(move || hub.meta.device_keys(&device))
             .await
             .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()))?
             .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()))?
     };
-    let key = key.ok_or_else(|| {
-        error(StatusCode::FORBIDDEN, "not_enrolled", format!("device {device} is not enrolled"))
-    })?;
+    let Some(keys) = keys else {
+        log::warn!("refused a request of {device:?}: not enrolled");
+        return Err(error(StatusCode::FORBIDDEN, "not_enrolled", format!("device {device} is not enrolled")));
+    };
+    if let Some(at) = &keys.revoked_at {
+        let (hub, refused) = (Arc::clone(hub), device.clone());
+        tokio::task::spawn_blocking(move || hub.refuse(&refused, "revoked")).await.ok();
+        return Err(error(StatusCode::FORBIDDEN, "revoked", format!("device {device} was revoked at {at}")));
+    }
+    let now_text = now();
+    let mut valid = vec![keys.current];
+    if let Some((previous, until)) = keys.previous
+        && until > now_text
+    {
+        valid.push(previous);
+    }
     let declared = header(headers, HEADER_BODY_SHA256).map(str::to_owned);
-    let claimed = Claimed { device, key, time, signature, declared };
+    let claimed = Claimed { hub: Arc::clone(hub), device, keys: valid, time, signature, declared };
     if let Some(hash) = &claimed.declared {
         claimed.verify(method, uri, hash)?;
     }
@@ -293,7 +384,12 @@ impl Claimed {
     /// Verifies the signature over a body of SHA-256 `body_hash`.
     fn verify(&self, method: &Method, uri: &Uri, body_hash: &str) -> Result<(), Response> {
         let message = request_message_for(method.as_str(), uri.path(), self.time, body_hash);
-        if verify(&self.key, &message, &self.signature) { Ok(()) } else { Err(unauthorised("bad signature")) }
+        if self.keys.iter().any(|key| verify(key, &message, &self.signature)) {
+            Ok(())
+        } else {
+            self.hub.refuse(&self.device, &format!("bad signature: {method} {}", uri.path()));
+            Err(unauthorised("bad signature"))
+        }
     }
 
     /// Checks the body read against the signature: its declared hash, or
@@ -302,7 +398,10 @@ impl Claimed {
         let hash = body_sha256(body);
         match &self.declared {
             Some(declared) if *declared == hash => {}
-            Some(_) => return Err(unauthorised("the body is not the one signed")),
+            Some(_) => {
+                self.hub.refuse(&self.device, &format!("the body is not the one signed: {}", uri.path()));
+                return Err(unauthorised("the body is not the one signed"));
+            }
             None => self.verify(method, uri, &hash)?,
         }
         Ok(self.device)
@@ -533,6 +632,35 @@ fn accept_record(hub: &Hub, id: String, device: &str, body: &[u8]) -> Response {
     }
     if manifest.record_id != id {
         return error(StatusCode::BAD_REQUEST, "manifest", "record_id differs from the URL");
+    }
+    // A record id belongs to the device that sent it first; a device sends
+    // for its one unit.
+    match hub.meta.record_device(&id) {
+        Ok(Some(owner)) if owner != device => {
+            hub.refuse(device, &format!("record {id} was sent by {owner}"));
+            return error(
+                StatusCode::FORBIDDEN,
+                "not_yours",
+                format!("record {id} was sent by another device"),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
+    }
+    match hub.meta.bind_unit(device, &manifest.unit) {
+        Ok(Some(unit)) if unit == manifest.unit => {}
+        Ok(unit) => {
+            hub.refuse(
+                device,
+                &format!("record {id} for unit {} (the device sends for {unit:?})", manifest.unit),
+            );
+            return error(
+                StatusCode::FORBIDDEN,
+                "not_your_unit",
+                format!("this device sends for unit {}, not {}", unit.unwrap_or_default(), manifest.unit),
+            );
+        }
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
     }
     let digest = manifest.digest();
     let answer = |(first_digest, receipt): (String, String), created: bool| {

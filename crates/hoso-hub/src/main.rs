@@ -52,15 +52,37 @@ enum Command {
         #[arg(long, default_value_t = 48)]
         partial_ttl_hours: u64,
     },
-    /// Enrol a workstation's public key.
+    /// Enrol a workstation's public key (an enrolled device keeps its key:
+    /// `rotate` changes it).
     Enrol {
         #[arg(long)]
         device: String,
         #[arg(long)]
         public_key: String,
+        /// The receiving unit it sends for (else the unit of its first record).
+        #[arg(long)]
+        unit: Option<String>,
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Give an enrolled workstation a new key; the old one counts for the overlap.
+    Rotate {
+        #[arg(long)]
+        device: String,
+        #[arg(long)]
+        public_key: String,
+        #[arg(long, default_value_t = 24)]
+        overlap_hours: u64,
+    },
+    /// Revoke a workstation (a stolen or retired PC): none of its requests is taken.
+    Revoke {
+        #[arg(long)]
+        device: String,
+        #[arg(long, default_value = "")]
+        why: String,
+    },
+    /// Print the hub's audit: enrolments, rotations, revocations, refusals.
+    Audit,
     /// Print the public key receipts are signed with (for workstations' config).
     Key,
     /// Print an accepted record mapped to the portal's DongBoHoSoMC fields.
@@ -95,7 +117,18 @@ fn main() -> anyhow::Result<()> {
     }
     let hub = Arc::new(hub);
     match cli.command {
-        Command::Enrol { device, public_key, note } => hub.enrol(&device, &public_key, &note)?,
+        Command::Enrol { device, public_key, unit, note } => {
+            hub.enrol_for(&device, &public_key, unit.as_deref(), &note)?
+        }
+        Command::Rotate { device, public_key, overlap_hours } => {
+            hub.rotate(&device, &public_key, Duration::from_secs(overlap_hours * 3600))?
+        }
+        Command::Revoke { device, why } => hub.revoke(&device, &why)?,
+        Command::Audit => {
+            for e in hub.events()? {
+                println!("{}\t{}\t{}\t{}\t{}", e.seq, e.at, e.action, e.device, e.detail);
+            }
+        }
         Command::Key => println!("{}", hub.public_key()),
         Command::Dongbohoso { record } => match hub.dongbohoso(&record)? {
             Some(v) => println!("{}", serde_json::to_string_pretty(&v)?),

@@ -3,7 +3,14 @@
 //!
 //! Accepting a record is an insert-if-absent on its id, so two replicas racing
 //! with the same record agree: one inserts, the other reads the first receipt
-//! (same manifest) or answers 409 (another manifest).
+//! (same manifest) or answers 409 (another manifest). A record id belongs to
+//! the device that sent it first. A device sends for one receiving unit: the
+//! one IT named at enrolment, or else the one of its first record.
+//!
+//! A device's key: enrolment never replaces one silently; a rotation keeps
+//! the previous key valid until a time (the overlap while the counter changes
+//! over); a revoked device is refused. The hub's own decisions (enrol, rotate,
+//! revoke, every refusal) go to its `audit` table.
 
 use std::sync::Mutex;
 
@@ -12,9 +19,42 @@ use rusqlite::{Connection, OptionalExtension, params};
 /// A record as accepted: manifest hash, receipt JSON.
 pub type Accepted = (String, String);
 
+/// An enrolled device's keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceKeys {
+    pub current: String,
+    /// The key before the last rotation, and until when (RFC 3339) it still counts.
+    pub previous: Option<(String, String)>,
+    /// When it was revoked (RFC 3339), if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// One decision of the hub, as its audit keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HubEvent {
+    pub seq: i64,
+    pub at: String,
+    /// `enrol`, `rotate`, `revoke`, `refuse`.
+    pub action: String,
+    pub device: String,
+    pub detail: String,
+}
+
 pub trait Meta: Send + Sync + std::fmt::Debug {
-    fn device_key(&self, id: &str) -> anyhow::Result<Option<String>>;
-    fn enrol(&self, id: &str, public_key: &str, note: &str, at: &str) -> anyhow::Result<()>;
+    fn device_keys(&self, id: &str) -> anyhow::Result<Option<DeviceKeys>>;
+    /// Enrols a new device; an enrolled id keeps its key (the same key again is
+    /// no change). Returns whether the device was new.
+    fn enrol(&self, id: &str, public_key: &str, note: &str, at: &str) -> anyhow::Result<bool>;
+    /// Gives an enrolled device a new key; the old one counts until `until`.
+    fn rotate(&self, id: &str, public_key: &str, until: &str) -> anyhow::Result<bool>;
+    /// Revokes a device: its requests are refused from now on.
+    fn revoke(&self, id: &str, at: &str) -> anyhow::Result<bool>;
+    /// The unit `device` sends for: `unit`, if it was bound to none before.
+    fn bind_unit(&self, device: &str, unit: &str) -> anyhow::Result<Option<String>>;
+    /// The device that sent record `id`, if it was accepted.
+    fn record_device(&self, id: &str) -> anyhow::Result<Option<String>>;
+    fn log(&self, at: &str, action: &str, device: &str, detail: &str) -> anyhow::Result<()>;
+    fn events(&self) -> anyhow::Result<Vec<HubEvent>>;
     fn blob_size(&self, hash: &str) -> anyhow::Result<Option<i64>>;
     fn add_blob(&self, hash: &str, size: i64, device: &str, at: &str) -> anyhow::Result<()>;
     fn record(&self, id: &str) -> anyhow::Result<Option<Accepted>>;
@@ -35,6 +75,8 @@ pub trait Meta: Send + Sync + std::fmt::Debug {
 
 const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, public_key TEXT NOT NULL, note TEXT, enrolled_at TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL,
+    device TEXT NOT NULL, detail TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, device TEXT NOT NULL, received_at TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, manifest_sha256 TEXT NOT NULL, manifest TEXT NOT NULL,
     receipt TEXT NOT NULL, device TEXT NOT NULL, accepted_at TEXT NOT NULL) STRICT;
@@ -42,6 +84,12 @@ CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, manifest_sha256 TEXT NO
 
 const PG_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, public_key TEXT NOT NULL, note TEXT, enrolled_at TEXT NOT NULL);
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS previous_key TEXT;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS previous_until TEXT;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS revoked_at TEXT;
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS unit TEXT;
+CREATE TABLE IF NOT EXISTS audit (seq BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,
+    device TEXT NOT NULL, detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, size BIGINT NOT NULL, device TEXT NOT NULL, received_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, manifest_sha256 TEXT NOT NULL, manifest TEXT NOT NULL,
     receipt TEXT NOT NULL, device TEXT NOT NULL, accepted_at TEXT NOT NULL);
@@ -56,6 +104,17 @@ impl SqliteMeta {
         let db = Connection::open(path)?;
         db.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;")?;
         db.execute_batch(SQLITE_SCHEMA)?;
+        // Columns a hub made before key rotation and revocation lacks.
+        for column in ["previous_key", "previous_until", "revoked_at", "unit"] {
+            let has: bool = db.query_row(
+                "SELECT count(*) > 0 FROM pragma_table_info('devices') WHERE name = ?1",
+                [column],
+                |r| r.get(0),
+            )?;
+            if !has {
+                db.execute_batch(&format!("ALTER TABLE devices ADD COLUMN {column} TEXT"))?;
+            }
+        }
         Ok(SqliteMeta(Mutex::new(db)))
     }
 
@@ -65,20 +124,84 @@ impl SqliteMeta {
 }
 
 impl Meta for SqliteMeta {
-    fn device_key(&self, id: &str) -> anyhow::Result<Option<String>> {
+    fn device_keys(&self, id: &str) -> anyhow::Result<Option<DeviceKeys>> {
         Ok(self
             .db()
-            .query_row("SELECT public_key FROM devices WHERE id = ?1", [id], |r| r.get(0))
+            .query_row(
+                "SELECT public_key, previous_key, previous_until, revoked_at FROM devices WHERE id = ?1",
+                [id],
+                |r| {
+                    let previous: Option<String> = r.get(1)?;
+                    let until: Option<String> = r.get(2)?;
+                    Ok(DeviceKeys {
+                        current: r.get(0)?,
+                        previous: previous.zip(until),
+                        revoked_at: r.get(3)?,
+                    })
+                },
+            )
             .optional()?)
     }
 
-    fn enrol(&self, id: &str, public_key: &str, note: &str, at: &str) -> anyhow::Result<()> {
-        self.db().execute(
-            "INSERT INTO devices (id, public_key, note, enrolled_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, note = excluded.note",
+    fn enrol(&self, id: &str, public_key: &str, note: &str, at: &str) -> anyhow::Result<bool> {
+        let n = self.db().execute(
+            "INSERT INTO devices (id, public_key, note, enrolled_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
             params![id, public_key, note, at],
         )?;
+        Ok(n == 1)
+    }
+
+    fn rotate(&self, id: &str, public_key: &str, until: &str) -> anyhow::Result<bool> {
+        let n = self.db().execute(
+            "UPDATE devices SET previous_key = public_key, previous_until = ?3, public_key = ?2
+             WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, public_key, until],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn revoke(&self, id: &str, at: &str) -> anyhow::Result<bool> {
+        let n = self.db().execute(
+            "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, at],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn bind_unit(&self, device: &str, unit: &str) -> anyhow::Result<Option<String>> {
+        let db = self.db();
+        db.execute("UPDATE devices SET unit = ?2 WHERE id = ?1 AND unit IS NULL", params![device, unit])?;
+        Ok(db
+            .query_row("SELECT unit FROM devices WHERE id = ?1", [device], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    fn record_device(&self, id: &str) -> anyhow::Result<Option<String>> {
+        Ok(self.db().query_row("SELECT device FROM records WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+    }
+
+    fn log(&self, at: &str, action: &str, device: &str, detail: &str) -> anyhow::Result<()> {
+        self.db().execute(
+            "INSERT INTO audit (at, action, device, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![at, action, device, detail],
+        )?;
         Ok(())
+    }
+
+    fn events(&self) -> anyhow::Result<Vec<HubEvent>> {
+        let db = self.db();
+        let mut stmt = db.prepare("SELECT seq, at, action, device, detail FROM audit ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(HubEvent {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                action: r.get(2)?,
+                device: r.get(3)?,
+                detail: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn blob_size(&self, hash: &str) -> anyhow::Result<Option<i64>> {
@@ -166,20 +289,81 @@ impl PgMeta {
 }
 
 impl Meta for PgMeta {
-    fn device_key(&self, id: &str) -> anyhow::Result<Option<String>> {
+    fn device_keys(&self, id: &str) -> anyhow::Result<Option<DeviceKeys>> {
         self.with(|c| {
-            Ok(c.query_opt("SELECT public_key FROM devices WHERE id = $1", &[&id])?.map(|r| r.get(0)))
+            Ok(c.query_opt(
+                "SELECT public_key, previous_key, previous_until, revoked_at FROM devices WHERE id = $1",
+                &[&id],
+            )?
+            .map(|r| {
+                let previous: Option<String> = r.get(1);
+                let until: Option<String> = r.get(2);
+                DeviceKeys { current: r.get(0), previous: previous.zip(until), revoked_at: r.get(3) }
+            }))
         })
     }
 
-    fn enrol(&self, id: &str, public_key: &str, note: &str, at: &str) -> anyhow::Result<()> {
+    fn enrol(&self, id: &str, public_key: &str, note: &str, at: &str) -> anyhow::Result<bool> {
         self.with(|c| {
             c.execute(
-                "INSERT INTO devices (id, public_key, note, enrolled_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, note = excluded.note",
+                "INSERT INTO devices (id, public_key, note, enrolled_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
                 &[&id, &public_key, &note, &at],
             )
+            .map(|n| n == 1)
+        })
+    }
+
+    fn rotate(&self, id: &str, public_key: &str, until: &str) -> anyhow::Result<bool> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE devices SET previous_key = public_key, previous_until = $3, public_key = $2
+                 WHERE id = $1 AND revoked_at IS NULL",
+                &[&id, &public_key, &until],
+            )
+            .map(|n| n == 1)
+        })
+    }
+
+    fn revoke(&self, id: &str, at: &str) -> anyhow::Result<bool> {
+        self.with(|c| {
+            c.execute("UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at])
+                .map(|n| n == 1)
+        })
+    }
+
+    fn bind_unit(&self, device: &str, unit: &str) -> anyhow::Result<Option<String>> {
+        self.with(|c| {
+            c.execute("UPDATE devices SET unit = $2 WHERE id = $1 AND unit IS NULL", &[&device, &unit])?;
+            Ok(c.query_opt("SELECT unit FROM devices WHERE id = $1", &[&device])?.and_then(|r| r.get(0)))
+        })
+    }
+
+    fn record_device(&self, id: &str) -> anyhow::Result<Option<String>> {
+        self.with(|c| Ok(c.query_opt("SELECT device FROM records WHERE id = $1", &[&id])?.map(|r| r.get(0))))
+    }
+
+    fn log(&self, at: &str, action: &str, device: &str, detail: &str) -> anyhow::Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO audit (at, action, device, detail) VALUES ($1, $2, $3, $4)",
+                &[&at, &action, &device, &detail],
+            )
             .map(|_| ())
+        })
+    }
+
+    fn events(&self) -> anyhow::Result<Vec<HubEvent>> {
+        self.with(|c| {
+            Ok(c.query("SELECT seq, at, action, device, detail FROM audit ORDER BY seq", &[])?
+                .into_iter()
+                .map(|r| HubEvent {
+                    seq: r.get(0),
+                    at: r.get(1),
+                    action: r.get(2),
+                    device: r.get(3),
+                    detail: r.get(4),
+                })
+                .collect())
         })
     }
 

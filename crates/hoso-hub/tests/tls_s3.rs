@@ -93,7 +93,10 @@ fn https_hub_with_blobs_in_s3() {
     // records stay queued with a reason that names the certificate.
     let stranger_dir = tmp.path().join("stranger");
     std::fs::create_dir_all(&stranger_dir).unwrap();
-    let mut stranger = workstation(&stranger_dir, &hub_dir, "");
+    let hub_key = format!("hub_key = \"{}\"", common::hub_cli(&hub_dir, &["key"]));
+    let mut stranger = common::workstation_as(&stranger_dir, "stranger-01", &hub_key);
+    let stranger_key = stranger.device_key().unwrap();
+    common::hub_cli(&hub_dir, &["enrol", "--device", "stranger-01", "--public-key", &stranger_key]);
     sealed_records(&mut stranger, &stranger_dir, 1);
     let report = stranger.sync(Some(&hub.url), false).unwrap();
     assert_eq!(report.postponed.len(), 1, "{report:?}");
@@ -105,8 +108,11 @@ fn https_hub_with_blobs_in_s3() {
     // With `hub_ca` the same hub is trusted and every record goes over HTTPS.
     let ws_dir = tmp.path().join("counter");
     std::fs::create_dir_all(&ws_dir).unwrap();
-    let mut app =
-        workstation(&ws_dir, &hub_dir, &format!("hub_ca = {:?}", pki.join("ca.crt").to_str().unwrap()));
+    let mut app = workstation(
+        &ws_dir,
+        &hub_dir,
+        &format!("hub_ca = {:?}\n{hub_key}", pki.join("ca.crt").to_str().unwrap()),
+    );
     let codes = sealed_records(&mut app, &ws_dir, 3);
     let report = app.sync(Some(&hub.url), false).unwrap();
     assert_eq!(report.synced.len(), 3, "{report:?}");

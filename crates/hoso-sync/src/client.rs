@@ -79,8 +79,11 @@ fn classify(resp: Response) -> SyncError {
         (None, 401) => hoso_i18n::msg!("sync-signature-refused").to_string(),
         (None, _) => status.to_string(),
     };
+    let code = body.as_ref().map(|b| b.code.as_str());
     match status.as_u16() {
         409 => SyncError::Conflict(what),
+        // Another device sent this record id first: sending it again cannot help.
+        403 if code == Some("not_yours") => SyncError::Permanent(what),
         // 412: the hub holds another offset of a partial blob (a lost answer); re-ask.
         // 401/403: clock or enrolment, a problem of the workstation, not of the
         // record: it stays queued until IT fixes it.
