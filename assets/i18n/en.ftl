@@ -759,3 +759,13 @@ sync-no-hub-key = The hub's key (hub_key) is not set: its receipts could not be 
 doctor-hub-https-hint = Set hub_url to the sync hub's https:// address (with hub_ca for a private CA)
 doctor-hub-key-set = The hub's receipt key is set: every receipt is checked
 doctor-hub-key-hint = Run "hoso-hub key" on the hub and put what it prints in hub_key
+cli-audit-anchor-lost = The log no longer holds the head the receipt of record { $record } (accepted by the hub at { $accepted }) anchors ({ $head }…): the entries after entry { $after } were rewritten or cut off
+cli-audit-anchored = { $anchors ->
+    [one] { $anchors } hub receipt anchors
+   *[other] { $anchors } hub receipts anchor
+} the log; it is proven intact up to entry { $seq }
+cli-audit-no-anchor = No hub receipt anchors the log yet (no record was synced)
+cli-audit-unverified = { $receipts ->
+    [one] { $receipts } receipt
+   *[other] { $receipts } receipts
+} could not be checked (no hub_key, or a signature that does not hold): not used as anchors

@@ -699,3 +699,7 @@ sync-no-hub-key = Chưa đặt khóa của máy chủ (hub_key): không kiểm t
 doctor-hub-https-hint = Đặt hub_url là địa chỉ https:// của máy chủ đồng bộ (chứng chỉ do hub_ca cấp nếu là CA riêng)
 doctor-hub-key-set = Khóa biên nhận của máy chủ đã đặt: mỗi biên nhận đều được kiểm tra
 doctor-hub-key-hint = Chạy "hoso-hub key" trên máy chủ rồi chép kết quả vào hub_key
+cli-audit-anchor-lost = Nhật ký không còn giữ đầu chuỗi mà biên nhận của hồ sơ { $record } (máy chủ nhận lúc { $accepted }) đã ký ({ $head }…): các mục sau mục { $after } đã bị viết lại hoặc cắt bỏ
+cli-audit-anchored = { $anchors } biên nhận của máy chủ neo nhật ký; nhật ký được chứng minh nguyên vẹn đến mục { $seq }
+cli-audit-no-anchor = Chưa có biên nhận nào của máy chủ neo nhật ký (chưa đồng bộ hồ sơ nào)
+cli-audit-unverified = { $receipts } biên nhận không kiểm tra được (thiếu hub_key, hoặc chữ ký không đúng): không dùng làm mốc

@@ -734,7 +734,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
         Command::Audit(AuditCmd::Verify) => {
             let v = open(g)?.verify_audit()?;
             out.audit(&v);
-            if v.broken.is_some() {
+            if !v.intact() {
                 return Ok(ExitCode::from(4));
             }
         }

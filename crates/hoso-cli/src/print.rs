@@ -682,10 +682,16 @@ impl Out {
         }
     }
 
-    pub fn audit(&self, v: &hoso_core::AuditVerification) {
-        if self.json(v) {
+    pub fn audit(&self, report: &hoso_core::AuditReport) {
+        if self.json(report) {
             return;
         }
+        self.audit_chain(&report.chain);
+        self.audit_anchors(report);
+    }
+
+    /// Whether the chain itself holds, link by link.
+    fn audit_chain(&self, v: &hoso_core::AuditVerification) {
         match &v.broken {
             None => outln!(
                 self,
@@ -695,6 +701,35 @@ impl Out {
             Some(b) => {
                 outln!(self, "{}", self.say(&msg!("cli-audit-tampered", seq = b.seq, reason = &b.reason)))
             }
+        }
+    }
+
+    /// Whether the chain still holds every head the hub's receipts anchor.
+    fn audit_anchors(&self, report: &hoso_core::AuditReport) {
+        match &report.lost {
+            Some(lost) => {
+                let after = report.last_anchored_seq.unwrap_or(0);
+                let said = msg!(
+                    "cli-audit-anchor-lost",
+                    record = &lost.record,
+                    accepted = &lost.accepted_at,
+                    head = &lost.head[..16.min(lost.head.len())],
+                    after = after
+                );
+                outln!(self, "{}", self.say(&said));
+            }
+            None if report.anchors > 0 => {
+                let seq = report.last_anchored_seq.unwrap_or(0);
+                outln!(
+                    self,
+                    "{}",
+                    self.say(&msg!("cli-audit-anchored", anchors = report.anchors, seq = seq))
+                );
+            }
+            None => outln!(self, "{}", self.say(&msg!("cli-audit-no-anchor"))),
+        }
+        if report.unverified > 0 {
+            outln!(self, "  ⚠ {}", self.say(&msg!("cli-audit-unverified", receipts = report.unverified)));
         }
     }
 
@@ -714,7 +749,7 @@ impl Out {
         for b in &r.bad_blobs {
             outln!(self, "  {b}");
         }
-        self.audit(&r.audit);
+        self.audit_chain(&r.audit);
         outln!(self, "{}", self.s(if r.is_ok() { "cli-store-healthy" } else { "cli-store-problems" }));
     }
 

@@ -69,6 +69,42 @@ pub struct App {
     actor: Actor,
 }
 
+/// What `hoso audit verify` found: the chain itself, and whether it still
+/// holds every head the hub's receipts anchor (a rewrite or a cut made by
+/// someone who can write `hoso.db` leaves a valid but different chain; the
+/// heads the hub signed are not in it any more).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditReport {
+    #[serde(flatten)]
+    pub chain: hoso_store::audit::Verification,
+    /// Receipts whose signature holds and whose head was looked for.
+    pub anchors: usize,
+    /// Receipts that could not be trusted (no `hub_key`, or a signature or
+    /// manifest that does not hold): not counted as anchors.
+    pub unverified: usize,
+    /// The first anchored head the chain no longer holds.
+    pub lost: Option<LostAnchor>,
+    /// The last entry an anchored head still points to: the log is proven up to it.
+    pub last_anchored_seq: Option<i64>,
+}
+
+impl AuditReport {
+    /// The chain verifies and holds every anchored head.
+    pub fn intact(&self) -> bool {
+        self.chain.broken.is_none() && self.lost.is_none()
+    }
+}
+
+/// An anchored head missing from the audit chain.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LostAnchor {
+    /// The record whose receipt anchors it.
+    pub record: String,
+    pub head: String,
+    /// When the hub accepted it.
+    pub accepted_at: String,
+}
+
 /// A record with everything a detail view shows.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RecordDetail {
@@ -225,9 +261,44 @@ impl App {
     }
 
     /// Verifies the audit chain.
-    pub fn verify_audit(&self) -> anyhow::Result<hoso_store::audit::Verification> {
+    pub fn verify_audit(&self) -> anyhow::Result<AuditReport> {
         self.require_admin()?;
-        Ok(hoso_store::audit::verify(self.store.conn())?)
+        let chain = hoso_store::audit::verify(self.store.conn())?;
+        let mut report =
+            AuditReport { chain, anchors: 0, unverified: 0, lost: None, last_anchored_seq: None };
+        for anchor in self.store.anchors()? {
+            // An anchor counts when the hub's signature holds: its receipt
+            // verifies with the configured hub key and names this manifest.
+            let manifest: Option<hoso_sync::Manifest> = serde_json::from_str(&anchor.manifest).ok();
+            let receipt: Option<hoso_sync::Receipt> = serde_json::from_str(&anchor.receipt).ok();
+            let (Some(manifest), Some(receipt), Some(hub_key)) = (manifest, receipt, &self.config.hub_key)
+            else {
+                report.unverified += 1;
+                continue;
+            };
+            if !receipt.verify(hub_key)
+                || receipt.manifest_sha256 != anchor.manifest_sha256
+                || manifest.digest() != anchor.manifest_sha256
+            {
+                report.unverified += 1;
+                continue;
+            }
+            report.anchors += 1;
+            match hoso_store::audit::position(self.store.conn(), &manifest.audit_head)? {
+                Some(seq) => {
+                    report.last_anchored_seq = Some(report.last_anchored_seq.unwrap_or(0).max(seq));
+                }
+                None if report.lost.is_none() => {
+                    report.lost = Some(LostAnchor {
+                        record: manifest.code.clone(),
+                        head: manifest.audit_head.clone(),
+                        accepted_at: receipt.accepted_at.clone(),
+                    });
+                }
+                None => {}
+            }
+        }
+        Ok(report)
     }
 
     /// Moves a record on when its pages are all handled: Scanning → Processing after

@@ -6,7 +6,8 @@
 //! zeros for the first). Triggers refuse UPDATE and DELETE; [`verify`] finds
 //! any change made around them (an edited, removed or inserted entry). Cutting
 //! entries off the end leaves a shorter valid chain: the receipts the city
-//! backend returns anchor the head for that case.
+//! backend returns anchor the head for that case ([`position`] finds an
+//! anchored head; hoso-core's `verify_audit` checks every one).
 //!
 //! Do *not* change the hashed layout: existing chains would stop verifying.
 
@@ -142,6 +143,11 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         entries += 1;
     }
     Ok(Verification { entries, head: prev, broken: None })
+}
+
+/// The position of the entry whose hash is `hash`, if the log holds one.
+pub fn position(conn: &Connection, hash: &str) -> Result<Option<i64>> {
+    Ok(conn.query_row("SELECT seq FROM audit WHERE hash = ?1", [hash], |r| r.get(0)).optional()?)
 }
 
 /// Entries about one subject, oldest first.

@@ -52,7 +52,7 @@ pub use records::{
     AddedPages, NewPages, NewRecord, PAGE_JOB, PageExtras, PageInput, PageOutcome, PageResult, PageText,
     PageTextIn, RecordSummary, StateChange,
 };
-pub use sync::SYNC_JOB;
+pub use sync::{Anchor, SYNC_JOB};
 
 /// Result type of this crate.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

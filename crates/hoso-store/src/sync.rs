@@ -49,6 +49,25 @@ impl Store {
         Ok(())
     }
 
+    /// Every synced record's sealed manifest with the receipt the hub signed
+    /// for it, oldest receipt first: the anchors of the audit chain.
+    pub fn anchors(&self) -> Result<Vec<Anchor>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT s.record_id, s.manifest, s.manifest_sha256, r.receipt, r.received_at
+             FROM seals s JOIN receipts r ON r.record_id = s.record_id ORDER BY r.received_at, r.rowid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Anchor {
+                record_id: r.get(0)?,
+                manifest: r.get(1)?,
+                manifest_sha256: r.get(2)?,
+                receipt: r.get(3)?,
+                received_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The sealed manifest of a record and its hash.
     pub fn sealed_manifest(&self, id: &RecordId) -> Result<Option<(String, String)>> {
         Ok(self
@@ -142,4 +161,15 @@ impl Store {
             .optional()?
             .map(|s| s as u64))
     }
+}
+
+/// A synced record's manifest (which names the audit head when it was
+/// sealed) and the hub's receipt for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub record_id: String,
+    pub manifest: String,
+    pub manifest_sha256: String,
+    pub receipt: String,
+    pub received_at: String,
 }

@@ -116,6 +116,26 @@ fn sigkill_mid_sync_then_every_record_exactly_once() {
     }
     assert_eq!(hub_state.record_count().unwrap(), codes.len() as i64, "every record exactly once");
     assert_consistent(&data);
+
+    // The receipts anchor the audit log: whoever cuts its tail off (or
+    // rewrites it) behind the program's back leaves a chain that still links,
+    // but no longer holds the heads the hub signed; `audit verify` says so.
+    let o = run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("10 hub receipts anchor the log"), "{}", stdout(&o));
+    let c = rusqlite::Connection::open(data.join("hoso.db")).unwrap();
+    let last: i64 = c.query_row("SELECT max(seq) FROM audit", [], |r| r.get(0)).unwrap();
+    let sealed: i64 = c
+        .query_row("SELECT min(seq) FROM audit WHERE action = 'record.sealed'", [], |r| r.get(0))
+        .unwrap_or(last - 5);
+    c.execute_batch(&format!("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq >= {sealed};"))
+        .unwrap();
+    let o = run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stdout(&o));
+    let said = stdout(&o);
+    assert!(said.contains("intact") || said.contains("entries"), "the shorter chain links: {said}");
+    assert!(said.contains("no longer holds the head the receipt of record"), "{said}");
+    assert!(said.contains("were rewritten or cut off"), "{said}");
 }
 
 /// `Upload-Offset` of every blob piece the slow hub below received, by blob.
