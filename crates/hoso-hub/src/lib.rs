@@ -33,9 +33,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{head, put};
 use axum::{Json, Router};
 use hoso_sync::{
-    ErrorBody, HEADER_BODY_SHA256, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET,
-    HEADER_SIGNATURE, HEADER_TIME, MAX_CLOCK_SKEW, Manifest, Receipt, SigningKey, body_sha256, hex,
-    request_message_for, verify,
+    ErrorBody, HEADER_BODY_SHA256, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_NONCE,
+    HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME, MAX_CLOCK_SKEW, Manifest, Receipt, SigningKey, body_sha256,
+    hex, verify,
 };
 pub mod meta;
 pub mod s3;
@@ -123,6 +123,9 @@ pub struct Hub {
     blobs: BlobStore,
     key: SigningKey,
     limits: Limits,
+    /// The name clients reach this hub by (`Host`); when set, a request
+    /// signed for another hub is refused.
+    name: Option<String>,
 }
 
 impl Hub {
@@ -157,7 +160,15 @@ impl Hub {
             blobs: BlobStore::Folder(dir.join("blobs")),
             key,
             limits: Limits::default(),
+            name: None,
         })
+    }
+
+    /// The name clients reach this hub by, e.g. `hub.tphcm.gov.vn`: requests
+    /// signed for any other host are refused (a request to one hub cannot be
+    /// replayed at another).
+    pub fn set_name(&mut self, name: Option<String>) {
+        self.name = name;
     }
 
     /// Sets what requests may carry and for how long.
@@ -325,6 +336,11 @@ struct Claimed {
     /// a rotation's overlap.
     keys: Vec<String>,
     time: i64,
+    nonce: String,
+    /// The `Host` the request was sent to, as signed.
+    host: String,
+    upload_offset: Option<u64>,
+    upload_length: Option<u64>,
     signature: String,
     /// The body's SHA-256 the signature covers ([`HEADER_BODY_SHA256`]).
     declared: Option<String>,
@@ -345,6 +361,14 @@ async fn check_headers(
     let time: i64 =
         header(headers, HEADER_TIME).and_then(|t| t.parse().ok()).ok_or_else(|| unauthorised("no time"))?;
     let signature = header(headers, HEADER_SIGNATURE).ok_or_else(|| unauthorised("no signature"))?.to_owned();
+    let nonce = header(headers, HEADER_NONCE).ok_or_else(|| unauthorised("no nonce"))?.to_owned();
+    let host = header(headers, "host").map(str::to_owned).or_else(|| uri.authority().map(|a| a.to_string()));
+    let host = host.ok_or_else(|| unauthorised("no host"))?;
+    if hub.name.as_ref().is_some_and(|name| !host.eq_ignore_ascii_case(name)) {
+        return Err(unauthorised("signed for another hub"));
+    }
+    let number = |name: &str| header(headers, name).and_then(|v| v.parse::<u64>().ok());
+    let (upload_offset, upload_length) = (number(HEADER_OFFSET), number(HEADER_LENGTH));
     if (chrono::Utc::now().timestamp() - time).abs() > MAX_CLOCK_SKEW {
         return Err(unauthorised("clock skew: check the workstation's clock"));
     }
@@ -372,7 +396,18 @@ async fn check_headers(
         valid.push(previous);
     }
     let declared = header(headers, HEADER_BODY_SHA256).map(str::to_owned);
-    let claimed = Claimed { hub: Arc::clone(hub), device, keys: valid, time, signature, declared };
+    let claimed = Claimed {
+        hub: Arc::clone(hub),
+        device,
+        keys: valid,
+        time,
+        nonce,
+        host,
+        upload_offset,
+        upload_length,
+        signature,
+        declared,
+    };
     if let Some(hash) = &claimed.declared {
         claimed.verify(method, uri, hash)?;
     }
@@ -383,7 +418,17 @@ async fn check_headers(
 impl Claimed {
     /// Verifies the signature over a body of SHA-256 `body_hash`.
     fn verify(&self, method: &Method, uri: &Uri, body_hash: &str) -> Result<(), Response> {
-        let message = request_message_for(method.as_str(), uri.path(), self.time, body_hash);
+        let message = hoso_sync::Signed {
+            method: method.as_str(),
+            host: &self.host,
+            path: uri.path(),
+            time: self.time,
+            nonce: &self.nonce,
+            body_sha256: body_hash,
+            upload_offset: self.upload_offset,
+            upload_length: self.upload_length,
+        }
+        .message();
         if self.keys.iter().any(|key| verify(key, &message, &self.signature)) {
             Ok(())
         } else {
@@ -403,6 +448,17 @@ impl Claimed {
                 return Err(unauthorised("the body is not the one signed"));
             }
             None => self.verify(method, uri, &hash)?,
+        }
+        // A signed request is taken once: the same signature again within the
+        // time window is a replay (the nonce makes every honest one new).
+        let expires = self.time + MAX_CLOCK_SKEW + 1;
+        match self.hub.meta.first_seen(&self.signature, expires, chrono::Utc::now().timestamp()) {
+            Ok(true) => {}
+            Ok(false) => {
+                self.hub.refuse(&self.device, &format!("a replayed request: {method} {}", uri.path()));
+                return Err(unauthorised("this request was sent before (a replay)"));
+            }
+            Err(e) => return Err(error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string())),
         }
         Ok(self.device)
     }

@@ -51,6 +51,10 @@ enum Command {
         /// Hours after which a partial upload nobody touched is dropped.
         #[arg(long, default_value_t = 48)]
         partial_ttl_hours: u64,
+        /// The name counters reach this hub by (e.g. hub.tphcm.gov.vn): a
+        /// request signed for another host is refused.
+        #[arg(long)]
+        name: Option<String>,
     },
     /// Enrol a workstation's public key (an enrolled device keeps its key:
     /// `rotate` changes it).

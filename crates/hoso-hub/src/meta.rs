@@ -54,6 +54,9 @@ pub trait Meta: Send + Sync + std::fmt::Debug {
     /// The device that sent record `id`, if it was accepted.
     fn record_device(&self, id: &str) -> anyhow::Result<Option<String>>;
     fn log(&self, at: &str, action: &str, device: &str, detail: &str) -> anyhow::Result<()>;
+    /// Notes a request's signature as seen until `expires` (Unix seconds);
+    /// false when it was seen before: a replay. Forgets expired ones.
+    fn first_seen(&self, signature: &str, expires: i64, now: i64) -> anyhow::Result<bool>;
     fn events(&self) -> anyhow::Result<Vec<HubEvent>>;
     fn blob_size(&self, hash: &str) -> anyhow::Result<Option<i64>>;
     fn add_blob(&self, hash: &str, size: i64, device: &str, at: &str) -> anyhow::Result<()>;
@@ -77,6 +80,8 @@ const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, public_key TEXT NOT NULL, note TEXT, enrolled_at TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL,
     device TEXT NOT NULL, detail TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS seen (signature TEXT PRIMARY KEY, expires INTEGER NOT NULL) STRICT;
+CREATE INDEX IF NOT EXISTS seen_expires ON seen (expires);
 CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, device TEXT NOT NULL, received_at TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, manifest_sha256 TEXT NOT NULL, manifest TEXT NOT NULL,
     receipt TEXT NOT NULL, device TEXT NOT NULL, accepted_at TEXT NOT NULL) STRICT;
@@ -90,6 +95,8 @@ ALTER TABLE devices ADD COLUMN IF NOT EXISTS revoked_at TEXT;
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS unit TEXT;
 CREATE TABLE IF NOT EXISTS audit (seq BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,
     device TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS seen (signature TEXT PRIMARY KEY, expires BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS seen_expires ON seen (expires);
 CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, size BIGINT NOT NULL, device TEXT NOT NULL, received_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, manifest_sha256 TEXT NOT NULL, manifest TEXT NOT NULL,
     receipt TEXT NOT NULL, device TEXT NOT NULL, accepted_at TEXT NOT NULL);
@@ -187,6 +194,16 @@ impl Meta for SqliteMeta {
             params![at, action, device, detail],
         )?;
         Ok(())
+    }
+
+    fn first_seen(&self, signature: &str, expires: i64, now: i64) -> anyhow::Result<bool> {
+        let db = self.db();
+        db.execute("DELETE FROM seen WHERE expires < ?1", [now])?;
+        let n = db.execute(
+            "INSERT INTO seen (signature, expires) VALUES (?1, ?2) ON CONFLICT (signature) DO NOTHING",
+            params![signature, expires],
+        )?;
+        Ok(n == 1)
     }
 
     fn events(&self) -> anyhow::Result<Vec<HubEvent>> {
@@ -349,6 +366,17 @@ impl Meta for PgMeta {
                 &[&at, &action, &device, &detail],
             )
             .map(|_| ())
+        })
+    }
+
+    fn first_seen(&self, signature: &str, expires: i64, now: i64) -> anyhow::Result<bool> {
+        self.with(|c| {
+            c.execute("DELETE FROM seen WHERE expires < $1", &[&now])?;
+            c.execute(
+                "INSERT INTO seen (signature, expires) VALUES ($1, $2) ON CONFLICT (signature) DO NOTHING",
+                &[&signature, &expires],
+            )
+            .map(|n| n == 1)
         })
     }
 

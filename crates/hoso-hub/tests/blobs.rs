@@ -2,6 +2,8 @@
 //! and the state a hub crash can leave (a partial file holding every byte but
 //! never kept), which must be finished, not taken for complete.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -54,7 +56,7 @@ fn resumable_checked_and_finished_after_a_crash() {
 /// fault.
 #[test]
 fn every_route_refuses_a_name_that_walks_out_of_the_hub() {
-    use hoso_sync::{HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME};
+    use hoso_sync::HEADER_OFFSET;
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("hub");
     let hub = Arc::new(hoso_hub::Hub::open(&root).unwrap());
@@ -67,17 +69,13 @@ fn every_route_refuses_a_name_that_walks_out_of_the_hub() {
     std::fs::write(root.join("hub.secret"), b"inside the hub").unwrap();
     hoso_sync::install_tls_provider();
     let http = reqwest::blocking::Client::new();
-    let send = |method: reqwest::Method, path: &str, body: Vec<u8>, extra: &[(&str, &str)]| {
-        let time = chrono::Utc::now().timestamp();
-        let signature = key.sign_hex(&hoso_sync::request_message(method.as_str(), path, time, &body));
-        let mut request = http
-            .request(method, format!("{url}{path}"))
-            .header(HEADER_DEVICE, "d1")
-            .header(HEADER_TIME, time.to_string())
-            .header(HEADER_SIGNATURE, signature)
-            .body(body);
-        for (name, value) in extra {
-            request = request.header(*name, *value);
+    let host = url.trim_start_matches("http://").to_owned();
+    let send = |method: reqwest::Method, path: &str, body: Vec<u8>, upload: Option<(u64, u64)>| {
+        let hash = hoso_sync::body_sha256(&body);
+        let headers = common::auth_headers(&key, "d1", method.as_str(), &host, path, &hash, upload);
+        let mut request = http.request(method, format!("{url}{path}")).body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
         }
         let response = request.send().unwrap();
         let status = response.status().as_u16();
@@ -87,14 +85,9 @@ fn every_route_refuses_a_name_that_walks_out_of_the_hub() {
     for name in ["..%2F..%2Fsecret", "..%2Fhub.secret", "..%2F..%2F..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd"]
     {
         let path = format!("/v1/blobs/{name}");
-        let (status, offset, body) = send(reqwest::Method::HEAD, &path, Vec::new(), &[]);
+        let (status, offset, body) = send(reqwest::Method::HEAD, &path, Vec::new(), None);
         assert_eq!((status, offset), (400, None), "HEAD {name}: {body}");
-        let (status, _, body) = send(
-            reqwest::Method::PUT,
-            &path,
-            b"appended".to_vec(),
-            &[(HEADER_OFFSET, "0"), (HEADER_LENGTH, "8")],
-        );
+        let (status, _, body) = send(reqwest::Method::PUT, &path, b"appended".to_vec(), Some((0, 8)));
         assert_eq!(status, 400, "PUT {name}: {body}");
         assert!(body.contains("bad_hash"), "PUT {name}: {body}");
     }
@@ -128,13 +121,13 @@ fn every_route_refuses_a_name_that_walks_out_of_the_hub() {
     };
     for id in ["..%2F..%2Fsecret", "NOT-A-UUID", "0191E8F2-8F7C-7B3A-9C1D-2E3F4A5B6C7D"] {
         let (status, _, body) =
-            send(reqwest::Method::PUT, &format!("/v1/records/{id}"), manifest(id, &"a".repeat(64)), &[]);
+            send(reqwest::Method::PUT, &format!("/v1/records/{id}"), manifest(id, &"a".repeat(64)), None);
         assert_eq!(status, 400, "{id}: {body}");
         assert!(body.contains("bad_id"), "{id}: {body}");
     }
     let id = "0191e8f2-8f7c-7b3a-9c1d-2e3f4a5b6c7d";
     let (status, _, body) =
-        send(reqwest::Method::PUT, &format!("/v1/records/{id}"), manifest(id, "../../secret"), &[]);
+        send(reqwest::Method::PUT, &format!("/v1/records/{id}"), manifest(id, "../../secret"), None);
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("is not a blob name"), "{body}");
 }

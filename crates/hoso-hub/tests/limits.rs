@@ -6,15 +6,14 @@
 //! are swept. Spoken to over a raw socket where the test must control what is
 //! sent and when.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hoso_sync::SigningKey;
-use hoso_sync::{
-    HEADER_BODY_SHA256, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME,
-};
 
 struct Hub {
     dir: tempfile::TempDir,
@@ -34,32 +33,28 @@ fn hub(limits: hoso_hub::Limits) -> Hub {
     Hub { dir, hub, addr: url.trim_start_matches("http://").to_owned(), key }
 }
 
-/// Sends a PUT's head, signed by `device` with `key` over a body of SHA-256
-/// `declared`, with `content_length`, then `body` (maybe less than declared),
-/// and reads the answer within `within`: its status line and text.
-#[allow(clippy::too_many_arguments)]
-fn put_raw(
+/// A PUT's head, signed by `device` with `key` for host `addr` over a body of
+/// SHA-256 `declared` and the upload headers `upload`, announcing `content_length`.
+fn head(
     addr: &str,
     key: &SigningKey,
     device: &str,
     path: &str,
     declared: &str,
     content_length: u64,
-    extra: &[(&str, String)],
-    body: &[u8],
-    within: Duration,
-) -> (u16, String, Duration) {
-    let time = chrono::Utc::now().timestamp();
-    let signature = key.sign_hex(&hoso_sync::request_message_for("PUT", path, time, declared));
-    let mut head = format!(
-        "PUT {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {content_length}\r\n\
-         {HEADER_DEVICE}: {device}\r\n{HEADER_TIME}: {time}\r\n{HEADER_BODY_SHA256}: {declared}\r\n\
-         {HEADER_SIGNATURE}: {signature}\r\nconnection: close\r\n"
-    );
-    for (name, value) in extra {
+    upload: Option<(u64, u64)>,
+) -> String {
+    let mut head = format!("PUT {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-length: {content_length}\r\n");
+    for (name, value) in common::auth_headers(key, device, "PUT", addr, path, declared, upload) {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str("\r\n");
+    head.push_str("connection: close\r\n\r\n");
+    head
+}
+
+/// Sends `head`, then `body` (maybe less than it announces), and reads the
+/// answer within `within`: its status, its text and how long it took.
+fn send_raw(addr: &str, head: &str, body: &[u8], within: Duration) -> (u16, String, Duration) {
     let started = Instant::now();
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(within)).unwrap();
@@ -72,42 +67,71 @@ fn put_raw(
     (status, text, started.elapsed())
 }
 
+#[allow(clippy::too_many_arguments)]
+fn put_raw(
+    addr: &str,
+    key: &SigningKey,
+    device: &str,
+    path: &str,
+    declared: &str,
+    content_length: u64,
+    upload: Option<(u64, u64)>,
+    body: &[u8],
+    within: Duration,
+) -> (u16, String, Duration) {
+    send_raw(addr, &head(addr, key, device, path, declared, content_length, upload), body, within)
+}
+
 const HASH: &str = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
 
 #[test]
 fn a_request_is_judged_by_its_headers_before_its_body_is_read() {
     let h = hub(hoso_hub::Limits::default());
     let path = format!("/v1/blobs/{HASH}");
-    let upload = [(HEADER_OFFSET, "0".to_owned()), (HEADER_LENGTH, "100000000".to_owned())];
+    let upload = Some((0, 100_000_000));
     let declared = hoso_sync::body_sha256(b"never sent");
     let wait = Duration::from_secs(10);
 
     // 100 MB announced, not one byte sent: each answer comes while the body never does.
     let stranger = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
     let (status, text, took) =
-        put_raw(&h.addr, &stranger, "stranger", &path, &declared, 100_000_000, &upload, b"", wait);
+        put_raw(&h.addr, &stranger, "stranger", &path, &declared, 100_000_000, upload, b"", wait);
     assert_eq!(status, 403, "{text}");
     assert!(took < Duration::from_secs(5), "answered before the body: {took:?}");
     let (status, text, _) =
-        put_raw(&h.addr, &stranger, "d1", &path, &declared, 100_000_000, &upload, b"", wait);
+        put_raw(&h.addr, &stranger, "d1", &path, &declared, 100_000_000, upload, b"", wait);
     assert_eq!(status, 401, "a signature by another key: {text}");
-    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &declared, 100_000_000, &upload, b"", wait);
+    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &declared, 100_000_000, upload, b"", wait);
     assert_eq!(status, 413, "a piece over the cap: {text}");
     assert!(text.contains("too_large") && text.contains("an upload piece"), "{text}");
 
     // A blob over the cap, and a body that is not the one signed.
     let piece = b"twelve bytes";
-    let over = [(HEADER_OFFSET, "0".to_owned()), (HEADER_LENGTH, (2u64 << 30).to_string())];
+    let over = Some((0, 2u64 << 30));
     let signed = hoso_sync::body_sha256(piece);
-    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &signed, 12, &over, piece, wait);
+    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &signed, 12, over, piece, wait);
     assert_eq!(status, 413, "{text}");
     assert!(text.contains("a blob is larger"), "{text}");
-    let twelve = [(HEADER_OFFSET, "0".to_owned()), (HEADER_LENGTH, "12".to_owned())];
-    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &declared, 12, &twelve, piece, wait);
+    let twelve = Some((0, 12));
+    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &declared, 12, twelve, piece, wait);
     assert_eq!(status, 401, "{text}");
     assert!(text.contains("not the one signed"), "{text}");
-    // The honest request goes through (and is refused only for its hash).
-    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &signed, 12, &twelve, piece, wait);
+    // The signature covers the upload headers: one changed after signing is refused.
+    let signed_head = head(&h.addr, &h.key, "d1", &path, &signed, 12, twelve);
+    let bent = signed_head.replace("upload-length: 12", "upload-length: 13");
+    let (status, text, _) = send_raw(&h.addr, &bent, piece, wait);
+    assert_eq!(status, 401, "{text}");
+    assert!(text.contains("bad signature"), "{text}");
+    // The honest request goes through (and is refused only for its hash); the
+    // very same request again is a replay.
+    let (status, text, _) = send_raw(&h.addr, &signed_head, piece, wait);
+    assert_eq!(status, 422, "bytes that do not hash to the name: {text}");
+    let (status, text, _) = send_raw(&h.addr, &signed_head, piece, wait);
+    assert_eq!(status, 401, "{text}");
+    assert!(text.contains("a replay"), "{text}");
+    let refusals: Vec<String> = h.hub.events().unwrap().into_iter().map(|e| e.detail).collect();
+    assert!(refusals.iter().any(|d| d.contains("replayed")), "{refusals:?}");
+    let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &signed, 12, twelve, piece, wait);
     assert_eq!(status, 422, "bytes that do not hash to the name: {text}");
     assert_eq!(h.hub.record_count().unwrap(), 0);
 }
@@ -116,12 +140,12 @@ fn a_request_is_judged_by_its_headers_before_its_body_is_read() {
 fn a_request_that_stalls_is_ended_and_partials_nobody_finished_expire() {
     let h = hub(hoso_hub::Limits { request_timeout: Duration::from_secs(1), ..Default::default() });
     let path = format!("/v1/blobs/{HASH}");
-    let upload = [(HEADER_OFFSET, "0".to_owned()), (HEADER_LENGTH, "1000".to_owned())];
+    let upload = Some((0, 1000));
     // Half the body, then nothing: the hub ends the request.
     let body = vec![7u8; 500];
     let declared = hoso_sync::body_sha256(&[7u8; 1000]);
     let (status, text, took) =
-        put_raw(&h.addr, &h.key, "d1", &path, &declared, 1000, &upload, &body, Duration::from_secs(10));
+        put_raw(&h.addr, &h.key, "d1", &path, &declared, 1000, upload, &body, Duration::from_secs(10));
     assert_eq!(status, 408, "{text}");
     assert!(took < Duration::from_secs(5), "{took:?}");
 
@@ -133,4 +157,29 @@ fn a_request_that_stalls_is_ended_and_partials_nobody_finished_expire() {
     std::fs::File::options().write(true).open(&partial).unwrap().set_modified(old).unwrap();
     assert_eq!(h.hub.sweep_partials(Duration::from_secs(3600)).unwrap(), 1);
     assert!(!partial.exists());
+}
+
+/// A hub that knows its own name refuses a request signed for another host
+/// (a request to one hub cannot be replayed at another).
+#[test]
+fn a_request_signed_for_another_hub_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = hoso_hub::Hub::open(dir.path()).unwrap();
+    hub.set_name(Some("hub.tphcm.gov.vn".into()));
+    let hub = Arc::new(hub);
+    let url = hoso_hub::spawn_local(hoso_hub::router(Arc::clone(&hub))).unwrap();
+    let key = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
+    hub.enrol("d1", &key.public_hex(), "").unwrap();
+    let addr = url.trim_start_matches("http://");
+    let path = format!("/v1/blobs/{HASH}");
+    let piece = b"twelve bytes";
+    let signed = hoso_sync::body_sha256(piece);
+    let wait = Duration::from_secs(10);
+    let (status, text, _) = put_raw(addr, &key, "d1", &path, &signed, 12, Some((0, 12)), piece, wait);
+    assert_eq!(status, 401, "{text}");
+    assert!(text.contains("signed for another hub"), "{text}");
+    // Addressed by its name (as behind the city's load balancer), it is taken.
+    let head = head("hub.tphcm.gov.vn", &key, "d1", &path, &signed, 12, Some((0, 12)));
+    let (status, text, _) = send_raw(addr, &head, piece, wait);
+    assert_eq!(status, 422, "refused only for its bytes: {text}");
 }

@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 
 use crate::{
-    ErrorBody, HEADER_BODY_SHA256, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_OFFSET,
-    HEADER_SIGNATURE, HEADER_TIME, Manifest, Receipt, SigningKey, request_message_for,
+    ErrorBody, HEADER_BODY_SHA256, HEADER_COMPLETE, HEADER_DEVICE, HEADER_LENGTH, HEADER_NONCE,
+    HEADER_OFFSET, HEADER_SIGNATURE, HEADER_TIME, Manifest, Receipt, SigningKey,
 };
 
 /// Blobs go up in pieces of this size, so an interrupted upload resumes.
@@ -122,23 +122,58 @@ impl Client {
         Ok(Client { base: base.trim_end_matches('/').to_owned(), http, device: device.to_owned(), key })
     }
 
-    fn signed(&self, method: reqwest::Method, path: &str, body: &[u8]) -> RequestBuilder {
+    /// A request signed over its method, the hub's host, path, time, a fresh
+    /// nonce, the body's hash and the upload headers (`upload`: offset, length),
+    /// which it carries.
+    fn signed(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &[u8],
+        upload: Option<(u64, u64)>,
+    ) -> RequestBuilder {
         let time = now();
         let body_sha256 = crate::body_sha256(body);
-        let signature = self.key.sign_hex(&request_message_for(method.as_str(), path, time, &body_sha256));
-        self.http
-            .request(method, format!("{}{path}", self.base))
+        let url = format!("{}{path}", self.base);
+        // The Host the request carries: the URL's host, and its port unless the scheme's own.
+        let host = reqwest::Url::parse(&url)
+            .ok()
+            .and_then(|u| {
+                Some(u.host_str()?.to_owned() + &u.port().map(|p| format!(":{p}")).unwrap_or_default())
+            })
+            .unwrap_or_default();
+        let nonce = crate::nonce();
+        let signed = crate::Signed {
+            method: method.as_str(),
+            host: &host,
+            path,
+            time,
+            nonce: &nonce,
+            body_sha256: &body_sha256,
+            upload_offset: upload.map(|u| u.0),
+            upload_length: upload.map(|u| u.1),
+        };
+        let signature = self.key.sign_hex(&signed.message());
+        let mut request = self
+            .http
+            .request(method, url)
             .header(HEADER_DEVICE, &self.device)
             .header(HEADER_TIME, time.to_string())
+            .header(HEADER_NONCE, nonce)
             .header(HEADER_BODY_SHA256, body_sha256)
-            .header(HEADER_SIGNATURE, signature)
+            .header(HEADER_SIGNATURE, signature);
+        if let Some((offset, length)) = upload {
+            request =
+                request.header(HEADER_OFFSET, offset.to_string()).header(HEADER_LENGTH, length.to_string());
+        }
+        request
     }
 
     /// Asks the hub one signed question (the state of a blob no one has) to
     /// learn whether it answers, knows this device and agrees on the time.
     pub fn probe(&self) -> Result<Probe, SyncError> {
         let path = format!("/v1/blobs/{}", "0".repeat(64));
-        let resp = self.signed(reqwest::Method::HEAD, &path, b"").send().map_err(transient)?;
+        let resp = self.signed(reqwest::Method::HEAD, &path, b"", None).send().map_err(transient)?;
         let hub_time = resp
             .headers()
             .get("date")
@@ -152,7 +187,7 @@ impl Client {
     /// checked; `None` when it holds nothing.
     pub fn blob_state(&self, sha256: &str) -> Result<Option<(u64, bool)>, SyncError> {
         let path = format!("/v1/blobs/{sha256}");
-        let resp = self.signed(reqwest::Method::HEAD, &path, b"").send().map_err(transient)?;
+        let resp = self.signed(reqwest::Method::HEAD, &path, b"", None).send().map_err(transient)?;
         match resp.status().as_u16() {
             200 => {
                 let header =
@@ -182,9 +217,7 @@ impl Client {
             let end = (offset + CHUNK).min(bytes.len());
             let piece = &bytes[offset..end];
             let resp = self
-                .signed(reqwest::Method::PUT, &path, piece)
-                .header(HEADER_OFFSET, offset.to_string())
-                .header(HEADER_LENGTH, bytes.len().to_string())
+                .signed(reqwest::Method::PUT, &path, piece, Some((offset as u64, bytes.len() as u64)))
                 .body(piece.to_vec())
                 .send()
                 .map_err(transient)?;
@@ -203,7 +236,7 @@ impl Client {
         let path = format!("/v1/records/{}", manifest.record_id);
         let body = serde_json::to_vec(manifest).expect("serialisable");
         let resp = self
-            .signed(reqwest::Method::PUT, &path, &body)
+            .signed(reqwest::Method::PUT, &path, &body, None)
             .header("content-type", "application/json")
             .body(body)
             .send()

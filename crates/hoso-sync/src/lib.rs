@@ -33,6 +33,8 @@ pub const HEADER_SIGNATURE: &str = "x-hoso-signature";
 /// hub checks the signature from the headers alone, before it reads a byte
 /// of the body, then the body against this hash.
 pub const HEADER_BODY_SHA256: &str = "x-hoso-content-sha256";
+/// A value the client makes anew for every request, which the signature covers.
+pub const HEADER_NONCE: &str = "x-hoso-nonce";
 pub const HEADER_OFFSET: &str = "upload-offset";
 pub const HEADER_LENGTH: &str = "upload-length";
 /// On HEAD: `true` when the blob is complete and checked, `false` for a partial
@@ -171,14 +173,46 @@ pub fn unhex(s: &str) -> Option<Vec<u8>> {
     (0..s.len() / 2).map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
 }
 
-/// The bytes a request signature covers.
-pub fn request_message(method: &str, path: &str, time: i64, body: &[u8]) -> Vec<u8> {
-    request_message_for(method, path, time, &body_sha256(body))
+/// What a request's signature covers: the method, the hub it is meant for
+/// (the `Host` the client sends), the path, the time, a nonce of the
+/// client's (so no two requests are signed alike, and the hub can refuse a
+/// replay within the time window), the body's SHA-256 and the upload headers.
+#[derive(Debug, Clone, Copy)]
+pub struct Signed<'a> {
+    pub method: &'a str,
+    pub host: &'a str,
+    pub path: &'a str,
+    pub time: i64,
+    pub nonce: &'a str,
+    pub body_sha256: &'a str,
+    pub upload_offset: Option<u64>,
+    pub upload_length: Option<u64>,
 }
 
-/// [`request_message`] for a body known by its SHA-256 (hex).
-pub fn request_message_for(method: &str, path: &str, time: i64, body_sha256: &str) -> Vec<u8> {
-    format!("{method}\n{path}\n{time}\n{body_sha256}").into_bytes()
+impl Signed<'_> {
+    /// The bytes the signature is over.
+    pub fn message(&self) -> Vec<u8> {
+        let number = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+        format!(
+            "hoso-request-2\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}",
+            self.method,
+            self.host,
+            self.path,
+            self.time,
+            self.nonce,
+            self.body_sha256,
+            number(self.upload_offset),
+            number(self.upload_length)
+        )
+        .into_bytes()
+    }
+}
+
+/// A fresh nonce for a request: 16 random bytes, hex.
+pub fn nonce() -> String {
+    let mut bytes = [0u8; 16];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).expect("system randomness");
+    hex(&bytes)
 }
 
 /// The SHA-256 (hex) of a request body, as [`HEADER_BODY_SHA256`] carries it.
@@ -232,12 +266,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn signatures_bind_method_path_time_and_body() {
+    fn signatures_bind_method_host_path_time_nonce_body_and_upload_headers() {
         let key = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
-        let sig = key.sign_hex(&request_message("PUT", "/v1/blobs/ab", 100, b"data"));
-        assert!(verify(&key.public_hex(), &request_message("PUT", "/v1/blobs/ab", 100, b"data"), &sig));
-        assert!(!verify(&key.public_hex(), &request_message("PUT", "/v1/blobs/ab", 101, b"data"), &sig));
-        assert!(!verify(&key.public_hex(), &request_message("PUT", "/v1/blobs/ab", 100, b"dato"), &sig));
-        assert!(!verify(&key.public_hex(), &request_message("PUT", "/v1/blobs/ac", 100, b"data"), &sig));
+        let data = body_sha256(b"data");
+        let signed = Signed {
+            method: "PUT",
+            host: "hub.tphcm.gov.vn",
+            path: "/v1/blobs/ab",
+            time: 100,
+            nonce: "n1",
+            body_sha256: &data,
+            upload_offset: Some(0),
+            upload_length: Some(4),
+        };
+        let sig = key.sign_hex(&signed.message());
+        assert!(verify(&key.public_hex(), &signed.message(), &sig));
+        let other_body = body_sha256(b"dato");
+        for changed in [
+            Signed { method: "HEAD", ..signed },
+            Signed { host: "other.hub", ..signed },
+            Signed { path: "/v1/blobs/ac", ..signed },
+            Signed { time: 101, ..signed },
+            Signed { nonce: "n2", ..signed },
+            Signed { body_sha256: &other_body, ..signed },
+            Signed { upload_offset: Some(4), ..signed },
+            Signed { upload_length: None, ..signed },
+        ] {
+            assert!(!verify(&key.public_hex(), &changed.message(), &sig), "{changed:?}");
+        }
     }
 }

@@ -125,3 +125,41 @@ pub fn sealed_records(app: &mut App, dir: &Path, n: usize) -> Vec<String> {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hoso_sync::hex(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
 }
+
+/// The headers that authenticate a request as a counter's client makes them
+/// (protocol 2: method, host, path, time, nonce, body hash, upload headers),
+/// for tests that write requests by hand.
+pub fn auth_headers(
+    key: &hoso_sync::SigningKey,
+    device: &str,
+    method: &str,
+    host: &str,
+    path: &str,
+    body_sha256: &str,
+    upload: Option<(u64, u64)>,
+) -> Vec<(&'static str, String)> {
+    let time = chrono::Utc::now().timestamp();
+    let nonce = hoso_sync::nonce();
+    let signed = hoso_sync::Signed {
+        method,
+        host,
+        path,
+        time,
+        nonce: &nonce,
+        body_sha256,
+        upload_offset: upload.map(|u| u.0),
+        upload_length: upload.map(|u| u.1),
+    };
+    let mut headers = vec![
+        (hoso_sync::HEADER_DEVICE, device.to_owned()),
+        (hoso_sync::HEADER_TIME, time.to_string()),
+        (hoso_sync::HEADER_NONCE, nonce.clone()),
+        (hoso_sync::HEADER_BODY_SHA256, body_sha256.to_owned()),
+        (hoso_sync::HEADER_SIGNATURE, key.sign_hex(&signed.message())),
+    ];
+    if let Some((offset, length)) = upload {
+        headers.push((hoso_sync::HEADER_OFFSET, offset.to_string()));
+        headers.push((hoso_sync::HEADER_LENGTH, length.to_string()));
+    }
+    headers
+}
