@@ -108,9 +108,11 @@ fn main() -> anyhow::Result<()> {
         let s3 = hoso_hub::s3::S3::from_env(url, &cli.s3_region)?;
         rt.block_on(hub.use_s3(s3))?;
     }
-    if let Command::Serve { max_blob_mib, request_timeout_secs, max_requests, partial_ttl_hours, .. } =
-        &cli.command
+    if let Command::Serve {
+        max_blob_mib, request_timeout_secs, max_requests, partial_ttl_hours, name, ..
+    } = &cli.command
     {
+        hub.set_name(name.clone());
         hub.set_limits(hoso_hub::Limits {
             blob: max_blob_mib << 20,
             request_timeout: Duration::from_secs(*request_timeout_secs),
