@@ -100,6 +100,8 @@ pub struct Limits {
     pub concurrent_requests: usize,
     /// A partial upload untouched this long is dropped ([`Hub::sweep_partials`]).
     pub partial_ttl: std::time::Duration,
+    /// Uploads one device may hold open at once (429 beyond).
+    pub partials_per_device: usize,
 }
 
 impl Default for Limits {
@@ -111,6 +113,7 @@ impl Default for Limits {
             request_timeout: std::time::Duration::from_secs(120),
             concurrent_requests: 512,
             partial_ttl: std::time::Duration::from_secs(48 * 3600),
+            partials_per_device: 64,
         }
     }
 }
@@ -181,17 +184,35 @@ impl Hub {
         &self.limits
     }
 
+    /// Where `device`'s partial upload of blob `hash` is kept on this
+    /// replica: every device has a folder of its own (named by the SHA-256 of
+    /// its id), so no device can append to, spoil or even see another's upload,
+    /// and its open uploads are counted against its quota.
+    pub fn partial_file(&self, device: &str, hash: &str) -> PathBuf {
+        self.partial_dir(device).join(hash)
+    }
+
+    fn partial_dir(&self, device: &str) -> PathBuf {
+        self.dir.join("partial").join(&body_sha256(device.as_bytes())[..32])
+    }
+
     /// Drops partial uploads untouched for `older_than` (a counter that
     /// never came back); the counter that does come back starts the blob
     /// again. Returns how many were dropped.
     pub fn sweep_partials(&self, older_than: std::time::Duration) -> std::io::Result<usize> {
         let mut dropped = 0;
-        for entry in std::fs::read_dir(self.dir.join("partial"))? {
-            let entry = entry?;
-            let idle = entry.metadata()?.modified()?.elapsed().unwrap_or_default();
-            if idle >= older_than {
-                std::fs::remove_file(entry.path())?;
-                dropped += 1;
+        for folder in std::fs::read_dir(self.dir.join("partial"))? {
+            let folder = folder?;
+            if !folder.file_type()?.is_dir() {
+                continue;
+            }
+            for entry in std::fs::read_dir(folder.path())? {
+                let entry = entry?;
+                let idle = entry.metadata()?.modified()?.elapsed().unwrap_or_default();
+                if idle >= older_than {
+                    std::fs::remove_file(entry.path())?;
+                    dropped += 1;
+                }
             }
         }
         Ok(dropped)
@@ -540,9 +561,10 @@ async fn blob_head(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = authenticate(&hub, &method, &uri, &headers).await {
-        return r;
-    }
+    let device = match authenticate(&hub, &method, &uri, &headers).await {
+        Ok(device) => device,
+        Err(r) => return r,
+    };
     if !valid_hash(&hash) {
         return bad_hash();
     }
@@ -553,7 +575,7 @@ async fn blob_head(
         }
         // A partial file may hold every byte (the hub stopped before keeping it):
         // the client finishes it with an empty piece.
-        match std::fs::metadata(hub.dir.join("partial").join(&hash)) {
+        match std::fs::metadata(hub.partial_file(&device, &hash)) {
             Ok(m) => {
                 (StatusCode::OK, [(HEADER_OFFSET, m.len().to_string()), (HEADER_COMPLETE, "false".into())])
                     .into_response()
@@ -611,9 +633,9 @@ async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, s
     if offset + body.len() as u64 > length {
         return error(StatusCode::BAD_REQUEST, "headers", "the piece goes past Upload-Length");
     }
-    let partial = hub.dir.join("partial").join(&hash);
+    let partial = hub.partial_file(&device, &hash);
     let appended = {
-        let (hub, hash, partial) = (Arc::clone(&hub), hash.clone(), partial.clone());
+        let (hub, hash, partial, device) = (Arc::clone(&hub), hash.clone(), partial.clone(), device.clone());
         tokio::task::spawn_blocking(move || -> Appended {
             if complete_size(&hub, &hash).is_some() {
                 return Appended::Answer(StatusCode::OK.into_response());
@@ -622,6 +644,22 @@ async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, s
             if offset != held {
                 let held = format!("the hub holds {held} bytes");
                 return Appended::Answer(error(StatusCode::PRECONDITION_FAILED, "offset", held));
+            }
+            if held == 0 && !partial.exists() {
+                // A new upload: within the device's quota of open ones.
+                let folder = partial.parent().map(Path::to_owned).unwrap_or_default();
+                let open = std::fs::read_dir(&folder).map_or(0, |d| d.count());
+                if open >= hub.limits.partials_per_device {
+                    hub.refuse(&device, &format!("{open} uploads open already"));
+                    return Appended::Answer(error(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "too_many_uploads",
+                        format!("this device has {open} unfinished uploads; finish them first"),
+                    ));
+                }
+                if let Err(e) = std::fs::create_dir_all(&folder) {
+                    return Appended::Answer(error(StatusCode::INTERNAL_SERVER_ERROR, "io", e.to_string()));
+                }
             }
             let written = (|| -> std::io::Result<u64> {
                 let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&partial)?;

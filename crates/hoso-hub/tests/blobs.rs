@@ -27,7 +27,9 @@ fn resumable_checked_and_finished_after_a_crash() {
     // More than one piece, resumed after the first piece.
     let big: Vec<u8> = (0..CHUNK + 12345).map(|i| (i % 251) as u8).collect();
     let hash = sha(&big);
-    std::fs::write(tmp.path().join("partial").join(&hash), &big[..CHUNK]).unwrap();
+    let partial = hub.partial_file("d1", &hash);
+    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
+    std::fs::write(&partial, &big[..CHUNK]).unwrap();
     assert_eq!(client.blob_state(&hash).unwrap(), Some((CHUNK as u64, false)));
     client.put_blob(&hash, &big).unwrap();
     assert_eq!(client.blob_state(&hash).unwrap(), Some((big.len() as u64, true)));
@@ -36,7 +38,7 @@ fn resumable_checked_and_finished_after_a_crash() {
     // Every byte in a partial file, never kept (the hub died): finished, not skipped.
     let small = b"every byte arrived, then the hub stopped".to_vec();
     let small_hash = sha(&small);
-    std::fs::write(tmp.path().join("partial").join(&small_hash), &small).unwrap();
+    std::fs::write(hub.partial_file("d1", &small_hash), &small).unwrap();
     assert_eq!(client.blob_state(&small_hash).unwrap(), Some((small.len() as u64, false)));
     client.put_blob(&small_hash, &small).unwrap();
     assert_eq!(client.blob_state(&small_hash).unwrap(), Some((small.len() as u64, true)));

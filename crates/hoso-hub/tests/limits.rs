@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use hoso_sync::SigningKey;
 
 struct Hub {
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
     hub: Arc<hoso_hub::Hub>,
     addr: String,
     key: SigningKey,
@@ -30,7 +30,7 @@ fn hub(limits: hoso_hub::Limits) -> Hub {
     let url = hoso_hub::spawn_local(hoso_hub::router(Arc::clone(&hub))).unwrap();
     let key = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
     hub.enrol("d1", &key.public_hex(), "").unwrap();
-    Hub { dir, hub, addr: url.trim_start_matches("http://").to_owned(), key }
+    Hub { _dir: dir, hub, addr: url.trim_start_matches("http://").to_owned(), key }
 }
 
 /// A PUT's head, signed by `device` with `key` for host `addr` over a body of
@@ -150,7 +150,8 @@ fn a_request_that_stalls_is_ended_and_partials_nobody_finished_expire() {
     assert!(took < Duration::from_secs(5), "{took:?}");
 
     // A partial upload: kept while fresh, swept once idle past its time.
-    let partial = h.dir.path().join("partial").join(HASH);
+    let partial = h.hub.partial_file("d1", HASH);
+    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
     std::fs::write(&partial, b"half").unwrap();
     assert_eq!(h.hub.sweep_partials(Duration::from_secs(3600)).unwrap(), 0);
     let old = std::time::SystemTime::now() - Duration::from_secs(2 * 3600);
@@ -182,4 +183,64 @@ fn a_request_signed_for_another_hub_is_refused() {
     let head = head("hub.tphcm.gov.vn", &key, "d1", &path, &signed, 12, Some((0, 12)));
     let (status, text, _) = send_raw(addr, &head, piece, wait);
     assert_eq!(status, 422, "refused only for its bytes: {text}");
+}
+
+/// Partial uploads belong to the device that started them: another device
+/// sees none of it and uploads the same blob beside it (it cannot append to,
+/// or spoil, the first one's bytes); and a device may hold only so many
+/// unfinished uploads at once (429).
+#[test]
+fn partials_are_each_devices_own_and_counted() {
+    let h = hub(hoso_hub::Limits { partials_per_device: 2, ..Default::default() });
+    let other = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
+    h.hub.enrol("d2", &other.public_hex(), "").unwrap();
+    let wait = Duration::from_secs(10);
+    let blob = |n: u8| {
+        let bytes = vec![n; 20];
+        (hoso_sync::body_sha256(&bytes), bytes)
+    };
+    // d1 sends the first half of blob 1.
+    let (hash, bytes) = blob(1);
+    let path = format!("/v1/blobs/{hash}");
+    let half = &bytes[..10];
+    let (status, text, _) =
+        put_raw(&h.addr, &h.key, "d1", &path, &hoso_sync::body_sha256(half), 10, Some((0, 20)), half, wait);
+    assert_eq!(status, 202, "{text}");
+    assert_eq!(std::fs::metadata(h.hub.partial_file("d1", &hash)).unwrap().len(), 10);
+    // d2 sends the whole of the same blob, from the start, beside it.
+    let (status, text, _) = put_raw(
+        &h.addr,
+        &other,
+        "d2",
+        &path,
+        &hoso_sync::body_sha256(&bytes),
+        20,
+        Some((0, 20)),
+        &bytes,
+        wait,
+    );
+    assert_eq!(status, 201, "{text}");
+    assert_eq!(std::fs::metadata(h.hub.partial_file("d1", &hash)).unwrap().len(), 10, "d1's bytes untouched");
+
+    // d1 opens a second upload, then a third is one too many.
+    for (n, expected) in [(2u8, 202u16), (3, 429)] {
+        let (hash, bytes) = blob(n);
+        let path = format!("/v1/blobs/{hash}");
+        let half = &bytes[..10];
+        let (status, text, _) = put_raw(
+            &h.addr,
+            &h.key,
+            "d1",
+            &path,
+            &hoso_sync::body_sha256(half),
+            10,
+            Some((0, 20)),
+            half,
+            wait,
+        );
+        assert_eq!(status, expected, "blob {n}: {text}");
+        if expected == 429 {
+            assert!(text.contains("too_many_uploads"), "{text}");
+        }
+    }
 }

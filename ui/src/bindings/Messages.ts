@@ -610,6 +610,18 @@ export type MessageArgs = {
   "ui-scan-profile-keys": Record<string, never>;
   "ui-scan-profile-own": Record<string, never>;
   "ui-manual-duplex": Record<string, never>;
+  "scan-slip": { code: string | number };
+  "scan-slip-unknown": { code: string | number; current: string | number };
+  "cli-build-failed": { code: string | number; why: string | number };
+  "sync-hub-not-https": { url: string | number };
+  "sync-no-hub-key": Record<string, never>;
+  "doctor-hub-https-hint": Record<string, never>;
+  "doctor-hub-key-set": Record<string, never>;
+  "doctor-hub-key-hint": Record<string, never>;
+  "cli-audit-anchor-lost": { accepted: string | number; after: string | number; head: string | number; record: string | number };
+  "cli-audit-anchored": { anchors: string | number; seq: string | number };
+  "cli-audit-no-anchor": Record<string, never>;
+  "cli-audit-unverified": { receipts: string | number };
 };
 
 export type MessageId = keyof MessageArgs;

@@ -214,7 +214,7 @@ fn sigkill_mid_large_blob_then_upload_resumes_where_it_stopped() {
         hoso_sync::hex(ring::digest::digest(&ring::digest::SHA256, &std::fs::read(&file).unwrap()).as_ref());
 
     let mut child = cmd(&data, &["sync"]).env("HOSO_CONFIG", &config).stdout(Stdio::null()).spawn().unwrap();
-    let partial = hub_dir.join("partial").join(&page_hash);
+    let partial = hub.partial_file("counter-08", &page_hash);
     kill_when(&mut child, || {
         std::fs::metadata(&partial).is_ok_and(|m| m.len() >= hoso_sync::client::CHUNK as u64)
     });
