@@ -97,29 +97,7 @@ fn every_route_refuses_a_name_that_walks_out_of_the_hub() {
     assert_eq!(std::fs::read(root.join("hub.secret")).unwrap(), b"inside the hub");
 
     let manifest = |id: &str, file: &str| {
-        let m = hoso_sync::Manifest {
-            version: 1,
-            record_id: id.into(),
-            code: "000.00.01.H29-261206-0001".into(),
-            procedure: "1.001193".into(),
-            unit: "000.00.01.H29".into(),
-            channel: 1,
-            applicant_name: "Test".into(),
-            applicant_id: None,
-            received_at: "2026-12-06T08:00:00+07:00".into(),
-            sealed_at: "2026-12-06T08:30:00+07:00".into(),
-            components: Vec::new(),
-            files: vec![hoso_sync::ManifestFile {
-                role: "page".into(),
-                component: 1,
-                ordinal: 1,
-                sha256: file.into(),
-                size: 1,
-                media_type: "image/png".into(),
-            }],
-            audit_head: String::new(),
-        };
-        serde_json::to_vec(&m).unwrap()
+        serde_json::to_vec(&common::one_page_manifest(id, "000.00.01.H29", file, 1)).unwrap()
     };
     for id in ["..%2F..%2Fsecret", "NOT-A-UUID", "0191E8F2-8F7C-7B3A-9C1D-2E3F4A5B6C7D"] {
         let (status, _, body) =

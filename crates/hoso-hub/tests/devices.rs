@@ -4,11 +4,14 @@
 //! first, and a device sends for one receiving unit. Every decision is in the
 //! hub's own audit. Spoken to with the counters' own client.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::one_page_manifest as manifest;
+use hoso_sync::SigningKey;
 use hoso_sync::client::{Client, SyncError};
-use hoso_sync::{Manifest, ManifestFile, SigningKey};
 
 /// A device key as its PKCS#8 bytes (a client is made of them as often as needed).
 struct Key(Vec<u8>);
@@ -21,31 +24,6 @@ impl Key {
 
 fn key() -> Key {
     Key(SigningKey::generate())
-}
-
-fn manifest(id: &str, unit: &str, blob: &str, size: u64) -> Manifest {
-    Manifest {
-        version: 1,
-        record_id: id.into(),
-        code: format!("{unit}-261206-0001"),
-        procedure: "1.001193".into(),
-        unit: unit.into(),
-        channel: 1,
-        applicant_name: "Test".into(),
-        applicant_id: None,
-        received_at: "2026-12-06T08:00:00+07:00".into(),
-        sealed_at: "2026-12-06T08:30:00+07:00".into(),
-        components: Vec::new(),
-        files: vec![ManifestFile {
-            role: "page".into(),
-            component: 1,
-            ordinal: 1,
-            sha256: blob.into(),
-            size,
-            media_type: "image/png".into(),
-        }],
-        audit_head: String::new(),
-    }
 }
 
 #[test]

@@ -32,7 +32,7 @@ mod quality;
 
 pub use decode::{DecodedFrame, Format, FrameInfo, ImageError, Limits, decode_frame, inspect, sniff};
 pub use encode::encode_png;
-pub use metrics::{PageClass, PageMetrics, measure, reduce, thumbnail_jpeg};
+pub use metrics::{PageClass, PageMetrics, gray_view, measure, reduce, thumbnail_jpeg};
 pub use patch::{PatchCode, find_patch_codes};
 pub use prepare::{MAX_SKEW_DEG, MIN_SKEW_DEG, TurnUpright, Upright, estimate_skew, ocr_gray};
 pub use quality::{Issue, MIN_DPI, Quality, assess};

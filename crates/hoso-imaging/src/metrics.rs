@@ -249,3 +249,11 @@ pub fn thumbnail_jpeg(img: &DynamicImage, max_side: u32, colour: bool) -> Vec<u8
     small.write_with_encoder(encoder).expect("encoding a small in-memory JPEG cannot fail");
     out
 }
+
+/// A page's grey pixels: a grey scan as it lies, a colour one converted.
+pub fn gray_view(img: &DynamicImage) -> std::borrow::Cow<'_, GrayImage> {
+    match img.as_luma8() {
+        Some(gray) => std::borrow::Cow::Borrowed(gray),
+        None => std::borrow::Cow::Owned(img.to_luma8()),
+    }
+}

@@ -51,18 +51,10 @@ pub fn find_patch_codes(img: &DynamicImage, dpi: f32) -> Vec<PatchCode> {
     if !(50.0..=2400.0).contains(&dpi) {
         return Vec::new();
     }
-    // A grey scan is read where it lies; only a colour one is converted.
-    let converted;
-    let gray = match img.as_luma8() {
-        Some(gray) => gray,
-        None => {
-            converted = img.to_luma8();
-            &converted
-        }
-    };
+    let gray = crate::gray_view(img);
     let mut found = Vec::new();
     for across_rows in [true, false] {
-        for code in marks(gray, dpi, across_rows) {
+        for code in marks(&gray, dpi, across_rows) {
             if !found.contains(&code) {
                 found.push(code);
             }

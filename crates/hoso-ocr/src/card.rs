@@ -59,14 +59,7 @@ pub fn read_qr_codes(img: &GrayImage) -> Vec<String> {
 /// half-size page is four times quicker to search.
 pub fn page_qr_codes(img: &DynamicImage) -> Vec<String> {
     // A grey scan is sampled where it lies; only a colour one is converted.
-    let converted;
-    let gray = match img.as_luma8() {
-        Some(gray) => gray,
-        None => {
-            converted = img.to_luma8();
-            &converted
-        }
-    };
+    let gray = hoso_imaging::gray_view(img);
     let half = GrayImage::from_fn(gray.width() / 2, gray.height() / 2, |x, y| *gray.get_pixel(2 * x, 2 * y));
     read_qr_codes(&half)
 }

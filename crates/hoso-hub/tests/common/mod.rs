@@ -163,3 +163,30 @@ pub fn auth_headers(
     }
     headers
 }
+
+/// A manifest of record `id` of `unit` naming one page, blob `blob` of `size`
+/// bytes, for tests that speak to the hub without a workstation.
+pub fn one_page_manifest(id: &str, unit: &str, blob: &str, size: u64) -> hoso_sync::Manifest {
+    hoso_sync::Manifest {
+        version: 1,
+        record_id: id.into(),
+        code: format!("{unit}-261206-0001"),
+        procedure: "1.001193".into(),
+        unit: unit.into(),
+        channel: 1,
+        applicant_name: "Test".into(),
+        applicant_id: None,
+        received_at: "2026-12-06T08:00:00+07:00".into(),
+        sealed_at: "2026-12-06T08:30:00+07:00".into(),
+        components: Vec::new(),
+        files: vec![hoso_sync::ManifestFile {
+            role: "page".into(),
+            component: 1,
+            ordinal: 1,
+            sha256: blob.into(),
+            size,
+            media_type: "image/png".into(),
+        }],
+        audit_head: String::new(),
+    }
+}
