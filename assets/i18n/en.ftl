@@ -769,3 +769,4 @@ cli-audit-unverified = { $receipts ->
     [one] { $receipts } receipt
    *[other] { $receipts } receipts
 } could not be checked (no hub_key, or a signature that does not hold): not used as anchors
+cli-audit-hub-last = The hub signed this counter's last head with record { $record }; that head was checked like the other anchors

@@ -703,3 +703,4 @@ cli-audit-anchor-lost = Nhật ký không còn giữ đầu chuỗi mà biên nh
 cli-audit-anchored = { $anchors } biên nhận của máy chủ neo nhật ký; nhật ký được chứng minh nguyên vẹn đến mục { $seq }
 cli-audit-no-anchor = Chưa có biên nhận nào của máy chủ neo nhật ký (chưa đồng bộ hồ sơ nào)
 cli-audit-unverified = { $receipts } biên nhận không kiểm tra được (thiếu hub_key, hoặc chữ ký không đúng): không dùng làm mốc
+cli-audit-hub-last = Máy chủ đã ký đầu chuỗi cuối cùng cho quầy này ở hồ sơ { $record }; đầu chuỗi đó đã được kiểm tra như các mốc khác

@@ -377,8 +377,13 @@ enum CardCmd {
 
 #[derive(Subcommand, Debug)]
 enum AuditCmd {
-    /// Kiểm tra chuỗi băm / verify the hash chain.
-    Verify,
+    /// Kiểm tra chuỗi băm / verify the hash chain and the heads the hub's receipts anchor.
+    Verify {
+        /// Also ask the hub which head it signed last for this counter (found
+        /// even when the receipts here were cut off with the log).
+        #[arg(long)]
+        hub: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -731,8 +736,8 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(3));
             }
         }
-        Command::Audit(AuditCmd::Verify) => {
-            let v = open(g)?.verify_audit()?;
+        Command::Audit(AuditCmd::Verify { hub }) => {
+            let v = open(g)?.verify_audit(hub)?;
             out.audit(&v);
             if !v.intact() {
                 return Ok(ExitCode::from(4));

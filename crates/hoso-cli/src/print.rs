@@ -728,6 +728,9 @@ impl Out {
             }
             None => outln!(self, "{}", self.say(&msg!("cli-audit-no-anchor"))),
         }
+        if let Some(record) = &report.hub_last {
+            outln!(self, "  {}", self.say(&msg!("cli-audit-hub-last", record = record)));
+        }
         if report.unverified > 0 {
             outln!(self, "  ⚠ {}", self.say(&msg!("cli-audit-unverified", receipts = report.unverified)));
         }

@@ -86,6 +86,9 @@ pub struct AuditReport {
     pub lost: Option<LostAnchor>,
     /// The last entry an anchored head still points to: the log is proven up to it.
     pub last_anchored_seq: Option<i64>,
+    /// The record whose head the hub says it signed last for this device,
+    /// when it was asked (`hoso audit verify --hub`).
+    pub hub_last: Option<String>,
 }
 
 impl AuditReport {
@@ -261,25 +264,40 @@ impl App {
     }
 
     /// Verifies the audit chain.
-    pub fn verify_audit(&self) -> anyhow::Result<AuditReport> {
+    pub fn verify_audit(&self, ask_hub: bool) -> anyhow::Result<AuditReport> {
         self.require_admin()?;
         let chain = hoso_store::audit::verify(self.store.conn())?;
-        let mut report =
-            AuditReport { chain, anchors: 0, unverified: 0, lost: None, last_anchored_seq: None };
+        let mut report = AuditReport {
+            chain,
+            anchors: 0,
+            unverified: 0,
+            lost: None,
+            last_anchored_seq: None,
+            hub_last: None,
+        };
+        let mut anchors: Vec<(hoso_sync::Manifest, hoso_sync::Receipt)> = Vec::new();
         for anchor in self.store.anchors()? {
-            // An anchor counts when the hub's signature holds: its receipt
-            // verifies with the configured hub key and names this manifest.
             let manifest: Option<hoso_sync::Manifest> = serde_json::from_str(&anchor.manifest).ok();
             let receipt: Option<hoso_sync::Receipt> = serde_json::from_str(&anchor.receipt).ok();
-            let (Some(manifest), Some(receipt), Some(hub_key)) = (manifest, receipt, &self.config.hub_key)
-            else {
+            match (manifest, receipt) {
+                (Some(m), Some(r)) if m.digest() == anchor.manifest_sha256 => anchors.push((m, r)),
+                _ => report.unverified += 1,
+            }
+        }
+        // The head the hub signed last for this device: found even when the
+        // receipts here were cut off with the log.
+        if ask_hub && let Some((manifest, receipt)) = self.hub_client(None)?.last_anchor()? {
+            report.hub_last = Some(manifest.code.clone());
+            anchors.push((manifest, receipt));
+        }
+        for (manifest, receipt) in anchors {
+            // An anchor counts when the hub's signature holds: its receipt
+            // verifies with the configured hub key and names this manifest.
+            let Some(hub_key) = &self.config.hub_key else {
                 report.unverified += 1;
                 continue;
             };
-            if !receipt.verify(hub_key)
-                || receipt.manifest_sha256 != anchor.manifest_sha256
-                || manifest.digest() != anchor.manifest_sha256
-            {
+            if !receipt.verify(hub_key) || receipt.manifest_sha256 != manifest.digest() {
                 report.unverified += 1;
                 continue;
             }

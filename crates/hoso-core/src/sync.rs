@@ -215,12 +215,9 @@ impl App {
         }
     }
 
-    /// Works the outbox until no record is due. `hub` overrides `hub_url`;
-    /// `now` makes records waiting for their next attempt due at once.
-    pub fn sync(&mut self, hub: Option<&str>, now_please: bool) -> anyhow::Result<SyncReport> {
-        self.require_signed_in()?;
-        // One sender per store: its leases are recovered only under this lock.
-        let _lock = crate::WorkerLock::acquire_named(&self.config.data_dir, "sync.lock")?;
+    /// A client of the hub (`hub` overrides `hub_url`): over HTTPS (plain
+    /// HTTP to this machine only), with `hub_key` set, as this device.
+    pub(crate) fn hub_client(&self, hub: Option<&str>) -> anyhow::Result<Client> {
         let hub =
             hub.map(str::to_owned).or_else(|| self.config.hub_url.clone()).context(err!("sync-no-hub"))?;
         let device = self.config.device_id.clone().context(err!("sync-no-device"))?;
@@ -237,8 +234,16 @@ impl App {
             }
             None => None,
         };
-        let client =
-            Client::new(&hub, &device, self.load_device_key()?, Duration::from_secs(60), ca.as_deref())?;
+        Ok(Client::new(&hub, &device, self.load_device_key()?, Duration::from_secs(60), ca.as_deref())?)
+    }
+
+    /// Works the outbox until no record is due. `hub` overrides `hub_url`;
+    /// `now` makes records waiting for their next attempt due at once.
+    pub fn sync(&mut self, hub: Option<&str>, now_please: bool) -> anyhow::Result<SyncReport> {
+        self.require_signed_in()?;
+        // One sender per store: its leases are recovered only under this lock.
+        let _lock = crate::WorkerLock::acquire_named(&self.config.data_dir, "sync.lock")?;
+        let client = self.hub_client(hub)?;
         let owner = format!("sync-pid{}", std::process::id());
         jobs::recover_kind(self.store.conn(), SYNC_JOB, now().timestamp_millis())?;
         if now_please {

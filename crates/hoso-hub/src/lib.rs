@@ -586,6 +586,25 @@ async fn blob_head(
     .await
 }
 
+/// The manifest and receipt of the record the asking device had accepted
+/// last: the audit head the hub signed for it last, which a counter that lost
+/// its receipts too can still check its log against (`hoso audit verify --hub`).
+async fn anchor_get(State(hub): State<Arc<Hub>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    let device = match authenticate(&hub, &method, &uri, &headers).await {
+        Ok(device) => device,
+        Err(r) => return r,
+    };
+    blocking(move || match hub.meta.last_record(&device) {
+        Ok(Some((manifest, receipt))) => {
+            let body = format!("{{\"manifest\":{manifest},\"receipt\":{receipt}}}");
+            (StatusCode::OK, [("content-type", "application/json")], body).into_response()
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
+    })
+    .await
+}
+
 /// Runs blocking work (files, the database, hashing) off the async runtime.
 async fn blocking(work: impl FnOnce() -> Response + Send + 'static) -> Response {
     tokio::task::spawn_blocking(work)
@@ -852,6 +871,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
     Router::new()
         .route("/v1/blobs/{hash}", head(blob_head).put(blob_put))
         .route("/v1/records/{id}", put(record_put))
+        .route("/v1/anchor", axum::routing::get(anchor_get))
         .layer(axum::extract::DefaultBodyLimit::max(limits.piece.max(limits.manifest)))
         .with_state(hub)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -62,6 +62,8 @@ pub trait Meta: Send + Sync + std::fmt::Debug {
     fn add_blob(&self, hash: &str, size: i64, device: &str, at: &str) -> anyhow::Result<()>;
     fn record(&self, id: &str) -> anyhow::Result<Option<Accepted>>;
     fn manifest(&self, id: &str) -> anyhow::Result<Option<String>>;
+    /// The manifest and receipt of the record `device` had accepted last.
+    fn last_record(&self, device: &str) -> anyhow::Result<Option<Accepted>>;
     /// Inserts unless the id exists; returns what is stored for the id afterwards.
     #[allow(clippy::too_many_arguments)]
     fn accept(
@@ -242,6 +244,17 @@ impl Meta for SqliteMeta {
             .optional()?)
     }
 
+    fn last_record(&self, device: &str) -> anyhow::Result<Option<Accepted>> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT manifest, receipt FROM records WHERE device = ?1 ORDER BY accepted_at DESC, rowid DESC LIMIT 1",
+                [device],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     fn manifest(&self, id: &str) -> anyhow::Result<Option<String>> {
         Ok(self
             .db()
@@ -413,6 +426,16 @@ impl Meta for PgMeta {
         self.with(|c| {
             Ok(c.query_opt("SELECT manifest_sha256, receipt FROM records WHERE id = $1", &[&id])?
                 .map(|r| (r.get(0), r.get(1))))
+        })
+    }
+
+    fn last_record(&self, device: &str) -> anyhow::Result<Option<Accepted>> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT manifest, receipt FROM records WHERE device = $1 ORDER BY accepted_at DESC, id DESC LIMIT 1",
+                &[&device],
+            )?
+            .map(|r| (r.get(0), r.get(1))))
         })
     }
 

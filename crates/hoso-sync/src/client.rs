@@ -232,6 +232,27 @@ impl Client {
     }
 
     /// Sends the record's manifest; the hub answers with its receipt.
+    /// The manifest and receipt of the record this device had accepted last,
+    /// as the hub keeps them; `None` before the first.
+    pub fn last_anchor(&self) -> Result<Option<(Manifest, Receipt)>, SyncError> {
+        #[derive(serde::Deserialize)]
+        struct Anchor {
+            manifest: Manifest,
+            receipt: Receipt,
+        }
+        let resp = self.signed(reqwest::Method::GET, "/v1/anchor", b"", None).send().map_err(transient)?;
+        match resp.status().as_u16() {
+            200 => {
+                let bytes = resp.bytes().map_err(transient)?;
+                let a: Anchor = serde_json::from_slice(&bytes)
+                    .map_err(|e| SyncError::Transient(format!("anchor: {e}")))?;
+                Ok(Some((a.manifest, a.receipt)))
+            }
+            404 => Ok(None),
+            _ => Err(classify(resp)),
+        }
+    }
+
     pub fn put_record(&self, manifest: &Manifest) -> Result<Receipt, SyncError> {
         let path = format!("/v1/records/{}", manifest.record_id);
         let body = serde_json::to_vec(manifest).expect("serialisable");

@@ -622,6 +622,7 @@ export type MessageArgs = {
   "cli-audit-anchored": { anchors: string | number; seq: string | number };
   "cli-audit-no-anchor": Record<string, never>;
   "cli-audit-unverified": { receipts: string | number };
+  "cli-audit-hub-last": { record: string | number };
 };
 
 export type MessageId = keyof MessageArgs;

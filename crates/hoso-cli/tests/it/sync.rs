@@ -136,6 +136,17 @@ fn sigkill_mid_sync_then_every_record_exactly_once() {
     assert!(said.contains("intact") || said.contains("entries"), "the shorter chain links: {said}");
     assert!(said.contains("no longer holds the head the receipt of record"), "{said}");
     assert!(said.contains("were rewritten or cut off"), "{said}");
+
+    // Cut the receipts off too: nothing here anchors the log any more, and
+    // only the hub can tell; `--hub` asks it for the head it signed last.
+    c.execute_batch("DELETE FROM receipts;").unwrap();
+    let o = run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("No hub receipt anchors the log yet"), "{}", stdout(&o));
+    let o = run(&["audit", "verify", "--hub"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stdout(&o));
+    assert!(stdout(&o).contains("The hub signed this counter's last head with record"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("were rewritten or cut off"), "{}", stdout(&o));
 }
 
 /// `Upload-Offset` of every blob piece the slow hub below received, by blob.
