@@ -386,7 +386,6 @@ impl Desktop {
                 }
                 let mut plan = hoso_core::ScanPlan::own(settings);
                 plan.manual_duplex = req.manual_duplex.unwrap_or(false);
-                plan.wait = req.wait.unwrap_or(false) || plan.manual_duplex;
                 plan
             }
         };
@@ -394,7 +393,7 @@ impl Desktop {
         app.require_plan_allowed(&plan)?;
         let task = self.tasks.spawn("scan", Some(req.code.clone()), move |id| {
             let mut scanner = config.open_scanner(plan.device.as_deref().unwrap_or(&req.device))?;
-            let stacks = (plan.wait || req.wait.unwrap_or(false)).then(|| tasks.stacks(id));
+            let stacks = plan.waits(req.wait.unwrap_or(false)).then(|| tasks.stacks(id));
             let report =
                 app.scan(&req.code, req.component, scanner.as_mut(), &plan, stacks.as_deref(), |e| {
                     // Pages are read while the next ones are scanned.

@@ -705,7 +705,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                 None => app.config().default_scanner()?,
             };
             let mut scanner = app.config().open_scanner(&device)?;
-            let stacks = (wait || plan.wait || plan.manual_duplex).then(stacks_from_stdin);
+            let stacks = plan.waits(wait).then(stacks_from_stdin);
             let report = app.scan(&record, component, scanner.as_mut(), &plan, stacks.as_deref(), |e| {
                 out.scan_event(&e)
             })?;

@@ -275,12 +275,15 @@ impl App {
             last_anchored_seq: None,
             hub_last: None,
         };
-        let mut anchors: Vec<(hoso_sync::Manifest, hoso_sync::Receipt)> = Vec::new();
+        // Each manifest with its receipt and its digest (computed once).
+        let mut anchors: Vec<(hoso_sync::Manifest, hoso_sync::Receipt, String)> = Vec::new();
         for anchor in self.store.anchors()? {
             let manifest: Option<hoso_sync::Manifest> = serde_json::from_str(&anchor.manifest).ok();
             let receipt: Option<hoso_sync::Receipt> = serde_json::from_str(&anchor.receipt).ok();
             match (manifest, receipt) {
-                (Some(m), Some(r)) if m.digest() == anchor.manifest_sha256 => anchors.push((m, r)),
+                (Some(m), Some(r)) if m.digest() == anchor.manifest_sha256 => {
+                    anchors.push((m, r, anchor.manifest_sha256))
+                }
                 _ => report.unverified += 1,
             }
         }
@@ -288,16 +291,17 @@ impl App {
         // receipts here were cut off with the log.
         if ask_hub && let Some((manifest, receipt)) = self.hub_client(None)?.last_anchor()? {
             report.hub_last = Some(manifest.code.clone());
-            anchors.push((manifest, receipt));
+            let digest = manifest.digest();
+            anchors.push((manifest, receipt, digest));
         }
-        for (manifest, receipt) in anchors {
+        for (manifest, receipt, digest) in anchors {
             // An anchor counts when the hub's signature holds: its receipt
             // verifies with the configured hub key and names this manifest.
             let Some(hub_key) = &self.config.hub_key else {
                 report.unverified += 1;
                 continue;
             };
-            if !receipt.verify(hub_key) || receipt.manifest_sha256 != manifest.digest() {
+            if !receipt.verify(hub_key) || receipt.manifest_sha256 != digest {
                 report.unverified += 1;
                 continue;
             }
@@ -323,8 +327,7 @@ impl App {
     /// an import, Processing → Review once no page waits. `record` must be freshly
     /// loaded; the guarded update refuses it if its state has moved since.
     fn settle(&mut self, record: &Record) -> anyhow::Result<()> {
-        let pending =
-            self.store.pages(&record.id)?.iter().filter(|p| p.state == hoso_model::PageState::Stored).count();
+        let pending = self.store.pages_stored(&record.id)?;
         let current = record.state;
         let next = match current {
             RecordState::Scanning => Some(RecordState::Processing),

@@ -126,7 +126,7 @@ impl ScanProfile {
             // A manual duplex batch stays in one component to be put in order.
             separator_sheets: self.separator_sheets && !self.manual_duplex,
             split_every: self.split_every,
-            wait: self.wait || self.manual_duplex,
+            wait: self.wait,
             profile: Some(self.name.clone()),
         }
     }
@@ -162,7 +162,8 @@ pub struct ScanPlan {
     pub separator_sheets: bool,
     /// A new component every this many pages.
     pub split_every: Option<u32>,
-    /// Wait for the next stack (manual duplex always waits for the backs).
+    /// Wait for the next stack ([`ScanPlan::waits`] adds manual duplex, which
+    /// always waits for the backs).
     pub wait: bool,
     /// The profile it came from: only profiles are open to a clerk once the
     /// counter has some.
@@ -196,6 +197,12 @@ impl ScanPlan {
             wait: false,
             ..self.clone()
         }
+    }
+
+    /// Whether the batch waits for the next stack: the clerk `asked`, the
+    /// plan says so, or it is manual duplex (the backs come as a second stack).
+    pub fn waits(&self, asked: bool) -> bool {
+        asked || self.wait || self.manual_duplex
     }
 
     /// The profile's name, when it came from one.
@@ -253,7 +260,7 @@ mod tests {
         )
         .unwrap();
         let plan = p.plan();
-        assert!(plan.wait, "manual duplex waits for the backs");
+        assert!(plan.waits(false), "manual duplex waits for the backs");
         assert_eq!(plan.blank_below, Some(0.005));
         assert_eq!(plan.options, vec![("x".to_owned(), "1".to_owned())]);
 

@@ -255,9 +255,9 @@ impl Hub {
         ed25519_key(public_key)?;
         anyhow::ensure!(!device.is_empty() && device.len() <= 128, "a device id is 1 to 128 characters");
         if !self.meta.enrol(device, public_key, note, &now())? {
-            let keys = self.meta.device_keys(device)?.unwrap_or_else(|| unreachable_keys(public_key));
+            let keys = self.meta.device_keys(device)?;
             anyhow::ensure!(
-                keys.current == public_key,
+                keys.is_some_and(|k| k.current == public_key),
                 "device {device} is enrolled with another key: `hoso-hub rotate` gives it a new one, \
                  `hoso-hub revoke` ends it"
             );
@@ -327,11 +327,6 @@ impl Hub {
 fn ed25519_key(public_key: &str) -> anyhow::Result<()> {
     anyhow::ensure!(hoso_sync::unhex(public_key).is_some_and(|k| k.len() == 32), "not an Ed25519 public key");
     Ok(())
-}
-
-/// Keys of a device the database lost between two calls (never in practice).
-fn unreachable_keys(public_key: &str) -> meta::DeviceKeys {
-    meta::DeviceKeys { current: public_key.to_owned(), previous: None, revoked_at: None }
 }
 
 fn now() -> String {
