@@ -7,45 +7,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
 
 use common::{sealed_records, sha256_hex, start_hub, workstation};
 use hoso_model::RecordState;
-
-struct Moto(Child);
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn moto_server() -> PathBuf {
-    std::env::var_os("HOSO_MOTO_SERVER").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/tools/moto/bin/moto_server")
-    })
-}
-
-fn start_moto() -> (Moto, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let exe = moto_server();
-    let child = Command::new(&exe)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: {e} (scripts/setup installs moto)", exe.display()));
-    let moto = Moto(child);
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "moto did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (moto, format!("http://127.0.0.1:{port}"))
-}
 
 fn openssl(dir: &Path, args: &[&str]) {
     let o = Command::new("openssl").current_dir(dir).args(args).output().unwrap();
@@ -75,7 +41,8 @@ fn https_hub_with_blobs_in_s3() {
     let pki = tmp.path().join("pki");
     std::fs::create_dir_all(&pki).unwrap();
     tls_pki(&pki);
-    let (_moto, s3_endpoint) = start_moto();
+    let moto = common::services::Moto::start();
+    let s3_endpoint = &moto.endpoint;
     let s3_url = format!("{s3_endpoint}/hoso-blobs");
     let creds = [("AWS_ACCESS_KEY_ID", "hoso-test"), ("AWS_SECRET_ACCESS_KEY", "hoso-test-secret")];
     let hub_dir = tmp.path().join("hub");
