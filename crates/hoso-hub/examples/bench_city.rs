@@ -371,7 +371,7 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     let hub_key = {
-        let hub = hoso_hub::Hub::open_postgres(&setup.volume, &pg.url)?;
+        let hub = hoso_hub::Hub::open_postgres(&setup.volume, &hoso_hub::PgConfig::new(&pg.url))?;
         for c in &counters {
             let key = SigningKey::from_pkcs8(&c.pkcs8).context("device key")?;
             hub.enrol_for(&c.device, &key.public_hex(), Some(&c.unit), "bench")?;

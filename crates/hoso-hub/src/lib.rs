@@ -40,6 +40,7 @@ use hoso_sync::{
 pub mod meta;
 pub mod s3;
 
+pub use meta::PgConfig;
 use meta::{Meta, PgMeta, SqliteMeta};
 
 /// Where complete, checked blobs are kept.
@@ -142,9 +143,9 @@ impl Hub {
 
     /// Scale-out mode: metadata in PostgreSQL at `url`, shared by replicas;
     /// blobs and the receipt key in `dir` (a shared volume).
-    pub fn open_postgres(dir: &Path, url: &str) -> anyhow::Result<Hub> {
+    pub fn open_postgres(dir: &Path, pg: &PgConfig) -> anyhow::Result<Hub> {
         std::fs::create_dir_all(dir)?;
-        Hub::with_meta(dir, Box::new(PgMeta::connect(url)?))
+        Hub::with_meta(dir, Box::new(PgMeta::connect(pg)?))
     }
 
     fn with_meta(dir: &Path, meta: Box<dyn Meta>) -> anyhow::Result<Hub> {
@@ -545,6 +546,32 @@ fn valid_record_id(id: &str) -> bool {
     id.parse::<hoso_model::RecordId>().is_ok_and(|r| r.to_string() == id)
 }
 
+/// What the protocol says of a manifest beyond its JSON shape: version 1, a
+/// known channel and file role, times in RFC 3339, files named by their hash
+/// (docs/sync-openapi.yaml). A record is kept as sent, so nothing else may in.
+fn well_formed(m: &Manifest) -> Result<(), String> {
+    if m.version != 1 {
+        return Err(format!("version {} (this hub speaks 1)", m.version));
+    }
+    if !(1..=3).contains(&m.channel) {
+        return Err(format!("channel {} (1 in person, 2 online, 3 post)", m.channel));
+    }
+    for (field, value) in [("received_at", &m.received_at), ("sealed_at", &m.sealed_at)] {
+        if chrono::DateTime::parse_from_rfc3339(value).is_err() {
+            return Err(format!("{field} {value:?} is not an RFC 3339 date-time"));
+        }
+    }
+    for f in &m.files {
+        if !valid_hash(&f.sha256) {
+            return Err(format!("{:?} is not a blob name", f.sha256));
+        }
+        if !matches!(f.role.as_str(), "page" | "pdfa" | "certified") {
+            return Err(format!("file role {:?} (page, pdfa or certified)", f.role));
+        }
+    }
+    Ok(())
+}
+
 fn complete_size(hub: &Hub, hash: &str) -> Option<i64> {
     hub.meta.blob_size(hash).ok().flatten()
 }
@@ -645,7 +672,9 @@ async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, s
         return too_large("a blob", hub.limits.blob);
     }
     if offset + body.len() as u64 > length {
-        return error(StatusCode::BAD_REQUEST, "headers", "the piece goes past Upload-Length");
+        // Well-formed headers that contradict the bytes: unprocessable, as a
+        // piece that does not hash to the name is.
+        return error(StatusCode::UNPROCESSABLE_ENTITY, "past_length", "the piece goes past Upload-Length");
     }
     let partial = hub.partial_file(&device, &hash);
     let appended = {
@@ -735,11 +764,11 @@ fn accept_record(hub: &Hub, id: String, device: &str, body: &[u8]) -> Response {
         Ok(m) => m,
         Err(e) => return error(StatusCode::BAD_REQUEST, "manifest", e.to_string()),
     };
-    if let Some(f) = manifest.files.iter().find(|f| !valid_hash(&f.sha256)) {
-        return error(StatusCode::BAD_REQUEST, "manifest", format!("{:?} is not a blob name", f.sha256));
+    if let Err(why) = well_formed(&manifest) {
+        return error(StatusCode::BAD_REQUEST, "manifest", why);
     }
     if manifest.record_id != id {
-        return error(StatusCode::BAD_REQUEST, "manifest", "record_id differs from the URL");
+        return error(StatusCode::UNPROCESSABLE_ENTITY, "id_mismatch", "record_id differs from the URL");
     }
     // A record id belongs to the device that sent it first; a device sends
     // for its one unit.

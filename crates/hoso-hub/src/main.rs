@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
@@ -13,9 +14,18 @@ struct Cli {
     #[arg(long, env = "HOSO_HUB_DIR")]
     data: PathBuf,
     /// Scale-out mode: PostgreSQL connection string for the metadata, shared by
-    /// every replica (blobs stay in --data, a shared volume).
+    /// every replica (blobs stay in --data, a shared volume, or in --s3). A
+    /// server on another machine is reached over TLS only (sslmode=require).
     #[arg(long, env = "HOSO_HUB_POSTGRES")]
     postgres: Option<String>,
+    /// The CA certificate(s) (PEM) that signed the PostgreSQL server's
+    /// certificate, trusted besides the system's roots.
+    #[arg(long, env = "HOSO_HUB_POSTGRES_CA", requires = "postgres")]
+    postgres_ca: Option<PathBuf>,
+    /// Connections to PostgreSQL this replica keeps at most (a broken one is
+    /// replaced; mind the server's max_connections across replicas).
+    #[arg(long, default_value_t = 16, requires = "postgres")]
+    postgres_connections: u32,
     /// Keep blobs in an S3-compatible bucket, path style:
     /// `https://s3.example:9000/hoso-blobs`. Credentials from
     /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
@@ -101,7 +111,14 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Runtime::new()?;
     let mut hub = match &cli.postgres {
-        Some(url) => hoso_hub::Hub::open_postgres(&cli.data, url)?,
+        Some(url) => {
+            let ca_pem = match &cli.postgres_ca {
+                Some(file) => Some(std::fs::read(file).with_context(|| format!("{}", file.display()))?),
+                None => None,
+            };
+            let pg = hoso_hub::PgConfig { url: url.clone(), ca_pem, connections: cli.postgres_connections };
+            hoso_hub::Hub::open_postgres(&cli.data, &pg)?
+        }
         None => hoso_hub::Hub::open(&cli.data)?,
     };
     if let Some(url) = &cli.s3 {

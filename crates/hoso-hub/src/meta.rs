@@ -12,6 +12,7 @@
 //! over); a revoked device is refused. The hub's own decisions (enrol, rotate,
 //! revoke, every refusal) go to its `audit` table.
 
+use anyhow::Context;
 use std::sync::Mutex;
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -287,8 +288,69 @@ impl Meta for SqliteMeta {
     }
 }
 
-/// Scale-out mode: PostgreSQL shared by every hub replica.
-pub struct PgMeta(Mutex<postgres::Client>);
+/// How the hub reaches PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PgConfig {
+    /// A libpq connection string (`host=… user=… dbname=… sslmode=require`)
+    /// or a `postgres://` URL.
+    pub url: String,
+    /// PEM certificates of the CA that signed the server's certificate,
+    /// trusted besides the system's roots.
+    pub ca_pem: Option<Vec<u8>>,
+    /// Connections this replica keeps at most.
+    pub connections: u32,
+}
+
+impl PgConfig {
+    pub fn new(url: &str) -> PgConfig {
+        PgConfig { url: url.to_owned(), ca_pem: None, connections: 16 }
+    }
+}
+
+/// Whether every host of the connection string is this machine (loopback or
+/// a Unix socket), where the traffic never crosses a network.
+fn local_only(config: &postgres::Config) -> bool {
+    use postgres::config::Host;
+    config.get_hosts().iter().all(|h| match h {
+        Host::Tcp(name) => {
+            name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        #[cfg(unix)]
+        Host::Unix(_) => true,
+    })
+}
+
+/// The TLS of the database connections: rustls with ring, the system's roots
+/// and IT's CA.
+fn pg_tls(ca_pem: Option<&[u8]>) -> anyhow::Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let mut roots = rustls::RootCertStore::empty();
+    let system = rustls_native_certs::load_native_certs();
+    roots.add_parsable_certificates(system.certs);
+    if let Some(pem) = ca_pem {
+        let mut added = 0;
+        for cert in rustls_pki_types::pem::PemObject::pem_slice_iter(pem) {
+            let cert: rustls_pki_types::CertificateDer<'static> =
+                cert.map_err(|e| anyhow::anyhow!("--postgres-ca: not PEM certificates: {e}"))?;
+            roots.add(cert).map_err(|e| anyhow::anyhow!("--postgres-ca: {e}"))?;
+            added += 1;
+        }
+        anyhow::ensure!(added > 0, "--postgres-ca: the file holds no certificate");
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+}
+
+type PgPool = r2d2::Pool<r2d2_postgres::PostgresConnectionManager<tokio_postgres_rustls::MakeRustlsConnect>>;
+
+/// Scale-out mode: PostgreSQL shared by every hub replica, through a pool of
+/// connections; a connection found broken (the server restarted, the network
+/// cut it) is replaced when it is next taken, so the hub outlives the
+/// database's restarts.
+pub struct PgMeta(PgPool);
 
 impl std::fmt::Debug for PgMeta {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -297,24 +359,54 @@ impl std::fmt::Debug for PgMeta {
 }
 
 impl PgMeta {
-    pub fn connect(url: &str) -> anyhow::Result<PgMeta> {
-        let mut client = postgres::Client::connect(url, postgres::NoTls)?;
-        client.batch_execute(PG_SCHEMA)?;
-        Ok(PgMeta(Mutex::new(client)))
+    /// Connects (TLS whenever the server is on another machine: there
+    /// `sslmode=disable` is refused, and `prefer`, the default, becomes
+    /// `require`) and makes the schema.
+    pub fn connect(pg: &PgConfig) -> anyhow::Result<PgMeta> {
+        use postgres::config::SslMode;
+        let mut config: postgres::Config =
+            pg.url.parse().map_err(|e| anyhow::anyhow!("--postgres: not a connection string: {e}"))?;
+        if !local_only(&config) {
+            anyhow::ensure!(
+                config.get_ssl_mode() != SslMode::Disable,
+                "--postgres: sslmode=disable for a server on another machine: the hub's database \
+                 holds names and ID numbers and is reached over TLS only"
+            );
+            config.ssl_mode(SslMode::Require);
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(10));
+        }
+        let tls = pg_tls(pg.ca_pem.as_deref())?;
+        // One connection first, to fail at once and say why (a refused
+        // certificate, a wrong password) rather than after the pool's retries.
+        let mut first = config.connect(tls.clone()).context("PostgreSQL")?;
+        first.batch_execute(PG_SCHEMA).context("PostgreSQL: the hub's tables")?;
+        drop(first);
+        let manager = r2d2_postgres::PostgresConnectionManager::new(config, tls);
+        let pool = r2d2::Pool::builder()
+            .max_size(pg.connections.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(std::time::Duration::from_secs(15))
+            .error_handler(Box::new(r2d2::LoggingErrorHandler))
+            .build(manager)
+            .map_err(|e| anyhow::anyhow!("PostgreSQL: {e}"))?;
+        Ok(PgMeta(pool))
     }
 
-    /// Runs `f` with the client. The postgres crate drives its own runtime, so
-    /// from inside the hub's async handlers the call leaves the async context.
+    /// Runs `f` with a connection of the pool. The postgres crate drives its
+    /// own runtime, so from inside the hub's async handlers the call leaves
+    /// the async context.
     fn with<T>(
         &self,
         f: impl FnOnce(&mut postgres::Client) -> Result<T, postgres::Error>,
     ) -> anyhow::Result<T> {
-        let run = || {
-            let mut client = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            f(&mut client)
+        let run = || -> anyhow::Result<T> {
+            let mut client = self.0.get().map_err(|e| anyhow::anyhow!("PostgreSQL: {e}"))?;
+            Ok(f(&mut client)?)
         };
         let in_runtime = tokio::runtime::Handle::try_current().is_ok();
-        Ok(if in_runtime { tokio::task::block_in_place(run)? } else { run()? })
+        if in_runtime { tokio::task::block_in_place(run) } else { run() }
     }
 }
 

@@ -7,40 +7,15 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use common::{sealed_records, sha256_hex, start_hub, workstation};
 use hoso_model::RecordState;
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let o = Command::new("openssl").current_dir(dir).args(args).output().unwrap();
-    assert!(o.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-}
-
-/// A private CA and a server certificate for 127.0.0.1 / localhost.
-fn tls_pki(dir: &Path) {
-    let ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
-    let args = |line: String| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
-    let run = |line: String| openssl(dir, &args(line).iter().map(String::as_str).collect::<Vec<_>>());
-    run(format!("req -x509 {ec} -keyout ca.key -out ca.crt -days 30 -subj /CN=HoSo-test-city-CA"));
-    run(format!("req -new {ec} -keyout hub.key -out hub.csr -subj /CN=hub"));
-    std::fs::write(
-        dir.join("hub.ext"),
-        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n\
-         subjectAltName=IP:127.0.0.1,DNS:localhost\n",
-    )
-    .unwrap();
-    run("x509 -req -in hub.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile hub.ext -out hub.crt"
-        .into());
-}
 
 #[test]
 fn https_hub_with_blobs_in_s3() {
     let tmp = tempfile::tempdir().unwrap();
     let pki = tmp.path().join("pki");
     std::fs::create_dir_all(&pki).unwrap();
-    tls_pki(&pki);
+    common::services::private_ca(&pki);
     let moto = common::services::Moto::start();
     let s3_endpoint = &moto.endpoint;
     let s3_url = format!("{s3_endpoint}/hoso-blobs");

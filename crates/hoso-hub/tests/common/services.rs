@@ -2,7 +2,7 @@
 //! or the city benchmark: a PostgreSQL cluster of Debian's `postgresql` (its
 //! own data folder and port, stopped on drop) and moto's S3 server (from
 //! PyPI, installed by scripts/setup: Debian packages no S3 server).
-//! Shared by tests/common (`mod services`) and examples/bench_city.rs.
+//! And a private CA for their TLS. Shared by tests/common (`mod services`) and examples/bench_city.rs.
 
 #![allow(dead_code)]
 
@@ -65,6 +65,11 @@ impl Postgres {
     /// A new cluster in `dir/pgdata` on a free port, with `settings` (`-c`
     /// name=value pairs) added to its command line; waits until it answers.
     pub fn start(dir: &Path, settings: &[&str]) -> Postgres {
+        Postgres::start_with(dir, settings, |_| {})
+    }
+
+    /// [`Postgres::start`], calling `prepare` between initdb and the start.
+    pub fn start_with(dir: &Path, settings: &[&str], prepare: impl FnOnce(&Postgres)) -> Postgres {
         let data = dir.join("pgdata");
         std::fs::create_dir(&data).unwrap();
         if is_root() {
@@ -80,8 +85,11 @@ impl Postgres {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let url = format!("host=127.0.0.1 port={port} user=hoso dbname=postgres");
-        let child = Postgres::spawn(&data, port, settings);
-        let pg = Postgres { child, data, port, url };
+        // (A placeholder child until the server starts: `true` has ended.)
+        let placeholder = Command::new("true").spawn().unwrap();
+        let mut pg = Postgres { child: placeholder, data, port, url };
+        prepare(&pg);
+        pg.child = Postgres::spawn(&pg.data, port, settings);
         pg.wait_ready();
         pg
     }
@@ -104,24 +112,18 @@ impl Postgres {
         }
     }
 
-    /// Kills the server hard (every connection breaks) and starts it again on
-    /// the same port and data.
+    /// Stops the server as a crash would (`pg_ctl stop -m immediate`: every
+    /// connection breaks, no shutdown checkpoint) and starts it again on the
+    /// same port and data, which it recovers.
     pub fn restart(&mut self, settings: &[&str]) {
-        // SIGKILL to runuser would orphan the postmaster: stop it by its pid file.
-        if let Ok(pid) = std::fs::read_to_string(self.data.join("postmaster.pid"))
-            && let Some(pid) = pid.lines().next()
-        {
-            let _ = Command::new("kill").args(["-9", pid.trim()]).status();
-        }
-        let _ = self.child.kill();
+        let o = as_db_user(&pg_bin("pg_ctl"))
+            .arg("-D")
+            .arg(&self.data)
+            .args(["stop", "-m", "immediate", "-w"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&o.stderr));
         let _ = self.child.wait();
-        // The killed postmaster's children end on their own; its pid file stays.
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-            assert!(started.elapsed() < Duration::from_secs(30), "PostgreSQL did not stop");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        std::thread::sleep(Duration::from_millis(300));
         self.child = Postgres::spawn(&self.data, self.port, settings);
         self.wait_ready();
     }
@@ -175,4 +177,27 @@ impl Moto {
         }
         moto
     }
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let o = Command::new("openssl").current_dir(dir).args(args).output().unwrap();
+    assert!(o.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// A private CA (`ca.crt`) and a server certificate for 127.0.0.1 and
+/// localhost (`hub.crt`, `hub.key`) it signed, made by openssl in `dir`.
+pub fn private_ca(dir: &Path) {
+    let ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+    let args = |line: String| line.split(' ').map(str::to_owned).collect::<Vec<_>>();
+    let run = |line: String| openssl(dir, &args(line).iter().map(String::as_str).collect::<Vec<_>>());
+    run(format!("req -x509 {ec} -keyout ca.key -out ca.crt -days 30 -subj /CN=HoSo-test-city-CA"));
+    run(format!("req -new {ec} -keyout hub.key -out hub.csr -subj /CN=hub"));
+    std::fs::write(
+        dir.join("hub.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n\
+         subjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    )
+    .unwrap();
+    run("x509 -req -in hub.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile hub.ext -out hub.crt"
+        .into());
 }
