@@ -63,9 +63,8 @@ impl BlobStore {
                 tokio::task::spawn_blocking(move || hoso_store::durable::rename(&partial, &target)).await??;
             }
             BlobStore::S3(s3) => {
-                // The S3 client signs and sends the object whole.
-                let bytes = tokio::fs::read(&partial).await?;
-                s3.put(&format!("blobs/{hash}"), bytes).await?;
+                // Streamed from the file: its hash, checked, is the payload's.
+                s3.put_file(&format!("blobs/{hash}"), &partial, hash).await?;
                 tokio::fs::remove_file(partial).await?;
             }
         }

@@ -1,6 +1,7 @@
 //! A small client for S3-compatible object stores (AWS S3, MinIO, Ceph RGW,
 //! SeaweedFS, Garage, moto): path-style URLs, AWS Signature Version 4 signed
-//! with ring. Only what the hub needs: put, get and head of an object, and
+//! with ring. Only what the hub needs: put (a blob streamed from its file),
+//! get and head of an object, and
 //! creating the bucket on first start.
 
 use ring::digest::{SHA256, digest};
@@ -131,27 +132,42 @@ impl S3 {
         path: &str,
         body: Vec<u8>,
     ) -> anyhow::Result<reqwest::Response> {
-        let host = self.endpoint.split_once("://").map_or("", |(_, h)| h).to_owned();
         let payload = sha256_hex(&body);
+        let length = body.len() as u64;
+        self.send_body(method, path, body.into(), &payload, length).await
+    }
+
+    /// Sends `body` of `length` bytes whose SHA-256 is `payload` (signed as
+    /// the payload's hash, so the body may stream).
+    async fn send_body(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: reqwest::Body,
+        payload: &str,
+        length: u64,
+    ) -> anyhow::Result<reqwest::Response> {
+        let host = self.endpoint.split_once("://").map_or("", |(_, h)| h).to_owned();
         let amz_date = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
         let auth = authorization(
             &self.credentials,
             method.as_str(),
             path,
-            &[("host", &host), ("x-amz-content-sha256", &payload), ("x-amz-date", &amz_date)],
-            &payload,
+            &[("host", &host), ("x-amz-content-sha256", payload), ("x-amz-date", &amz_date)],
+            payload,
             &amz_date,
         );
-        let resp = self
+        let mut request = self
             .http
-            .request(method, format!("{}{}", self.endpoint, encode_path(path)))
+            .request(method.clone(), format!("{}{}", self.endpoint, encode_path(path)))
             .header("x-amz-content-sha256", payload)
             .header("x-amz-date", amz_date)
-            .header("authorization", auth)
-            .body(body)
-            .send()
-            .await?;
-        Ok(resp)
+            .header("authorization", auth);
+        if method == reqwest::Method::PUT {
+            // S3 takes no chunked body: the length is said up front.
+            request = request.header("content-length", length);
+        }
+        Ok(request.body(body).send().await?)
     }
 
     fn key_path(&self, key: &str) -> String {
@@ -180,6 +196,23 @@ impl S3 {
     /// Stores an object (overwriting; blobs are named by their content).
     pub async fn put(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
         let resp = self.send(reqwest::Method::PUT, &self.key_path(key), bytes).await?;
+        let status = resp.status();
+        anyhow::ensure!(
+            status.is_success(),
+            "S3 PUT {key}: {status} {}",
+            resp.text().await.unwrap_or_default()
+        );
+        Ok(())
+    }
+
+    /// Stores the file at `path` as an object, streamed from the disk (a blob
+    /// up to the hub's cap never sits in memory); `sha256` is the file's hash,
+    /// which the hub checked, and signs the request as its payload's.
+    pub async fn put_file(&self, key: &str, path: &std::path::Path, sha256: &str) -> anyhow::Result<()> {
+        let file = tokio::fs::File::open(path).await?;
+        let length = file.metadata().await?.len();
+        let resp =
+            self.send_body(reqwest::Method::PUT, &self.key_path(key), file.into(), sha256, length).await?;
         let status = resp.status();
         anyhow::ensure!(
             status.is_success(),

@@ -147,7 +147,6 @@ fn every_answer_matches_the_published_protocol() {
         .args(["--url", &proxy_url, "--checks", "all", "--max-examples", "40", "--seed", "1306"])
         .args(["--workers", "1", "--no-color", "--generation-database", "none"])
         .args(["--header", &format!("X-HoSo-Signature: {SIGN_ME}")])
-
         .env("SCHEMATHESIS_TELEMETRY", "false")
         .current_dir(tmp.path())
         .output()

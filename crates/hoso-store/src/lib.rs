@@ -20,8 +20,9 @@
 //! Not here: decoding images (hoso-imaging), deciding what a job does
 //! (hoso-core), anything about the network.
 
-// The one exception, allowed where it stands: `durable.rs` calls Windows'
-// MoveFileExW (write-through rename), which std does not offer.
+// The exceptions, allowed where they stand: `durable.rs` calls Windows'
+// MoveFileExW (write-through rename), and `winacl.rs` Windows' security
+// API (the store folder's access list), which std does not offer.
 #![deny(unsafe_code)]
 
 pub mod accounts;
@@ -36,6 +37,9 @@ pub mod jobs;
 mod pages;
 mod records;
 mod sync;
+#[cfg(windows)]
+#[allow(unsafe_code)]
+mod winacl;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -85,7 +89,8 @@ impl Store {
     pub fn open(root: &Path) -> Result<Store> {
         std::fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
         // Names, ID numbers and scans: the folder is its user's alone (0700 on
-        // Unix; on Windows the default folder, %LOCALAPPDATA%, already is).
+        // Unix; on Windows an access list of the user's, SYSTEM's and the
+        // Administrators', not inherited: winacl).
         private(root, 0o700)?;
         let blobs = Blobs::open(&root.join("blobs"))?;
         let db_path = root.join("hoso.db");
@@ -174,7 +179,12 @@ fn private(path: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
-#[cfg(not(unix))]
-fn private(_path: &Path, _mode: u32) -> Result<()> {
+/// On Windows the folder gets an access list of its user's alone (winacl);
+/// the files in it inherit that list.
+#[cfg(windows)]
+fn private(path: &Path, _mode: u32) -> Result<()> {
+    if path.is_dir() {
+        winacl::make_private(path).map_err(|e| StoreError::io(path, e))?;
+    }
     Ok(())
 }
