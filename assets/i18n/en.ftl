@@ -770,3 +770,23 @@ cli-audit-unverified = { $receipts ->
    *[other] { $receipts } receipts
 } could not be checked (no hub_key, or a signature that does not hold): not used as anchors
 cli-audit-hub-last = The hub signed this counter's last head with record { $record }; that head was checked like the other anchors
+
+## The city's procedure list (hoso procedures import)
+
+catalogue-import-unreadable = cannot read the catalogue file { $file }
+catalogue-import-no-sheet = { $file } has no worksheet
+catalogue-import-not-utf8 = { $file } is not UTF-8 text: save it again as "CSV UTF-8"
+catalogue-import-no-headings = { $file } has no heading row naming the procedure code, the procedure name and the component
+catalogue-import-no-code = no procedure code
+catalogue-import-no-name = procedure «{ $code }» has no name
+catalogue-import-other-name = procedure «{ $code }» is named differently from its first row
+catalogue-import-bad-flag = the "required" or "certified" cell is not yes/no
+catalogue-import-component-twice = component «{ $code }» is in this procedure already
+catalogue-import-no-components = procedure «{ $code }» has no component: left out
+catalogue-import-nothing = { $file } holds no procedure that could be read
+catalogue-import-header = procedure catalogue imported from { $file } at { $at } (hoso procedures import)
+cli-catalogue-row = row { $row }: { $why }
+cli-catalogue-imported = Imported { $procedures } procedures ({ $components } components) from { $rows } rows into { $file }; { $skipped } rows left out. It is this counter's catalogue from now on.
+ui-procedure-search = Find the procedure: code, name or field (with or without diacritics)
+ui-procedure-none = No procedure found
+ui-procedure-more = More procedures match: type more to narrow it down

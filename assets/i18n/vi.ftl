@@ -704,3 +704,23 @@ cli-audit-anchored = { $anchors } biên nhận của máy chủ neo nhật ký; 
 cli-audit-no-anchor = Chưa có biên nhận nào của máy chủ neo nhật ký (chưa đồng bộ hồ sơ nào)
 cli-audit-unverified = { $receipts } biên nhận không kiểm tra được (thiếu hub_key, hoặc chữ ký không đúng): không dùng làm mốc
 cli-audit-hub-last = Máy chủ đã ký đầu chuỗi cuối cùng cho quầy này ở hồ sơ { $record }; đầu chuỗi đó đã được kiểm tra như các mốc khác
+
+## The city's procedure list (hoso procedures import)
+
+catalogue-import-unreadable = không đọc được tệp danh mục { $file }
+catalogue-import-no-sheet = tệp { $file } không có trang tính nào
+catalogue-import-not-utf8 = tệp { $file } không phải văn bản UTF-8: hãy lưu lại dạng «CSV UTF-8»
+catalogue-import-no-headings = tệp { $file } không có dòng tiêu đề nêu mã thủ tục, tên thủ tục và thành phần hồ sơ
+catalogue-import-no-code = dòng không có mã thủ tục
+catalogue-import-no-name = thủ tục «{ $code }» không có tên
+catalogue-import-other-name = thủ tục «{ $code }» mang tên khác với dòng đầu của nó
+catalogue-import-bad-flag = ô «bắt buộc» hoặc «chứng thực» không phải có/không
+catalogue-import-component-twice = thành phần «{ $code }» đã có ở thủ tục này
+catalogue-import-no-components = thủ tục «{ $code }» không có thành phần hồ sơ nào: bỏ qua
+catalogue-import-nothing = tệp { $file } không có thủ tục nào đọc được
+catalogue-import-header = danh mục thủ tục nhập từ { $file } lúc { $at } (hoso procedures import)
+cli-catalogue-row = dòng { $row }: { $why }
+cli-catalogue-imported = Đã nhập { $procedures } thủ tục ({ $components } thành phần) từ { $rows } dòng vào { $file }; { $skipped } dòng bỏ qua. Danh mục này là danh mục của quầy từ bây giờ.
+ui-procedure-search = Tìm thủ tục: mã, tên hoặc lĩnh vực (gõ có dấu hay không đều được)
+ui-procedure-none = Không tìm thấy thủ tục nào
+ui-procedure-more = Còn nhiều thủ tục khác: gõ thêm để thu hẹp

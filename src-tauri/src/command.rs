@@ -136,8 +136,9 @@ commands! {
     Session(NoArgs) -> SessionView, Public;
     Login(Login) -> AccountView, Public;
     Logout(NoArgs) -> (), Public;
-    /// The procedure catalogue.
-    Procedures(NoArgs) -> Vec<ProcedureView>, Public;
+    /// The catalogue's procedures the clerk means, as they type (code, name or
+    /// field, with or without diacritics), at most 30; nothing typed: the first 30.
+    Procedures(FindProcedures) -> Vec<ProcedureView>, Public;
     /// The background tasks, newest last.
     Tasks(NoArgs) -> Vec<TaskView>, Public;
     /// The counter PC check.
@@ -195,6 +196,13 @@ commands! {
 pub struct Login {
     pub username: String,
     pub password: Secret,
+}
+
+#[derive(Debug, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct FindProcedures {
+    #[serde(default)]
+    pub query: String,
 }
 
 #[derive(Debug, Deserialize, TS)]

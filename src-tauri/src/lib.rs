@@ -141,7 +141,7 @@ impl Desktop {
                 self.app().logout();
                 Reply::Logout(())
             }
-            C::Procedures(_) => Reply::Procedures(self.procedures()),
+            C::Procedures(find) => Reply::Procedures(self.procedures(&find.query)),
             C::Tasks(_) => Reply::Tasks(self.tasks.list()),
             C::Doctor(_) => Reply::Doctor(self.doctor()),
             C::Settings(_) => Reply::Settings(self.settings()),
@@ -302,14 +302,15 @@ impl Desktop {
         })
     }
 
-    fn procedures(&self) -> Vec<ProcedureView> {
+    fn procedures(&self, query: &str) -> Vec<ProcedureView> {
         self.config()
             .catalogue
-            .procedures
-            .iter()
+            .search(query, 30)
+            .into_iter()
             .map(|p| ProcedureView {
                 code: p.code.clone(),
                 name: p.name.clone(),
+                field: p.field.clone(),
                 components: p
                     .components
                     .iter()

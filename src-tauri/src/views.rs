@@ -42,6 +42,7 @@ pub struct ComponentSpecView {
 pub struct ProcedureView {
     pub code: String,
     pub name: String,
+    pub field: Option<String>,
     pub components: Vec<ComponentSpecView>,
 }
 

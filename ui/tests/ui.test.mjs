@@ -69,8 +69,17 @@ try {
   step("new record from the keyboard: Alt+2, procedure checklist, applicant");
   await page.keyboard.press("Alt+2");
   await page.waitForSelector("form.new-record");
-  await page.selectOption("select[name=procedure]", "2.000815");
+  // The procedure is found as the clerk types, diacritics or not; Enter goes on to the list.
+  assert.equal(await page.evaluate(() => document.activeElement.name), "procedure_search");
+  await page.keyboard.type("chung thuc ban sao");
+  await page.waitForFunction(() => {
+    const list = document.querySelector("select[name=procedure]");
+    return list.options.length === 1 && list.value === "2.000815";
+  });
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.name), "procedure");
   assert.match(await page.textContent("ul.checklist"), /BC.*cần chứng thực/s);
+  await shot("01b-new-record-procedure-search");
   // The card on the scanner's glass: the SANE test page holds no card, and says so.
   await page.click("button.read-card");
   await page.waitForSelector("form.new-record .error");

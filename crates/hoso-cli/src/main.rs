@@ -227,7 +227,15 @@ enum Command {
     #[command(subcommand)]
     Card(CardCmd),
     /// Danh mục thủ tục / the procedure catalogue, with each procedure's checklist.
-    Procedures,
+    Procedures {
+        /// Chỉ các thủ tục tìm thấy, như màn hình hồ sơ mới tìm (mã, tên, lĩnh vực; có dấu
+        /// hay không) / only the procedures this finds, as the new-record screen searches
+        /// (code, name, field; with or without diacritics).
+        #[arg(long)]
+        search: Option<String>,
+        #[command(subcommand)]
+        action: Option<ProceduresCmd>,
+    },
     /// Cấu hình đang dùng: mỗi khoá, giá trị và nguồn / the configuration in
     /// force: each key, its value and where it comes from.
     Config,
@@ -363,6 +371,18 @@ enum SyncCmd {
     Retry {
         /// Record code or id.
         record: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ProceduresCmd {
+    /// Nhập danh mục thủ tục của thành phố (CSV hoặc XLSX như CSDL quốc gia về TTHC xuất) làm
+    /// danh mục của quầy / import the city's procedure list (CSV or XLSX as the national
+    /// database of administrative procedures exports it) as this counter's catalogue.
+    Import {
+        /// The exported file: one row per component (procedure code, name, field, level,
+        /// component code and name, required, certified).
+        file: PathBuf,
     },
 }
 
@@ -574,7 +594,19 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
             let workers = workers.unwrap_or_else(hoso_core::default_workers);
             out.process(&open(g)?.process_with(workers, build, &mut |_| {})?);
         }
-        Command::Procedures => out.procedures(&open(g)?.config().catalogue),
+        Command::Procedures { action: Some(ProceduresCmd::Import { file }), .. } => {
+            let (report, catalogue) = open(g)?.import_procedures(&file)?;
+            out.procedures_imported(&report, &catalogue);
+            if !report.skipped.is_empty() {
+                return Ok(ExitCode::from(3));
+            }
+        }
+        Command::Procedures { search: None, action: None } => out.procedures(&open(g)?.config().catalogue),
+        Command::Procedures { search: Some(query), action: None } => {
+            let app = open(g)?;
+            let found = app.config().catalogue.search(&query, usize::MAX);
+            out.procedures(&hoso_model::Catalogue::new(found.into_iter().cloned().collect()));
+        }
         Command::Config => out.settings(&load_config(g)?),
         Command::Certify { record, name, title, certificate, components, pin_env } => {
             let pin =

@@ -664,6 +664,24 @@ impl Out {
         }
     }
 
+    pub fn procedures_imported(&self, r: &hoso_core::catalogue::Imported, catalogue: &Path) {
+        if self.json(&serde_json::json!({ "report": r, "catalogue": catalogue })) {
+            return;
+        }
+        for s in &r.skipped {
+            eprintln!("  ✗ {}", self.say(&msg!("cli-catalogue-row", row = s.row, why = s.why.as_str())));
+        }
+        let done = msg!(
+            "cli-catalogue-imported",
+            procedures = r.procedures,
+            components = r.components,
+            rows = r.rows,
+            skipped = r.skipped.len(),
+            file = catalogue
+        );
+        outln!(self, "{}", self.say(&done));
+    }
+
     pub fn settings(&self, c: &hoso_core::config::Config) {
         let settings = hoso_core::settings::list(c);
         if self.json(&settings) {

@@ -15,6 +15,7 @@
 mod accounts;
 mod actor;
 mod build;
+pub mod catalogue;
 mod certify;
 pub mod config;
 pub mod doctor;
@@ -30,11 +31,11 @@ pub mod settings;
 mod sync;
 pub mod views;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
-use hoso_i18n::err;
+use hoso_i18n::{err, msg};
 use hoso_model::{Applicant, Channel, Record, RecordState};
 use hoso_store::Store;
 
@@ -160,6 +161,39 @@ impl App {
         }
         self.config = config;
         Ok(changed)
+    }
+
+    /// Reads the city's procedure list from `file` (CSV or XLSX, see
+    /// [`catalogue`]) and makes it this counter's catalogue (administrators
+    /// only): written to `procedures.toml` in the store folder, and
+    /// `catalogue` set to it in this PC's config file; audited. The rows it
+    /// could not read are in the report. Nothing changes when no procedure
+    /// could be read.
+    pub fn import_procedures(&mut self, file: &Path) -> anyhow::Result<(catalogue::Imported, PathBuf)> {
+        self.require_admin()?;
+        let imported = catalogue::import(file)?;
+        let target = self.config.data_dir.join("procedures.toml");
+        let text = format!(
+            "# {}\n{}",
+            msg!("catalogue-import-header", file = file, at = now().format("%Y-%m-%d %H:%M").to_string()),
+            toml::to_string(&imported.catalogue)?
+        );
+        hoso_store::durable::write_file(&target, text.as_bytes(), false)
+            .with_context(|| err!("file-cannot-write", file = &target))?;
+        self.edit_settings(&[("catalogue".into(), target.display().to_string())])?;
+        self.store.audit_event(
+            "procedures.imported",
+            &target.display().to_string(),
+            &serde_json::json!({
+                "file": file.display().to_string(),
+                "procedures": imported.procedures,
+                "components": imported.components,
+                "rows_skipped": imported.skipped.len(),
+            }),
+            self.actor.name(),
+            now(),
+        )?;
+        Ok((imported, target))
     }
 
     /// Opens a record for a procedure of the catalogue.

@@ -31,7 +31,7 @@ pub use identity::{
 };
 pub use layout::{PageLayout, Upright, Word, words_to_text};
 pub use personal_id::{PersonalId, PersonalIdError, Sex};
-pub use procedure::{Catalogue, CatalogueError, ComponentSpec, Procedure};
+pub use procedure::{Catalogue, CatalogueError, ComponentSpec, Procedure, fold};
 pub use record::{
     Applicant, Channel, Component, LeftOut, Page, PageState, Record, RecordId, RecordState, SEPARATOR_PREFIX,
     TransitionError, separator_component, separator_text,

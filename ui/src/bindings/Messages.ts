@@ -623,6 +623,23 @@ export type MessageArgs = {
   "cli-audit-no-anchor": Record<string, never>;
   "cli-audit-unverified": { receipts: string | number };
   "cli-audit-hub-last": { record: string | number };
+  "catalogue-import-unreadable": { file: string | number };
+  "catalogue-import-no-sheet": { file: string | number };
+  "catalogue-import-not-utf8": { file: string | number };
+  "catalogue-import-no-headings": { file: string | number };
+  "catalogue-import-no-code": Record<string, never>;
+  "catalogue-import-no-name": { code: string | number };
+  "catalogue-import-other-name": { code: string | number };
+  "catalogue-import-bad-flag": Record<string, never>;
+  "catalogue-import-component-twice": { code: string | number };
+  "catalogue-import-no-components": { code: string | number };
+  "catalogue-import-nothing": { file: string | number };
+  "catalogue-import-header": { at: string | number; file: string | number };
+  "cli-catalogue-row": { row: string | number; why: string | number };
+  "cli-catalogue-imported": { components: string | number; file: string | number; procedures: string | number; rows: string | number; skipped: string | number };
+  "ui-procedure-search": Record<string, never>;
+  "ui-procedure-none": Record<string, never>;
+  "ui-procedure-more": Record<string, never>;
 };
 
 export type MessageId = keyof MessageArgs;

@@ -58,10 +58,20 @@ function checklist(p: ProcedureView | undefined) {
 
 export async function newRecordScreen(): Promise<void> {
   const here = opened();
-  const procedures = await call("procedures");
+  let procedures = await call("procedures", { query: "" });
   const status = createRef<HTMLElement>();
   const form = createRef<HTMLFormElement>();
   let chosen = procedures[0]?.code ?? "";
+  /** The search as the clerk types: only the newest answer counts. */
+  let asked = 0;
+  const find = async (query: string) => {
+    const mine = ++asked;
+    const found = await call("procedures", { query });
+    if (mine !== asked) return;
+    procedures = found;
+    if (!procedures.some((p) => p.code === chosen)) chosen = procedures[0]?.code ?? "";
+    draw();
+  };
   const input = (name: string) => form.value?.querySelector<HTMLInputElement>(`input[name=${name}]`);
   /** A picked card image, or the card on the scanner's glass. */
   const readCard = async (file?: File) => {
@@ -99,22 +109,49 @@ export async function newRecordScreen(): Promise<void> {
       showError(status, err);
     }
   };
-  const draw = () =>
+  const paint = () =>
     layout(
       t("ui-new-record"),
       html`<form class="new-record" ${ref(form)} @submit=${submit}>
         ${field(
           "ui-procedure",
-          html`<select
-            name="procedure"
-            required
-            @change=${(e: Event) => {
-              chosen = (e.target as HTMLSelectElement).value;
-              draw();
-            }}
-          >
-            ${procedures.map((p) => html`<option value=${p.code}>${p.code} — ${p.name}</option>`)}
-          </select>`,
+          html`<input
+              name="procedure_search"
+              type="search"
+              autocomplete="off"
+              placeholder=${t("ui-procedure-search")}
+              @input=${(e: Event) => void find((e.target as HTMLInputElement).value)}
+              @keydown=${(e: KeyboardEvent) => {
+                // Enter or the down arrow: on to the list of what was found.
+                if (e.key === "Enter" || e.key === "ArrowDown") {
+                  e.preventDefault();
+                  form.value?.querySelector<HTMLSelectElement>("select[name=procedure]")?.focus();
+                }
+              }}
+            />
+            <select
+              name="procedure"
+              size="8"
+              required
+              @change=${(e: Event) => {
+                chosen = (e.target as HTMLSelectElement).value;
+                draw();
+              }}
+            >
+              ${procedures.map(
+                (p) =>
+                  html`<option value=${p.code} ?selected=${p.code === chosen}>
+                    ${p.code} — ${p.name}${p.field ? ` · ${p.field}` : ""}
+                  </option>`,
+              )}
+            </select>
+            ${
+              procedures.length === 0
+                ? html`<small class="none">${t("ui-procedure-none")}</small>`
+                : procedures.length >= 30
+                  ? html`<small>${t("ui-procedure-more")}</small>`
+                  : nothing
+            }`,
         )}
         <h2>${t("ui-checklist")}</h2>
         ${checklist(procedures.find((p) => p.code === chosen))}
@@ -143,7 +180,14 @@ export async function newRecordScreen(): Promise<void> {
         <div ${ref(status)}></div>
       </form>`,
     );
+  /** Paints, then marks the chosen procedure in the list: lit reuses the
+   * options, and an option a script has selected before keeps to that. */
+  const draw = () => {
+    paint();
+    const list = form.value?.querySelector<HTMLSelectElement>("select[name=procedure]");
+    if (list) list.value = chosen;
+  };
   if (!here()) return;
   draw();
-  form.value?.querySelector<HTMLSelectElement>("select[name=procedure]")?.focus();
+  form.value?.querySelector<HTMLInputElement>("input[name=procedure_search]")?.focus();
 }

@@ -233,11 +233,18 @@ fn help_texts() {
     expect![[r#"
         Danh mục thủ tục / the procedure catalogue, with each procedure's checklist
 
-        Usage: hoso procedures [OPTIONS]
+        Usage: hoso procedures [OPTIONS] [COMMAND]
+
+        Commands:
+          import  Nhập danh mục thủ tục của thành phố (CSV hoặc XLSX như CSDL quốc gia về TTHC xuất) làm danh mục của quầy / import the city's procedure list (CSV or XLSX as the national database of administrative procedures exports it) as this counter's catalogue
+          help    Print this message or the help of the given subcommand(s)
 
         Options:
               --data-dir <DATA_DIR>
                   Store folder (default: config, HOSO_DATA_DIR, ~/.local/share/hoso)
+
+              --search <SEARCH>
+                  Chỉ các thủ tục tìm thấy, như màn hình hồ sơ mới tìm (mã, tên, lĩnh vực; có dấu hay không) / only the procedures this finds, as the new-record screen searches (code, name, field; with or without diacritics)
 
               --config <CONFIG>
                   Config file read instead of the user's (also HOSO_CONFIG)

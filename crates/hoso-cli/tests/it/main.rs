@@ -16,6 +16,7 @@ mod demo_counter;
 mod doctor;
 #[cfg(not(windows))]
 mod ocr;
+mod procedures;
 mod records;
 #[cfg(not(windows))]
 mod scan;

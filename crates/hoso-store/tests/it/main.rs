@@ -13,6 +13,8 @@ fn procedure() -> Procedure {
     Procedure {
         code: "1.001193".into(),
         name: "Đăng ký khai sinh".into(),
+        field: None,
+        level: None,
         components: vec![
             ComponentSpec {
                 code: "TK".into(),
