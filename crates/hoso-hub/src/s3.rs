@@ -193,20 +193,9 @@ impl S3 {
         Ok(())
     }
 
-    /// Stores an object (overwriting; blobs are named by their content).
-    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
-        let resp = self.send(reqwest::Method::PUT, &self.key_path(key), bytes).await?;
-        let status = resp.status();
-        anyhow::ensure!(
-            status.is_success(),
-            "S3 PUT {key}: {status} {}",
-            resp.text().await.unwrap_or_default()
-        );
-        Ok(())
-    }
-
-    /// Stores the file at `path` as an object, streamed from the disk (a blob
-    /// up to the hub's cap never sits in memory); `sha256` is the file's hash,
+    /// Stores the file at `path` as an object (overwriting: blobs are named by
+    /// their content), streamed from the disk (a blob up to the hub's cap
+    /// never sits in memory); `sha256` is the file's hash,
     /// which the hub checked, and signs the request as its payload's.
     pub async fn put_file(&self, key: &str, path: &std::path::Path, sha256: &str) -> anyhow::Result<()> {
         let file = tokio::fs::File::open(path).await?;

@@ -76,8 +76,9 @@ pub(crate) fn user_sid() -> io::Result<String> {
     Ok(unsafe { take_wide(text) })
 }
 
-/// Whether `path`'s access list is protected from inheritance.
-pub(crate) fn is_protected(path: &Path) -> io::Result<bool> {
+/// `path`'s security descriptor with its access list; the caller frees it
+/// with `LocalFree`.
+fn read_dacl(path: &Path) -> io::Result<PSECURITY_DESCRIPTOR> {
     let name = wide(path.as_os_str());
     let mut sd: PSECURITY_DESCRIPTOR = null_mut();
     // SAFETY: name is NUL-terminated; sd is LocalAlloc'd on success.
@@ -96,6 +97,12 @@ pub(crate) fn is_protected(path: &Path) -> io::Result<bool> {
     if rc != ERROR_SUCCESS {
         return Err(io::Error::from_raw_os_error(rc as i32));
     }
+    Ok(sd)
+}
+
+/// Whether `path`'s access list is protected from inheritance.
+pub(crate) fn is_protected(path: &Path) -> io::Result<bool> {
+    let sd = read_dacl(path)?;
     let (mut control, mut revision) = (0u16, 0u32);
     // SAFETY: sd is the descriptor just read; freed once.
     let ok = unsafe { GetSecurityDescriptorControl(sd, &mut control, &mut revision) };
@@ -162,21 +169,7 @@ mod tests {
 
     /// The folder's access list in SDDL.
     fn dacl_sddl(path: &Path) -> String {
-        let name = wide(path.as_os_str());
-        let mut sd: PSECURITY_DESCRIPTOR = null_mut();
-        let rc = unsafe {
-            GetNamedSecurityInfoW(
-                name.as_ptr(),
-                SE_FILE_OBJECT,
-                DACL_SECURITY_INFORMATION,
-                null_mut(),
-                null_mut(),
-                null_mut(),
-                null_mut(),
-                &mut sd,
-            )
-        };
-        assert_eq!(rc, ERROR_SUCCESS);
+        let sd = read_dacl(path).unwrap();
         let mut text = null_mut();
         let ok = unsafe {
             ConvertSecurityDescriptorToStringSecurityDescriptorW(
