@@ -6,8 +6,9 @@
 //! it speaks to a signing proxy of this test, which adds a correct signature
 //! of an enrolled device to whatever it generated and forwards it to the real
 //! `hoso-hub` binary. The answers to what a fuzzer does not think of — a
-//! malformed signature, a clock beyond the window, a replay, an oversized
-//! body — are asked for here by hand, each against its documented answer.
+//! malformed signature, a clock beyond the window, a replay — are asked for
+//! here by hand, each against its documented answer (an oversized body: in
+//! limits.rs).
 
 mod common;
 
@@ -227,15 +228,10 @@ fn signatures_that_are_malformed_stale_or_replayed_get_their_documented_answer()
     let (status, _, message) = ask(&once);
     assert_eq!(status, 401);
     assert!(message.contains("replay"), "{message}");
-    // A manifest over the cap, announced by Content-Length: 413 too_large.
-    let path = format!("/v1/records/{}", hoso_model::RecordId::new_random());
-    let huge = vec![b' '; 5 << 20];
-    let mut request = http.put(format!("{}{path}", hub.url)).body(huge.clone());
-    for (name, value) in
-        common::auth_headers(&key, "d1", "PUT", &host, &path, &hoso_sync::body_sha256(&huge), None)
-    {
-        request = request.header(name, value);
-    }
+    // (An oversized manifest is asked for in limits.rs, over a raw socket: the
+    // hub answers 413 before the body, and a client still writing it may see
+    // the connection closed before it reads the answer.)
+}
     let answer = request.send().unwrap();
     assert_eq!(answer.status().as_u16(), 413);
     assert!(answer.text().unwrap().contains("too_large"));

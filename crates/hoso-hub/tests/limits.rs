@@ -104,6 +104,12 @@ fn a_request_is_judged_by_its_headers_before_its_body_is_read() {
     let (status, text, _) = put_raw(&h.addr, &h.key, "d1", &path, &declared, 100_000_000, upload, b"", wait);
     assert_eq!(status, 413, "a piece over the cap: {text}");
     assert!(text.contains("too_large") && text.contains("an upload piece"), "{text}");
+    // A manifest announced over its cap (4 MiB), likewise.
+    let record = format!("/v1/records/{}", hoso_model::RecordId::new_random());
+    let (status, text, took) = put_raw(&h.addr, &h.key, "d1", &record, &declared, 5 << 20, None, b"", wait);
+    assert_eq!(status, 413, "a manifest over the cap: {text}");
+    assert!(text.contains("too_large"), "{text}");
+    assert!(took < Duration::from_secs(5), "answered before the body: {took:?}");
 
     // A blob over the cap, and a body that is not the one signed.
     let piece = b"twelve bytes";
