@@ -152,9 +152,9 @@ pub fn import(path: &Path) -> anyhow::Result<Imported> {
     };
 
     let mut procedures: Vec<Procedure> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    // Each procedure code: where it is in `procedures`, and the row that named it first.
+    let mut index: HashMap<String, (usize, usize)> = HashMap::new();
     let mut skipped = Vec::new();
-    let mut first_row: HashMap<String, usize> = HashMap::new();
     let data = &rows[at + 1..];
     for (i, row) in data.iter().enumerate() {
         let number = at + i + 2;
@@ -168,15 +168,14 @@ pub fn import(path: &Path) -> anyhow::Result<Imported> {
             continue;
         }
         let name = get(row, Column::Name);
-        let at = match index.get(&code) {
-            Some(&k) => k,
+        let position = match index.get(&code) {
+            Some(&(k, _)) => k,
             None => {
                 if name.is_empty() {
                     skip(msg!("catalogue-import-no-name", code = code.as_str()).to_string());
                     continue;
                 }
-                index.insert(code.clone(), procedures.len());
-                first_row.insert(code.clone(), number);
+                index.insert(code.clone(), (procedures.len(), number));
                 procedures.push(Procedure {
                     code: code.clone(),
                     name: name.clone(),
@@ -187,7 +186,7 @@ pub fn import(path: &Path) -> anyhow::Result<Imported> {
                 procedures.len() - 1
             }
         };
-        let procedure = &mut procedures[at];
+        let procedure = &mut procedures[position];
         if !name.is_empty() && fold(&name) != fold(&procedure.name) {
             skip(msg!("catalogue-import-other-name", code = code.as_str()).to_string());
             continue;
@@ -222,7 +221,7 @@ pub fn import(path: &Path) -> anyhow::Result<Imported> {
         procedures.into_iter().partition(|p| !p.components.is_empty());
     for p in empty {
         skipped.push(Skipped {
-            row: first_row.get(&p.code).copied().unwrap_or(0),
+            row: index.get(&p.code).map_or(0, |&(_, row)| row),
             why: msg!("catalogue-import-no-components", code = p.code.as_str()).to_string(),
         });
     }

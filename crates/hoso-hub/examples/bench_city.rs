@@ -120,12 +120,7 @@ impl Setup {
 impl Replica {
     /// Notes the process's peak resident memory so far (VmHWM).
     fn sample(&mut self) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        let hwm = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
-        if let (Some(hwm), Some(last)) = (hwm, self.peaks.last_mut()) {
+        if let (Some(hwm), Some(last)) = (services::peak_memory_kib(self.child.id()), self.peaks.last_mut()) {
             *last = (*last).max(hwm);
         }
     }
@@ -142,24 +137,6 @@ impl Replica {
         self.peaks.push(0);
         Ok(())
     }
-}
-
-/// A page's bytes: incompressible, and distinct for each (counter, record, page).
-fn page_bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    let mut out = Vec::with_capacity(len + 8);
-    while out.len() < len {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        out.extend_from_slice(&state.to_le_bytes());
-    }
-    out.truncate(len);
-    out
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hoso_sync::hex(ring::digest::digest(&ring::digest::SHA256, bytes).as_ref())
 }
 
 struct Counter {
@@ -220,7 +197,7 @@ fn run_counter(
     let mut sent = Vec::new();
     for r in 0..a.records {
         let pages: Vec<Vec<u8>> = (0..a.pages)
-            .map(|p| page_bytes(((c.index * a.records + r) * a.pages + p) as u64 + 1, a.kb * 1024))
+            .map(|p| services::noise(((c.index * a.records + r) * a.pages + p) as u64 + 1, a.kb * 1024))
             .collect();
         let record_id = hoso_model::RecordId::new_random().to_string();
         let files: Vec<ManifestFile> = pages
@@ -230,7 +207,7 @@ fn run_counter(
                 role: "page".into(),
                 component: 1,
                 ordinal: p as u32 + 1,
-                sha256: sha256_hex(bytes),
+                sha256: hoso_sync::body_sha256(bytes),
                 size: bytes.len() as u64,
                 media_type: "image/png".into(),
             })
@@ -544,7 +521,7 @@ fn main() -> anyhow::Result<()> {
             tasks.spawn(async move {
                 let _turn = gate.acquire_owned().await;
                 match s3.get(&format!("blobs/{hash}")).await {
-                    Ok(Some(bytes)) if sha256_hex(&bytes) == hash => None,
+                    Ok(Some(bytes)) if hoso_sync::body_sha256(&bytes) == hash => None,
                     Ok(Some(_)) => Some(format!("blob {hash}: S3 holds other bytes")),
                     Ok(None) => Some(format!("blob {hash}: not in S3")),
                     Err(e) => Some(format!("blob {hash}: {e:#}")),

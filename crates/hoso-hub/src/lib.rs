@@ -689,7 +689,7 @@ async fn blob_put(State(hub): State<Arc<Hub>>, UrlPath(hash): UrlPath<String>, s
             }
             if held == 0 && !partial.exists() {
                 // A new upload: within the device's quota of open ones.
-                let folder = partial.parent().map(Path::to_owned).unwrap_or_default();
+                let folder = hub.partial_dir(&device);
                 let open = std::fs::read_dir(&folder).map_or(0, |d| d.count());
                 if open >= hub.limits.partials_per_device {
                     hub.refuse(&device, &format!("{open} uploads open already"));

@@ -1,8 +1,7 @@
 //! A small client for S3-compatible object stores (AWS S3, MinIO, Ceph RGW,
 //! SeaweedFS, Garage, moto): path-style URLs, AWS Signature Version 4 signed
 //! with ring. Only what the hub needs: put (a blob streamed from its file),
-//! get and head of an object, and
-//! creating the bucket on first start.
+//! get and head of an object, and creating the bucket on first start.
 
 use ring::digest::{SHA256, digest};
 use ring::hmac;

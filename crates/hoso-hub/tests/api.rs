@@ -122,9 +122,7 @@ fn every_answer_matches_the_published_protocol() {
     let tmp = tempfile::tempdir().unwrap();
     let hub_dir = tmp.path().join("hub");
     let hub = common::start_hub(&hub_dir, &[], &[], &[]);
-    let pkcs8 = SigningKey::generate();
-    let key = SigningKey::from_pkcs8(&pkcs8).unwrap();
-    common::hub_cli(&hub_dir, &["enrol", "--device", "fuzzer", "--public-key", &key.public_hex()]);
+    let key = common::enrolled_key(&hub_dir, "fuzzer");
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let proxy = Arc::new(Proxy {
@@ -165,8 +163,7 @@ fn signatures_that_are_malformed_stale_or_replayed_get_their_documented_answer()
     let tmp = tempfile::tempdir().unwrap();
     let hub_dir = tmp.path().join("hub");
     let hub = common::start_hub(&hub_dir, &[], &[], &[]);
-    let key = SigningKey::from_pkcs8(&SigningKey::generate()).unwrap();
-    common::hub_cli(&hub_dir, &["enrol", "--device", "d1", "--public-key", &key.public_hex()]);
+    let key = common::enrolled_key(&hub_dir, "d1");
     let host = hub.url.trim_start_matches("http://").to_owned();
     let http = reqwest::blocking::Client::new();
     let empty = hoso_sync::body_sha256(b"");
@@ -231,8 +228,4 @@ fn signatures_that_are_malformed_stale_or_replayed_get_their_documented_answer()
     // (An oversized manifest is asked for in limits.rs, over a raw socket: the
     // hub answers 413 before the body, and a client still writing it may see
     // the connection closed before it reads the answer.)
-}
-    let answer = request.send().unwrap();
-    assert_eq!(answer.status().as_u16(), 413);
-    assert!(answer.text().unwrap().contains("too_large"));
 }

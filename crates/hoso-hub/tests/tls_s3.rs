@@ -86,15 +86,9 @@ fn https_hub_with_blobs_in_s3() {
     assert_eq!(partials, 0);
 }
 
-/// The hub's peak resident memory so far, in MiB (VmHWM).
+/// The hub's peak resident memory so far, in MiB.
 fn peak_mib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kb / 1024
+    common::services::peak_memory_kib(pid).expect("the hub is running") / 1024
 }
 
 #[test]
@@ -105,8 +99,7 @@ fn a_big_blob_goes_to_s3_without_sitting_whole_in_the_hubs_memory() {
     let creds = [("AWS_ACCESS_KEY_ID", "hoso-test"), ("AWS_SECRET_ACCESS_KEY", "hoso-test-secret")];
     let hub_dir = tmp.path().join("hub");
     let hub = start_hub(&hub_dir, &["--s3", &s3_url], &[], &creds);
-    let key = hoso_sync::SigningKey::from_pkcs8(&hoso_sync::SigningKey::generate()).unwrap();
-    common::hub_cli(&hub_dir, &["enrol", "--device", "scanner-room", "--public-key", &key.public_hex()]);
+    let key = common::enrolled_key(&hub_dir, "scanner-room");
     let client = hoso_sync::client::Client::new(
         &hub.url,
         "scanner-room",
@@ -117,15 +110,7 @@ fn a_big_blob_goes_to_s3_without_sitting_whole_in_the_hubs_memory() {
     .unwrap();
 
     // 160 MiB that do not compress, sent in the client's 4 MiB pieces.
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let blob: Vec<u8> = (0..(160usize << 20) / 8)
-        .flat_map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state.to_le_bytes()
-        })
-        .collect();
+    let blob = common::services::noise(1, 160 << 20);
     let hash = sha256_hex(&blob);
     let before = peak_mib(hub.child.id());
     client.put_blob(&hash, &blob).unwrap();

@@ -147,6 +147,8 @@ impl Catalogue {
         let query = fold(query);
         let words: Vec<String> =
             query.split(' ').filter(|w| !w.is_empty()).map(|w| format!(" {w}")).collect();
+        // A name that begins with the query: after the code, the query's words.
+        let name_begins = format!(" {query}");
         let mut ranked: Vec<(u8, usize)> = folded
             .iter()
             .enumerate()
@@ -154,10 +156,7 @@ impl Catalogue {
             .map(|(i, (code, text))| {
                 let rank = if !query.is_empty() && code.starts_with(&query) {
                     0
-                } else if text[1..]
-                    .strip_prefix(code.as_str())
-                    .is_some_and(|t| t.starts_with(&format!(" {query}")))
-                {
+                } else if text[1..].strip_prefix(code.as_str()).is_some_and(|t| t.starts_with(&name_begins)) {
                     1
                 } else {
                     2

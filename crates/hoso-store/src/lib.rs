@@ -89,8 +89,8 @@ impl Store {
     pub fn open(root: &Path) -> Result<Store> {
         std::fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
         // Names, ID numbers and scans: the folder is its user's alone (0700 on
-        // Unix; on Windows an access list of the user's, SYSTEM's and the
-        // Administrators', not inherited: winacl).
+        // Unix; on Windows an access list of the user's and SYSTEM's, not
+        // inherited: winacl).
         private(root, 0o700)?;
         let blobs = Blobs::open(&root.join("blobs"))?;
         let db_path = root.join("hoso.db");

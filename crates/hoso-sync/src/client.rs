@@ -231,7 +231,6 @@ impl Client {
         }
     }
 
-    /// Sends the record's manifest; the hub answers with its receipt.
     /// The manifest and receipt of the record this device had accepted last,
     /// as the hub keeps them; `None` before the first.
     pub fn last_anchor(&self) -> Result<Option<(Manifest, Receipt)>, SyncError> {
@@ -253,6 +252,7 @@ impl Client {
         }
     }
 
+    /// Sends the record's manifest; the hub answers with its receipt.
     pub fn put_record(&self, manifest: &Manifest) -> Result<Receipt, SyncError> {
         let path = format!("/v1/records/{}", manifest.record_id);
         let body = serde_json::to_vec(manifest).expect("serialisable");

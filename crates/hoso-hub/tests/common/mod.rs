@@ -89,6 +89,14 @@ pub fn workstation(dir: &Path, hub_dir: &Path, config: &str) -> App {
     app
 }
 
+/// A new device key, enrolled as `device` at the hub in `hub_dir` through
+/// `hoso-hub enrol` (for tests that speak to the hub without a workstation).
+pub fn enrolled_key(hub_dir: &Path, device: &str) -> hoso_sync::SigningKey {
+    let key = hoso_sync::SigningKey::from_pkcs8(&hoso_sync::SigningKey::generate()).unwrap();
+    hub_cli(hub_dir, &["enrol", "--device", device, "--public-key", &key.public_hex()]);
+    key
+}
+
 /// At `url`, the first synced record's manifest again gets its first receipt,
 /// and a changed manifest for the same id is a conflict.
 pub fn replay_and_conflict(app: &App, dir: &Path, url: &str, device: &str, code: &str) {

@@ -2,7 +2,9 @@
 //! or the city benchmark: a PostgreSQL cluster of Debian's `postgresql` (its
 //! own data folder and port, stopped on drop) and moto's S3 server (from
 //! PyPI, installed by scripts/setup: Debian packages no S3 server).
-//! And a private CA for their TLS. Shared by tests/common (`mod services`) and examples/bench_city.rs.
+//! And a private CA for their TLS, and what the loads sent to them are made
+//! and measured with: bytes that do not compress, a process's peak memory.
+//! Shared by tests/common (`mod services`) and examples/bench_city.rs.
 
 #![allow(dead_code)]
 
@@ -200,4 +202,26 @@ pub fn private_ca(dir: &Path) {
     .unwrap();
     run("x509 -req -in hub.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile hub.ext -out hub.crt"
         .into());
+}
+
+/// `len` bytes that do not compress (xorshift64), the same for the same
+/// `seed` and different for each seed.
+pub fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(&state.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// The peak resident memory of process `pid` so far, in KiB (its VmHWM);
+/// `None` once it is gone.
+pub fn peak_memory_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()
 }
