@@ -150,6 +150,10 @@ commands! {
     Record(Code) -> RecordView, SignedIn;
     /// Reads a CCCD card (picked image, file on this PC, or the scanner's glass) into an applicant.
     ReadCard(ReadCard) -> ApplicantView, SignedIn;
+    /// Reads the card's chip on the counter's reader and authenticates it;
+    /// the applicant it gives opens a record as "verified by chip" when the
+    /// form still says what the chip said.
+    ReadChip(ReadChip) -> ChipView, SignedIn;
     Import(Import) -> ImportView, SignedIn;
     Devices(NoArgs) -> Vec<DeviceView>, SignedIn;
     /// This counter's scan profiles (once there are some, a clerk scans with these only).
@@ -222,6 +226,20 @@ pub struct ListRecords {
 pub struct NewRecord {
     pub procedure: String,
     pub applicant: ApplicantView,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReadChip {
+    /// The MRZ key: the document number (on a CCCD the last 9 digits of the
+    /// ID), the birth and expiry dates as YYMMDD.
+    pub document: String,
+    pub birth: String,
+    pub expiry: String,
+    /// The reader; the configured one, else the first with a card.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub reader: Option<String>,
 }
 
 #[derive(Debug, Deserialize, TS)]

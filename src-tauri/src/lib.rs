@@ -33,6 +33,9 @@ pub struct Desktop {
     config: Mutex<Arc<Config>>,
     app: Mutex<App>,
     tasks: Arc<Tasks>,
+    /// The last chip read, authentic: what a record opened "from the chip" is
+    /// checked against (the window's word alone verifies nothing).
+    chip: Mutex<Option<hoso_core::ChipReading>>,
 }
 
 /// Certified copies, listed in one language.
@@ -68,6 +71,7 @@ impl Desktop {
             config: Mutex::new(Arc::new(config)),
             app: Mutex::new(app),
             tasks: Arc::new(Tasks::default()),
+            chip: Mutex::new(None),
         })
     }
 
@@ -149,6 +153,7 @@ impl Desktop {
             C::RecordNew(a) => Reply::RecordNew(self.new_record(a)?),
             C::Record(a) => Reply::Record(self.app().record_view(&a.code)?),
             C::ReadCard(a) => Reply::ReadCard(self.read_card(a)?),
+            C::ReadChip(a) => Reply::ReadChip(self.read_chip(a)?),
             C::Import(a) => Reply::Import(self.import(a)?),
             C::Devices(_) => Reply::Devices(self.devices()?),
             C::ScanProfiles(_) => Reply::ScanProfiles(self.app().scan_profiles().to_vec()),
@@ -204,7 +209,8 @@ impl Desktop {
     }
 
     fn new_record(&self, NewRecord { procedure, applicant }: NewRecord) -> anyhow::Result<RecordView> {
-        let applicant = Applicant {
+        let source = applicant.source;
+        let mut applicant = Applicant {
             name: applicant.name.trim().to_owned(),
             personal_id: applicant
                 .personal_id
@@ -214,7 +220,13 @@ impl Desktop {
                 .map_err(|e: hoso_model::PersonalIdError| err!("applicant-bad-id", why = e.to_string()))?,
             phone: applicant.phone.filter(|s| !s.trim().is_empty()),
             address: applicant.address.filter(|s| !s.trim().is_empty()),
+            identity: hoso_model::IdentityCheck::from(source),
         };
+        if source == hoso_model::IdentitySource::Chip {
+            let chip = self.chip.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let chip = chip.context(err!("chip-read-again"))?;
+            applicant.identity = chip.identity_for(&applicant).context(err!("chip-read-again"))?;
+        }
         let mut app = self.app();
         let r = app.new_record(&procedure, applicant, Channel::InPerson)?;
         app.record_view(&r.code.to_string())
@@ -234,12 +246,74 @@ impl Desktop {
             }
         };
         let applicant = reading.applicant_or_why()?;
+        let chip_key = reading
+            .mrz
+            .as_ref()
+            .map(|m| [m.document_number.clone(), m.birth_yymmdd.clone(), m.expiry_yymmdd.clone()]);
         Ok(ApplicantView {
             name: applicant.name,
             personal_id: applicant.personal_id.map(|p| p.to_string()),
             phone: applicant.phone,
             address: applicant.address,
+            source: applicant.identity.source,
+            identity: None,
+            chip_key,
         })
+    }
+
+    /// The chip read and judged; kept, when authentic, for the record it opens.
+    fn read_chip(&self, ReadChip { document, birth, expiry, reader }: ReadChip) -> anyhow::Result<ChipView> {
+        let key = hoso_chip::MrzKey::new(&document, &birth, &expiry)?;
+        let reader = reader.filter(|r| !r.trim().is_empty());
+        let reading = self.app().read_chip(reader.as_deref(), &key, None)?;
+        let applicant = reading.applicant_or_refusal().ok().map(|a| ApplicantView {
+            name: a.name,
+            personal_id: a.personal_id.map(|p| p.to_string()),
+            phone: a.phone,
+            address: a.address,
+            source: hoso_model::IdentitySource::Chip,
+            identity: Some(hoso_core::views::IdentityView::of(&a.identity)),
+            chip_key: None,
+        });
+        let card = reading.data.card.clone().unwrap_or_default();
+        let details = [
+            ("cli-label-birth", &card.birth_date),
+            ("cli-label-sex", &card.sex),
+            ("cli-label-nationality", &card.nationality),
+            ("cli-label-ethnicity", &card.ethnicity),
+            ("cli-label-religion", &card.religion),
+            ("cli-label-origin", &card.place_of_origin),
+            ("cli-label-marks", &card.identifying_marks),
+            ("cli-label-issued", &card.issue_date),
+            ("cli-label-expiry", &card.expiry_date),
+            ("cli-label-father", &card.father),
+            ("cli-label-mother", &card.mother),
+            ("cli-label-spouse", &card.spouse),
+            ("cli-label-old-id", &card.old_id),
+        ]
+        .into_iter()
+        .filter_map(|(label, value)| Some((Said::of(&Message::new(label)), value.clone()?)))
+        .collect();
+        let view = ChipView {
+            verified: reading.verified(),
+            passive_auth: match &reading.passive_auth.fault {
+                None => Said::of(&msg!("cli-chip-pa-passed")),
+                Some(f) => Said::of(&f.message()),
+            },
+            problems: reading.problems.iter().map(|p| Said::of(&p.message())).collect(),
+            portrait: reading
+                .data
+                .portrait
+                .as_ref()
+                .filter(|p| p.mime == "image/jpeg")
+                .map(|p| data_url(p.mime, &p.bytes)),
+            details,
+            reader: reading.reader.clone(),
+            applicant,
+        };
+        let keep = reading.passive_auth.passed().then_some(reading);
+        *self.chip.lock().unwrap_or_else(|p| p.into_inner()) = keep;
+        Ok(view)
     }
 
     /// Files on this PC or picked in the window, into a component; then OCR starts.

@@ -10,6 +10,23 @@ pub use hoso_core::views::{
 };
 use ts_rs::TS;
 
+/// What the card's chip gave.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ChipView {
+    /// The applicant to fill the form with (empty when the chip is refused).
+    pub applicant: Option<ApplicantView>,
+    pub verified: bool,
+    /// Passive authentication's result, for people.
+    pub passive_auth: Said,
+    /// What did not hold.
+    pub problems: Vec<Said>,
+    /// The portrait as a data URL, when a JPEG (a JPEG 2000 is not shown).
+    pub portrait: Option<String>,
+    /// DG13's other fields, labelled, in the card's order.
+    pub details: Vec<(Said, String)>,
+    pub reader: String,
+}
+
 /// The signed-in person.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AccountView {

@@ -8,6 +8,8 @@
 //! slip) and synced. Screenshots go to target/ui-screenshots/.
 
 mod common;
+#[path = "../../crates/hoso-chip/tests/common/pcscd.rs"]
+mod pcscd;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -22,6 +24,21 @@ fn reception_supervisor_and_sync_in_chromium() {
         "the front end is not built: scripts/test builds it (npm ci && npm run build in ui/)"
     );
     let counter = Counter::new("UBND phường Sài Gòn", "quay-01");
+    // The citizen's card on the counter's reader (a real pcscd with vsmartcard's
+    // virtual reader), its chip signed under the CSCA the counter trusts.
+    let reader = pcscd::VirtualReader::start();
+    let portrait = counter.tmp.path().join("portrait.jpg");
+    image::GrayImage::from_fn(120, 160, |x, y| {
+        let (dx, dy) = (x as f32 - 60.0, y as f32 - 70.0);
+        image::Luma([if dx * dx / 1600.0 + dy * dy / 2500.0 < 1.0 { 90 } else { 220 }])
+    })
+    .save(&portrait)
+    .unwrap();
+    let portrait_arg = portrait.to_str().unwrap();
+    let _card = reader.insert(&pcscd::person(counter.tmp.path()), &["--portrait", portrait_arg]);
+    let mut config = std::fs::read_to_string(&counter.config).unwrap();
+    config.push_str(&format!("csca = '{}'\n", reader.csca().display()));
+    std::fs::write(&counter.config, config).unwrap();
     // `cargo test --test ui` alone does not build examples: make sure it is current.
     run(Command::new(env!("CARGO")).args([
         "build",
@@ -65,12 +82,19 @@ fn reception_supervisor_and_sync_in_chromium() {
     println!("{out}");
 
     // What the browser did is in the store and at the hub.
+    let store = hoso_store::Store::open(&counter.data).unwrap();
+    let chip_reads: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM audit WHERE action = 'identity.chip' AND actor = 'lan'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(chip_reads, 1, "the chip read is audited, with who read it");
     assert_eq!(counter.hub.record_count().unwrap(), 1, "the record reached the hub once");
     // The administrator's edit is in this PC's config file, and audited.
     let config = std::fs::read_to_string(&counter.config).unwrap();
     assert!(config.contains("agency = \"UBND phường Sài Gòn — Bộ phận một cửa\""), "{config}");
     assert!(!config.contains("tsa_url"), "the refused address was not written: {config}");
-    let store = hoso_store::Store::open(&counter.data).unwrap();
     let audited: i64 = store
         .conn()
         .query_row(

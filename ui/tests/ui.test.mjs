@@ -90,13 +90,27 @@ try {
   assert.equal(await page.inputValue("input[name=name]"), "Ngô Thị Ngọc");
   assert.equal(await page.inputValue("input[name=personal_id]"), "079187247726");
   assert.match(await page.inputValue("input[name=address]"), /Hai Bà Trưng/);
-  await page.fill("input[name=name]", "Phạm Thị Hoa");
+  // The citizen's card on the reader: the chip, opened with the MRZ key
+  // (the document number is the ID's last 9 digits), fills the applicant,
+  // verified up to the CSCA the counter trusts.
   await page.fill("input[name=personal_id]", "079070752696");
+  await page.fill("input[name=chip_birth]", "700704");
+  await page.fill("input[name=chip_expiry]", "300704");
+  await page.click("button.read-chip");
+  await page.waitForSelector("div.chip.verified");
+  assert.equal(await page.inputValue("input[name=name]"), "Lê Minh Nam");
+  assert.match(await page.inputValue("input[name=address]"), /Lý Tự Trọng/);
+  assert.match(await page.textContent("div.chip"), /ĐÃ XÁC THỰC bằng chip.*Lê Văn An/s);
+  // The chip's portrait beside the form, a JPEG the browser draws.
+  assert.ok(await page.locator("div.chip img.portrait").evaluate((img) => img.complete && img.naturalWidth === 120));
+  await shot("01c-new-record-chip-verified");
   await page.fill("input[name=phone]", "0903123456");
   await page.click("form.new-record button[type=submit]");
   await page.waitForSelector("section.component[data-component='1']");
   const code = (await page.textContent("main h1")).replace(/^.* /, "");
   assert.match(code, /^000\.00\.01\.H29-\d{6}-\d{4}$/);
+  // The record says how the applicant's identity was established.
+  assert.match(await page.textContent("dd.identity.verified"), /chip của thẻ.*ĐÃ XÁC THỰC bằng chip/s);
   await noHorizontalScroll();
 
   step("scan one page from the SANE test backend, import two sample scans");

@@ -12,8 +12,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hoso_core::{App, config};
+use hoso_i18n::err;
 use hoso_model::{Applicant, Channel, PersonalId, RecordState};
 
 mod print;
@@ -158,6 +160,19 @@ enum Command {
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
         pdfa_part: u8,
     },
+    /// Tái sử dụng / what was already digitised for the record's applicant, at
+    /// any counter (asks the hub, which logs the lookup).
+    Reuse {
+        /// Record code or id.
+        record: String,
+        /// Attach the listed document with this SHA-256 to a component, by
+        /// reference (DuocTaiSuDung): the sealed record names the original.
+        #[arg(long, requires = "component")]
+        attach: Option<String>,
+        /// The component (its number in the record) the document goes to.
+        #[arg(long, requires = "attach")]
+        component: Option<u16>,
+    },
     /// Xuất hồ sơ / write the record's PDFs (`<mã hồ sơ>.<n>.pdf`) and its XML into a folder.
     Export {
         /// Record code or id.
@@ -294,6 +309,17 @@ enum RecordCmd {
         /// or MRZ); --name, --id, --address given too win over the card.
         #[arg(long)]
         from_card: Option<PathBuf>,
+        /// Fill the applicant from the card's chip, verified (the key from
+        /// --key, or from the MRZ of --from-card); a chip whose data fails
+        /// authentication is refused.
+        #[arg(long)]
+        from_chip: bool,
+        /// The card reader, with --from-chip.
+        #[arg(long, requires = "from_chip")]
+        reader: Option<String>,
+        /// The MRZ key, with --from-chip: `DOCUMENT,YYMMDD,YYMMDD`.
+        #[arg(long, requires = "from_chip", value_name = "DOCUMENT,YYMMDD,YYMMDD")]
+        key: Option<String>,
     },
     /// Liệt kê hồ sơ / list records.
     List {
@@ -393,6 +419,34 @@ enum CardCmd {
         /// The card image (PNG, JPEG, TIFF).
         image: PathBuf,
     },
+    /// Đọc chip / read the card's chip on the reader, authenticate its data
+    /// and show the applicant it gives; exits 3 when not verified.
+    Chip {
+        #[command(flatten)]
+        chip: ChipArgs,
+        /// Save the chip's portrait (JPEG or JPEG 2000) to this file.
+        #[arg(long)]
+        portrait: Option<PathBuf>,
+    },
+    /// Đầu đọc thẻ / list the card readers this PC has.
+    Readers,
+}
+
+/// What opens a card's chip.
+#[derive(Args, Debug, Clone)]
+struct ChipArgs {
+    /// The card reader (its name or a part of it); `card_reader` from the
+    /// config, else the first reader with a card.
+    #[arg(long)]
+    reader: Option<String>,
+    /// The MRZ key: document number, birth date, expiry date as printed in
+    /// the MRZ, e.g. `070752696,700704,300704`.
+    #[arg(long, value_name = "DOCUMENT,YYMMDD,YYMMDD")]
+    key: Option<String>,
+    /// A scan of the card: its MRZ gives the key, and what is printed is
+    /// compared with the chip.
+    #[arg(long)]
+    image: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -501,6 +555,21 @@ fn open(g: &Global) -> anyhow::Result<App> {
     App::open(config, hoso_core::Actor::system(actor))
 }
 
+/// The key that opens a chip: `--key`, else the MRZ read off the card scan.
+fn chip_key(key: Option<&str>, card: Option<&hoso_ocr::CardReading>) -> anyhow::Result<hoso_chip::MrzKey> {
+    if let Some(key) = key {
+        let parts: Vec<&str> = key.split(',').collect();
+        let [document, birth, expiry] = parts.as_slice() else {
+            bail!(err!("chip-key-shape"));
+        };
+        return Ok(hoso_chip::MrzKey::new(document, birth, expiry)?);
+    }
+    match card.and_then(|c| c.mrz.as_ref()) {
+        Some(m) => Ok(hoso_chip::MrzKey::new(&m.document_number, &m.birth_yymmdd, &m.expiry_yymmdd)?),
+        None => bail!(err!("chip-key-needed")),
+    }
+}
+
 /// `hoso verify`'s exit code when not every signature is valid: the worst verdict's.
 fn verify_exit_code(reports: &[hoso_sign::SignatureReport]) -> Option<u8> {
     use hoso_sign::Verdict;
@@ -523,25 +592,49 @@ fn verify_exit_code(reports: &[hoso_sign::SignatureReport]) -> Option<u8> {
 fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
     let g = &cli.global;
     match cli.command {
-        Command::Record(RecordCmd::New { procedure, name, id, phone, address, channel, from_card }) => {
+        Command::Record(RecordCmd::New {
+            procedure,
+            name,
+            id,
+            phone,
+            address,
+            channel,
+            from_card,
+            from_chip,
+            reader,
+            key,
+        }) => {
             let mut app = open(g)?;
-            let card = match &from_card {
-                Some(path) => {
-                    let reading = app.read_card(path)?;
-                    Some(reading.applicant_or_why()?)
-                }
-                None => None,
+            let reading = from_card.as_deref().map(|path| app.read_card(path)).transpose()?;
+            let card = match (&reading, from_chip) {
+                (Some(r), false) => Some(r.applicant_or_why()?),
+                // With the chip, a card scan is the key and what the chip is compared with.
+                (Some(r), true) => r.applicant(),
+                (None, _) => None,
             };
             let personal_id = id.map(|s| s.parse::<PersonalId>()).transpose()?;
-            let applicant = match card {
+            let mut applicant = match card {
                 Some(c) => Applicant {
                     name: if name.is_empty() { c.name } else { name },
                     personal_id: personal_id.or(c.personal_id),
                     phone: phone.or(c.phone),
                     address: address.or(c.address),
+                    identity: c.identity,
                 },
-                None => Applicant { name, personal_id, phone, address },
+                None => Applicant { name, personal_id, phone, address, ..Default::default() },
             };
+            if from_chip {
+                let key = chip_key(key.as_deref(), reading.as_ref())?;
+                let chip = app.read_chip(reader.as_deref(), &key, Some(&applicant))?;
+                out.chip_for_record(&chip);
+                // The chip's name and ID stand; phone and a typed address stay.
+                let from_chip = chip.applicant_or_refusal()?;
+                applicant = Applicant {
+                    phone: applicant.phone,
+                    address: applicant.address.or(from_chip.address.clone()),
+                    ..from_chip
+                };
+            }
             let channel = match channel {
                 ChannelArg::InPerson => Channel::InPerson,
                 ChannelArg::Online => Channel::Online,
@@ -673,11 +766,30 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(3));
             }
         }
+        Command::Reuse { record, attach: Some(sha256), component: Some(component) } => {
+            out.reuse_attached(&open(g)?.attach_reused(&record, component, &sha256)?)
+        }
+        Command::Reuse { record, .. } => out.reusable(&open(g)?.reusable(&record)?),
         Command::Export { record, dir } => out.export(&open(g)?.export(&record, &dir)?),
         Command::Build { record, pdfa_part } => {
             let part = if pdfa_part == 1 { hoso_pdf::PdfaPart::One } else { hoso_pdf::PdfaPart::Two };
             out.build(&open(g)?.build_as(&record, part)?);
         }
+        Command::Card(CardCmd::Chip { chip, portrait }) => {
+            let mut app = open(g)?;
+            let card = chip.image.as_deref().map(|path| app.read_card(path)).transpose()?;
+            let key = chip_key(chip.key.as_deref(), card.as_ref())?;
+            let printed = card.as_ref().and_then(|c| c.applicant());
+            let reading = app.read_chip(chip.reader.as_deref(), &key, printed.as_ref())?;
+            if let (Some(path), Some(p)) = (&portrait, &reading.data.portrait) {
+                std::fs::write(path, &p.bytes).with_context(|| err!("file-cannot-write", file = path))?;
+            }
+            out.chip(&reading);
+            if !reading.verified() {
+                return Ok(ExitCode::from(3));
+            }
+        }
+        Command::Card(CardCmd::Readers) => out.readers(&hoso_chip::reader::readers()?),
         Command::Card(CardCmd::Read { image }) => {
             let reading = open(g)?.read_card(&image)?;
             out.card(&reading);
@@ -791,6 +903,7 @@ fn run(cli: Cli, out: &Out) -> anyhow::Result<ExitCode> {
                     personal_id: Some("079187247726".parse()?),
                     phone: Some("0772 242 777".into()),
                     address: Some("31 Hai Bà Trưng, phường Sài Gòn, TP. Hồ Chí Minh".into()),
+                    ..Default::default()
                 },
                 Channel::InPerson,
             )?;

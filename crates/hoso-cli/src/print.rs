@@ -403,6 +403,130 @@ impl Out {
         }
     }
 
+    /// A chip read: the applicant it gives, how far it was verified, and why not.
+    pub fn chip(&self, r: &hoso_core::ChipReading) {
+        if self.json(r) {
+            return;
+        }
+        let a = &r.applicant;
+        let verdict = if r.verified() {
+            msg!("cli-chip-verified", reader = r.reader.as_str())
+        } else {
+            msg!("cli-chip-not-verified", reader = r.reader.as_str())
+        };
+        outln!(self, "{}", self.say(&verdict));
+        outln!(self, "  {}: {}", self.s("cli-label-name"), a.name);
+        if let Some(id) = &a.personal_id {
+            outln!(self, "  {}: {}", self.s("cli-label-personal-id"), id.as_str());
+        }
+        if let Some(card) = &r.data.card {
+            let fields = [
+                ("cli-label-birth", &card.birth_date),
+                ("cli-label-sex", &card.sex),
+                ("cli-label-nationality", &card.nationality),
+                ("cli-label-ethnicity", &card.ethnicity),
+                ("cli-label-religion", &card.religion),
+                ("cli-label-origin", &card.place_of_origin),
+                ("cli-label-residence", &card.place_of_residence),
+                ("cli-label-marks", &card.identifying_marks),
+                ("cli-label-issued", &card.issue_date),
+                ("cli-label-expiry", &card.expiry_date),
+                ("cli-label-father", &card.father),
+                ("cli-label-mother", &card.mother),
+                ("cli-label-spouse", &card.spouse),
+                ("cli-label-old-id", &card.old_id),
+            ];
+            for (label, value) in fields {
+                if let Some(v) = value {
+                    outln!(self, "  {}: {v}", self.s(label));
+                }
+            }
+        }
+        if let Some(p) = &r.data.portrait {
+            outln!(
+                self,
+                "  {}: {} ({} KB)",
+                self.s("cli-label-portrait"),
+                p.mime,
+                p.bytes.len().div_ceil(1024)
+            );
+        }
+        let pa = match &r.passive_auth.fault {
+            None => self.s("cli-chip-pa-passed"),
+            Some(f) => self.say(&f.message()),
+        };
+        outln!(self, "  {}: {pa}", self.s("cli-label-passive-auth"));
+        if let Some(signer) = &r.passive_auth.signer {
+            outln!(self, "  {}: {signer}", self.s("cli-label-signer"));
+        }
+        if let Some(csca) = &r.passive_auth.csca {
+            outln!(self, "  CSCA: {csca}");
+        }
+        for p in &r.problems {
+            outln!(self, "  ⚠ {}", self.say(&p.message()));
+        }
+    }
+
+    /// A chip read before a record is opened with it: shown in text; in
+    /// JSON the record's applicant carries its identity check.
+    pub fn chip_for_record(&self, r: &hoso_core::ChipReading) {
+        if !self.json {
+            self.chip(r);
+        }
+    }
+
+    /// Documents already digitised for an applicant.
+    pub fn reusable(&self, docs: &[hoso_sync::ReusableDocument]) {
+        if self.json(&docs) {
+            return;
+        }
+        if docs.is_empty() {
+            outln!(self, "{}", self.s("cli-reuse-none"));
+            return;
+        }
+        outln!(self, "{}", self.say(&msg!("cli-reuse-found", count = docs.len())));
+        for d in docs {
+            outln!(
+                self,
+                "  {} {} [{}] — {} {} ({}) {}…",
+                d.component_code,
+                d.component_name,
+                d.role,
+                d.record_code,
+                d.unit,
+                d.sealed_at,
+                &d.sha256[..d.sha256.len().min(12)]
+            );
+        }
+    }
+
+    /// A document attached by reference.
+    pub fn reuse_attached(&self, r: &hoso_store::Reused) {
+        if self.json(r) {
+            return;
+        }
+        let m = msg!(
+            "cli-reuse-attached",
+            original = r.original_code.as_str(),
+            unit = r.unit.as_str(),
+            component = r.component
+        );
+        outln!(self, "{}", self.say(&m));
+    }
+
+    /// The card readers PC/SC knows.
+    pub fn readers(&self, readers: &[String]) {
+        if self.json(&readers) {
+            return;
+        }
+        if readers.is_empty() {
+            outln!(self, "{}", self.s("chip-no-reader"));
+        }
+        for r in readers {
+            outln!(self, "{r}");
+        }
+    }
+
     pub fn build(&self, r: &hoso_core::BuildReport) {
         if self.json(r) {
             return;

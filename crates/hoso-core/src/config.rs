@@ -145,6 +145,14 @@ config_keys! {
     rsa_pss: bool => Bool = false;
     /// PEM file of the root certificates signatures are checked against.
     trust_roots: PathBuf => File;
+    /// The certificates of the card-issuing authorities (CSCA: Vietnam's, as
+    /// the Ministry of Public Security publishes it) a card chip's signer is
+    /// checked against: PEM (any number), DER or a .p7b bundle. Without it no
+    /// chip is "verified".
+    csca: PathBuf => File;
+    /// The PC/SC reader cards are read on (its name, or a part of it); the
+    /// first reader with a card on it when absent.
+    card_reader: String => Text;
     /// RFC 3161 time-stamp authority; signatures are PAdES B-T when set, B-B otherwise.
     tsa_url: String => Url;
     /// The hub records are synced to, e.g. `https://hub.example.vn`.
@@ -253,6 +261,8 @@ pub struct Config {
     pub token_label: Option<String>,
     pub agency_certificate: Option<String>,
     pub trust_roots: Option<PathBuf>,
+    pub csca: Option<PathBuf>,
+    pub card_reader: Option<String>,
     pub tsa_url: Option<String>,
     pub agency_pkcs12: Option<PathBuf>,
     pub rsa_pss: bool,
@@ -424,6 +434,8 @@ pub fn load(over: &Overrides) -> anyhow::Result<Config> {
         token_label: m.token_label,
         agency_certificate: m.agency_certificate,
         trust_roots: m.trust_roots,
+        csca: m.csca,
+        card_reader: m.card_reader,
         tsa_url: m.tsa_url,
         agency_pkcs12: m.agency_pkcs12,
         rsa_pss: m.rsa_pss.unwrap_or_default(),

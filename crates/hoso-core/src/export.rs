@@ -74,8 +74,9 @@ impl App {
             ));
         }
         let received = record.received_at.format("%Y").to_string();
+        let identity = identity_xml(&record.applicant.identity);
         let xml = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HoSo>\n  <OrganId>{}</OrganId>\n  <OrganName>{}</OrganName>\n  <FileCatalog>{received}</FileCatalog>\n  <FileNotation>{}</FileNotation>\n  <Title>{}</Title>\n  <ProcedureCode>{}</ProcedureCode>\n  <Applicant>{}</Applicant>\n  <ReceivedAt>{}</ReceivedAt>\n  <Documents>\n{docs_xml}  </Documents>\n</HoSo>\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<HoSo>\n  <OrganId>{}</OrganId>\n  <OrganName>{}</OrganName>\n  <FileCatalog>{received}</FileCatalog>\n  <FileNotation>{}</FileNotation>\n  <Title>{}</Title>\n  <ProcedureCode>{}</ProcedureCode>\n  <Applicant>{}</Applicant>\n{identity}  <ReceivedAt>{}</ReceivedAt>\n  <Documents>\n{docs_xml}  </Documents>\n</HoSo>\n",
             esc(&record.code.unit().to_string()),
             esc(&organ),
             esc(&record.code.to_string()),
@@ -89,5 +90,61 @@ impl App {
             .with_context(|| hoso_i18n::err!("file-cannot-write", file = &xml_path))?;
         report.files.push(xml_path);
         Ok(report)
+    }
+}
+
+/// How the applicant's identity was established, as the export's
+/// `<ApplicantIdentity>` element.
+fn identity_xml(i: &hoso_model::IdentityCheck) -> String {
+    let mut attrs = format!(" source=\"{}\" verified=\"{}\"", i.source.as_str(), i.verified);
+    if let Some(pa) = &i.passive_auth {
+        attrs.push_str(&format!(" passiveAuthentication=\"{}\"", esc(pa)));
+    }
+    if let Some(at) = i.checked_at {
+        attrs.push_str(&format!(" checkedAt=\"{}\"", at.format("%Y-%m-%dT%H:%M:%S%:z")));
+    }
+    let mut inner = String::new();
+    for (tag, value) in [("Signer", &i.signer), ("Csca", &i.csca)] {
+        if let Some(v) = value {
+            inner.push_str(&format!("    <{tag}>{}</{tag}>\n", esc(v)));
+        }
+    }
+    if let Some(expiry) = i.card_expiry {
+        inner.push_str(&format!("    <CardExpiry>{}</CardExpiry>\n", expiry.format("%Y-%m-%d")));
+    }
+    for p in &i.problems {
+        inner.push_str(&format!("    <Problem>{}</Problem>\n", esc(p)));
+    }
+    if inner.is_empty() {
+        format!("  <ApplicantIdentity{attrs}/>\n")
+    } else {
+        format!("  <ApplicantIdentity{attrs}>\n{inner}  </ApplicantIdentity>\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_identity_element_says_how_the_applicant_was_established() {
+        let typed = identity_xml(&hoso_model::IdentityCheck::default());
+        assert_eq!(typed, "  <ApplicantIdentity source=\"typed\" verified=\"false\"/>\n");
+        let chip = hoso_model::IdentityCheck {
+            source: hoso_model::IdentitySource::Chip,
+            verified: false,
+            passive_auth: Some("passed".into()),
+            signer: Some("CN=Document Signer <1>".into()),
+            card_expiry: chrono::NaiveDate::from_ymd_opt(2020, 7, 4),
+            problems: vec!["expired".into()],
+            ..Default::default()
+        };
+        let xml = identity_xml(&chip);
+        assert!(xml.contains("source=\"chip\" verified=\"false\" passiveAuthentication=\"passed\""), "{xml}");
+        assert!(xml.contains("<Signer>CN=Document Signer &lt;1&gt;</Signer>"), "{xml}");
+        assert!(
+            xml.contains("<CardExpiry>2020-07-04</CardExpiry>") && xml.contains("<Problem>expired</Problem>"),
+            "{xml}"
+        );
     }
 }

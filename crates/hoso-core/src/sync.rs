@@ -110,6 +110,7 @@ impl App {
                 sha256: page.source.to_hex(),
                 size,
                 media_type: String::new(),
+                original_record: None,
             });
         }
         for c in &components {
@@ -142,9 +143,22 @@ impl App {
                         sha256: d.blob.to_hex(),
                         size: d.size,
                         media_type: "application/pdf".into(),
+                        original_record: None,
                     });
                 }
             }
+        }
+        // Components attached by reference: the original's document, by hash.
+        for r in self.store.reused(&record.id)? {
+            files.push(ManifestFile {
+                role: "reused".into(),
+                component: r.component,
+                ordinal: 0,
+                sha256: r.sha256,
+                size: r.size,
+                media_type: "application/pdf".into(),
+                original_record: Some(r.original_record),
+            });
         }
         let manifest = Manifest {
             version: 1,
@@ -155,6 +169,7 @@ impl App {
             channel: record.channel.portal_code(),
             applicant_name: record.applicant.name.clone(),
             applicant_id: record.applicant.personal_id.as_ref().map(|p| p.as_str().to_owned()),
+            applicant_identity: Some(manifest_identity(&record.applicant.identity)),
             received_at: record.received_at.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
             sealed_at: now().format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
             components: components
@@ -299,6 +314,13 @@ impl App {
             if client.blob_state(&f.sha256)? == Some((f.size, true)) {
                 continue;
             }
+            if f.role == "reused" {
+                // The hub answered the lookup with it: it cannot be sent from here.
+                return Err(SyncError::Permanent(format!(
+                    "the reused document {} is not at the hub",
+                    f.sha256
+                )));
+            }
             let bytes = self.store.blobs().read(&hash).map_err(|e| local(e.into()))?;
             client.put_blob(&f.sha256, &bytes)?;
             report.blobs_sent += 1;
@@ -340,6 +362,19 @@ impl App {
             }
         }
         Ok(out)
+    }
+}
+
+/// A record's identity check as the manifest carries it.
+fn manifest_identity(i: &hoso_model::IdentityCheck) -> hoso_sync::ManifestIdentity {
+    hoso_sync::ManifestIdentity {
+        source: i.source.as_str().to_owned(),
+        verified: i.verified,
+        passive_auth: i.passive_auth.clone(),
+        signer: i.signer.clone(),
+        csca: i.csca.clone(),
+        checked_at: i.checked_at.map(|t| t.format("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+        problems: i.problems.clone(),
     }
 }
 

@@ -18,6 +18,44 @@ pub struct ApplicantView {
     pub personal_id: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// Where the identity came from. From the window, the form's word for
+    /// it: a chip is taken only with the chip read this session.
+    #[serde(default)]
+    pub source: hoso_model::IdentitySource,
+    /// How the record's identity was established (shown; ignored from the window).
+    #[serde(default)]
+    pub identity: Option<IdentityView>,
+    /// The MRZ key a card scan's MRZ gave (document number, birth and
+    /// expiry dates, YYMMDD), to read the chip with (ignored from the window).
+    #[serde(default)]
+    pub chip_key: Option<[String; 3]>,
+}
+
+/// A record's identity check, as the record screen shows it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IdentityView {
+    pub source: hoso_model::IdentitySource,
+    /// Verified by the chip.
+    pub verified: bool,
+    /// Passive authentication's result: `passed` or the fault's code.
+    pub passive_auth: Option<String>,
+    /// The card's expiry, dd/mm/yyyy.
+    pub card_expiry: Option<String>,
+    /// What did not hold, by code: `expired`, `mismatch:<field>`, `passive_auth:<fault>`.
+    pub problems: Vec<String>,
+}
+
+impl IdentityView {
+    pub fn of(i: &hoso_model::IdentityCheck) -> IdentityView {
+        IdentityView {
+            source: i.source,
+            verified: i.verified,
+            passive_auth: i.passive_auth.clone(),
+            card_expiry: i.card_expiry.map(|d| d.format("%d/%m/%Y").to_string()),
+            problems: i.problems.clone(),
+        }
+    }
 }
 
 /// A line of the record list.
@@ -213,6 +251,9 @@ impl App {
                 personal_id: r.applicant.personal_id.as_ref().map(|p| p.to_string()),
                 phone: r.applicant.phone.clone(),
                 address: r.applicant.address.clone(),
+                source: r.applicant.identity.source,
+                identity: Some(IdentityView::of(&r.applicant.identity)),
+                chip_key: None,
             },
             state: r.state,
             accepts_pages: r.state.accepts_pages(),

@@ -210,6 +210,7 @@ fn run_counter(
                 sha256: hoso_sync::body_sha256(bytes),
                 size: bytes.len() as u64,
                 media_type: "image/png".into(),
+                original_record: None,
             })
             .collect();
         let manifest = Manifest {
@@ -221,6 +222,7 @@ fn run_counter(
             channel: 1,
             applicant_name: format!("Công dân {} {}", c.index, r),
             applicant_id: None,
+            applicant_identity: None,
             received_at: "2026-12-06T08:00:00+07:00".into(),
             sealed_at: "2026-12-06T08:30:00+07:00".into(),
             components: Vec::new(),

@@ -62,8 +62,7 @@ fn main() -> anyhow::Result<()> {
         });
         let file = tmp.path().join("page.png");
         img.save(&file)?;
-        let applicant =
-            Applicant { name: format!("Bench {i}"), personal_id: None, phone: None, address: None };
+        let applicant = Applicant { name: format!("Bench {i}"), ..Default::default() };
         let r = app.new_record("1.001193", applicant, Channel::InPerson)?;
         let imported = app.import(&r.code.to_string(), 1, &[file])?;
         pages.extend(imported.files.iter().flat_map(|f| f.added.iter().copied()));

@@ -560,12 +560,22 @@ fn well_formed(m: &Manifest) -> Result<(), String> {
             return Err(format!("{field} {value:?} is not an RFC 3339 date-time"));
         }
     }
+    if let Some(identity) = &m.applicant_identity {
+        if !matches!(identity.source.as_str(), "typed" | "qr" | "mrz" | "chip") {
+            return Err(format!("identity source {:?} (typed, qr, mrz or chip)", identity.source));
+        }
+        if let Some(at) = &identity.checked_at
+            && chrono::DateTime::parse_from_rfc3339(at).is_err()
+        {
+            return Err(format!("checked_at {at:?} is not an RFC 3339 date-time"));
+        }
+    }
     for f in &m.files {
         if !valid_hash(&f.sha256) {
             return Err(format!("{:?} is not a blob name", f.sha256));
         }
-        if !matches!(f.role.as_str(), "page" | "pdfa" | "certified") {
-            return Err(format!("file role {:?} (page, pdfa or certified)", f.role));
+        if !matches!(f.role.as_str(), "page" | "pdfa" | "certified" | "reused") {
+            return Err(format!("file role {:?} (page, pdfa, certified or reused)", f.role));
         }
     }
     Ok(())
@@ -625,6 +635,52 @@ async fn anchor_get(State(hub): State<Arc<Hub>>, method: Method, uri: Uri, heade
     })
     .await
 }
+
+/// The documents already digitised for a person, for an enrolled counter
+/// that says who asks and why; every lookup is in the hub's audit (device,
+/// clerk, personal ID, purpose, how many were found) before it is answered.
+async fn lookup_post(State(hub): State<Arc<Hub>>, signed: Signed) -> Response {
+    let Signed { device, body, .. } = signed;
+    blocking(move || {
+        let lookup: hoso_sync::Lookup = match serde_json::from_slice(&body) {
+            Ok(l) => l,
+            Err(e) => return error(StatusCode::BAD_REQUEST, "lookup", e.to_string()),
+        };
+        if lookup.personal_id.len() != 12 || !lookup.personal_id.bytes().all(|b| b.is_ascii_digit()) {
+            return error(StatusCode::BAD_REQUEST, "lookup", "a personal ID is 12 digits");
+        }
+        if let Err(e) = lookup.personal_id.parse::<hoso_model::PersonalId>() {
+            return error(StatusCode::UNPROCESSABLE_ENTITY, "bad_personal_id", e.to_string());
+        }
+        if lookup.clerk.trim().is_empty() || lookup.purpose.trim().is_empty() {
+            return error(StatusCode::BAD_REQUEST, "lookup", "a lookup names its clerk and its purpose");
+        }
+        let manifests = match hub.meta.person_manifests(&lookup.personal_id, LOOKUP_RECORDS) {
+            Ok(m) => m,
+            Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
+        };
+        let documents: Vec<hoso_sync::ReusableDocument> = manifests
+            .iter()
+            .filter_map(|m| serde_json::from_str::<Manifest>(m).ok())
+            .flat_map(|m| hoso_sync::ReusableDocument::of(&m))
+            .collect();
+        let detail = serde_json::json!({
+            "personal_id": lookup.personal_id,
+            "clerk": lookup.clerk,
+            "purpose": lookup.purpose,
+            "found": documents.len(),
+        });
+        if let Err(e) = hub.meta.log(&now(), "lookup", &device, &detail.to_string()) {
+            // No answer without its audit entry.
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string());
+        }
+        Json(hoso_sync::LookupAnswer { documents }).into_response()
+    })
+    .await
+}
+
+/// The records a lookup reads at most (newest first).
+const LOOKUP_RECORDS: i64 = 200;
 
 /// Runs blocking work (files, the database, hashing) off the async runtime.
 async fn blocking(work: impl FnOnce() -> Response + Send + 'static) -> Response {
@@ -769,6 +825,32 @@ fn accept_record(hub: &Hub, id: String, device: &str, body: &[u8]) -> Response {
     if manifest.record_id != id {
         return error(StatusCode::UNPROCESSABLE_ENTITY, "id_mismatch", "record_id differs from the URL");
     }
+    // A document reused by reference must be one its original record holds.
+    for f in manifest.files.iter().filter(|f| f.role == "reused" || f.original_record.is_some()) {
+        let original = match (&f.original_record, f.role.as_str()) {
+            (Some(original), "reused") => original.as_str(),
+            _ => {
+                let why = "a reused file, and only one, names its original record";
+                return error(StatusCode::UNPROCESSABLE_ENTITY, "reuse_unknown", why);
+            }
+        };
+        let holds = match hub.meta.manifest(original) {
+            Ok(Some(m)) => serde_json::from_str::<Manifest>(&m)
+                .is_ok_and(|m| m.files.iter().any(|o| o.sha256 == f.sha256 && o.role != "page")),
+            Ok(None) => false,
+            Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, "db", e.to_string()),
+        };
+        if !holds {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "reuse_unknown",
+                format!("record {original} holds no document {}", f.sha256),
+            );
+        }
+    }
+    if manifest.applicant_identity.as_ref().is_some_and(|i| i.verified && i.source != "chip") {
+        return error(StatusCode::UNPROCESSABLE_ENTITY, "identity", "only a chip verifies an identity");
+    }
     // A record id belongs to the device that sent it first; a device sends
     // for its one unit.
     match hub.meta.record_device(&id) {
@@ -895,6 +977,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/v1/blobs/{hash}", head(blob_head).put(blob_put))
         .route("/v1/records/{id}", put(record_put))
         .route("/v1/anchor", axum::routing::get(anchor_get))
+        .route("/v1/lookups", axum::routing::post(lookup_post))
         .layer(axum::extract::DefaultBodyLimit::max(limits.piece.max(limits.manifest)))
         .with_state(hub)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -77,6 +77,10 @@ pub trait Meta: Send + Sync + std::fmt::Debug {
         at: &str,
     ) -> anyhow::Result<Accepted>;
     fn record_count(&self) -> anyhow::Result<i64>;
+    /// The manifests of the records accepted for the applicant with this
+    /// personal ID, newest first, at most `limit` (an index on the
+    /// manifest's `applicant_id` serves it).
+    fn person_manifests(&self, personal_id: &str, limit: i64) -> anyhow::Result<Vec<String>>;
 }
 
 const SQLITE_SCHEMA: &str = "
@@ -88,6 +92,7 @@ CREATE INDEX IF NOT EXISTS seen_expires ON seen (expires);
 CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, device TEXT NOT NULL, received_at TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, manifest_sha256 TEXT NOT NULL, manifest TEXT NOT NULL,
     receipt TEXT NOT NULL, device TEXT NOT NULL, accepted_at TEXT NOT NULL) STRICT;
+CREATE INDEX IF NOT EXISTS records_applicant ON records (json_extract(manifest, '$.applicant_id'));
 ";
 
 const PG_SCHEMA: &str = "
@@ -103,6 +108,7 @@ CREATE INDEX IF NOT EXISTS seen_expires ON seen (expires);
 CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, size BIGINT NOT NULL, device TEXT NOT NULL, received_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, manifest_sha256 TEXT NOT NULL, manifest TEXT NOT NULL,
     receipt TEXT NOT NULL, device TEXT NOT NULL, accepted_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS records_applicant ON records (((manifest::jsonb) ->> 'applicant_id'));
 ";
 
 /// Embedded mode: one SQLite file.
@@ -285,6 +291,16 @@ impl Meta for SqliteMeta {
 
     fn record_count(&self) -> anyhow::Result<i64> {
         Ok(self.db().query_row("SELECT count(*) FROM records", [], |r| r.get(0))?)
+    }
+
+    fn person_manifests(&self, personal_id: &str, limit: i64) -> anyhow::Result<Vec<String>> {
+        let db = self.db();
+        let mut q = db.prepare(
+            "SELECT manifest FROM records WHERE json_extract(manifest, '$.applicant_id') = ?1
+             ORDER BY accepted_at DESC, rowid DESC LIMIT ?2",
+        )?;
+        let rows = q.query_map(params![personal_id, limit], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
@@ -559,5 +575,18 @@ impl Meta for PgMeta {
 
     fn record_count(&self) -> anyhow::Result<i64> {
         self.with(|c| Ok(c.query_one("SELECT count(*) FROM records", &[])?.get(0)))
+    }
+
+    fn person_manifests(&self, personal_id: &str, limit: i64) -> anyhow::Result<Vec<String>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT manifest FROM records WHERE (manifest::jsonb) ->> 'applicant_id' = $1
+                 ORDER BY accepted_at DESC, id DESC LIMIT $2",
+                &[&personal_id, &limit],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+        })
     }
 }

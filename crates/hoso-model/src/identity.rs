@@ -148,6 +148,14 @@ pub struct CccdMrz {
     pub sex: Option<Sex>,
     /// Name in capitals without diacritics, e.g. `LE MINH NAM`.
     pub name_ascii: String,
+    /// The document number, birth date and expiry date as written (YYMMDD):
+    /// the key that opens the card's chip.
+    #[serde(default)]
+    pub document_number: String,
+    #[serde(default)]
+    pub birth_yymmdd: String,
+    #[serde(default)]
+    pub expiry_yymmdd: String,
 }
 
 /// Parses a Vietnamese card's MRZ and checks the ID against the document number,
@@ -168,7 +176,15 @@ pub fn parse_cccd_mrz(text: &str) -> Result<CccdMrz, IdentityError> {
         personal_id.check_against(birth_date.format("%Y").to_string().parse().expect("year"), sex)?;
     }
     let name_ascii = format!("{} {}", td1.surname, td1.given_names).trim().to_owned();
-    Ok(CccdMrz { personal_id, birth_date, sex: td1.sex, name_ascii })
+    Ok(CccdMrz {
+        personal_id,
+        birth_date,
+        sex: td1.sex,
+        name_ascii,
+        document_number: td1.document_number,
+        birth_yymmdd: td1.birth_yymmdd,
+        expiry_yymmdd: td1.expiry_yymmdd,
+    })
 }
 
 /// The text of a CCCD QR code.
@@ -198,6 +214,7 @@ impl CccdQr {
             personal_id: Some(self.personal_id.clone()),
             phone: None,
             address: Some(self.address.clone()),
+            identity: crate::IdentityCheck::from(crate::IdentitySource::Qr),
         }
     }
 }

@@ -33,7 +33,7 @@ pub use layout::{PageLayout, Upright, Word, words_to_text};
 pub use personal_id::{PersonalId, PersonalIdError, Sex};
 pub use procedure::{Catalogue, CatalogueError, ComponentSpec, Procedure, fold};
 pub use record::{
-    Applicant, Channel, Component, LeftOut, Page, PageState, Record, RecordId, RecordState, SEPARATOR_PREFIX,
-    TransitionError, separator_component, separator_text,
+    Applicant, Channel, Component, IdentityCheck, IdentitySource, LeftOut, Page, PageState, Record, RecordId,
+    RecordState, SEPARATOR_PREFIX, TransitionError, separator_component, separator_text,
 };
 pub use record_code::{MAX_DAILY_SEQUENCE, RecordCode, RecordCodeError, UnitCode, vn_offset};

@@ -202,6 +202,84 @@ pub struct Applicant {
     pub phone: Option<String>,
     /// Address as given.
     pub address: Option<String>,
+    /// How the identity was established at reception (typed, when absent
+    /// from a record stored before this was kept).
+    #[serde(default)]
+    pub identity: IdentityCheck,
+}
+
+/// How the applicant's identity was established at reception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum IdentitySource {
+    /// Typed by the clerk.
+    #[default]
+    Typed,
+    /// Read from the card's printed QR code.
+    Qr,
+    /// Read from the card's printed MRZ.
+    Mrz,
+    /// Read from the card's chip.
+    Chip,
+}
+
+impl IdentitySource {
+    /// What people read.
+    pub fn message(self) -> hoso_i18n::Message {
+        match self {
+            IdentitySource::Typed => hoso_i18n::msg!("identity-source-typed"),
+            IdentitySource::Qr => hoso_i18n::msg!("identity-source-qr"),
+            IdentitySource::Mrz => hoso_i18n::msg!("identity-source-mrz"),
+            IdentitySource::Chip => hoso_i18n::msg!("identity-source-chip"),
+        }
+    }
+
+    /// Stable name, as stored and exported.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentitySource::Typed => "typed",
+            IdentitySource::Qr => "qr",
+            IdentitySource::Mrz => "mrz",
+            IdentitySource::Chip => "chip",
+        }
+    }
+}
+
+/// What the counter established of the applicant's identity, kept with the
+/// record, its XML export and its sync manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct IdentityCheck {
+    /// Where the identity came from.
+    pub source: IdentitySource,
+    /// Verified by the chip: passive authentication held, the card is in
+    /// date, and the chip agrees with the printed card and the form.
+    #[serde(default)]
+    pub verified: bool,
+    /// When the card was read (chip, QR or MRZ).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<DateTime<FixedOffset>>,
+    /// Passive authentication's result: `passed`, or the fault's code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passive_auth: Option<String>,
+    /// The chip's Document Signer, and the CSCA it chains to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csca: Option<String>,
+    /// The card's expiry date, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_expiry: Option<chrono::NaiveDate>,
+    /// What did not hold, by code: `expired`, `mismatch:<field>`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+impl IdentityCheck {
+    /// An identity from `source` with nothing verified.
+    pub fn from(source: IdentitySource) -> IdentityCheck {
+        IdentityCheck { source, ..IdentityCheck::default() }
+    }
 }
 
 /// A record as stored.

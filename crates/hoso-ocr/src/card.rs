@@ -36,6 +36,7 @@ impl CardReading {
             personal_id: Some(m.personal_id.clone()),
             phone: None,
             address: None,
+            identity: hoso_model::IdentityCheck::from(hoso_model::IdentitySource::Mrz),
         })
     }
 

@@ -36,6 +36,7 @@ mod error;
 pub mod jobs;
 mod pages;
 mod records;
+mod reused;
 mod sync;
 #[cfg(windows)]
 #[allow(unsafe_code)]
@@ -56,6 +57,7 @@ pub use records::{
     AddedPages, NewPages, NewRecord, PAGE_JOB, PageExtras, PageInput, PageOutcome, PageResult, PageText,
     PageTextIn, RecordSummary, StateChange,
 };
+pub use reused::Reused;
 pub use sync::{Anchor, SYNC_JOB};
 
 /// Result type of this crate.
@@ -73,6 +75,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_page_turn.sql"),
     include_str!("../migrations/0009_page_left_out.sql"),
     include_str!("../migrations/0010_page_blank_below.sql"),
+    include_str!("../migrations/0011_reused.sql"),
 ];
 
 /// An open store folder.

@@ -331,7 +331,15 @@ impl Store {
             new.actor,
             "record.create",
             &record.id.to_string(),
-            &json!({ "code": record.code.to_string(), "procedure": record.procedure }),
+            &json!({
+                "code": record.code.to_string(),
+                "procedure": record.procedure,
+                "identity": {
+                    "source": record.applicant.identity.source.as_str(),
+                    "verified": record.applicant.identity.verified,
+                    "problems": record.applicant.identity.problems,
+                },
+            }),
         )?;
         tx.commit()?;
         Ok(record)

@@ -268,4 +268,23 @@ impl Client {
         let bytes = resp.bytes().map_err(transient)?;
         serde_json::from_slice::<Receipt>(&bytes).map_err(|e| SyncError::Transient(format!("receipt: {e}")))
     }
+
+    /// Asks the hub what was already digitised for a person (the hub audits
+    /// the question: this device, the clerk, the ID, the purpose).
+    pub fn lookup(&self, lookup: &crate::Lookup) -> Result<Vec<crate::ReusableDocument>, SyncError> {
+        let body = serde_json::to_vec(lookup).expect("serialisable");
+        let resp = self
+            .signed(reqwest::Method::POST, "/v1/lookups", &body, None)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .map_err(transient)?;
+        if !resp.status().is_success() {
+            return Err(classify(resp));
+        }
+        let bytes = resp.bytes().map_err(transient)?;
+        serde_json::from_slice::<crate::LookupAnswer>(&bytes)
+            .map(|a| a.documents)
+            .map_err(|e| SyncError::Transient(format!("lookup: {e}")))
+    }
 }

@@ -46,7 +46,8 @@ pub const MAX_CLOCK_SKEW: i64 = 300;
 /// One file of a sealed record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestFile {
-    /// `page` (raw scan), `pdfa` or `certified`.
+    /// `page` (raw scan), `pdfa`, `certified`, or `reused` (a document of
+    /// another record, attached by reference: DuocTaiSuDung).
     pub role: String,
     pub component: u16,
     /// Page number in the component (0 for documents).
@@ -54,6 +55,9 @@ pub struct ManifestFile {
     pub sha256: String,
     pub size: u64,
     pub media_type: String,
+    /// For `reused`: the id of the record that holds the document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_record: Option<String>,
 }
 
 /// A checklist slot of the record (MaThanhPhanHoSo).
@@ -62,6 +66,29 @@ pub struct ManifestComponent {
     pub ordinal: u16,
     pub code: String,
     pub name: String,
+}
+
+/// How the applicant's identity was established (a record's `IdentityCheck`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestIdentity {
+    /// `typed`, `qr`, `mrz` or `chip`.
+    pub source: String,
+    /// Verified by the chip: passive authentication held, card in date, no mismatch.
+    pub verified: bool,
+    /// Passive authentication's result (`passed` or the fault's code), for a chip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passive_auth: Option<String>,
+    /// The chip's Document Signer and its CSCA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csca: Option<String>,
+    /// When the card was read, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<String>,
+    /// What did not hold, by code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 /// What a sealed record is: its data and the hash of every file.
@@ -76,6 +103,10 @@ pub struct Manifest {
     pub channel: u8,
     pub applicant_name: String,
     pub applicant_id: Option<String>,
+    /// How the applicant's identity was established at reception; absent
+    /// from manifests made before it was kept (their digests stay as they were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applicant_identity: Option<ManifestIdentity>,
     pub received_at: String,
     pub sealed_at: String,
     pub components: Vec<ManifestComponent>,
@@ -133,7 +164,7 @@ pub fn dongbohoso(m: &Manifest) -> serde_json::Value {
                 "MaThanhPhanHoSo": c.code,
                 "TenThanhPhanHoSo": c.name,
                 "DuocSoHoa": 1,
-                "DuocTaiSuDung": 0,
+                "DuocTaiSuDung": u8::from(m.files.iter().any(|f| f.component == c.ordinal && f.role == "reused")),
                 "TepDinhKem": m.files.iter().filter(|f| f.component == c.ordinal && f.role != "page")
                     .map(|f| serde_json::json!({ "LoaiTep": f.role, "MaBam": f.sha256, "KichThuoc": f.size }))
                     .collect::<Vec<_>>(),
@@ -151,6 +182,69 @@ pub fn dongbohoso(m: &Manifest) -> serde_json::Value {
         "TaiLieuNop": documents,
         "DinhDanhCHS": m.applicant_id.iter().collect::<Vec<_>>(),
     })
+}
+
+/// A counter's question to the hub: what was already digitised for this
+/// person, who asks and why (the hub keeps all three in its audit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lookup {
+    /// The applicant's 12-digit personal ID.
+    pub personal_id: String,
+    /// The clerk who asks (the counter's signed-in account).
+    pub clerk: String,
+    /// Why: the record being received, its procedure.
+    pub purpose: String,
+}
+
+/// A document already digitised for the person: a component's PDF/A or
+/// certified copy in a record the hub accepted, named by its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReusableDocument {
+    pub record_id: String,
+    pub record_code: String,
+    /// The receiving unit that digitised it.
+    pub unit: String,
+    pub procedure: String,
+    pub component_code: String,
+    pub component_name: String,
+    /// `pdfa` or `certified`.
+    pub role: String,
+    pub sha256: String,
+    pub size: u64,
+    /// When the original record was sealed.
+    pub sealed_at: String,
+}
+
+/// The hub's answer to a lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookupAnswer {
+    pub documents: Vec<ReusableDocument>,
+}
+
+impl ReusableDocument {
+    /// The documents of a manifest that can be reused: each component's
+    /// PDF/A and certified copies (pages stay with their record).
+    pub fn of(m: &Manifest) -> Vec<ReusableDocument> {
+        m.files
+            .iter()
+            .filter(|f| f.role == "pdfa" || f.role == "certified")
+            .map(|f| {
+                let component = m.components.iter().find(|c| c.ordinal == f.component);
+                ReusableDocument {
+                    record_id: m.record_id.clone(),
+                    record_code: m.code.clone(),
+                    unit: m.unit.clone(),
+                    procedure: m.procedure.clone(),
+                    component_code: component.map(|c| c.code.clone()).unwrap_or_default(),
+                    component_name: component.map(|c| c.name.clone()).unwrap_or_default(),
+                    role: f.role.clone(),
+                    sha256: f.sha256.clone(),
+                    size: f.size,
+                    sealed_at: m.sealed_at.clone(),
+                }
+            })
+            .collect()
+    }
 }
 
 /// An error answer of the hub.

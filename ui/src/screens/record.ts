@@ -12,6 +12,7 @@ import type { ComponentView } from "../bindings/ComponentView";
 import type { DeviceView } from "../bindings/DeviceView";
 import type { ScanProfile } from "../bindings/ScanProfile";
 import type { RecordView } from "../bindings/RecordView";
+import type { IdentityView } from "../bindings/IdentityView";
 import type { SeparatorSheet } from "../bindings/SeparatorSheet";
 import type { SlipView } from "../bindings/SlipView";
 import { imageTypes, layout, opened, refreshWhileBusy, reroute, showTasks, stateBadge } from "../shell";
@@ -165,6 +166,7 @@ export async function recordScreen(code: string): Promise<void> {
       html`<dl class="record-head">
         <dt>${t("ui-applicant")}</dt>
         <dd class="applicant">${[r.applicant.name, r.applicant.personal_id].filter(Boolean).join(" · ")}</dd>
+        ${identity(r.applicant.identity)}
         <dt>${t("ui-procedure")}</dt>
         <dd>${r.procedure} — ${r.procedure_name ?? ""}</dd>
         <dt>${t("ui-state")}</dt>
@@ -250,4 +252,25 @@ export function showSlip(slip: SlipView): void {
         </div>`,
     reroute,
   );
+}
+
+/** How the applicant's identity was established, and what did not hold. */
+function identity(i: IdentityView | null) {
+  if (!i) return nothing;
+  const problem = (code: string) => {
+    if (code === "expired") return t("identity-problem-expired", { expiry: i.card_expiry ?? "" });
+    if (code.startsWith("mismatch:")) return t("identity-problem-field", { field: code.slice(9) });
+    return t("identity-problem-not-authentic");
+  };
+  return html`<dt>${t("ui-identity")}</dt>
+    <dd class="identity ${i.verified ? "verified" : "not-verified"}">
+      ${t(`identity-source-${i.source}`)} · ${i.verified ? t("ui-identity-verified") : t("ui-identity-not-verified")}
+      ${
+        i.problems.length
+          ? html`<ul class="problems">
+              ${i.problems.map((p) => html`<li>${problem(p)}</li>`)}
+            </ul>`
+          : nothing
+      }
+    </dd>`;
 }

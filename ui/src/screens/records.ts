@@ -3,8 +3,10 @@
 
 import { call, upload } from "../api";
 import { createRef, html, nothing, notice, ref, showError } from "../dom";
-import { recordStates, stateLabel, t } from "../i18n";
+import { recordStates, said, stateLabel, t } from "../i18n";
 import type { ApplicantView } from "../bindings/ApplicantView";
+import type { ChipView } from "../bindings/ChipView";
+import type { IdentitySource } from "../bindings/IdentitySource";
 import type { ProcedureView } from "../bindings/ProcedureView";
 import { field, headings, imageTypes, layout, opened, recordLink, stateBadge } from "../shell";
 
@@ -73,19 +75,70 @@ export async function newRecordScreen(): Promise<void> {
     draw();
   };
   const input = (name: string) => form.value?.querySelector<HTMLInputElement>(`input[name=${name}]`);
+  /** Where the applicant in the form came from (the desktop checks a chip
+   * claim against the chip it read). */
+  let source: IdentitySource = "typed";
+  /** The last chip read, shown beside the form. */
+  let chip: ChipView | null = null;
+  const fill = (a: ApplicantView) => {
+    input("name")!.value = a.name;
+    input("personal_id")!.value = a.personal_id ?? "";
+    input("address")!.value = a.address ?? "";
+    source = a.source;
+  };
   /** A picked card image, or the card on the scanner's glass. */
   const readCard = async (file?: File) => {
     try {
       notice(status, "…");
       const a = await call("read_card", file ? { file: await upload(file) } : {});
-      input("name")!.value = a.name;
-      input("personal_id")!.value = a.personal_id ?? "";
-      input("address")!.value = a.address ?? "";
+      fill(a);
+      if (a.chip_key) {
+        const [document, birth, expiry] = a.chip_key;
+        input("chip_document")!.value = document;
+        input("chip_birth")!.value = birth;
+        input("chip_expiry")!.value = expiry;
+      }
       notice(status, `${t("ui-read-card")}: ${a.name}`);
     } catch (err) {
       showError(status, err);
     }
   };
+  /** The card's chip on the reader, opened with the MRZ key. */
+  const readChip = async () => {
+    const value = (name: string) => input(name)?.value.trim() ?? "";
+    // On a CCCD the document number is the ID's last 9 digits.
+    const document = value("chip_document") || value("personal_id").slice(-9);
+    try {
+      notice(status, "…");
+      chip = await call("read_chip", { document, birth: value("chip_birth"), expiry: value("chip_expiry") });
+      if (chip.applicant) fill(chip.applicant);
+      notice(status, chip.verified ? t("ui-identity-verified") : t("ui-identity-not-verified"));
+      draw();
+    } catch (err) {
+      chip = null;
+      showError(status, err);
+      draw();
+    }
+  };
+  /** What the last chip read found, beside the form. */
+  const chipPanel = () =>
+    chip
+      ? html`<div class="chip ${chip.verified ? "verified" : "not-verified"}">
+          ${chip.portrait ? html`<img class="portrait" alt=${t("cli-label-portrait")} src=${chip.portrait} />` : nothing}
+          <p class="verdict">${chip.verified ? t("ui-identity-verified") : t("ui-identity-not-verified")}</p>
+          <p>${t("cli-label-passive-auth")}: ${said(chip.passive_auth)}</p>
+          <ul class="problems">
+            ${chip.problems.map((p) => html`<li>${said(p)}</li>`)}
+          </ul>
+          <dl>
+            ${chip.details.map(
+              ([label, value]) =>
+                html`<dt>${said(label)}</dt>
+                  <dd>${value}</dd>`,
+            )}
+          </dl>
+        </div>`
+      : nothing;
   const cardPicked = (e: Event) => {
     const picker = e.target as HTMLInputElement;
     const file = picker.files?.[0];
@@ -102,6 +155,9 @@ export async function newRecordScreen(): Promise<void> {
         personal_id: text("personal_id") || null,
         phone: text("phone") || null,
         address: text("address") || null,
+        source,
+        identity: null,
+        chip_key: null,
       };
       const r = await call("record_new", { procedure: text("procedure"), applicant });
       location.hash = `#/record/${r.code}`;
@@ -171,7 +227,13 @@ export async function newRecordScreen(): Promise<void> {
               @change=${cardPicked}
             />
           </div>
-          ${field("ui-name", html`<input name="name" required />`)}
+          <div class="row chip-key">
+            ${field("ui-chip-document", html`<input name="chip_document" inputmode="numeric" maxlength="9" />`)}
+            ${field("ui-chip-birth", html`<input name="chip_birth" inputmode="numeric" placeholder="YYMMDD" maxlength="6" />`)}
+            ${field("ui-chip-expiry", html`<input name="chip_expiry" inputmode="numeric" placeholder="YYMMDD" maxlength="6" />`)}
+            <button type="button" class="read-chip" @click=${() => void readChip()}>${t("ui-read-chip")}</button>
+          </div>
+          ${chipPanel()} ${field("ui-name", html`<input name="name" required />`)}
           ${field("ui-personal-id", html`<input name="personal_id" inputmode="numeric" pattern="[0-9]{12}" />`)}
           ${field("ui-phone", html`<input name="phone" inputmode="tel" />`)}
           ${field("ui-address", html`<input name="address" />`)}

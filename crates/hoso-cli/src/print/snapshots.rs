@@ -202,6 +202,7 @@ fn help_texts() {
           scan        Quét vào hồ sơ / scan a batch into a record; each page is stored before the next is read
           watch       Theo dõi thư mục quét / import scan files as they appear in a folder
           build       Dựng PDF/A / build the searchable PDF/A of every component of a record
+          reuse       Tái sử dụng / what was already digitised for the record's applicant, at any counter (asks the hub, which logs the lookup)
           export      Xuất hồ sơ / write the record's PDFs (`<mã hồ sơ>.<n>.pdf`) and its XML into a folder
           certify     Chứng thực bản sao điện tử / certify copies with the token: statement and number from the certification book, certifier's signature, then the agency's
           verify      Kiểm tra chữ ký / verify the signatures of a PDF: exit 0 when all are valid; else by the worst: 4 invalid or no signature, 8 changed after signing, 6 revoked, 5 untrusted, 7 revocation not checked

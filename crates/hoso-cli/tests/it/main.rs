@@ -2,6 +2,8 @@
 
 mod bad_input;
 mod card;
+#[cfg(target_os = "linux")]
+mod chip;
 // Linux-only modules, each for a part no Windows process can use here: SoftHSM2
 // (a Linux library; certify, doctor), SANE (scan, doctor), and the Linux programs
 // pdfsig, pyHanko, Preflight and python3 (cer.py), which a Windows test under Wine
@@ -18,6 +20,7 @@ mod doctor;
 mod ocr;
 mod procedures;
 mod records;
+mod reuse;
 #[cfg(not(windows))]
 mod scan;
 mod sync;

@@ -118,8 +118,7 @@ pub fn replay_and_conflict(app: &App, dir: &Path, url: &str, device: &str, code:
 pub fn sealed_records(app: &mut App, dir: &Path, n: usize) -> Vec<String> {
     let mut codes = Vec::new();
     for i in 0..n {
-        let applicant =
-            Applicant { name: format!("Người nộp {i}"), personal_id: None, phone: None, address: None };
+        let applicant = Applicant { name: format!("Người nộp {i}"), ..Default::default() };
         let r = app.new_record("1.001193", applicant, Channel::InPerson).unwrap();
         app.import(&r.code.to_string(), 1, &[page_png(dir, i)]).unwrap();
         codes.push(r.code.to_string());
@@ -186,6 +185,7 @@ pub fn one_page_manifest(id: &str, unit: &str, blob: &str, size: u64) -> hoso_sy
         channel: 1,
         applicant_name: "Test".into(),
         applicant_id: None,
+        applicant_identity: None,
         received_at: "2026-12-06T08:00:00+07:00".into(),
         sealed_at: "2026-12-06T08:30:00+07:00".into(),
         components: Vec::new(),
@@ -196,6 +196,7 @@ pub fn one_page_manifest(id: &str, unit: &str, blob: &str, size: u64) -> hoso_sy
             sha256: blob.into(),
             size,
             media_type: "image/png".into(),
+            original_record: None,
         }],
         audit_head: String::new(),
     }

@@ -1,0 +1,191 @@
+//! A real PC/SC stack for the chip tests: Debian's pcscd with vsmartcard's
+//! virtual reader driver (vpcd) on a private port, and `card/icao_card.py`
+//! as the card on it. pcscd has one socket per machine (/run/pcscd), so the
+//! tests that use it take a lock file in turn, across test processes.
+//! Shared by hoso-chip's and hoso-cli's tests (`#[path]`).
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// pcscd with vpcd, running for as long as this lives.
+pub struct VirtualReader {
+    pcscd: Child,
+    port: u16,
+    /// Where the CSCA (csca.pem) and the holders' files are kept.
+    pub dir: tempfile::TempDir,
+    _lock: std::fs::File,
+}
+
+/// The first slot vpcd gives: the reader the card goes on.
+pub const READER: &str = "Virtual PCD 00 00";
+
+const DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+
+impl VirtualReader {
+    pub fn start() -> VirtualReader {
+        assert!(
+            Path::new(DRIVER).exists() && which("pcscd"),
+            "the chip tests need a real PC/SC stack: apt-get install pcscd vsmartcard-vpcd (scripts/setup does)"
+        );
+        let lock = std::fs::File::create(std::env::temp_dir().join("hoso-pcscd.lock")).expect("lock file");
+        lock.lock().expect("take the pcscd lock");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let conf = dir.path().join("reader.conf.d");
+        std::fs::create_dir(&conf).unwrap();
+        std::fs::write(
+            conf.join("vpcd"),
+            format!(
+                "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:0x{port:04X}\nLIBPATH {DRIVER}\nCHANNELID 0x{port:04X}\n"
+            ),
+        )
+        .unwrap();
+        let log = std::fs::File::create(dir.path().join("pcscd.log")).unwrap();
+        let pcscd = Command::new("pcscd")
+            .args(["--foreground", "--config"])
+            .arg(&conf)
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start pcscd");
+        let reader = VirtualReader { pcscd, port, dir, _lock: lock };
+        let start = Instant::now();
+        while !hoso_chip::reader::readers().is_ok_and(|r| r.iter().any(|n| n == READER)) {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "pcscd did not list {READER}: {}",
+                reader.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        reader
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("pcscd.log")).unwrap_or_default()
+    }
+
+    /// Puts a card of `person` (a JSON file, see icao_card.py) on the reader,
+    /// with `faults` (`--tamper-dg13`, `--unknown-signer`, `--remove-after N`).
+    pub fn insert(&self, person: &Path, faults: &[&str]) -> InsertedCard {
+        let mut child = Command::new(python())
+            .arg(emulator())
+            .args(["--port", &self.port.to_string(), "--dir"])
+            .arg(self.dir.path())
+            .arg("--person")
+            .arg(person)
+            .args(faults)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the card emulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert!(line.contains("inserted"), "the card emulator did not start: {line}");
+        // pcscd sees the card when it next polls the reader.
+        let start = Instant::now();
+        while let Err(hoso_chip::ChipError::NoCard) = hoso_chip::reader::connect(Some(READER)) {
+            assert!(start.elapsed() < Duration::from_secs(10), "pcscd did not see the card: {}", self.log());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        InsertedCard { child }
+    }
+
+    /// The CSCA the emulator's cards are signed under (made on first insert).
+    pub fn csca(&self) -> PathBuf {
+        self.dir.path().join("csca.pem")
+    }
+}
+
+impl Drop for VirtualReader {
+    fn drop(&mut self) {
+        // pcscd is ended by its pid, and waited for, before the lock goes.
+        terminate(self.pcscd.id());
+        let _ = self.pcscd.wait();
+    }
+}
+
+/// A card on the reader; taken off when dropped.
+pub struct InsertedCard {
+    child: Child,
+}
+
+impl InsertedCard {
+    /// Takes the card off the reader and waits until pcscd sees it gone.
+    pub fn remove(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let start = Instant::now();
+        while hoso_chip::reader::connect(Some(READER)).is_ok() && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for InsertedCard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// icao_card.py, found from whichever crate's tests include this module.
+fn emulator() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|d| d.join("crates/hoso-chip/tests/card/icao_card.py"))
+        .find(|p| p.is_file())
+        .expect("crates/hoso-chip/tests/card/icao_card.py above the crate")
+}
+
+/// SIGTERM, so pcscd removes its socket and pid file.
+fn terminate(pid: u32) {
+    let _ = Command::new("kill").arg(pid.to_string()).status();
+}
+
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))
+        || Path::new("/usr/sbin").join(program).is_file()
+}
+
+/// The Python with `cryptography` and `asn1crypto`: pyHanko's environment.
+fn python() -> PathBuf {
+    std::env::var_os("HOSO_PYHANKO")
+        .map(PathBuf::from)
+        .and_then(|p| p.parent().map(|d| d.join("python")))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("python3"))
+}
+
+/// A TCP port nobody listens on, with the one after it (vpcd's second slot).
+fn free_port() -> u16 {
+    loop {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        if port < u16::MAX && std::net::TcpListener::bind(("0.0.0.0", port + 1)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// The holder of the test cards.
+pub fn person(dir: &Path) -> PathBuf {
+    let path = dir.join("person.json");
+    std::fs::write(
+        &path,
+        r#"{"id": "079070752696", "name": "Lê Minh Nam", "name_mrz": "LE<<MINH<NAM",
+            "birth": "700704", "birth_text": "04/07/1970", "sex": "Nam", "sex_mrz": "M",
+            "expiry": "300704", "expiry_text": "04/07/2030",
+            "origin": "Phường Sài Gòn, TP. Hồ Chí Minh",
+            "residence": "12 Lý Tự Trọng, Phường Sài Gòn, TP. Hồ Chí Minh",
+            "marks": "Nốt ruồi cách 2 cm dưới mép trái", "issued": "10/08/2021",
+            "father": "Lê Văn An", "mother": "Trần Thị Bình", "old_id": "025123456"}"#,
+    )
+    .unwrap();
+    path
+}
