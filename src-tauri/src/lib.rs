@@ -275,25 +275,11 @@ impl Desktop {
             identity: Some(hoso_core::views::IdentityView::of(&a.identity)),
             chip_key: None,
         });
-        let card = reading.data.card.clone().unwrap_or_default();
-        let details = [
-            ("cli-label-birth", &card.birth_date),
-            ("cli-label-sex", &card.sex),
-            ("cli-label-nationality", &card.nationality),
-            ("cli-label-ethnicity", &card.ethnicity),
-            ("cli-label-religion", &card.religion),
-            ("cli-label-origin", &card.place_of_origin),
-            ("cli-label-marks", &card.identifying_marks),
-            ("cli-label-issued", &card.issue_date),
-            ("cli-label-expiry", &card.expiry_date),
-            ("cli-label-father", &card.father),
-            ("cli-label-mother", &card.mother),
-            ("cli-label-spouse", &card.spouse),
-            ("cli-label-old-id", &card.old_id),
-        ]
-        .into_iter()
-        .filter_map(|(label, value)| Some((Said::of(&Message::new(label)), value.clone()?)))
-        .collect();
+        let details = reading
+            .details()
+            .into_iter()
+            .map(|(label, value)| (Said::of(&Message::new(label)), value))
+            .collect();
         let view = ChipView {
             verified: reading.verified(),
             passive_auth: match &reading.passive_auth.fault {

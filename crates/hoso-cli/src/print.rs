@@ -419,28 +419,8 @@ impl Out {
         if let Some(id) = &a.personal_id {
             outln!(self, "  {}: {}", self.s("cli-label-personal-id"), id.as_str());
         }
-        if let Some(card) = &r.data.card {
-            let fields = [
-                ("cli-label-birth", &card.birth_date),
-                ("cli-label-sex", &card.sex),
-                ("cli-label-nationality", &card.nationality),
-                ("cli-label-ethnicity", &card.ethnicity),
-                ("cli-label-religion", &card.religion),
-                ("cli-label-origin", &card.place_of_origin),
-                ("cli-label-residence", &card.place_of_residence),
-                ("cli-label-marks", &card.identifying_marks),
-                ("cli-label-issued", &card.issue_date),
-                ("cli-label-expiry", &card.expiry_date),
-                ("cli-label-father", &card.father),
-                ("cli-label-mother", &card.mother),
-                ("cli-label-spouse", &card.spouse),
-                ("cli-label-old-id", &card.old_id),
-            ];
-            for (label, value) in fields {
-                if let Some(v) = value {
-                    outln!(self, "  {}: {v}", self.s(label));
-                }
-            }
+        for (label, value) in r.details() {
+            outln!(self, "  {}: {value}", self.s(label));
         }
         if let Some(p) = &r.data.portrait {
             outln!(

@@ -37,6 +37,31 @@ impl ChipReading {
         self.applicant.identity.verified
     }
 
+    /// DG13's fields that the applicant does not already show, as (label
+    /// message id, value), in the card's order.
+    pub fn details(&self) -> Vec<(&'static str, String)> {
+        let Some(card) = &self.data.card else { return Vec::new() };
+        [
+            ("cli-label-birth", &card.birth_date),
+            ("cli-label-sex", &card.sex),
+            ("cli-label-nationality", &card.nationality),
+            ("cli-label-ethnicity", &card.ethnicity),
+            ("cli-label-religion", &card.religion),
+            ("cli-label-origin", &card.place_of_origin),
+            ("cli-label-residence", &card.place_of_residence),
+            ("cli-label-marks", &card.identifying_marks),
+            ("cli-label-issued", &card.issue_date),
+            ("cli-label-expiry", &card.expiry_date),
+            ("cli-label-father", &card.father),
+            ("cli-label-mother", &card.mother),
+            ("cli-label-spouse", &card.spouse),
+            ("cli-label-old-id", &card.old_id),
+        ]
+        .into_iter()
+        .filter_map(|(label, value)| Some((label, value.clone()?)))
+        .collect()
+    }
+
     /// The applicant, or why the chip's data may not fill it: a chip whose
     /// data failed passive authentication is refused.
     pub fn applicant_or_refusal(&self) -> Result<Applicant, hoso_i18n::Localized> {

@@ -255,9 +255,21 @@ impl Client {
     /// Sends the record's manifest; the hub answers with its receipt.
     pub fn put_record(&self, manifest: &Manifest) -> Result<Receipt, SyncError> {
         let path = format!("/v1/records/{}", manifest.record_id);
-        let body = serde_json::to_vec(manifest).expect("serialisable");
+        self.send_json(reqwest::Method::PUT, &path, manifest, "receipt")
+    }
+
+    /// Sends `value` as JSON, signed, and reads the hub's JSON answer
+    /// (`what` names it in the error when it cannot be read).
+    fn send_json<T: serde::de::DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        value: &impl serde::Serialize,
+        what: &str,
+    ) -> Result<T, SyncError> {
+        let body = serde_json::to_vec(value).expect("serialisable");
         let resp = self
-            .signed(reqwest::Method::PUT, &path, &body, None)
+            .signed(method, path, &body, None)
             .header("content-type", "application/json")
             .body(body)
             .send()
@@ -266,25 +278,14 @@ impl Client {
             return Err(classify(resp));
         }
         let bytes = resp.bytes().map_err(transient)?;
-        serde_json::from_slice::<Receipt>(&bytes).map_err(|e| SyncError::Transient(format!("receipt: {e}")))
+        serde_json::from_slice::<T>(&bytes).map_err(|e| SyncError::Transient(format!("{what}: {e}")))
     }
 
     /// Asks the hub what was already digitised for a person (the hub audits
     /// the question: this device, the clerk, the ID, the purpose).
     pub fn lookup(&self, lookup: &crate::Lookup) -> Result<Vec<crate::ReusableDocument>, SyncError> {
-        let body = serde_json::to_vec(lookup).expect("serialisable");
-        let resp = self
-            .signed(reqwest::Method::POST, "/v1/lookups", &body, None)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .map_err(transient)?;
-        if !resp.status().is_success() {
-            return Err(classify(resp));
-        }
-        let bytes = resp.bytes().map_err(transient)?;
-        serde_json::from_slice::<crate::LookupAnswer>(&bytes)
-            .map(|a| a.documents)
-            .map_err(|e| SyncError::Transient(format!("lookup: {e}")))
+        let answer: crate::LookupAnswer =
+            self.send_json(reqwest::Method::POST, "/v1/lookups", lookup, "lookup")?;
+        Ok(answer.documents)
     }
 }

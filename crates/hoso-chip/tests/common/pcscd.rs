@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 /// pcscd with vpcd, running for as long as this lives.
 pub struct VirtualReader {
-    pcscd: Child,
+    /// Ours; `None` when the machine's own pcscd serves (see `start`).
+    pcscd: Option<Child>,
     port: u16,
     /// Where the CSCA (csca.pem) and the holders' files are kept.
     pub dir: tempfile::TempDir,
@@ -24,6 +25,9 @@ pub struct VirtualReader {
 pub const READER: &str = "Virtual PCD 00 00";
 
 const DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+
+/// vpcd's port in Debian's own configuration (0x8C7B).
+const SYSTEM_PORT: u16 = 35963;
 
 impl VirtualReader {
     pub fn start() -> VirtualReader {
@@ -45,13 +49,22 @@ impl VirtualReader {
         )
         .unwrap();
         let log = std::fs::File::create(dir.path().join("pcscd.log")).unwrap();
-        let pcscd = Command::new("pcscd")
+        let mut pcscd = Command::new("pcscd")
             .args(["--foreground", "--config"])
             .arg(&conf)
             .stdout(log.try_clone().unwrap())
             .stderr(log)
             .spawn()
             .expect("start pcscd");
+        // A pcscd that already serves this machine (systemd's socket
+        // activation starts Debian's on the first client) keeps the socket,
+        // and ours ends at once: the card then goes to the vpcd port of the
+        // system's configuration (vsmartcard-vpcd's /etc/reader.conf.d/vpcd).
+        std::thread::sleep(Duration::from_millis(500));
+        let (pcscd, port) = match pcscd.try_wait() {
+            Ok(None) => (Some(pcscd), port),
+            _ => (None, SYSTEM_PORT),
+        };
         let reader = VirtualReader { pcscd, port, dir, _lock: lock };
         let start = Instant::now();
         while !hoso_chip::reader::readers().is_ok_and(|r| r.iter().any(|n| n == READER)) {
@@ -103,8 +116,10 @@ impl VirtualReader {
 impl Drop for VirtualReader {
     fn drop(&mut self) {
         // pcscd is ended by its pid, and waited for, before the lock goes.
-        terminate(self.pcscd.id());
-        let _ = self.pcscd.wait();
+        if let Some(pcscd) = &mut self.pcscd {
+            terminate(pcscd.id());
+            let _ = pcscd.wait();
+        }
     }
 }
 
