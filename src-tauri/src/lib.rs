@@ -282,10 +282,7 @@ impl Desktop {
             .collect();
         let view = ChipView {
             verified: reading.verified(),
-            passive_auth: match &reading.passive_auth.fault {
-                None => Said::of(&msg!("cli-chip-pa-passed")),
-                Some(f) => Said::of(&f.message()),
-            },
+            passive_auth: Said::of(&reading.passive_auth.message()),
             problems: reading.problems.iter().map(|p| Said::of(&p.message())).collect(),
             portrait: reading
                 .data

@@ -110,6 +110,17 @@ impl PassiveAuth {
     pub fn passed(&self) -> bool {
         self.fault.is_none()
     }
+
+    /// The result by name, as the record, its audit and the manifest keep
+    /// it: `passed`, or the fault's code.
+    pub fn code(&self) -> String {
+        self.fault.as_ref().map_or_else(|| "passed".to_owned(), PaFault::code)
+    }
+
+    /// The result, for people.
+    pub fn message(&self) -> Message {
+        self.fault.as_ref().map_or_else(|| msg!("chip-pa-passed"), PaFault::message)
+    }
 }
 
 /// Checks `groups` (number, the file's bytes) against `sod` (EF.SOD's bytes),

@@ -431,11 +431,7 @@ impl Out {
                 p.bytes.len().div_ceil(1024)
             );
         }
-        let pa = match &r.passive_auth.fault {
-            None => self.s("cli-chip-pa-passed"),
-            Some(f) => self.say(&f.message()),
-        };
-        outln!(self, "  {}: {pa}", self.s("cli-label-passive-auth"));
+        outln!(self, "  {}: {}", self.s("cli-label-passive-auth"), self.say(&r.passive_auth.message()));
         if let Some(signer) = &r.passive_auth.signer {
             outln!(self, "  {}: {signer}", self.s("cli-label-signer"));
         }

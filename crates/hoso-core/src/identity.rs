@@ -70,9 +70,7 @@ impl ChipReading {
             None => Ok(self.applicant.clone()),
         }
     }
-}
 
-impl ChipReading {
     /// The identity check of a record opened with `form` after this read:
     /// the chip's, with a mismatch added where the form no longer says what
     /// the chip said (a name or ID changed by hand). `None` when the form is
@@ -243,7 +241,7 @@ pub(crate) fn judge(
         source: IdentitySource::Chip,
         verified: problems.is_empty(),
         checked_at: Some(at),
-        passive_auth: Some(passive_auth.fault.as_ref().map_or_else(|| "passed".to_owned(), |f| f.code())),
+        passive_auth: Some(passive_auth.code()),
         signer: passive_auth.signer.clone(),
         csca: passive_auth.csca.clone(),
         card_expiry: expiry,

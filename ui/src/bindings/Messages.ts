@@ -674,7 +674,7 @@ export type MessageArgs = {
   "chip-key-needed": Record<string, never>;
   "cli-chip-verified": { reader: string | number };
   "cli-chip-not-verified": { reader: string | number };
-  "cli-chip-pa-passed": Record<string, never>;
+  "chip-pa-passed": Record<string, never>;
   "cli-label-passive-auth": Record<string, never>;
   "cli-label-birth": Record<string, never>;
   "cli-label-sex": Record<string, never>;
