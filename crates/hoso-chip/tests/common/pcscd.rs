@@ -2,7 +2,13 @@
 //! virtual reader driver (vpcd) on a private port, and `card/icao_card.py`
 //! as the card on it. pcscd has one socket per machine (/run/pcscd), so the
 //! tests that use it take a lock file in turn, across test processes.
-//! Shared by hoso-chip's and hoso-cli's tests (`#[path]`).
+//! Shared by hoso-chip's, hoso-cli's and the desktop's tests (`#[path]`).
+//!
+//! A card's coming and going is watched through the reader's state
+//! (SCardGetStatusChange), never by connecting: a connection to a card that
+//! has just gone ends in a failed reset, after which pcscd says the slot is
+//! empty before its own poll has seen the card go — and a card put on within
+//! that poll is then never seen (the flaky failure this replaced).
 
 #![allow(dead_code)]
 
@@ -99,12 +105,31 @@ impl VirtualReader {
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         assert!(line.contains("inserted"), "the card emulator did not start: {line}");
         // pcscd sees the card when it next polls the reader.
+        let events = self
+            .wait_for(|state, _| state.contains(pcsc::State::PRESENT))
+            .unwrap_or_else(|| panic!("pcscd did not see the card: {}", self.log()));
+        InsertedCard { child, reader: self, events }
+    }
+
+    /// Waits until the reader's state and event count pass `ready`, and
+    /// gives the event count then; `None` after ten seconds.
+    fn wait_for(&self, ready: impl Fn(pcsc::State, u32) -> bool) -> Option<u32> {
+        let ctx = pcsc::Context::establish(pcsc::Scope::User).expect("a PC/SC context");
+        let name = std::ffi::CString::new(READER).unwrap();
+        let mut states = [pcsc::ReaderState::new(name, pcsc::State::UNAWARE)];
         let start = Instant::now();
-        while let Err(hoso_chip::ChipError::NoCard) = hoso_chip::reader::connect(Some(READER)) {
-            assert!(start.elapsed() < Duration::from_secs(10), "pcscd did not see the card: {}", self.log());
-            std::thread::sleep(Duration::from_millis(100));
+        while start.elapsed() < Duration::from_secs(10) {
+            match ctx.get_status_change(Duration::from_millis(200), &mut states) {
+                Ok(()) | Err(pcsc::Error::Timeout) => {}
+                Err(e) => panic!("the reader's state: {e}: {}", self.log()),
+            }
+            let (state, events) = (states[0].event_state(), states[0].event_count());
+            if ready(state, events) {
+                return Some(events);
+            }
+            states[0].sync_current_state();
         }
-        InsertedCard { child }
+        None
     }
 
     /// The CSCA the emulator's cards are signed under (made on first insert).
@@ -124,23 +149,28 @@ impl Drop for VirtualReader {
 }
 
 /// A card on the reader; taken off when dropped.
-pub struct InsertedCard {
+pub struct InsertedCard<'a> {
     child: Child,
+    reader: &'a VirtualReader,
+    /// The reader's event count when the card was seen.
+    events: u32,
 }
 
-impl InsertedCard {
-    /// Takes the card off the reader and waits until pcscd sees it gone.
+impl InsertedCard<'_> {
+    /// Takes the card off the reader and waits until pcscd's own poll has
+    /// seen it go (the event count moves on: a failed reset alone empties
+    /// the slot without counting an event).
     pub fn remove(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let start = Instant::now();
-        while hoso_chip::reader::connect(Some(READER)).is_ok() && start.elapsed() < Duration::from_secs(10) {
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let events = self.events;
+        self.reader
+            .wait_for(|state, count| state.contains(pcsc::State::EMPTY) && count != events)
+            .unwrap_or_else(|| panic!("pcscd did not see the card go: {}", self.reader.log()));
     }
 }
 
-impl Drop for InsertedCard {
+impl Drop for InsertedCard<'_> {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
