@@ -155,6 +155,12 @@ commands! {
     /// form still says what the chip said.
     ReadChip(ReadChip) -> ChipView, SignedIn;
     Import(Import) -> ImportView, SignedIn;
+    /// What was already digitised for the record's applicant at any counter
+    /// of the city: the hub's lookup (audited there and here).
+    Reusable(Code) -> Vec<hoso_sync::ReusableDocument>, SignedIn;
+    /// Attaches one of those documents to a component of the record, by
+    /// reference (the hub still offers it): nothing is scanned again.
+    ReuseAttach(ReuseAttach) -> hoso_store::Reused, SignedIn;
     Devices(NoArgs) -> Vec<DeviceView>, SignedIn;
     /// This counter's scan profiles (once there are some, a clerk scans with these only).
     ScanProfiles(NoArgs) -> Vec<hoso_core::ScanProfile>, SignedIn;
@@ -256,6 +262,15 @@ pub struct ReadCard {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub device: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReuseAttach {
+    pub code: String,
+    pub component: u16,
+    /// The document, by the hash the lookup gave.
+    pub sha256: String,
 }
 
 #[derive(Debug, Deserialize, TS)]

@@ -155,6 +155,8 @@ impl Desktop {
             C::ReadCard(a) => Reply::ReadCard(self.read_card(a)?),
             C::ReadChip(a) => Reply::ReadChip(self.read_chip(a)?),
             C::Import(a) => Reply::Import(self.import(a)?),
+            C::Reusable(a) => Reply::Reusable(self.app().reusable(&a.code)?),
+            C::ReuseAttach(a) => Reply::ReuseAttach(self.app().attach_reused(&a.code, a.component, &a.sha256)?),
             C::Devices(_) => Reply::Devices(self.devices()?),
             C::ScanProfiles(_) => Reply::ScanProfiles(self.app().scan_profiles().to_vec()),
             C::Scan(a) => Reply::Scan(self.scan(a)?),

@@ -335,6 +335,44 @@ try {
   await page.waitForSelector(`table.ledger tr[data-state=synced]`, { timeout: 60_000 });
   await shot("06-sync-ledger");
 
+  step("reuse: the citizen's next record finds the certified copy at the hub, attaches it, is sealed and synced");
+  await page.keyboard.press("Alt+2");
+  await page.waitForSelector("form.new-record");
+  await page.keyboard.type("chung thuc ban sao");
+  await page.waitForFunction(() => document.querySelector("select[name=procedure]").value === "2.000815");
+  await page.fill("input[name=name]", "Lê Minh Nam");
+  await page.fill("input[name=personal_id]", "079070752696");
+  await page.click("form.new-record button[type=submit]");
+  await page.waitForSelector("button.reuse-button");
+  const second = (await page.textContent("main h1")).replace(/^.* /, "");
+  assert.notEqual(second, code);
+  await page.click("button.reuse-button");
+  // The first record's PDF/A and certified copy, named by the record and unit that made them.
+  await page.waitForSelector("dialog.reuse li[data-role=certified]");
+  assert.ok(await page.locator("dialog.reuse li[data-role=pdfa]").count());
+  assert.match(
+    await page.textContent("dialog.reuse li[data-role=certified]"),
+    new RegExp(`hồ sơ ${code.replaceAll(".", "\\.")}`),
+  );
+  await shot("06b-reuse-lookup");
+  await page.click("dialog.reuse li[data-role=certified] button[type=submit]");
+  await page.waitForSelector("section.component[data-component='1'] .doc.reused");
+  assert.match(await page.textContent("main .status"), /Đã gắn giấy tờ của hồ sơ/);
+  assert.match(
+    await page.textContent("section.component[data-component='1'] .doc.reused"),
+    /Chứng thực · Dùng lại từ hồ sơ/,
+  );
+  // Nothing was scanned and nothing waits: the record is sealed as it stands.
+  await page.click("button.seal-button");
+  await page.waitForSelector("dialog.slip");
+  assert.equal((await page.textContent("dialog.slip .slip-code")).trim(), second);
+  await page.click("dialog.slip .no-print button:last-child");
+  await page.keyboard.press("Alt+4");
+  await page.click("button.sync-button");
+  await page.waitForFunction(() => document.querySelectorAll("table.ledger tr[data-state=synced]").length === 2, null, {
+    timeout: 60_000,
+  });
+
   step("verification: the certified copy, picked from disk, judged as `hoso verify` judges it");
   const copyUrl = await page.evaluate(async (c) => {
     const r = await fetch("/api/call", {

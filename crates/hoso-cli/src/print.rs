@@ -457,10 +457,10 @@ impl Out {
             return;
         }
         if docs.is_empty() {
-            outln!(self, "{}", self.s("cli-reuse-none"));
+            outln!(self, "{}", self.s("reuse-none"));
             return;
         }
-        outln!(self, "{}", self.say(&msg!("cli-reuse-found", count = docs.len())));
+        outln!(self, "{}", self.say(&msg!("reuse-found", count = docs.len())));
         for d in docs {
             outln!(
                 self,
@@ -482,7 +482,7 @@ impl Out {
             return;
         }
         let m = msg!(
-            "cli-reuse-attached",
+            "reuse-attached",
             original = r.original_code.as_str(),
             unit = r.unit.as_str(),
             component = r.component

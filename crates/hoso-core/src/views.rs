@@ -121,6 +121,8 @@ pub struct ComponentView {
     pub needs_certification: bool,
     pub pages: Vec<PageView>,
     pub documents: Vec<DocumentView>,
+    /// Documents of other records attached by reference (DuocTaiSuDung).
+    pub reused: Vec<hoso_store::Reused>,
 }
 
 /// A record as the detail screen shows it.
@@ -196,6 +198,7 @@ impl App {
         let r = &detail.record;
         let documents = self.store.documents(&r.id)?;
         let extras = self.store.page_extras(&r.id)?;
+        let reused = self.store.reused(&r.id)?;
         let components = detail
             .components
             .iter()
@@ -238,6 +241,7 @@ impl App {
                             stale: d.stale,
                         })
                         .collect(),
+                    reused: reused.iter().filter(|d| d.component == c.component.ordinal).cloned().collect(),
                 }
             })
             .collect();

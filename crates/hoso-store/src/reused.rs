@@ -1,16 +1,19 @@
 //! Components attached by reference (DuocTaiSuDung): a record's component
 //! that is a document another counter digitised, named by its hash and its
-//! original record, kept with who attached it and when (audited).
+//! original record, kept with who attached it and when (audited). Attaching
+//! moves a record with nothing scanned on to review.
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::records::{self, StateChange};
 use crate::{Result, Store, audit};
-use hoso_model::RecordId;
+use hoso_model::{RecordId, RecordState};
 
 /// A document of another record, attached to one of this record's components.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Reused {
     pub component: u16,
     pub original_record: String,
@@ -19,7 +22,9 @@ pub struct Reused {
     /// `pdfa` or `certified`.
     pub role: String,
     pub sha256: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
+    /// When the original record was sealed.
     pub sealed_at: String,
     pub attached_at: String,
     pub actor: String,
@@ -63,6 +68,17 @@ impl Store {
                 &json!({ "component": r.component, "original_record": r.original_code, "unit": r.unit,
                          "role": r.role, "sha256": r.sha256 }),
             )?;
+            // A record opened with nothing scanned yet is ready for review once
+            // a document is attached: its papers may all have been digitised
+            // before, and nothing waits to be read.
+            if records::state_of(&tx, record)? == RecordState::Draft {
+                let mut current = RecordState::Draft;
+                for next in [RecordState::Scanning, RecordState::Processing, RecordState::Review] {
+                    let change = StateChange { from: current, to: next, reason: None, actor: &r.actor, now: at };
+                    records::change_state(&tx, record, &change)?;
+                    current = next;
+                }
+            }
         }
         tx.commit()?;
         Ok(())

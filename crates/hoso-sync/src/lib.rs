@@ -199,6 +199,7 @@ pub struct Lookup {
 /// A document already digitised for the person: a component's PDF/A or
 /// certified copy in a record the hub accepted, named by its hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReusableDocument {
     pub record_id: String,
     pub record_code: String,
@@ -210,6 +211,7 @@ pub struct ReusableDocument {
     /// `pdfa` or `certified`.
     pub role: String,
     pub sha256: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
     /// When the original record was sealed.
     pub sealed_at: String,

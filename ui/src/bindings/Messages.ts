@@ -701,11 +701,16 @@ export type MessageArgs = {
   "ui-identity-not-verified": Record<string, never>;
   "identity-problem-field": { field: string | number };
   "reuse-no-personal-id": { record: string | number };
-  "cli-reuse-none": Record<string, never>;
-  "cli-reuse-found": { count: string | number };
+  "reuse-none": Record<string, never>;
+  "reuse-found": { count: string | number };
   "component-unknown": { component: string | number };
   "reuse-not-offered": { sha256: string | number };
-  "cli-reuse-attached": { component: string | number; original: string | number; unit: string | number };
+  "reuse-attached": { component: string | number; original: string | number; unit: string | number };
+  "ui-reuse": Record<string, never>;
+  "ui-reuse-title": { id: string | number };
+  "ui-reuse-attach": Record<string, never>;
+  "ui-reused-from": { code: string | number; sealed: string | number; unit: string | number };
+  "ui-reuse-do": Record<string, never>;
 };
 
 export type MessageId = keyof MessageArgs;

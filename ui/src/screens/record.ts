@@ -1,6 +1,7 @@
 // One record: its components with their pages (thumbnails, badges, turn,
-// move, rescan, remove), scanning and importing into a component, building
-// the PDF/A, sealing and the receipt slip.
+// move, rescan, remove), scanning and importing into a component, documents
+// already digitised for the applicant (reuse.ts), building the PDF/A, sealing
+// and the receipt slip.
 
 import { call, upload } from "../api";
 import { type Ref, createRef, html, nothing, notice, openDialog, ref, showError } from "../dom";
@@ -18,6 +19,7 @@ import type { SlipView } from "../bindings/SlipView";
 import { imageTypes, layout, opened, refreshWhileBusy, reroute, showTasks, stateBadge } from "../shell";
 import { fetchThumbnails, pageCard } from "./pages";
 import { scanArgs, scanFields } from "./scan";
+import { kindLabel, reusedLabel, showReusable } from "./reuse";
 
 export function componentCard(
   r: RecordView,
@@ -78,10 +80,11 @@ export function componentCard(
         >${
           d.stale
             ? t("ui-stale-doc")
-            : `${d.kind === "certified" ? t("ui-certification") : "PDF/A"} · ${d.pages} ${t("ui-pages")} · ${Math.round(d.bytes / 1024)} KB`
+            : `${kindLabel(d.kind)} · ${d.pages} ${t("ui-pages")} · ${Math.round(d.bytes / 1024)} KB`
         }</span
       >`,
   );
+  const reused = c.reused.map((d) => html`<span class="doc reused">${reusedLabel(d)}</span>`);
   return html`<section
     class="component"
     data-component=${c.ordinal}
@@ -94,7 +97,7 @@ export function componentCard(
       ${c.ordinal}. ${c.code} — ${c.name} <small>${c.required ? t("ui-required") : t("ui-optional")}</small>
       ${c.needs_certification ? html`<small class="cert"> · ${t("ui-needs-cert")}</small>` : nothing}
     </h2>
-    <div class="docs">${docs}</div>
+    <div class="docs">${docs}${reused}</div>
     ${
       c.pages.length
         ? html`<div class="pages">
@@ -184,6 +187,13 @@ export async function recordScreen(code: string): Promise<void> {
           r.can_seal ? html`<button type="button" class="seal-button" @click=${seal}>${t("ui-seal")}</button>` : nothing
         }
         <button type="button" @click=${async () => showSlip(await call("slip", { code }))}>${t("ui-slip")}</button>
+        ${
+          r.accepts_pages && r.applicant.personal_id
+            ? html`<button type="button" class="reuse-button" @click=${() => showReusable(r, render, status)}>
+                ${t("ui-reuse")}
+              </button>`
+            : nothing
+        }
         ${
           r.accepts_pages
             ? html`<button

@@ -90,7 +90,7 @@ impl VirtualReader {
 
     /// Puts a card of `person` (a JSON file, see icao_card.py) on the reader,
     /// with `faults` (`--tamper-dg13`, `--unknown-signer`, `--remove-after N`).
-    pub fn insert(&self, person: &Path, faults: &[&str]) -> InsertedCard {
+    pub fn insert(&self, person: &Path, faults: &[&str]) -> InsertedCard<'_> {
         let mut child = Command::new(python())
             .arg(emulator())
             .args(["--port", &self.port.to_string(), "--dir"])

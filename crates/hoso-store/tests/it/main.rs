@@ -540,3 +540,35 @@ fn the_store_is_private_to_its_user() {
     }
     assert!(root.join("hoso.db-wal").exists(), "WAL mode: the journal is there to check");
 }
+
+#[test]
+fn a_reused_document_is_attached_once_audited_and_moves_a_draft_on_to_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let r = new_record(&mut store, "2026-12-06T08:00:00+07:00");
+    assert_eq!(r.state, RecordState::Draft);
+    let reused = hoso_store::Reused {
+        component: 2,
+        original_record: "0193a0c4-0000-7000-8000-000000000001".into(),
+        original_code: "000.00.02.H29-261201-0007".into(),
+        unit: "000.00.02.H29".into(),
+        role: "certified".into(),
+        sha256: "ab".repeat(32),
+        size: 51_234,
+        sealed_at: "2026-12-01T10:00:00+07:00".into(),
+        attached_at: "2026-12-06T08:05:00+07:00".into(),
+        actor: "lan".into(),
+    };
+    store.add_reused(&r.id, &reused, at(&reused.attached_at)).unwrap();
+    // Attached again: no change, no second entry.
+    store.add_reused(&r.id, &reused, at("2026-12-06T08:06:00+07:00")).unwrap();
+    assert_eq!(store.reused(&r.id).unwrap(), vec![reused]);
+    // Nothing was scanned, nothing waits: the record may be reviewed and sealed.
+    assert_eq!(store.record(&r.code.to_string()).unwrap().state, RecordState::Review);
+    let c = store.conn();
+    let attached: i64 = c
+        .query_row("SELECT count(*) FROM audit WHERE action = 'reuse.attach' AND actor = 'lan'", [], |x| x.get(0))
+        .unwrap();
+    assert_eq!(attached, 1);
+    assert!(audit::verify(c).unwrap().broken.is_none());
+}
