@@ -861,3 +861,4 @@ ui-reuse-title = Documents already digitised for ID { $id }
 ui-reuse-attach = Attach to
 ui-reused-from = Reused from record { $code } ({ $unit }, sealed { $sealed })
 ui-reuse-do = Reuse
+cli-label-chip-access = Chip opened by

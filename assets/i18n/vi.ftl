@@ -795,3 +795,4 @@ ui-reuse-title = Giấy tờ đã số hóa cho số định danh { $id }
 ui-reuse-attach = Gắn vào
 ui-reused-from = Dùng lại từ hồ sơ { $code } ({ $unit }, niêm phong { $sealed })
 ui-reuse-do = Dùng lại
+cli-label-chip-access = Mở chip bằng

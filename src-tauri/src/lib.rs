@@ -156,7 +156,9 @@ impl Desktop {
             C::ReadChip(a) => Reply::ReadChip(self.read_chip(a)?),
             C::Import(a) => Reply::Import(self.import(a)?),
             C::Reusable(a) => Reply::Reusable(self.app().reusable(&a.code)?),
-            C::ReuseAttach(a) => Reply::ReuseAttach(self.app().attach_reused(&a.code, a.component, &a.sha256)?),
+            C::ReuseAttach(a) => {
+                Reply::ReuseAttach(self.app().attach_reused(&a.code, a.component, &a.sha256)?)
+            }
             C::Devices(_) => Reply::Devices(self.devices()?),
             C::ScanProfiles(_) => Reply::ScanProfiles(self.app().scan_profiles().to_vec()),
             C::Scan(a) => Reply::Scan(self.scan(a)?),
@@ -294,6 +296,7 @@ impl Desktop {
                 .map(|p| data_url(p.mime, &p.bytes)),
             details,
             reader: reading.reader.clone(),
+            access: reading.data.access.clone(),
             applicant,
         };
         let keep = reading.passive_auth.passed().then_some(reading);

@@ -25,6 +25,8 @@ pub struct ChipView {
     /// DG13's other fields, labelled, in the card's order.
     pub details: Vec<(Said, String)>,
     pub reader: String,
+    /// How the chip was opened: `BAC`, or the PACE suite.
+    pub access: String,
 }
 
 /// The signed-in person.

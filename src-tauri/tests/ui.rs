@@ -94,12 +94,18 @@ fn reception_supervisor_and_sync_in_chromium() {
     // The second record's certified copy is the first's, by reference,
     // attached by the supervisor still signed in; the lookups are in the
     // hub's audit (with who looked and why).
-    let lookups: Vec<_> = counter.hub.events().unwrap().into_iter().filter(|e| e.action == "lookup").collect();
+    let lookups: Vec<_> =
+        counter.hub.events().unwrap().into_iter().filter(|e| e.action == "lookup").collect();
     assert_eq!(lookups.len(), 2, "the listing and the attach's own check: {lookups:?}");
-    assert!(lookups.iter().all(|e| e.detail.contains("\"minh\"") && e.detail.contains("079070752696")), "{lookups:?}");
+    assert!(
+        lookups.iter().all(|e| e.detail.contains("\"minh\"") && e.detail.contains("079070752696")),
+        "{lookups:?}"
+    );
     let attached: i64 = store
         .conn()
-        .query_row("SELECT count(*) FROM reused WHERE role = 'certified' AND actor = 'minh'", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM reused WHERE role = 'certified' AND actor = 'minh'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(attached, 1);
     // The administrator's edit is in this PC's config file, and audited.

@@ -3,9 +3,8 @@
 //! mutual authentication, and the session keys and counter that secure
 //! messaging goes on with.
 //!
-//! PACE is not spoken yet: a card that offers it (EF.CardAccess) also answers
-//! BAC, as Doc 9303 asks of eMRTDs issued with both, and the Vietnamese card
-//! does. ARCHITECTURE.md says so.
+//! A card that offers PACE in EF.CardAccess is opened by [`crate::pace`]
+//! instead, with the same key.
 
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
@@ -60,6 +59,11 @@ impl MrzKey {
             s.push(char::from(b'0' + hoso_model::check_digit(field).unwrap_or(0)));
         }
         s
+    }
+
+    /// PACE's password π: SHA-1 of the MRZ information.
+    pub(crate) fn password(&self) -> Zeroizing<[u8; 20]> {
+        Zeroizing::new(crypto::sha1(self.information().as_bytes()))
     }
 
     /// K_seed: the first 16 bytes of SHA-1 of the MRZ information.

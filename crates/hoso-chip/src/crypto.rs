@@ -1,10 +1,12 @@
-//! The ciphers of BAC and secure messaging (ICAO Doc 9303 part 11, 9.7):
-//! two-key triple DES in CBC with a zero IV, the ISO/IEC 9797-1 MAC
-//! algorithm 3 over single DES keys, padding method 2, and the key
-//! derivation from a seed by SHA-1. The primitives are RustCrypto's (`des`,
-//! `cbc`, `retail-mac`) and ring's SHA-1; only their arrangement is here.
+//! The ciphers of BAC, PACE and secure messaging (ICAO Doc 9303 part 11,
+//! 9.7 and 9.8): two-key triple DES in CBC with a zero IV and the ISO/IEC
+//! 9797-1 MAC algorithm 3 over single DES keys; AES in CBC (the IV is the
+//! send sequence counter encrypted) and CMAC cut to 8 bytes; padding
+//! method 2, and the key derivation from a shared secret by SHA-1 or
+//! SHA-256. The primitives are RustCrypto's (`des`, `aes`, `cbc`,
+//! `retail-mac`, `cmac`) and ring's hashes; only their arrangement is here.
 
-use cbc::cipher::block_padding::{Iso7816, NoPadding};
+use cbc::cipher::block_padding::NoPadding;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use des::TdesEde2;
 use retail_mac::{KeyInit, Mac, RetailMac};
@@ -17,51 +19,35 @@ const ZERO_IV: [u8; 8] = [0; 8];
 
 /// Pads to a multiple of 8 bytes by ISO/IEC 9797-1 method 2 (0x80, then zeros).
 pub fn pad(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() + 8);
-    out.extend_from_slice(data);
-    out.push(0x80);
-    while out.len() % 8 != 0 {
-        out.push(0);
-    }
-    out
+    Cipher::Tdes.pad(data)
 }
 
-/// Encrypts `data`, already a multiple of 8 bytes, without padding.
+/// Triple DES: encrypts `data`, already a multiple of 8 bytes, without padding.
 pub fn encrypt(key: &Key, data: &[u8]) -> Vec<u8> {
-    debug_assert!(data.len().is_multiple_of(8));
-    cbc::Encryptor::<TdesEde2>::new_from_slices(key.as_slice(), &ZERO_IV)
-        .expect("16-byte key, 8-byte IV")
-        .encrypt_padded_vec::<NoPadding>(data)
+    Cipher::Tdes.encrypt(key.as_slice(), &ZERO_IV, data).expect("16-byte key, whole blocks")
 }
 
-/// Decrypts `data` without removing padding; `None` when not whole blocks.
+/// Triple DES: decrypts without removing padding; `None` when not whole blocks.
 pub fn decrypt(key: &Key, data: &[u8]) -> Option<Vec<u8>> {
-    cbc::Decryptor::<TdesEde2>::new_from_slices(key.as_slice(), &ZERO_IV)
-        .expect("16-byte key, 8-byte IV")
-        .decrypt_padded_vec::<NoPadding>(data)
-        .ok()
-}
-
-/// Decrypts and removes method 2 padding; `None` when either fails.
-pub fn decrypt_unpad(key: &Key, data: &[u8]) -> Option<Vec<u8>> {
-    cbc::Decryptor::<TdesEde2>::new_from_slices(key.as_slice(), &ZERO_IV)
-        .expect("16-byte key, 8-byte IV")
-        .decrypt_padded_vec::<Iso7816>(data)
-        .ok()
+    Cipher::Tdes.decrypt(key.as_slice(), &ZERO_IV, data)
 }
 
 /// The retail MAC of `data` (padded here by method 2).
 pub fn mac(key: &Key, data: &[u8]) -> [u8; 8] {
-    let mut m = RetailMac::<des::Des>::new_from_slice(key.as_slice()).expect("16-byte key");
-    m.update(&pad(data));
-    m.finalize().into_bytes().into()
+    Cipher::Tdes.mac(key.as_slice(), data).expect("16-byte key")
 }
 
-/// Whether `tag` is the MAC of `data`, compared in constant time.
+/// Whether `tag` is the retail MAC of `data`, compared in constant time.
 pub fn mac_holds(key: &Key, data: &[u8], tag: &[u8]) -> bool {
-    let mut m = RetailMac::<des::Des>::new_from_slice(key.as_slice()).expect("16-byte key");
-    m.update(&pad(data));
-    m.verify_slice(tag).is_ok()
+    Cipher::Tdes.mac_holds(key.as_slice(), data, tag)
+}
+
+/// Removes method 2 padding; `None` when there is none.
+pub fn unpad(mut data: Vec<u8>) -> Option<Vec<u8>> {
+    while data.last() == Some(&0) {
+        data.pop();
+    }
+    (data.pop() == Some(0x80)).then_some(data)
 }
 
 /// The key derived from `seed` for counter `c` (1: encryption, 2: MAC):
@@ -77,6 +63,139 @@ pub fn derive(seed: &[u8], c: u32) -> Key {
         *b = (*b & 0xFE) | u8::from((*b >> 1).count_ones() % 2 == 0);
     }
     key
+}
+
+/// The block cipher of a secure channel: triple DES (BAC, and PACE's
+/// 3DES suite) or AES with a 128-, 192- or 256-bit key (PACE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cipher {
+    Tdes,
+    Aes128,
+    Aes192,
+    Aes256,
+}
+
+impl Cipher {
+    /// The block size: the counter's length and the padding's multiple.
+    pub fn block(self) -> usize {
+        match self {
+            Cipher::Tdes => 8,
+            _ => 16,
+        }
+    }
+
+    fn key_len(self) -> usize {
+        match self {
+            Cipher::Tdes | Cipher::Aes128 => 16,
+            Cipher::Aes192 => 24,
+            Cipher::Aes256 => 32,
+        }
+    }
+
+    /// KDF(K, c) of Doc 9303 part 11, 9.7.1: the hash of K ‖ c (SHA-1 for
+    /// triple DES and AES-128, SHA-256 above), cut to the key's length.
+    /// Counter 1 gives the encryption key, 2 the MAC key, 3 PACE's K_π.
+    pub fn kdf(self, secret: &[u8], c: u32) -> Zeroizing<Vec<u8>> {
+        let mut input = Zeroizing::new(secret.to_vec());
+        input.extend_from_slice(&c.to_be_bytes());
+        let algorithm = match self {
+            Cipher::Tdes | Cipher::Aes128 => &ring::digest::SHA1_FOR_LEGACY_USE_ONLY,
+            Cipher::Aes192 | Cipher::Aes256 => &ring::digest::SHA256,
+        };
+        let hash = ring::digest::digest(algorithm, &input);
+        Zeroizing::new(hash.as_ref()[..self.key_len()].to_vec())
+    }
+
+    /// Pads to the block size by ISO/IEC 9797-1 method 2.
+    pub fn pad(self, data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(data.len() + self.block());
+        out.extend_from_slice(data);
+        out.push(0x80);
+        while out.len() % self.block() != 0 {
+            out.push(0);
+        }
+        out
+    }
+
+    /// CBC encryption of whole blocks under `key` from `iv`; `None` when
+    /// the key, the IV or the data do not fit the cipher.
+    pub fn encrypt(self, key: &[u8], iv: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+        fn run<C: cbc::cipher::BlockCipherEncrypt + KeyInit>(
+            key: &[u8],
+            iv: &[u8],
+            data: &[u8],
+        ) -> Option<Vec<u8>> {
+            if !data.len().is_multiple_of(C::block_size()) {
+                return None;
+            }
+            let mode = cbc::Encryptor::<C>::new_from_slices(key, iv).ok()?;
+            Some(mode.encrypt_padded_vec::<NoPadding>(data))
+        }
+        match self {
+            Cipher::Tdes => run::<TdesEde2>(key, iv, data),
+            Cipher::Aes128 => run::<aes::Aes128>(key, iv, data),
+            Cipher::Aes192 => run::<aes::Aes192>(key, iv, data),
+            Cipher::Aes256 => run::<aes::Aes256>(key, iv, data),
+        }
+    }
+
+    /// CBC decryption of whole blocks (no padding removed); `None` when the
+    /// key, the IV or the data do not fit the cipher.
+    pub fn decrypt(self, key: &[u8], iv: &[u8], data: &[u8]) -> Option<Vec<u8>> {
+        fn run<C: cbc::cipher::BlockCipherDecrypt + KeyInit>(
+            key: &[u8],
+            iv: &[u8],
+            data: &[u8],
+        ) -> Option<Vec<u8>> {
+            if !data.len().is_multiple_of(C::block_size()) {
+                return None;
+            }
+            let mode = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
+            mode.decrypt_padded_vec::<NoPadding>(data).ok()
+        }
+        match self {
+            Cipher::Tdes => run::<TdesEde2>(key, iv, data),
+            Cipher::Aes128 => run::<aes::Aes128>(key, iv, data),
+            Cipher::Aes192 => run::<aes::Aes192>(key, iv, data),
+            Cipher::Aes256 => run::<aes::Aes256>(key, iv, data),
+        }
+    }
+
+    /// The 8-byte MAC of `data`: the retail MAC over `data` padded by
+    /// method 2 for triple DES; CMAC (which pads by itself) cut to 8 bytes
+    /// for AES, as PACE's tokens are computed.
+    pub fn mac(self, key: &[u8], data: &[u8]) -> Option<[u8; 8]> {
+        let padded = match self {
+            Cipher::Tdes => self.pad(data),
+            _ => data.to_vec(),
+        };
+        macro_rules! cmac {
+            ($aes:ty) => {{
+                let mut m = <cmac::Cmac<$aes> as KeyInit>::new_from_slice(key).ok()?;
+                m.update(&padded);
+                let tag = m.finalize().into_bytes();
+                tag.get(..8)?.try_into().ok()
+            }};
+        }
+        match self {
+            Cipher::Tdes => {
+                let mut m = RetailMac::<des::Des>::new_from_slice(key).ok()?;
+                m.update(&padded);
+                Some(m.finalize().into_bytes().into())
+            }
+            Cipher::Aes128 => cmac!(aes::Aes128),
+            Cipher::Aes192 => cmac!(aes::Aes192),
+            Cipher::Aes256 => cmac!(aes::Aes256),
+        }
+    }
+
+    /// Whether `tag` is the MAC of `data`, compared in constant time.
+    pub fn mac_holds(self, key: &[u8], data: &[u8], tag: &[u8]) -> bool {
+        // Every byte compared, whatever the first difference.
+        self.mac(key, data).is_some_and(|m| {
+            tag.len() == m.len() && m.iter().zip(tag).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        })
+    }
 }
 
 /// SHA-1 of `data`.
@@ -122,6 +241,7 @@ mod tests {
         let tag = mac(&key, b"12345678");
         assert!(mac_holds(&key, b"12345678", &tag));
         assert!(!mac_holds(&key, b"12345679", &tag));
-        assert_eq!(decrypt_unpad(&key, &encrypt(&key, &pad(b"abc"))).unwrap(), b"abc");
+        assert_eq!(unpad(decrypt(&key, &encrypt(&key, &pad(b"abc"))).unwrap()).unwrap(), b"abc");
+        assert_eq!(unpad(vec![1, 2, 0, 0]), None);
     }
 }

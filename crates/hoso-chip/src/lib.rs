@@ -2,7 +2,8 @@
 //! ICAO Doc 9303 eMRTD, read through a PC/SC reader on the counter.
 //!
 //! What this crate owns: the card link ([`Link`], and [`reader`] for PC/SC),
-//! Basic Access Control with the MRZ key ([`bac`]), secure messaging
+//! access with the MRZ key — PACE when the card offers a suite spoken here
+//! ([`pace`]), else Basic Access Control ([`bac`]) — secure messaging
 //! ([`sm`]), reading the LDS files in order ([`read`]: EF.COM, DG1, DG13,
 //! DG2, EF.SOD) and what they say ([`lds`]), and passive authentication
 //! ([`pa`]). What a record makes of it — the applicant filled, a mismatch
@@ -17,6 +18,7 @@ pub mod bac;
 pub mod crypto;
 pub mod lds;
 pub mod pa;
+pub mod pace;
 pub mod reader;
 pub mod sm;
 
@@ -97,6 +99,9 @@ const CHUNK: usize = 0xDF;
 /// What was read off the chip.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChipData {
+    /// How the chip was opened: `BAC`, or the PACE suite (`PACE ECDH-GM
+    /// AES-128 brainpoolP256r1`).
+    pub access: String,
     /// The data groups EF.COM lists.
     pub listed: Vec<u8>,
     /// DG1's MRZ, in lines.
@@ -124,14 +129,7 @@ impl ChipData {
 
 /// Opens the chip with `key` and reads EF.COM, DG1, DG13, DG2 and EF.SOD.
 pub fn read(link: &mut dyn Link, key: &MrzKey) -> Result<ChipData, ChipError> {
-    let mut select = vec![0x00, 0xA4, 0x04, 0x0C, AID_LDS1.len() as u8];
-    select.extend_from_slice(&AID_LDS1);
-    let raw = link.transmit(&select)?;
-    let (_, sw) = split_sw(&raw)?;
-    if sw != 0x9000 {
-        return Err(ChipError::NotEmrtd);
-    }
-    let mut session = bac::open(link, key)?;
+    let (mut session, access) = open(link, key)?;
     let com = read_file(link, &mut session, lds::EF_COM)?.ok_or(ChipError::Malformed("EF.COM"))?;
     let listed = lds::com_groups(&com)?;
     let dg1 = read_file(link, &mut session, lds::dg_file(1))?.ok_or(ChipError::Malformed("DG1"))?;
@@ -152,7 +150,36 @@ pub fn read(link: &mut dyn Link, key: &MrzKey) -> Result<ChipData, ChipError> {
         files.push((2, dg2));
     }
     let sod = read_file(link, &mut session, lds::EF_SOD)?;
-    Ok(ChipData { listed, mrz, card, portrait, files, sod })
+    Ok(ChipData { access, listed, mrz, card, portrait, files, sod })
+}
+
+/// The secure channel to the travel-document application, and how it was
+/// opened: PACE when EF.CardAccess offers a suite spoken here (the
+/// application then selected under secure messaging), else BAC.
+fn open(link: &mut dyn Link, key: &MrzKey) -> Result<(sm::Session, String), ChipError> {
+    let offered = pace::read_card_access(link)?.map(|f| pace::offered(&f)).unwrap_or_default();
+    if let Some(info) = offered.first() {
+        match pace::open(link, key, info) {
+            Ok(mut session) => {
+                let selected = session.send(link, [0x00, 0xA4, 0x04, 0x0C], &AID_LDS1, None)?;
+                if selected.sw != 0x9000 {
+                    return Err(ChipError::NotEmrtd);
+                }
+                return Ok((session, info.describe()));
+            }
+            // The card would not set up the suite it listed: BAC, which
+            // Doc 9303 has cards with PACE answer too.
+            Err(ChipError::Status { step: "pace-set-at", .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut select = vec![0x00, 0xA4, 0x04, 0x0C, AID_LDS1.len() as u8];
+    select.extend_from_slice(&AID_LDS1);
+    let (_, sw) = split_sw(&link.transmit(&select)?)?;
+    if sw != 0x9000 {
+        return Err(ChipError::NotEmrtd);
+    }
+    Ok((bac::open(link, key)?, "BAC".to_owned()))
 }
 
 /// Selects and reads a whole file; `None` when the card has no such file.
@@ -163,8 +190,15 @@ fn read_file(link: &mut dyn Link, s: &mut sm::Session, fid: u16) -> Result<Optio
         0x6A82 => return Ok(None),
         sw => return Err(ChipError::Status { step: "select", sw }),
     }
-    // The first bytes give the element's length, hence the file's.
-    let head = read_binary(link, s, 0, 8)?;
+    whole_file(|offset, len| read_binary(link, s, offset, len)).map(Some)
+}
+
+/// A whole file through `read_binary(offset, length)`: the first bytes give
+/// the element's length, hence the file's, then the rest in chunks.
+fn whole_file(
+    mut read_binary: impl FnMut(usize, usize) -> Result<Vec<u8>, ChipError>,
+) -> Result<Vec<u8>, ChipError> {
+    let head = read_binary(0, 8)?;
     let total = total_length(&head).ok_or(ChipError::Malformed("EF"))?;
     if total > MAX_FILE {
         return Err(ChipError::Malformed("EF"));
@@ -173,13 +207,13 @@ fn read_file(link: &mut dyn Link, s: &mut sm::Session, fid: u16) -> Result<Optio
     file.truncate(total);
     while file.len() < total {
         let want = (total - file.len()).min(CHUNK);
-        let chunk = read_binary(link, s, file.len(), want)?;
+        let chunk = read_binary(file.len(), want)?;
         if chunk.is_empty() {
             return Err(ChipError::Malformed("EF"));
         }
         file.extend_from_slice(&chunk[..chunk.len().min(want)]);
     }
-    Ok(Some(file))
+    Ok(file)
 }
 
 fn read_binary(

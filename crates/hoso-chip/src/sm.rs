@@ -1,17 +1,21 @@
-//! Secure messaging after BAC (ICAO Doc 9303 part 11, 9.8): each command's
-//! data encrypted in DO'87', its Le in DO'97', the header and both under a
-//! MAC in DO'8E' with the send sequence counter before them; each answer's
-//! DO'87' and status DO'99' under the card's MAC, checked before a byte of it
-//! is believed.
+//! Secure messaging after BAC or PACE (ICAO Doc 9303 part 11, 9.8): each
+//! command's data encrypted in DO'87', its Le in DO'97', the header and both
+//! under a MAC in DO'8E' with the send sequence counter before them; each
+//! answer's DO'87' and status DO'99' under the card's MAC, checked before a
+//! byte of it is believed. Triple DES (BAC, PACE) or AES (PACE): with AES
+//! the IV is the counter encrypted, and the counter is 16 bytes.
 
-use crate::crypto::{self, Key};
+use zeroize::Zeroizing;
+
+use crate::crypto::{self, Cipher, Key};
 use crate::{ChipError, Link};
 
 /// The session keys and the send sequence counter of a channel.
 pub struct Session {
-    ks_enc: Key,
-    ks_mac: Key,
-    ssc: [u8; 8],
+    cipher: Cipher,
+    ks_enc: Zeroizing<Vec<u8>>,
+    ks_mac: Zeroizing<Vec<u8>>,
+    ssc: Vec<u8>,
 }
 
 /// An answer: its data and status word.
@@ -29,8 +33,47 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
+    /// BAC's channel: triple DES keys and the counter it agreed.
     pub fn new(ks_enc: Key, ks_mac: Key, ssc: [u8; 8]) -> Session {
-        Session { ks_enc, ks_mac, ssc }
+        Session {
+            cipher: Cipher::Tdes,
+            ks_enc: Zeroizing::new(ks_enc.to_vec()),
+            ks_mac: Zeroizing::new(ks_mac.to_vec()),
+            ssc: ssc.to_vec(),
+        }
+    }
+
+    /// PACE's channel: its cipher's keys, the counter at zero.
+    pub fn pace(cipher: Cipher, ks_enc: Zeroizing<Vec<u8>>, ks_mac: Zeroizing<Vec<u8>>) -> Session {
+        Session { cipher, ks_enc, ks_mac, ssc: vec![0; cipher.block()] }
+    }
+
+    /// The IV of the current command or answer: zero for triple DES, the
+    /// counter encrypted for AES.
+    fn iv(&self) -> Vec<u8> {
+        match self.cipher {
+            Cipher::Tdes => vec![0; 8],
+            aes => aes.encrypt(&self.ks_enc, &[0; 16], &self.ssc).unwrap_or_default(),
+        }
+    }
+
+    /// The session keys, for the worked examples' tests.
+    #[cfg(test)]
+    pub(crate) fn keys(&self) -> (Vec<u8>, Vec<u8>) {
+        (self.ks_enc.to_vec(), self.ks_mac.to_vec())
+    }
+
+    /// What the MAC of secure messaging covers: `data` padded by method 2
+    /// (the retail MAC pads by itself; CMAC is given the padded data).
+    fn mac_input(&self, data: &[u8]) -> Vec<u8> {
+        match self.cipher {
+            Cipher::Tdes => data.to_vec(),
+            _ => self.cipher.pad(data),
+        }
+    }
+
+    fn mac(&self, data: &[u8]) -> [u8; 8] {
+        self.cipher.mac(&self.ks_mac, &self.mac_input(data)).unwrap_or_default()
     }
 
     fn next(&mut self) {
@@ -46,9 +89,11 @@ impl Session {
     pub fn protect(&mut self, header: [u8; 4], data: &[u8], le: Option<u8>) -> Vec<u8> {
         let mut header = header;
         header[0] |= 0x0C;
+        self.next();
         let mut body = Vec::new();
         if !data.is_empty() {
-            let encrypted = crypto::encrypt(&self.ks_enc, &crypto::pad(data));
+            let padded = self.cipher.pad(data);
+            let encrypted = self.cipher.encrypt(&self.ks_enc, &self.iv(), &padded).unwrap_or_default();
             body.push(0x87);
             push_len(&mut body, encrypted.len() + 1);
             body.push(0x01);
@@ -57,11 +102,10 @@ impl Session {
         if let Some(le) = le {
             body.extend_from_slice(&[0x97, 0x01, le]);
         }
-        self.next();
-        let mut n = self.ssc.to_vec();
-        n.extend_from_slice(&crypto::pad(&header));
+        let mut n = self.ssc.clone();
+        n.extend_from_slice(&self.cipher.pad(&header));
         n.extend_from_slice(&body);
-        let cc = crypto::mac(&self.ks_mac, &n);
+        let cc = self.mac(&n);
         body.extend_from_slice(&[0x8E, 0x08]);
         body.extend_from_slice(&cc);
         let mut apdu = header.to_vec();
@@ -100,19 +144,21 @@ impl Session {
             (Some(cc), Some(sw)) => (cc, sw),
             _ => return Err(ChipError::Integrity),
         };
-        let mut k = self.ssc.to_vec();
+        let mut k = self.ssc.clone();
         if let Some((_, whole)) = do87 {
             k.extend_from_slice(whole);
         }
         k.extend_from_slice(sw_whole);
-        if !crypto::mac_holds(&self.ks_mac, &k, cc) || sw.len() != 2 {
+        if !self.cipher.mac_holds(&self.ks_mac, &self.mac_input(&k), cc) || sw.len() != 2 {
             return Err(ChipError::Integrity);
         }
         let data = match do87 {
             Some((value, _)) => match value.split_first() {
-                Some((0x01, encrypted)) => {
-                    crypto::decrypt_unpad(&self.ks_enc, encrypted).ok_or(ChipError::Integrity)?
-                }
+                Some((0x01, encrypted)) => self
+                    .cipher
+                    .decrypt(&self.ks_enc, &self.iv(), encrypted)
+                    .and_then(crypto::unpad)
+                    .ok_or(ChipError::Integrity)?,
                 _ => return Err(ChipError::Integrity),
             },
             None => Vec::new(),
@@ -134,7 +180,7 @@ impl Session {
     }
 }
 
-fn push_len(out: &mut Vec<u8>, len: usize) {
+pub(crate) fn push_len(out: &mut Vec<u8>, len: usize) {
     match len {
         0..=0x7F => out.push(len as u8),
         0x80..=0xFF => out.extend_from_slice(&[0x81, len as u8]),
@@ -173,6 +219,37 @@ mod tests {
         assert_eq!(apdu, hex("0CB000000D9701048E08ED6705417E96BA5500"));
         let answer = s.unprotect(&hex("8709019FF0EC34F9922651990290008E08AD55CC17140B2DED9000")).unwrap();
         assert_eq!(answer.data, hex("60145F01"));
+    }
+
+    #[test]
+    fn aes_secure_messaging_is_a_real_cards() {
+        // The first commands of a German card's session after PACE (AES-128,
+        // counter from zero), as its reader logged them: SELECT 011D (its
+        // EF.CardSecurity), then READ BINARY of four bytes, and the answers.
+        let mut s = Session::pace(
+            Cipher::Aes128,
+            Zeroizing::new(hex("A8E85E938514EC67AE33CDA3D43D3C48")),
+            Zeroizing::new(hex("27F1ADEB705A049A305B0C619B14B9B3")),
+        );
+        let apdu = s.protect([0x00, 0xA4, 0x02, 0x0C], &[0x01, 0x1D], None);
+        assert_eq!(apdu, hex("0CA4020C1D87110147EE2E3BD440FB596167F2BB6CD6395E8E08A105747484314BCF00"));
+        let answer = s.unprotect(&hex("990290008E085F570BADDD1002D29000")).unwrap();
+        assert_eq!(answer, Answer { data: vec![], sw: 0x9000 });
+        let apdu = s.protect([0x00, 0xB0, 0x00, 0x00], &[], Some(4));
+        assert_eq!(apdu, hex("0CB000000D9701048E085D283EC183CBB99800"));
+        let answer = s
+            .unprotect(&hex("871101D688D27A6D16F03619E76DCB59C1F1EC990290008E08B7DF9A5982BB17299000"))
+            .unwrap();
+        // A DER SEQUENCE (ContentInfo) with a two-byte length.
+        assert_eq!((answer.data.len(), answer.data[0], answer.data[1], answer.sw), (4, 0x30, 0x82, 0x9000));
+        // One bit changed in the answer: refused.
+        let mut s2 = Session::pace(
+            Cipher::Aes128,
+            Zeroizing::new(hex("A8E85E938514EC67AE33CDA3D43D3C48")),
+            Zeroizing::new(hex("27F1ADEB705A049A305B0C619B14B9B3")),
+        );
+        s2.protect([0x00, 0xA4, 0x02, 0x0C], &[0x01, 0x1D], None);
+        assert_eq!(s2.unprotect(&hex("990290008E085F570BADDD1002D39000")), Err(ChipError::Integrity));
     }
 
     #[test]

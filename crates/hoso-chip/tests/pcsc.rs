@@ -34,6 +34,8 @@ fn cards_through_pcscd() {
     let mut link = hoso_chip::reader::connect(None).expect("the card on the first reader with one");
     assert_eq!(link.reader, READER);
     let data = hoso_chip::read(&mut link, &key()).expect("read the chip");
+    // No EF.CardAccess: BAC.
+    assert_eq!(data.access, "BAC");
     assert_eq!(data.listed, vec![1, 2, 13]);
     assert!(data.mrz.starts_with("IDVNM070752696"), "{}", data.mrz);
     let card_data = data.card.clone().expect("DG13");
@@ -78,6 +80,22 @@ fn cards_through_pcscd() {
     assert_eq!(pa.fault, Some(PaFault::Untrusted(PathFault::UnknownIssuer)), "{pa:?}");
     assert!(pa.signer.is_some());
     card.remove();
+
+    // Cards that speak PACE only (ECDH generic mapping, AES-128): opened by
+    // PACE on the curve their EF.CardAccess names, read under AES secure
+    // messaging, authenticated as before; a wrong key fails the card's
+    // check of our token.
+    for (curve, named) in [("BP256", "brainpoolP256r1"), ("P256", "NIST P-256")] {
+        let card = reader.insert(&person, &["--pace", curve]);
+        let mut link = hoso_chip::reader::connect(None).unwrap();
+        let data = hoso_chip::read(&mut link, &key()).expect("read the chip by PACE");
+        assert_eq!(data.access, format!("PACE ECDH-GM AES-128 {named}"));
+        assert_eq!(data.card.as_ref().and_then(|c| c.full_name.as_deref()), Some("Lê Minh Nam"));
+        assert!(data.authenticate(&roots(&reader), now()).passed());
+        let wrong = MrzKey::new("070752696", "700705", "300704").unwrap();
+        assert_eq!(hoso_chip::read(&mut link, &wrong).unwrap_err(), ChipError::AccessRefused);
+        card.remove();
+    }
 
     // Taken off the reader mid-read (at the 12th APDU: inside DG13).
     let card = reader.insert(&person, &["--remove-after", "12"]);

@@ -431,6 +431,7 @@ impl Out {
                 p.bytes.len().div_ceil(1024)
             );
         }
+        outln!(self, "  {}: {}", self.s("cli-label-chip-access"), r.data.access);
         outln!(self, "  {}: {}", self.s("cli-label-passive-auth"), self.say(&r.passive_auth.message()));
         if let Some(signer) = &r.passive_auth.signer {
             outln!(self, "  {}: {signer}", self.s("cli-label-signer"));

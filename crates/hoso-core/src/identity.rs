@@ -154,6 +154,7 @@ impl App {
             &reading.applicant.personal_id.as_ref().map(|p| p.to_string()).unwrap_or_default(),
             &json!({
                 "reader": reading.reader,
+                "access": reading.data.access,
                 "verified": reading.verified(),
                 "passive_auth": reading.applicant.identity.passive_auth,
                 "signer": reading.passive_auth.signer,
@@ -305,6 +306,7 @@ mod tests {
             ..Default::default()
         };
         let data = ChipData {
+            access: "BAC".into(),
             listed: vec![1, 13],
             mrz: mrz(expiry),
             card: Some(card),

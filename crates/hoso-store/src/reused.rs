@@ -74,7 +74,8 @@ impl Store {
             if records::state_of(&tx, record)? == RecordState::Draft {
                 let mut current = RecordState::Draft;
                 for next in [RecordState::Scanning, RecordState::Processing, RecordState::Review] {
-                    let change = StateChange { from: current, to: next, reason: None, actor: &r.actor, now: at };
+                    let change =
+                        StateChange { from: current, to: next, reason: None, actor: &r.actor, now: at };
                     records::change_state(&tx, record, &change)?;
                     current = next;
                 }

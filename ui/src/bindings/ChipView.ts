@@ -25,4 +25,8 @@ portrait: string | null,
 /**
  * DG13's other fields, labelled, in the card's order.
  */
-details: Array<[Said, string]>, reader: string, };
+details: Array<[Said, string]>, reader: string, 
+/**
+ * How the chip was opened: `BAC`, or the PACE suite.
+ */
+access: string, };

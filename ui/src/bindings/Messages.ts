@@ -711,6 +711,7 @@ export type MessageArgs = {
   "ui-reuse-attach": Record<string, never>;
   "ui-reused-from": { code: string | number; sealed: string | number; unit: string | number };
   "ui-reuse-do": Record<string, never>;
+  "cli-label-chip-access": Record<string, never>;
 };
 
 export type MessageId = keyof MessageArgs;

@@ -126,6 +126,7 @@ export async function newRecordScreen(): Promise<void> {
       ? html`<div class="chip ${chip.verified ? "verified" : "not-verified"}">
           ${chip.portrait ? html`<img class="portrait" alt=${t("cli-label-portrait")} src=${chip.portrait} />` : nothing}
           <p class="verdict">${chip.verified ? t("ui-identity-verified") : t("ui-identity-not-verified")}</p>
+          <p>${t("cli-label-chip-access")}: ${chip.access}</p>
           <p>${t("cli-label-passive-auth")}: ${said(chip.passive_auth)}</p>
           <ul class="problems">
             ${chip.problems.map((p) => html`<li>${said(p)}</li>`)}

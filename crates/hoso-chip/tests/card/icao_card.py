@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """An ICAO Doc 9303 chip for HoSo's tests: a Vietnamese identity card's data
 groups (EF.COM, DG1, DG2, DG13, EF.SOD signed by a test CSCA), opened by BAC
-and read under secure messaging, plugged into vsmartcard's virtual reader
-(vpcd, loaded by a real pcscd) over its socket.
+-- or, with --pace CURVE, by PACE only (ECDH generic mapping, AES-128, on
+NIST P-256 or brainpoolP256r1, offered in EF.CardAccess) -- and read under
+secure messaging (3DES after BAC, AES after PACE), plugged into vsmartcard's
+virtual reader (vpcd, loaded by a real pcscd) over its socket.
 
 Written for the tests: Debian's own emulator (vicc, python3-virtualsmartcard
 3.3) does not run its ePass card under Python 3 (`import sha`, `raw_input`,
@@ -33,9 +35,9 @@ import sys
 from asn1crypto import algos, cms, core
 from cryptography import x509
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import cmac, hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.ciphers import Cipher, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.x509.oid import NameOID
 
 AID = bytes.fromhex("A0000002471001")
@@ -80,6 +82,109 @@ def mac(key, data):
 def derive(seed, c):
     h = hashlib.sha1(seed + struct.pack(">I", c)).digest()[:16]
     return bytes((b & 0xFE) | (bin(b >> 1).count("1") % 2 == 0) for b in h)
+
+
+# --- AES secure messaging and PACE (Doc 9303 part 11, 4.4 and 9.8) ----------
+
+def pad16(data):
+    data = data + b"\x80"
+    return data + b"\x00" * (-len(data) % 16)
+
+
+def aes(key, data, iv=b"\x00" * 16, decrypt=False):
+    c = Cipher(algorithms.AES(key), modes.CBC(iv))
+    op = c.decryptor() if decrypt else c.encryptor()
+    return op.update(data) + op.finalize()
+
+
+def aes_cmac(key, data):
+    c = cmac.CMAC(algorithms.AES(key))
+    c.update(data)
+    return c.finalize()[:8]
+
+
+class Curve:
+    """Affine arithmetic on y^2 = x^3 + ax + b over GF(p), for the card's
+    side of the generic mapping (`cryptography` has no point addition).
+    Checked at start against `cryptography`'s own keys."""
+
+    def __init__(self, name, param, p, a, b, gx, gy, n, ref):
+        self.name, self.param = name, param
+        self.p, self.a, self.b, self.n = int(p, 16), int(a, 16), int(b, 16), int(n, 16)
+        self.g = (int(gx, 16), int(gy, 16))
+        self.len = (self.p.bit_length() + 7) // 8
+        k = 0x1234567
+        pub = ec.derive_private_key(k, ref).public_key().public_numbers()
+        assert self.mul(k, self.g) == (pub.x, pub.y), name
+
+    def add(self, P, Q):
+        if P is None:
+            return Q
+        if Q is None:
+            return P
+        p = self.p
+        if P[0] == Q[0]:
+            if (P[1] + Q[1]) % p == 0:
+                return None
+            lam = (3 * P[0] * P[0] + self.a) * pow(2 * P[1], -1, p) % p
+        else:
+            lam = (Q[1] - P[1]) * pow(Q[0] - P[0], -1, p) % p
+        x = (lam * lam - P[0] - Q[0]) % p
+        return (x, (lam * (P[0] - x) - P[1]) % p)
+
+    def mul(self, k, P):
+        R = None
+        while k:
+            if k & 1:
+                R = self.add(R, P)
+            P = self.add(P, P)
+            k >>= 1
+        return R
+
+    def encode(self, P):
+        return b"\x04" + P[0].to_bytes(self.len, "big") + P[1].to_bytes(self.len, "big")
+
+    def decode(self, data):
+        if len(data) != 1 + 2 * self.len or data[0] != 4:
+            raise ValueError("point")
+        x, y = int.from_bytes(data[1:1 + self.len], "big"), int.from_bytes(data[1 + self.len:], "big")
+        if (y * y - x * x * x - self.a * x - self.b) % self.p:
+            raise ValueError("not on the curve")
+        return (x, y)
+
+    def secret(self):
+        return int.from_bytes(os.urandom(self.len + 8), "big") % (self.n - 1) + 1
+
+
+def curve(name):
+    if name == "P256":
+        return Curve("P256", 12,
+                     "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+                     "ffffffff00000001000000000000000000000000fffffffffffffffffffffffc",
+                     "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b",
+                     "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
+                     "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5",
+                     "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", ec.SECP256R1())
+    return Curve("BP256", 13,
+                 "a9fb57dba1eea9bc3e660a909d838d726e3bf623d52620282013481d1f6e5377",
+                 "7d5a0975fc2c3057eef67530417affe7fb8055c126dc5c6ce94a4b44f330b5d9",
+                 "26dc5c6ce94a4b44f330b5d9bbd77cbf958416295cf7e1ce6bccdc18ff8c07b6",
+                 "8bd2aeb9cb7e57cb2c4b482ffc81b7afb9de27e1e3bd23c23a4453bd9ace3262",
+                 "547ef835c3dac4fd97f8461a14611dc9c27745132ded8e545c1d54c72f046997",
+                 "a9fb57dba1eea9bc3e660a909d838d718c397aa3b561a6f7901e0e82974856a7", ec.BrainpoolP256R1())
+
+
+# id-PACE-ECDH-GM-AES-CBC-CMAC-128
+PACE_OID = bytes.fromhex("04007F00070202040202")
+
+
+def card_access(c):
+    info = tlv(b"\x06", PACE_OID) + tlv(b"\x02", b"\x02") + tlv(b"\x02", bytes([c.param]))
+    return tlv(b"\x31", tlv(b"\x30", info))
+
+
+def public_key(point):
+    return tlv(b"\x7F\x49", tlv(b"\x06", PACE_OID) + tlv(b"\x86", point))
 
 
 def check_digit(s):
@@ -227,15 +332,17 @@ def sod(files, ca_key, ca_cert):
 # --- the card ------------------------------------------------------------------
 
 class Card:
-    def __init__(self, files, key_seed):
+    def __init__(self, files, password, pace=None):
         self.files = files
-        self.k_enc, self.k_mac = derive(key_seed, 1), derive(key_seed, 2)
+        self.k_enc, self.k_mac = derive(password[:16], 1), derive(password[:16], 2)
+        self.password, self.pace = password, pace
         self.reset()
 
     def reset(self):
         self.rnd_ic = None
         self.session = None
         self.selected = None
+        self.step = None
 
     def apdu(self, a):
         cla, ins, p1, p2 = a[0], a[1], a[2], a[3]
@@ -244,6 +351,8 @@ class Card:
         if ins == 0xA4 and p1 == 0x04:
             self.reset()
             return b"\x90\x00" if a[5:5 + a[4]] == AID else b"\x6A\x82"
+        if self.pace:
+            return self.pace_apdu(cla, ins, p1, p2, a)
         if ins == 0x84:
             self.rnd_ic = os.urandom(8)
             return self.rnd_ic + b"\x90\x00"
@@ -262,14 +371,80 @@ class Card:
         k_ic = os.urandom(16)
         r = tdes(self.k_enc, rnd_ic + rnd_ifd + k_ic)
         seed = bytes(a ^ b for a, b in zip(k_ifd, k_ic))
-        self.session = [derive(seed, 1), derive(seed, 2), int.from_bytes(rnd_ic[4:] + rnd_ifd[4:], "big")]
+        self.session = ["3des", derive(seed, 1), derive(seed, 2), int.from_bytes(rnd_ic[4:] + rnd_ifd[4:], "big")]
         return r + mac(self.k_mac, r) + b"\x90\x00"
+
+    def pace_apdu(self, cla, ins, p1, p2, a):
+        """A PACE-only card: EF.CardAccess in plain, MSE:Set AT, the
+        GENERAL AUTHENTICATE chain; no BAC."""
+        c = self.pace
+        if ins == 0xA4 and p1 == 0x02:
+            self.selected = int.from_bytes(a[5:5 + a[4]], "big")
+            return b"\x90\x00" if self.selected == 0x011C else b"\x69\x82"
+        if ins == 0xB0 and self.selected == 0x011C:
+            f, offset = card_access(c), (p1 << 8) | p2
+            chunk = f[offset:offset + (a[4] or 256)]
+            return chunk + (b"\x90\x00" if len(chunk) == (a[4] or 256) else b"\x62\x82")
+        if ins == 0x22 and (p1, p2) == (0xC1, 0xA4):
+            data = a[5:5 + a[4]]
+            if tlv(b"\x80", PACE_OID) not in data or b"\x83\x01\x01" not in data:
+                return b"\x6A\x80"
+            self.step = 0
+            return b"\x90\x00"
+        if ins != 0x86 or self.step is None:
+            return b"\x6D\x00"
+        data = a[5:5 + a[4]]
+        if data[0] != 0x7C:
+            return b"\x6A\x80"
+        inner = data[2:2 + data[1]]
+        value = inner[2:2 + inner[1]] if inner else b""
+        try:
+            if self.step == 0:
+                self.s = os.urandom(16)
+                k_pi = hashlib.sha1(self.password + struct.pack(">I", 3)).digest()[:16]
+                out = tlv(b"\x80", aes(k_pi, self.s))
+            elif self.step == 1:
+                sk = c.secret()
+                h = c.mul(sk, c.decode(value))
+                self.mapped = c.add(c.mul(int.from_bytes(self.s, "big"), c.g), h)
+                out = tlv(b"\x82", c.encode(c.mul(sk, c.g)))
+            elif self.step == 2:
+                self.pk_ifd = value
+                sk = c.secret()
+                self.pk_ic = c.encode(c.mul(sk, self.mapped))
+                k = c.mul(sk, c.decode(value))[0].to_bytes(c.len, "big")
+                self.keys = [hashlib.sha1(k + struct.pack(">I", n)).digest()[:16] for n in (1, 2)]
+                out = tlv(b"\x84", self.pk_ic)
+            else:
+                ks_enc, ks_mac = self.keys
+                self.step = None
+                if aes_cmac(ks_mac, public_key(self.pk_ic)) != value:
+                    return b"\x63\x00"
+                self.session = ["aes", ks_enc, ks_mac, 0]
+                return tlv(b"\x7C", tlv(b"\x86", aes_cmac(ks_mac, public_key(self.pk_ifd)))) + b"\x90\x00"
+        except ValueError:
+            self.step = None
+            return b"\x6A\x80"
+        self.step += 1
+        return tlv(b"\x7C", out) + b"\x90\x00"
 
     def secure(self, a):
         if self.session is None:
             return b"\x69\x88"
-        ks_enc, ks_mac, ssc = self.session
+        kind, ks_enc, ks_mac, ssc = self.session
         ssc += 1
+        if kind == "aes":
+            counter = lambda: ssc.to_bytes(16, "big")
+            encrypt = lambda d: aes(ks_enc, pad16(d), iv=aes(ks_enc, counter()))
+            decrypt = lambda d: unpad(aes(ks_enc, d, iv=aes(ks_enc, counter()), decrypt=True))
+            sm_mac = lambda d: aes_cmac(ks_mac, pad16(d))
+            header = pad16(bytes(a[:4]))
+        else:
+            counter = lambda: ssc.to_bytes(8, "big")
+            encrypt = lambda d: tdes(ks_enc, pad(d))
+            decrypt = lambda d: unpad(tdes(ks_enc, d, decrypt=True))
+            sm_mac = lambda d: mac(ks_mac, d)
+            header = pad(bytes(a[:4]))
         body = a[5:5 + a[4]]
         do87 = do97 = do8e = None
         i = 0
@@ -290,23 +465,24 @@ class Card:
             if tag != 0x8E:
                 macced += whole
             i += off + n
-        header = pad(bytes(a[:4]))
-        if do8e is None or mac(ks_mac, ssc.to_bytes(8, "big") + header + macced) != do8e:
+        if do8e is None or sm_mac(counter() + header + macced) != do8e:
             self.session = None
             return b"\x69\x88"
-        data = unpad(tdes(ks_enc, do87[1:], decrypt=True)) if do87 else b""
+        data = decrypt(do87[1:]) if do87 else b""
         le = do97[0] if do97 else 0
         out, sw = self.command(a[1], a[2], a[3], data, le)
         ssc += 1
         answer = b""
         if out:
-            answer += tlv(b"\x87", b"\x01" + tdes(ks_enc, pad(out)))
+            answer += tlv(b"\x87", b"\x01" + encrypt(out))
         answer += tlv(b"\x99", sw)
-        answer += tlv(b"\x8E", mac(ks_mac, ssc.to_bytes(8, "big") + answer))
-        self.session[2] = ssc
+        answer += tlv(b"\x8E", sm_mac(counter() + answer))
+        self.session[3] = ssc
         return answer + b"\x90\x00"
 
     def command(self, ins, p1, p2, data, le):
+        if ins == 0xA4 and p1 == 0x04:
+            return b"", (b"\x90\x00" if data == AID else b"\x6A\x82")
         if ins == 0xA4:
             fid = int.from_bytes(data, "big")
             if fid not in self.files:
@@ -332,6 +508,7 @@ def main():
     ap.add_argument("--tamper-dg13", action="store_true")
     ap.add_argument("--unknown-signer", action="store_true")
     ap.add_argument("--remove-after", type=int, default=0)
+    ap.add_argument("--pace", choices=["P256", "BP256"], help="a PACE-only card on this curve")
     args = ap.parse_args()
 
     p = json.load(open(args.person, encoding="utf-8"))
@@ -346,7 +523,7 @@ def main():
         files[0x010D] = files[0x010D].replace(p["name"].encode(), p["name"][::-1].encode())
     doc = p["id"][-9:]
     info = doc + check_digit(doc) + p["birth"] + check_digit(p["birth"]) + p["expiry"] + check_digit(p["expiry"])
-    card = Card(files, hashlib.sha1(info.encode()).digest()[:16])
+    card = Card(files, hashlib.sha1(info.encode()).digest(), curve(args.pace) if args.pace else None)
 
     sock = None
     for _ in range(100):

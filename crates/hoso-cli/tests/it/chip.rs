@@ -1,6 +1,7 @@
 //! The applicant filled from the card's chip through a real PC/SC stack
 //! (pcscd, vsmartcard's virtual reader, the test card of
-//! hoso-chip/tests/card/icao_card.py), verified against the configured CSCA;
+//! hoso-chip/tests/card/icao_card.py; the first card speaks PACE only, the
+//! others BAC), verified against the configured CSCA;
 //! a changed DG13 and a signer of an unknown CSCA refused; an expired card
 //! shown and kept unverified. Linux only: pcscd is Linux's.
 
@@ -36,7 +37,7 @@ fn the_applicant_comes_from_the_chip_verified_and_bad_cards_are_refused() {
     };
 
     // A good card, the CSCA configured: filled from the chip and verified.
-    let card = reader.insert(&person, &[]);
+    let card = reader.insert(&person, &["--pace", "BP256"]);
     let config =
         write_config(&dir.path().join("hoso.toml"), &format!("csca = {}", toml_path(&reader.csca())));
     let o = new_from_chip(&config);
@@ -61,12 +62,14 @@ fn the_applicant_comes_from_the_chip_verified_and_bad_cards_are_refused() {
     // The read and the record's identity are in the audit log.
     let reads = audit_actions(&data, "identity.chip");
     assert!(reads.len() == 1 && reads[0].contains("\"verified\":true"), "{reads:?}");
+    assert!(reads[0].contains("\"access\":\"PACE ECDH-GM AES-128 brainpoolP256r1\""), "{reads:?}");
     assert!(audit_actions(&data, "record.create")[0].contains("\"source\":\"chip\""));
 
     // The same card without the CSCA configured: read, but not verified.
     let o = hoso(&data, &["card", "chip", "--key", KEY]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stdout(&o).contains("NOT verified") && stdout(&o).contains("Lê Văn An"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("Chip opened by: PACE ECDH-GM AES-128 brainpoolP256r1"), "{}", stdout(&o));
     card.remove();
 
     // DG13 changed after signing: refused, and no record is opened.

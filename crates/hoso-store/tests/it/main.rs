@@ -567,7 +567,9 @@ fn a_reused_document_is_attached_once_audited_and_moves_a_draft_on_to_review() {
     assert_eq!(store.record(&r.code.to_string()).unwrap().state, RecordState::Review);
     let c = store.conn();
     let attached: i64 = c
-        .query_row("SELECT count(*) FROM audit WHERE action = 'reuse.attach' AND actor = 'lan'", [], |x| x.get(0))
+        .query_row("SELECT count(*) FROM audit WHERE action = 'reuse.attach' AND actor = 'lan'", [], |x| {
+            x.get(0)
+        })
         .unwrap();
     assert_eq!(attached, 1);
     assert!(audit::verify(c).unwrap().broken.is_none());
