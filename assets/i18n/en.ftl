@@ -862,3 +862,4 @@ ui-reuse-attach = Attach to
 ui-reused-from = Reused from record { $code } ({ $unit }, sealed { $sealed })
 ui-reuse-do = Reuse
 cli-label-chip-access = Chip opened by
+ui-reuse-unverified = The identity was not verified by the chip: this lookup is logged as one by a typed ID. Check the documents against the applicant.

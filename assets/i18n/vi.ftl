@@ -796,3 +796,4 @@ ui-reuse-attach = Gắn vào
 ui-reused-from = Dùng lại từ hồ sơ { $code } ({ $unit }, niêm phong { $sealed })
 ui-reuse-do = Dùng lại
 cli-label-chip-access = Mở chip bằng
+ui-reuse-unverified = Danh tính chưa được xác thực bằng chip: lần tra cứu này được ghi nhật ký là tra theo số định danh nhập tay. Hãy đối chiếu giấy tờ với người nộp.

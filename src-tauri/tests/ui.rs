@@ -98,8 +98,10 @@ fn reception_supervisor_and_sync_in_chromium() {
         counter.hub.events().unwrap().into_iter().filter(|e| e.action == "lookup").collect();
     assert_eq!(lookups.len(), 2, "the listing and the attach's own check: {lookups:?}");
     assert!(
-        lookups.iter().all(|e| e.detail.contains("\"minh\"") && e.detail.contains("079070752696")),
-        "{lookups:?}"
+        lookups.iter().all(|e| e.detail.contains("\"minh\"")
+            && e.detail.contains("079070752696")
+            && e.detail.contains("\"identity_verified\":false")),
+        "a typed ID is looked up as such: {lookups:?}"
     );
     let attached: i64 = store
         .conn()

@@ -349,6 +349,8 @@ try {
   await page.click("button.reuse-button");
   // The first record's PDF/A and certified copy, named by the record and unit that made them.
   await page.waitForSelector("dialog.reuse li[data-role=certified]");
+  // The ID was typed, not read from the chip: the clerk is told, and the hub's audit says so.
+  assert.match(await page.textContent("dialog.reuse .warning"), /chưa được xác thực bằng chip/);
   assert.ok(await page.locator("dialog.reuse li[data-role=pdfa]").count());
   assert.match(
     await page.textContent("dialog.reuse li[data-role=certified]"),

@@ -2,8 +2,9 @@
 //! personal ID, the counter asks the hub which components were digitised
 //! for this person at any counter of the city (each component's PDF/A and
 //! certified copies, by hash, with the record and unit that made them). The
-//! hub audits every lookup (this counter, the clerk, the ID, the purpose);
-//! so does the counter (`reuse.lookup`).
+//! hub audits every lookup (this counter, the clerk, the ID, the purpose,
+//! whether the chip verified the identity first); so does the counter
+//! (`reuse.lookup`).
 
 use anyhow::{Context, bail};
 use hoso_i18n::err;
@@ -26,12 +27,14 @@ impl App {
             personal_id: personal_id.to_string(),
             clerk,
             purpose: format!("{} ({})", record.code, record.procedure),
+            identity_verified: record.applicant.identity.verified,
         };
         let documents = self.hub_client(None)?.lookup(&lookup)?;
         self.store.audit_event(
             "reuse.lookup",
             &record.id.to_string(),
-            &json!({ "personal_id": lookup.personal_id, "purpose": lookup.purpose, "found": documents.len() }),
+            &json!({ "personal_id": lookup.personal_id, "purpose": lookup.purpose,
+                     "identity_verified": lookup.identity_verified, "found": documents.len() }),
             self.actor.name(),
             now(),
         )?;

@@ -668,6 +668,7 @@ async fn lookup_post(State(hub): State<Arc<Hub>>, signed: Signed) -> Response {
             "personal_id": lookup.personal_id,
             "clerk": lookup.clerk,
             "purpose": lookup.purpose,
+            "identity_verified": lookup.identity_verified,
             "found": documents.len(),
         });
         if let Err(e) = hub.meta.log(&now(), "lookup", &device, &detail.to_string()) {

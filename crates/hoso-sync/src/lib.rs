@@ -194,6 +194,11 @@ pub struct Lookup {
     pub clerk: String,
     /// Why: the record being received, its procedure.
     pub purpose: String,
+    /// Whether the applicant's identity was verified by the card's chip
+    /// before asking (kept in the hub's audit; a lookup by a typed ID is
+    /// allowed, and shows as such).
+    #[serde(default)]
+    pub identity_verified: bool,
 }
 
 /// A document already digitised for the person: a component's PDF/A or

@@ -712,6 +712,7 @@ export type MessageArgs = {
   "ui-reused-from": { code: string | number; sealed: string | number; unit: string | number };
   "ui-reuse-do": Record<string, never>;
   "cli-label-chip-access": Record<string, never>;
+  "ui-reuse-unverified": Record<string, never>;
 };
 
 export type MessageId = keyof MessageArgs;

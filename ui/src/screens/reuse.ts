@@ -3,7 +3,7 @@
 // reference (DuocTaiSuDung), and how a reused document is named.
 
 import { call } from "../api";
-import { type Ref, createRef, html, notice, openDialog, ref, showError } from "../dom";
+import { type Ref, createRef, html, nothing, notice, openDialog, ref, showError } from "../dom";
 import { t } from "../i18n";
 import type { RecordView } from "../bindings/RecordView";
 import type { ReusableDocument } from "../bindings/ReusableDocument";
@@ -83,6 +83,7 @@ export async function showReusable(
     "reuse",
     (close) =>
       html`<h2>${t("ui-reuse-title", { id: r.applicant.personal_id ?? "" })}</h2>
+        ${r.applicant.identity?.verified ? nothing : html`<p class="warning">${t("ui-reuse-unverified")}</p>`}
         ${
           docs.length
             ? html`<p>${t("reuse-found", { count: docs.length })}</p>
