@@ -39,15 +39,30 @@ fn reception_supervisor_and_sync_in_chromium() {
     let mut config = std::fs::read_to_string(&counter.config).unwrap();
     config.push_str(&format!("csca = '{}'\n", reader.csca().display()));
     std::fs::write(&counter.config, config).unwrap();
-    // `cargo test --test ui` alone does not build examples: make sure it is current.
-    run(Command::new(env!("CARGO")).args([
-        "build",
-        "--quiet",
-        "-p",
-        "hoso-desktop",
-        "--example",
-        "ui_bridge",
-    ]));
+    // `cargo test --test ui` alone does not build examples: make sure it is
+    // current. Without the variables cargo set for this test process: ring's
+    // build script reruns when CARGO_MANIFEST_DIR changes, and the rebuild
+    // would swap libraries under the `cargo test --workspace` still running
+    // this test (its doc-tests then found hoso_core's dependencies changed).
+    let mut cargo = Command::new(env!("CARGO"));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name == "OUT_DIR"
+            || [
+                "CARGO_MANIFEST_",
+                "CARGO_PKG_",
+                "CARGO_BIN_",
+                "CARGO_CRATE_",
+                "CARGO_PRIMARY_",
+                "CARGO_TARGET_TMPDIR",
+            ]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
+            cargo.env_remove(name.as_ref());
+        }
+    }
+    run(cargo.args(["build", "--quiet", "-p", "hoso-desktop", "--example", "ui_bridge"]));
     let examples = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("examples");
     let mut command = Command::new(examples.join("ui_bridge"));
     counter.env(command.arg(root.join("ui/dist")).stdout(Stdio::piped()));
