@@ -863,3 +863,5 @@ ui-reused-from = Reused from record { $code } ({ $unit }, sealed { $sealed })
 ui-reuse-do = Reuse
 cli-label-chip-access = Chip opened by
 ui-reuse-unverified = The identity was not verified by the chip: this lookup is logged as one by a typed ID. Check the documents against the applicant.
+doctor-csca-none = no `csca`: a card's chip can be read but is never verified
+doctor-csca-none-hint = IT: put the card issuer's CSCA certificates (PEM, DER or .p7b) in `csca`

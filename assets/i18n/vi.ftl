@@ -797,3 +797,5 @@ ui-reused-from = Dùng lại từ hồ sơ { $code } ({ $unit }, niêm phong { $
 ui-reuse-do = Dùng lại
 cli-label-chip-access = Mở chip bằng
 ui-reuse-unverified = Danh tính chưa được xác thực bằng chip: lần tra cứu này được ghi nhật ký là tra theo số định danh nhập tay. Hãy đối chiếu giấy tờ với người nộp.
+doctor-csca-none = chưa có `csca`: chip của thẻ căn cước đọc được nhưng không bao giờ được xác thực
+doctor-csca-none-hint = CNTT: đặt chứng thư CSCA của cơ quan cấp thẻ (PEM, DER hoặc .p7b) vào `csca`

@@ -1,7 +1,8 @@
 //! `hoso doctor`: checks a counter PC the way IT would by hand — store folder
 //! and disk space, OCR models, scanner stack, PKCS#11 module, token and
-//! certificate expiry, trust roots, the hub (reachable, enrolled, clock) and
-//! the OCR thread setting — and says what to do about each problem. It reads
+//! certificate expiry, trust roots, the card reader and the CSCA the chip is
+//! verified against, the hub (reachable, enrolled, clock) and the OCR thread
+//! setting — and says what to do about each problem. It reads
 //! the configuration only; it never creates keys or changes the store.
 
 use std::path::Path;
@@ -82,6 +83,8 @@ pub fn run(config: &Config, options: &Options) -> Vec<Check> {
     out.push(scanner(config, options.network_scanners));
     out.extend(tokens(config, options));
     out.push(trust_roots(config, options));
+    out.push(card_reader(config));
+    out.push(csca(config, options));
     out.push(tsa(config));
     out.extend(hub(config));
     out
@@ -384,13 +387,48 @@ fn trust_roots(config: &Config, options: &Options) -> Check {
         return Check::new("trust-roots", Status::Skip, msg!("doctor-roots-none"))
             .hint(msg!("doctor-roots-none-hint"));
     };
+    certificate_file("trust-roots", path, options)
+}
+
+/// The CSCA certificates a card's chip is verified against.
+fn csca(config: &Config, options: &Options) -> Check {
+    let Some(path) = &config.csca else {
+        return Check::new("csca", Status::Skip, msg!("doctor-csca-none"))
+            .hint(msg!("doctor-csca-none-hint"));
+    };
+    certificate_file("csca", path, options)
+}
+
+/// The card reader: the configured one must be there; none at all, or no
+/// smart-card service, is not a problem by itself (the card's QR code and
+/// MRZ still fill the form, unverified).
+fn card_reader(config: &Config) -> Check {
+    let wanted = config.card_reader.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    match (hoso_chip::reader::readers(), wanted) {
+        (Ok(names), Some(want)) if names.iter().any(|n| n.contains(want)) => {
+            Check::new("card-reader", Status::Ok, names.join(", "))
+        }
+        (Ok(names), Some(want)) => Check::new(
+            "card-reader",
+            Status::Fail,
+            msg!("chip-reader-not-found", reader = want, readers = names.join(", ")),
+        ),
+        (Err(e), Some(_)) => Check::new("card-reader", Status::Fail, e.to_string()),
+        (Ok(names), None) if !names.is_empty() => Check::new("card-reader", Status::Ok, names.join(", ")),
+        (Ok(_), None) => Check::new("card-reader", Status::Skip, msg!("chip-no-reader")),
+        (Err(e), None) => Check::new("card-reader", Status::Skip, e.to_string()),
+    }
+}
+
+/// A file of certificates (PEM, DER or PKCS#7), each with its expiry.
+fn certificate_file(name: &'static str, path: &Path, options: &Options) -> Check {
     let certs = std::fs::read(path)
         .map_err(|e| e.to_string())
         .and_then(|pem| hoso_sign::trust::read_bundle(&pem).map_err(|e| e.to_string()));
     match certs {
-        Err(e) => Check::new("trust-roots", Status::Fail, format!("{}: {e}", path.display())),
+        Err(e) => Check::new(name, Status::Fail, format!("{}: {e}", path.display())),
         Ok(certs) if certs.is_empty() => {
-            Check::new("trust-roots", Status::Fail, msg!("doctor-roots-empty", file = path))
+            Check::new(name, Status::Fail, msg!("doctor-roots-empty", file = path))
         }
         Ok(certs) => {
             // Every root with its expiry; the worst decides.
@@ -404,7 +442,7 @@ fn trust_roots(config: &Config, options: &Options) -> Check {
                 file = path,
                 each = hoso_i18n::Arg::list(listed, "; ")
             );
-            Check::new("trust-roots", status, detail)
+            Check::new(name, status, detail)
         }
     }
 }

@@ -713,6 +713,8 @@ export type MessageArgs = {
   "ui-reuse-do": Record<string, never>;
   "cli-label-chip-access": Record<string, never>;
   "ui-reuse-unverified": Record<string, never>;
+  "doctor-csca-none": Record<string, never>;
+  "doctor-csca-none-hint": Record<string, never>;
 };
 
 export type MessageId = keyof MessageArgs;

@@ -65,6 +65,27 @@ fn the_applicant_comes_from_the_chip_verified_and_bad_cards_are_refused() {
     assert!(reads[0].contains("\"access\":\"PACE ECDH-GM AES-128 brainpoolP256r1\""), "{reads:?}");
     assert!(audit_actions(&data, "record.create")[0].contains("\"source\":\"chip\""));
 
+    // hoso doctor sees the reader and the CSCA; a configured reader that is
+    // not connected fails.
+    let doctor = |config: &Path| {
+        let o = cmd(&data, &["--json", "doctor"]).env("HOSO_CONFIG", config).run();
+        let all: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let find = |name: &str| all.as_array().unwrap().iter().find(|c| c["name"] == name).cloned().unwrap();
+        (find("card-reader"), find("csca"))
+    };
+    let (reader_check, csca_check) = doctor(&config);
+    assert_eq!(reader_check["status"], "ok", "{reader_check}");
+    assert!(reader_check["detail"].as_str().unwrap().contains(pcscd::READER), "{reader_check}");
+    assert_eq!(csca_check["status"], "ok", "{csca_check}");
+    assert!(csca_check["detail"].as_str().unwrap().contains("CSCA csca"), "{csca_check}");
+    let elsewhere = write_config(
+        &dir.path().join("elsewhere.toml"),
+        &format!("csca = {}\ncard_reader = \"ACS ACR39U\"", toml_path(&reader.csca())),
+    );
+    let (reader_check, _) = doctor(&elsewhere);
+    assert_eq!(reader_check["status"], "fail", "{reader_check}");
+    assert!(reader_check["detail"].as_str().unwrap().contains("ACS ACR39U"), "{reader_check}");
+
     // The same card without the CSCA configured: read, but not verified.
     let o = hoso(&data, &["card", "chip", "--key", KEY]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
