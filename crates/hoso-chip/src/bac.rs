@@ -66,11 +66,10 @@ impl MrzKey {
         Zeroizing::new(crypto::sha1(self.information().as_bytes()))
     }
 
-    /// K_seed: the first 16 bytes of SHA-1 of the MRZ information.
+    /// K_seed: the first 16 bytes of the password π.
     fn seed(&self) -> Zeroizing<[u8; 16]> {
-        let hash = crypto::sha1(self.information().as_bytes());
         let mut seed = Zeroizing::new([0u8; 16]);
-        seed.copy_from_slice(&hash[..16]);
+        seed.copy_from_slice(&self.password()[..16]);
         seed
     }
 }

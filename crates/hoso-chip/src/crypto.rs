@@ -39,7 +39,7 @@ pub fn mac(key: &Key, data: &[u8]) -> [u8; 8] {
 
 /// Whether `tag` is the retail MAC of `data`, compared in constant time.
 pub fn mac_holds(key: &Key, data: &[u8], tag: &[u8]) -> bool {
-    Cipher::Tdes.mac_holds(key.as_slice(), data, tag)
+    tag_holds(Cipher::Tdes.mac(key.as_slice(), data), tag)
 }
 
 /// Removes method 2 padding; `None` when there is none.
@@ -50,14 +50,11 @@ pub fn unpad(mut data: Vec<u8>) -> Option<Vec<u8>> {
     (data.pop() == Some(0x80)).then_some(data)
 }
 
-/// The key derived from `seed` for counter `c` (1: encryption, 2: MAC):
-/// the first 16 bytes of SHA-1(seed ‖ c), each byte's parity bit set.
+/// BAC's key derived from `seed` for counter `c` (1: encryption, 2: MAC):
+/// triple DES's KDF, each byte's parity bit set.
 pub fn derive(seed: &[u8], c: u32) -> Key {
-    let mut input = Zeroizing::new(seed.to_vec());
-    input.extend_from_slice(&c.to_be_bytes());
-    let hash = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &input);
     let mut key = Zeroizing::new([0u8; 16]);
-    key.copy_from_slice(&hash.as_ref()[..16]);
+    key.copy_from_slice(&Cipher::Tdes.kdf(seed, c));
     for b in key.iter_mut() {
         // DES uses 7 bits of a byte; the eighth makes the count of ones odd.
         *b = (*b & 0xFE) | u8::from((*b >> 1).count_ones() % 2 == 0);
@@ -161,18 +158,29 @@ impl Cipher {
         }
     }
 
-    /// The 8-byte MAC of `data`: the retail MAC over `data` padded by
-    /// method 2 for triple DES; CMAC (which pads by itself) cut to 8 bytes
-    /// for AES, as PACE's tokens are computed.
+    /// The 8-byte MAC of `data` as secure messaging (and BAC) computes it:
+    /// over `data` padded by method 2, by the retail MAC for triple DES and
+    /// by CMAC cut to 8 bytes for AES.
     pub fn mac(self, key: &[u8], data: &[u8]) -> Option<[u8; 8]> {
-        let padded = match self {
-            Cipher::Tdes => self.pad(data),
-            _ => data.to_vec(),
-        };
+        self.raw_mac(key, &self.pad(data))
+    }
+
+    /// PACE's authentication token over `data` (Doc 9303 part 11, 4.4.3.4):
+    /// the MAC above for triple DES; for AES, CMAC of the bare data (CMAC
+    /// pads by itself) cut to 8 bytes.
+    pub fn token(self, key: &[u8], data: &[u8]) -> Option<[u8; 8]> {
+        match self {
+            Cipher::Tdes => self.mac(key, data),
+            _ => self.raw_mac(key, data),
+        }
+    }
+
+    /// The MAC of `data` as given.
+    fn raw_mac(self, key: &[u8], data: &[u8]) -> Option<[u8; 8]> {
         macro_rules! cmac {
             ($aes:ty) => {{
                 let mut m = <cmac::Cmac<$aes> as KeyInit>::new_from_slice(key).ok()?;
-                m.update(&padded);
+                m.update(data);
                 let tag = m.finalize().into_bytes();
                 tag.get(..8)?.try_into().ok()
             }};
@@ -180,7 +188,7 @@ impl Cipher {
         match self {
             Cipher::Tdes => {
                 let mut m = RetailMac::<des::Des>::new_from_slice(key).ok()?;
-                m.update(&padded);
+                m.update(data);
                 Some(m.finalize().into_bytes().into())
             }
             Cipher::Aes128 => cmac!(aes::Aes128),
@@ -188,14 +196,12 @@ impl Cipher {
             Cipher::Aes256 => cmac!(aes::Aes256),
         }
     }
+}
 
-    /// Whether `tag` is the MAC of `data`, compared in constant time.
-    pub fn mac_holds(self, key: &[u8], data: &[u8], tag: &[u8]) -> bool {
-        // Every byte compared, whatever the first difference.
-        self.mac(key, data).is_some_and(|m| {
-            tag.len() == m.len() && m.iter().zip(tag).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-        })
-    }
+/// Whether `tag` is the computed MAC `mac`, compared in constant time
+/// (every byte, whatever the first difference).
+pub fn tag_holds(mac: Option<[u8; 8]>, tag: &[u8]) -> bool {
+    mac.is_some_and(|m| tag.len() == m.len() && m.iter().zip(tag).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0)
 }
 
 /// SHA-1 of `data`.

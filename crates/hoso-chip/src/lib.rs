@@ -224,9 +224,14 @@ fn read_binary(
 ) -> Result<Vec<u8>, ChipError> {
     let [p1, p2] = u16::try_from(offset).map_err(|_| ChipError::Malformed("EF"))?.to_be_bytes();
     let answer = s.send(link, [0x00, 0xB0, p1, p2], &[], Some(len as u8))?;
-    match answer.sw {
+    read_answer(answer.data, answer.sw)
+}
+
+/// What a READ BINARY gave: its data, or the card's refusal.
+fn read_answer(data: Vec<u8>, sw: u16) -> Result<Vec<u8>, ChipError> {
+    match sw {
         // 6282: the end of the file came before Le bytes.
-        0x9000 | 0x6282 => Ok(answer.data),
+        0x9000 | 0x6282 => Ok(data),
         sw => Err(ChipError::Status { step: "read", sw }),
     }
 }

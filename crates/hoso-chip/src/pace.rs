@@ -23,8 +23,8 @@ use p256::elliptic_curve::{AffinePoint, CurveArithmetic, FieldBytesSize, Project
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
-use crate::crypto::Cipher;
-use crate::sm::{Session, push_len};
+use crate::crypto::{self, Cipher};
+use crate::sm::{Session, push_tlv};
 use crate::{ChipError, Link, MrzKey, lds, split_sw};
 
 /// id-PACE-ECDH-GM (0.4.0.127.0.7.2.2.4.2); the cipher's arc follows.
@@ -154,10 +154,8 @@ pub fn read_card_access(link: &mut dyn Link) -> Result<Option<Vec<u8>>, ChipErro
         let [p1, p2] =
             u16::try_from(offset).map_err(|_| ChipError::Malformed("EF.CardAccess"))?.to_be_bytes();
         let raw = link.transmit(&[0x00, 0xB0, p1, p2, len as u8])?;
-        match split_sw(&raw)? {
-            (data, 0x9000 | 0x6282) => Ok(data.to_vec()),
-            (_, sw) => Err(ChipError::Status { step: "read", sw }),
-        }
+        let (data, sw) = split_sw(&raw)?;
+        crate::read_answer(data.to_vec(), sw)
     })?;
     Ok(Some(file))
 }
@@ -183,12 +181,11 @@ fn run(
 ) -> Result<Session, ChipError> {
     let (cipher, g) = (info.cipher, info.curve.group());
     // MSE:Set AT: the protocol, the MRZ as the password (1), the parameters.
-    let mut set_at = vec![0x80];
-    push_len(&mut set_at, info.oid.len());
-    set_at.extend_from_slice(&info.oid);
-    set_at.extend_from_slice(&[0x83, 0x01, 0x01]);
+    let mut set_at = Vec::new();
+    push_tlv(&mut set_at, &[0x80], &[&info.oid]);
+    push_tlv(&mut set_at, &[0x83], &[&[0x01]]);
     if info.name_param {
-        set_at.extend_from_slice(&[0x84, 0x01, info.param]);
+        push_tlv(&mut set_at, &[0x84], &[&[info.param]]);
     }
     let mut apdu = vec![0x00, 0x22, 0xC1, 0xA4, set_at.len() as u8];
     apdu.extend_from_slice(&set_at);
@@ -218,9 +215,9 @@ fn run(
     let k = shared.get(1..1 + g.len()).ok_or(ChipError::Integrity)?;
     let (ks_enc, ks_mac) = (cipher.kdf(k, 1), cipher.kdf(k, 2));
     // 4. The tokens: each side's MAC over the other's public key.
-    let t_ifd = cipher.mac(&ks_mac, &public_key(&info.oid, &pk_eph_ic)).ok_or(ChipError::Integrity)?;
+    let t_ifd = cipher.token(&ks_mac, &public_key(&info.oid, &pk_eph_ic)).ok_or(ChipError::Integrity)?;
     let t_ic = general_authenticate(link, false, Some((0x85, &t_ifd)), 0x86)?;
-    if !cipher.mac_holds(&ks_mac, &public_key(&info.oid, &pk_eph), &t_ic) {
+    if !crypto::tag_holds(cipher.token(&ks_mac, &public_key(&info.oid, &pk_eph)), &t_ic) {
         return Err(ChipError::Integrity);
     }
     Ok(Session::pace(cipher, ks_enc, ks_mac))
@@ -236,13 +233,10 @@ fn general_authenticate(
 ) -> Result<Vec<u8>, ChipError> {
     let mut inner = Vec::new();
     if let Some((tag, value)) = data {
-        inner.push(tag);
-        push_len(&mut inner, value.len());
-        inner.extend_from_slice(value);
+        push_tlv(&mut inner, &[tag], &[value]);
     }
-    let mut body = vec![0x7C];
-    push_len(&mut body, inner.len());
-    body.extend_from_slice(&inner);
+    let mut body = Vec::new();
+    push_tlv(&mut body, &[0x7C], &[&inner]);
     let mut apdu = vec![if chained { 0x10 } else { 0x00 }, 0x86, 0x00, 0x00];
     apdu.push(u8::try_from(body.len()).map_err(|_| ChipError::Malformed("PACE"))?);
     apdu.extend_from_slice(&body);
@@ -266,15 +260,11 @@ fn general_authenticate(
 /// The public key data object the tokens are computed over: 7F49 with the
 /// protocol's OID and the point (Doc 9303 part 11, 4.4.3.4 and 9.4).
 fn public_key(oid: &[u8], point: &[u8]) -> Vec<u8> {
-    let mut inner = vec![0x06];
-    push_len(&mut inner, oid.len());
-    inner.extend_from_slice(oid);
-    inner.push(0x86);
-    push_len(&mut inner, point.len());
-    inner.extend_from_slice(point);
-    let mut out = vec![0x7F, 0x49];
-    push_len(&mut out, inner.len());
-    out.extend_from_slice(&inner);
+    let mut inner = Vec::new();
+    push_tlv(&mut inner, &[0x06], &[oid]);
+    push_tlv(&mut inner, &[0x86], &[point]);
+    let mut out = Vec::new();
+    push_tlv(&mut out, &[0x7F, 0x49], &[&inner]);
     out
 }
 

@@ -38,6 +38,21 @@ pub struct PcscLink {
     pub reader: String,
 }
 
+/// The readers of `all` that `reader` means: the one of that name, else
+/// those whose name holds it; all of them when `None` or blank. A reader
+/// named and not connected is [`ChipError::ReaderNotFound`].
+pub fn meant<'a>(all: &'a [String], reader: Option<&str>) -> Result<Vec<&'a String>, ChipError> {
+    let Some(want) = reader.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(all.iter().collect());
+    };
+    let exact: Vec<&String> = all.iter().filter(|r| r.as_str() == want).collect();
+    let found = if exact.is_empty() { all.iter().filter(|r| r.contains(want)).collect() } else { exact };
+    if found.is_empty() {
+        return Err(ChipError::ReaderNotFound { reader: want.to_owned(), readers: all.join(", ") });
+    }
+    Ok(found)
+}
+
 /// Connects to the card on `reader` (its name, or a part of it), or on the
 /// first reader with a card when `None`.
 pub fn connect(reader: Option<&str>) -> Result<PcscLink, ChipError> {
@@ -46,19 +61,7 @@ pub fn connect(reader: Option<&str>) -> Result<PcscLink, ChipError> {
     if all.is_empty() {
         return Err(ChipError::NoReader);
     }
-    let candidates: Vec<&String> = match reader.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(want) => {
-            let exact: Vec<&String> = all.iter().filter(|r| r.as_str() == want).collect();
-            let found =
-                if exact.is_empty() { all.iter().filter(|r| r.contains(want)).collect() } else { exact };
-            if found.is_empty() {
-                return Err(ChipError::ReaderNotFound { reader: want.to_owned(), readers: all.join(", ") });
-            }
-            found
-        }
-        None => all.iter().collect(),
-    };
-    for name in &candidates {
+    for name in &meant(&all, reader)? {
         let cname = std::ffi::CString::new(name.as_str()).map_err(|e| ChipError::Reader(e.to_string()))?;
         match ctx.connect(&cname, ShareMode::Shared, Protocols::ANY) {
             Ok(card) => return Ok(PcscLink { card, reader: (*name).clone() }),

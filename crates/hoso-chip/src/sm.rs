@@ -63,17 +63,8 @@ impl Session {
         (self.ks_enc.to_vec(), self.ks_mac.to_vec())
     }
 
-    /// What the MAC of secure messaging covers: `data` padded by method 2
-    /// (the retail MAC pads by itself; CMAC is given the padded data).
-    fn mac_input(&self, data: &[u8]) -> Vec<u8> {
-        match self.cipher {
-            Cipher::Tdes => data.to_vec(),
-            _ => self.cipher.pad(data),
-        }
-    }
-
-    fn mac(&self, data: &[u8]) -> [u8; 8] {
-        self.cipher.mac(&self.ks_mac, &self.mac_input(data)).unwrap_or_default()
+    fn mac(&self, data: &[u8]) -> Option<[u8; 8]> {
+        self.cipher.mac(&self.ks_mac, data)
     }
 
     fn next(&mut self) {
@@ -94,10 +85,7 @@ impl Session {
         if !data.is_empty() {
             let padded = self.cipher.pad(data);
             let encrypted = self.cipher.encrypt(&self.ks_enc, &self.iv(), &padded).unwrap_or_default();
-            body.push(0x87);
-            push_len(&mut body, encrypted.len() + 1);
-            body.push(0x01);
-            body.extend_from_slice(&encrypted);
+            push_tlv(&mut body, &[0x87], &[&[0x01], &encrypted]);
         }
         if let Some(le) = le {
             body.extend_from_slice(&[0x97, 0x01, le]);
@@ -105,7 +93,7 @@ impl Session {
         let mut n = self.ssc.clone();
         n.extend_from_slice(&self.cipher.pad(&header));
         n.extend_from_slice(&body);
-        let cc = self.mac(&n);
+        let cc = self.mac(&n).unwrap_or_default();
         body.extend_from_slice(&[0x8E, 0x08]);
         body.extend_from_slice(&cc);
         let mut apdu = header.to_vec();
@@ -149,7 +137,7 @@ impl Session {
             k.extend_from_slice(whole);
         }
         k.extend_from_slice(sw_whole);
-        if !self.cipher.mac_holds(&self.ks_mac, &self.mac_input(&k), cc) || sw.len() != 2 {
+        if !crypto::tag_holds(self.mac(&k), cc) || sw.len() != 2 {
             return Err(ChipError::Integrity);
         }
         let data = match do87 {
@@ -180,7 +168,17 @@ impl Session {
     }
 }
 
-pub(crate) fn push_len(out: &mut Vec<u8>, len: usize) {
+/// Appends the BER-TLV element `tag`, its length and `parts` (the value,
+/// in pieces).
+pub(crate) fn push_tlv(out: &mut Vec<u8>, tag: &[u8], parts: &[&[u8]]) {
+    out.extend_from_slice(tag);
+    push_len(out, parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.extend_from_slice(p);
+    }
+}
+
+fn push_len(out: &mut Vec<u8>, len: usize) {
     match len {
         0..=0x7F => out.push(len as u8),
         0x80..=0xFF => out.extend_from_slice(&[0x81, len as u8]),

@@ -404,19 +404,23 @@ fn csca(config: &Config, options: &Options) -> Check {
 /// MRZ still fill the form, unverified).
 fn card_reader(config: &Config) -> Check {
     let wanted = config.card_reader.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    match (hoso_chip::reader::readers(), wanted) {
-        (Ok(names), Some(want)) if names.iter().any(|n| n.contains(want)) => {
-            Check::new("card-reader", Status::Ok, names.join(", "))
+    let names = match hoso_chip::reader::readers() {
+        Ok(names) => names,
+        Err(e) => {
+            let status = if wanted.is_some() { Status::Fail } else { Status::Skip };
+            return Check::new("card-reader", status, e.to_string());
         }
-        (Ok(names), Some(want)) => Check::new(
+    };
+    // The reader `hoso card chip` would use: the rule is hoso-chip's.
+    match hoso_chip::reader::meant(&names, wanted) {
+        Err(hoso_chip::ChipError::ReaderNotFound { reader, readers }) => Check::new(
             "card-reader",
             Status::Fail,
-            msg!("chip-reader-not-found", reader = want, readers = names.join(", ")),
+            msg!("chip-reader-not-found", reader = reader, readers = readers),
         ),
-        (Err(e), Some(_)) => Check::new("card-reader", Status::Fail, e.to_string()),
-        (Ok(names), None) if !names.is_empty() => Check::new("card-reader", Status::Ok, names.join(", ")),
-        (Ok(_), None) => Check::new("card-reader", Status::Skip, msg!("chip-no-reader")),
-        (Err(e), None) => Check::new("card-reader", Status::Skip, e.to_string()),
+        Err(e) => Check::new("card-reader", Status::Fail, e.to_string()),
+        Ok(_) if names.is_empty() => Check::new("card-reader", Status::Skip, msg!("chip-no-reader")),
+        Ok(_) => Check::new("card-reader", Status::Ok, names.join(", ")),
     }
 }
 

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use hoso_model::RecordState;
 
-use crate::records::{PAGE_JOB, PAGE_JOB_ATTEMPTS, StateChange, change_state, mark_pages_changed, state_of};
+use crate::records::{PAGE_JOB, PAGE_JOB_ATTEMPTS, mark_pages_changed, state_of, walk_states};
 use crate::{Result, Store, StoreError, audit, jobs};
 
 impl Store {
@@ -157,16 +157,13 @@ impl Store {
         jobs::enqueue(&tx, PAGE_JOB, &page_id.to_string(), PAGE_JOB_ATTEMPTS, now.timestamp_millis())?;
         mark_pages_changed(&tx, &id, component)?;
         // Pages wait again: Review → Scanning → Processing, as after adding pages.
-        let mut current = state_of(&tx, &id)?;
+        let current = state_of(&tx, &id)?;
         let path: &[RecordState] = match current {
             RecordState::Review => &[RecordState::Scanning, RecordState::Processing],
             RecordState::Scanning => &[RecordState::Processing],
             _ => &[],
         };
-        for &next in path {
-            change_state(&tx, &id, &StateChange { from: current, to: next, reason: None, actor, now })?;
-            current = next;
-        }
+        walk_states(&tx, &id, current, path, actor, now)?;
         audit::append(
             &tx,
             now,

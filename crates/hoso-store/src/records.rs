@@ -238,6 +238,24 @@ pub(crate) fn mark_pages_changed(conn: &Connection, id: &RecordId, component: u1
     Ok(())
 }
 
+/// Moves `id` from `from` through each state of `path` in turn, each step
+/// a [`change_state`] of its own (checked and audited).
+pub(crate) fn walk_states(
+    conn: &Connection,
+    id: &RecordId,
+    from: RecordState,
+    path: &[RecordState],
+    actor: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<()> {
+    let mut current = from;
+    for &next in path {
+        change_state(conn, id, &StateChange { from: current, to: next, reason: None, actor, now })?;
+        current = next;
+    }
+    Ok(())
+}
+
 pub(crate) fn change_state(conn: &Connection, id: &RecordId, c: &StateChange<'_>) -> Result<()> {
     let StateChange { from, to, reason, actor, now } = *c;
     from.transition(to)?;

@@ -7,7 +7,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::records::{self, StateChange};
+use crate::records;
 use crate::{Result, Store, audit};
 use hoso_model::{RecordId, RecordState};
 
@@ -72,13 +72,8 @@ impl Store {
             // a document is attached: its papers may all have been digitised
             // before, and nothing waits to be read.
             if records::state_of(&tx, record)? == RecordState::Draft {
-                let mut current = RecordState::Draft;
-                for next in [RecordState::Scanning, RecordState::Processing, RecordState::Review] {
-                    let change =
-                        StateChange { from: current, to: next, reason: None, actor: &r.actor, now: at };
-                    records::change_state(&tx, record, &change)?;
-                    current = next;
-                }
+                let path = [RecordState::Scanning, RecordState::Processing, RecordState::Review];
+                records::walk_states(&tx, record, RecordState::Draft, &path, &r.actor, at)?;
             }
         }
         tx.commit()?;

@@ -46,9 +46,10 @@ ATR = bytes.fromhex("3B80800101")
 
 # --- the ciphers (Doc 9303 part 11, 9.7) -----------------------------------
 
-def pad(data):
+def pad(data, block=8):
+    """ISO/IEC 9797-1 padding method 2 to `block` bytes."""
     data = data + b"\x80"
-    return data + b"\x00" * (-len(data) % 8)
+    return data + b"\x00" * (-len(data) % block)
 
 
 def unpad(data):
@@ -85,11 +86,6 @@ def derive(seed, c):
 
 
 # --- AES secure messaging and PACE (Doc 9303 part 11, 4.4 and 9.8) ----------
-
-def pad16(data):
-    data = data + b"\x80"
-    return data + b"\x00" * (-len(data) % 16)
-
 
 def aes(key, data, iv=b"\x00" * 16, decrypt=False):
     c = Cipher(algorithms.AES(key), modes.CBC(iv))
@@ -435,10 +431,10 @@ class Card:
         ssc += 1
         if kind == "aes":
             counter = lambda: ssc.to_bytes(16, "big")
-            encrypt = lambda d: aes(ks_enc, pad16(d), iv=aes(ks_enc, counter()))
+            encrypt = lambda d: aes(ks_enc, pad(d, 16), iv=aes(ks_enc, counter()))
             decrypt = lambda d: unpad(aes(ks_enc, d, iv=aes(ks_enc, counter()), decrypt=True))
-            sm_mac = lambda d: aes_cmac(ks_mac, pad16(d))
-            header = pad16(bytes(a[:4]))
+            sm_mac = lambda d: aes_cmac(ks_mac, pad(d, 16))
+            header = pad(bytes(a[:4]), 16)
         else:
             counter = lambda: ssc.to_bytes(8, "big")
             encrypt = lambda d: tdes(ks_enc, pad(d))
